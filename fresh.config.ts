@@ -1,0 +1,102 @@
+/**
+ * Parley's configuration, read once from the environment at start.
+ *
+ * `loadConfig(Deno.env.toObject())` returns a typed {@link Config} or throws a
+ * {@link ConfigError} whose message is one line naming the bad variable, so
+ * `main.ts` can stop start-up with that reason.
+ */
+
+export interface Config {
+  port: number;
+  /** Local KV path; `null` means `Deno.openKv()` without a path (Deno Deploy). */
+  kvPath: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  /** PBKDF2 iterations for new password hashes (stored with each hash). */
+  passwordIterations: number;
+  /** Largest request body accepted by the JSON API, in bytes. */
+  maxBodyBytes: number;
+  sessionTtlMs: number;
+  whatsapp: {
+    phoneNumberId: string | null;
+    accessToken: string | null;
+    appSecret: string | null;
+    verifyToken: string | null;
+    graphUrl: string;
+    graphVersion: string;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const DEFAULT_GRAPH_VERSION = "v21.0";
+
+function intFrom(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function optional(env: Record<string, string | undefined>, name: string): string | null {
+  const raw = env[name]?.trim();
+  return raw ? raw : null;
+}
+
+/** True when running on Deno Deploy, where KV is opened without a path. */
+export function onDenoDeploy(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.DENO_DEPLOYMENT_ID);
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const port = intFrom(env, "PORT", 8000, 0, 65535);
+  const kvPath = onDenoDeploy(env) && !env.KV_PATH
+    ? null
+    : (env.KV_PATH?.trim() || "./data/parley.kv");
+  const adminEmail = optional(env, "ADMIN_EMAIL");
+  const adminPassword = optional(env, "ADMIN_PASSWORD");
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  if (adminEmail !== null && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) {
+    throw new ConfigError(`ADMIN_EMAIL is not an email address: "${adminEmail}"`);
+  }
+  if (adminPassword !== null && adminPassword.length < 10) {
+    throw new ConfigError("ADMIN_PASSWORD must be at least 10 characters");
+  }
+  const graphUrl = optional(env, "WHATSAPP_GRAPH_URL") ?? "https://graph.facebook.com";
+  try {
+    new URL(graphUrl);
+  } catch {
+    throw new ConfigError(`WHATSAPP_GRAPH_URL is not a URL: "${graphUrl}"`);
+  }
+  return {
+    port,
+    kvPath,
+    adminEmail: adminEmail?.toLowerCase() ?? null,
+    adminPassword,
+    passwordIterations: intFrom(env, "PASSWORD_ITERATIONS", 600_000, 1_000, 10_000_000),
+    maxBodyBytes: intFrom(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
+    sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 12, 1, 24 * 90) * 3600_000,
+    whatsapp: {
+      phoneNumberId: optional(env, "WHATSAPP_PHONE_NUMBER_ID"),
+      accessToken: optional(env, "WHATSAPP_ACCESS_TOKEN"),
+      appSecret: optional(env, "WHATSAPP_APP_SECRET"),
+      verifyToken: optional(env, "WHATSAPP_VERIFY_TOKEN"),
+      graphUrl: graphUrl.replace(/\/+$/, ""),
+      graphVersion: optional(env, "WHATSAPP_GRAPH_VERSION") ?? DEFAULT_GRAPH_VERSION,
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The Hono app factory. Order matters: WebSocket routes are mounted before
+ * anything that changes headers; pages and the JSON API sit behind security
+ * headers, sessions, CSRF and the body limit; errors map in one handler.
+ */
+import { Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import type { AppDeps, AppEnv } from "./context.ts";
+import { errorBody, errorResponse } from "./errors.ts";
+import {
+  bodyLimit,
+  isWebSocketPath,
+  loadSession,
+  sameOriginWrites,
+  securityHeaders,
+} from "./middleware.ts";
+import { adminApiRoutes } from "../../routes/admin_api.ts";
+import { authRoutes } from "../../routes/auth.tsx";
+import { healthRoutes } from "../../routes/health.ts";
+import { workspaceRoutes } from "../../routes/workspace.tsx";
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError((err) => errorResponse(err));
+  app.notFound((c) => {
+    if (c.req.path.startsWith("/api/")) {
+      return c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404);
+    }
+    return c.text("Not found", 404);
+  });
+
+  // WebSocket routes go here, before header-changing middleware (later issues).
+
+  app.use("*", async (c, next) => {
+    if (isWebSocketPath(c.req.path)) return await next();
+    return await securityHeaders()(c, next);
+  });
+  app.use(
+    "/static/build/*",
+    async (c, next) => {
+      await next();
+      if (c.res.ok) c.res.headers.set("cache-control", "public, max-age=31536000, immutable");
+    },
+    serveStatic({ root: new URL("../../", import.meta.url).pathname }),
+  );
+  app.use("/static/*", serveStatic({ root: new URL("../../", import.meta.url).pathname }));
+  app.use("*", bodyLimit(deps.config.maxBodyBytes));
+  app.use("*", loadSession(deps));
+  app.use("*", sameOriginWrites());
+
+  app.route("/", healthRoutes(deps));
+  app.route("/", authRoutes(deps));
+  app.route("/", adminApiRoutes(deps));
+  app.route("/", workspaceRoutes(deps));
+  return app;
+}

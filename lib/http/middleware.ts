@@ -1,0 +1,128 @@
+/** Named Hono middleware: security headers, CSRF, sessions, roles, body limit. */
+import type { Context, MiddlewareHandler, Next } from "hono";
+import { getCookie } from "hono/cookie";
+import { forbidden, tooLarge, unauthorized } from "./errors.ts";
+import type { AppDeps, AppEnv } from "./context.ts";
+import { getSession, SESSION_COOKIE } from "../auth/sessions.ts";
+import { getAgent, type Role } from "../store/agents.ts";
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** True for the WebSocket routes, whose upgrade responses have immutable headers. */
+export function isWebSocketPath(path: string): boolean {
+  return path.startsWith("/ws/");
+}
+
+/**
+ * Sets a per-request CSP nonce and, after the handler, the security headers of
+ * every page and API answer. Skipped for WebSocket upgrades.
+ */
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  return async function securityHeaders(c, next) {
+    const nonce = crypto.randomUUID().replace(/-/g, "");
+    c.set("nonce", nonce);
+    await next();
+    if (isWebSocketPath(c.req.path) || c.res.status === 101) return;
+    const h = c.res.headers;
+    if (!h.has("content-security-policy")) {
+      h.set(
+        "content-security-policy",
+        [
+          "default-src 'self'",
+          `script-src 'self' 'nonce-${nonce}'`,
+          "style-src 'self'",
+          "img-src 'self' data: blob:",
+          "media-src 'self' blob:",
+          "connect-src 'self'",
+          "font-src 'self'",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "form-action 'self'",
+          "frame-ancestors 'none'",
+        ].join("; "),
+      );
+    }
+    h.set("referrer-policy", "strict-origin-when-cross-origin");
+    h.set("x-content-type-options", "nosniff");
+    if (!h.has("x-frame-options")) h.set("x-frame-options", "DENY");
+  };
+}
+
+/** The host the browser used, honouring a proxy's X-Forwarded-Host. */
+export function requestHost(c: Context): string {
+  return c.req.header("x-forwarded-host") ?? c.req.header("host") ?? new URL(c.req.url).host;
+}
+
+export function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+}
+
+/**
+ * CSRF protection for cookie-authenticated state changes: a browser always
+ * sends `Origin` (and `Sec-Fetch-Site`) on such requests, and it must be ours.
+ * Clients that send neither are not browsers and cannot be tricked into it.
+ */
+export function sameOriginWrites(): MiddlewareHandler<AppEnv> {
+  return async function sameOriginWrites(c, next) {
+    if (STATE_CHANGING.has(c.req.method) && getCookie(c, SESSION_COOKIE) !== undefined) {
+      const origin = c.req.header("origin");
+      const site = c.req.header("sec-fetch-site");
+      if (origin !== undefined) {
+        let host = "";
+        try {
+          host = new URL(origin).host;
+        } catch { /* "null" or garbage: not ours */ }
+        if (host !== requestHost(c)) {
+          throw forbidden("Cross-site request refused (Origin does not match).");
+        }
+      } else if (site !== undefined && site !== "same-origin" && site !== "none") {
+        throw forbidden("Cross-site request refused.");
+      }
+    }
+    await next();
+  };
+}
+
+/** Refuses bodies larger than `maxBytes` with a 413, by Content-Length and by the bytes read. */
+export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return async function bodyLimit(c, next) {
+    const length = c.req.header("content-length");
+    if (length !== undefined && Number(length) > maxBytes) {
+      throw tooLarge(`The request body is over ${maxBytes} bytes.`);
+    }
+    if (c.req.raw.body && length === undefined) {
+      const buf = await c.req.arrayBuffer(); // chunked: read it once, bounded
+      if (buf.byteLength > maxBytes) throw tooLarge(`The request body is over ${maxBytes} bytes.`);
+    }
+    await next();
+  };
+}
+
+/** Loads the signed-in staff member (if any) into `c.get("agent")`. */
+export function loadSession(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async function loadSession(c, next) {
+    const session = await getSession(deps.kv, getCookie(c, SESSION_COOKIE));
+    const agent = session ? await getAgent(deps.kv, session.agentId) : null;
+    c.set("agent", agent && agent.active ? agent : null);
+    await next();
+  };
+}
+
+/** Requires a signed-in staff member with one of `roles` (any role when empty). 401 / 403 otherwise. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async function requireRole(c: Context<AppEnv>, next: Next) {
+    const agent = c.get("agent");
+    if (!agent) throw unauthorized();
+    if (roles.length > 0 && !roles.includes(agent.role)) {
+      throw forbidden(`This needs the ${roles.join(" or ")} role.`);
+    }
+    await next();
+  };
+}
+
+/** The signed-in staff member; only call behind `requireRole`. */
+export function currentAgent(c: Context<AppEnv>) {
+  const agent = c.get("agent");
+  if (!agent) throw unauthorized();
+  return agent;
+}

@@ -1,0 +1,53 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { badRequest, tooLarge } from "./errors.ts";
+
+/** Formats zod issues as one readable sentence: `text: Required; clientId: Too long`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ` : "") + issue.message)
+    .join("; ");
+}
+
+/** Parses `value` with `schema`, throwing a 400 `invalid` error that names each bad field. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of result.error.issues) {
+      const key = issue.path.join(".") || "_";
+      fields[key] ??= issue.message;
+    }
+    throw badRequest("invalid", describeIssues(result.error), { fields });
+  }
+  return result.data;
+}
+
+/**
+ * Reads the request body as JSON and validates it. Malformed JSON is a 400
+ * `malformed_json`; a body over the limit is a 413 (the body-limit middleware
+ * usually answers first).
+ */
+export async function parseJsonBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes = 64 * 1024,
+): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  if (new TextEncoder().encode(text).length > maxBytes) throw tooLarge();
+  let value: unknown;
+  try {
+    value = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    throw badRequest("malformed_json", "The request body is not valid JSON.");
+  }
+  if (value === undefined) {
+    throw badRequest("malformed_json", "The request body is empty; JSON expected.");
+  }
+  return parseWith(schema, value);
+}
+
+/** Validates the query string (as a flat record of strings). */
+export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return parseWith(schema, c.req.query());
+}

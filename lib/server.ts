@@ -1,0 +1,62 @@
+/**
+ * Starts a Parley server for a configuration: opens KV, builds assets when
+ * needed, bootstraps the first admin, and serves. Used by `main.ts` and by the
+ * tests (which pass `:memory:` KV and port 0).
+ */
+import type { Config } from "../fresh.config.ts";
+import { bootstrapAdminFromEnv, ensureSetupCode } from "./auth/setup.ts";
+import { createApp } from "./http/app.ts";
+import { loadAssets } from "./http/assets.ts";
+import type { AppDeps } from "./http/context.ts";
+import { openKv } from "./store/open_kv.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  /** The one-time setup code, when no account exists yet. */
+  setupCode: string | null;
+  /** Stops accepting, closes live connections, and closes KV (unless it was passed in). */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  options: { kv?: Deno.Kv; log?: (line: string) => void; hostname?: string } = {},
+): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const kv = options.kv ?? await openKv(config.kvPath);
+  const assets = await loadAssets();
+  if (config.adminEmail && config.adminPassword) {
+    const admin = await bootstrapAdminFromEnv(
+      kv,
+      config.adminEmail,
+      config.adminPassword,
+      config.passwordIterations,
+    );
+    if (admin) log(`Created the admin account ${admin.email} from ADMIN_EMAIL.`);
+  }
+  const deps: AppDeps = { kv, config, assets };
+  const app = createApp(deps);
+  const hostname = options.hostname ?? "127.0.0.1";
+  const server = Deno.serve({ port: config.port, hostname, onListen: () => {} }, app.fetch);
+  const port = server.addr.port;
+  const url = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`;
+  log(`Parley is listening on ${url}`);
+  const setupCode = await ensureSetupCode(kv);
+  if (setupCode) {
+    log(`No account yet. Open ${url}/setup and enter this one-time setup code: ${setupCode}`);
+  } else {
+    log(`Sign in at ${url}/login`);
+  }
+  return {
+    url,
+    port,
+    deps,
+    setupCode,
+    async shutdown() {
+      await server.shutdown();
+      if (!options.kv) kv.close();
+    },
+  };
+}

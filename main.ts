@@ -1,0 +1,26 @@
+/**
+ * Parley's entry point: read the configuration, open KV, make sure the first
+ * admin can be created, build the app and serve it. `deno task start`.
+ */
+import { ConfigError, loadConfig } from "./fresh.config.ts";
+import { startServer } from "./lib/server.ts";
+
+if (import.meta.main) {
+  let config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Parley cannot start: ${err.message}`);
+      Deno.exit(1);
+    }
+    throw err;
+  }
+  const server = await startServer(config, { log: console.log });
+  const stop = async () => {
+    await server.shutdown();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+}

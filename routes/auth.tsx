@@ -1,0 +1,209 @@
+/** Sign-in, sign-out and first-run setup: pages and the JSON API. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { getConnInfo } from "hono/deno";
+import { z } from "zod";
+import { AuthCard, Field, FormError, SubmitButton } from "../components/AuthCard.tsx";
+import { Layout } from "../components/Layout.tsx";
+import { signIn } from "../lib/auth/login.ts";
+import { deleteSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
+import { completeSetup, isSetupOpen } from "../lib/auth/setup.ts";
+import { AppError } from "../lib/http/errors.ts";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { isHttps } from "../lib/http/middleware.ts";
+import { renderPage } from "../lib/http/render.ts";
+import { parseJsonBody, parseWith } from "../lib/http/validate.ts";
+import { newAgentSchema, publicAgent } from "../lib/store/agents.ts";
+
+const loginSchema = z.object({
+  email: z.string().trim().min(1, "Email is required").max(254),
+  password: z.string().min(1, "Password is required").max(200),
+});
+
+const setupSchema = newAgentSchema.omit({ role: true, teamId: true, maxChats: true }).extend({
+  code: z.string().trim().min(1, "The setup code is required").max(100),
+});
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function setSessionCookie(c: Context, token: string, ttlMs: number) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: isHttps(c),
+    path: "/",
+    maxAge: Math.floor(ttlMs / 1000),
+  });
+}
+
+async function formFields(c: Context): Promise<Record<string, string>> {
+  const form = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+function LoginPage({ deps, email, error }: { deps: AppDeps; email?: string; error?: string }) {
+  return (
+    <Layout title="Sign in · Parley" assets={deps.assets} scripts={false}>
+      <AuthCard title="Sign in">
+        <form method="post" action="/login" novalidate>
+          <FormError message={error} />
+          <Field label="Email" name="email" type="email" value={email} autocomplete="username" />
+          <Field label="Password" name="password" type="password" autocomplete="current-password" />
+          <SubmitButton>Sign in</SubmitButton>
+        </form>
+      </AuthCard>
+    </Layout>
+  );
+}
+
+function SetupPage(
+  { deps, values = {}, error, fields = {} }: {
+    deps: AppDeps;
+    values?: Record<string, string>;
+    error?: string;
+    fields?: Record<string, string>;
+  },
+) {
+  return (
+    <Layout title="Set up Parley" assets={deps.assets} scripts={false}>
+      <AuthCard title="Create the admin account">
+        <p class="text-sm text-gray-600 mb-4">
+          Enter the setup code printed in the server log when Parley started, then choose the first
+          admin's name, email and password.
+        </p>
+        <form method="post" action="/setup" novalidate>
+          <FormError message={error} />
+          <Field
+            label="Setup code"
+            name="code"
+            value={values.code}
+            autocomplete="off"
+            error={fields.code}
+          />
+          <Field
+            label="Name"
+            name="name"
+            value={values.name}
+            autocomplete="name"
+            error={fields.name}
+          />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            value={values.email}
+            autocomplete="username"
+            error={fields.email}
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            error={fields.password}
+          />
+          <SubmitButton>Create admin account</SubmitButton>
+        </form>
+      </AuthCard>
+    </Layout>
+  );
+}
+
+export function authRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const sessionOptions = {
+    iterations: deps.config.passwordIterations,
+    sessionTtlMs: deps.config.sessionTtlMs,
+  };
+
+  app.get("/login", async (c) => {
+    if (await isSetupOpen(deps.kv)) return c.redirect("/setup");
+    if (c.get("agent")) return c.redirect("/");
+    return renderPage(c, <LoginPage deps={deps} />);
+  });
+
+  app.post("/login", async (c) => {
+    const form = await formFields(c);
+    try {
+      const input = parseWith(loginSchema, form);
+      const { token } = await signIn(
+        deps.kv,
+        { ...input, address: clientAddress(c) },
+        sessionOptions,
+      );
+      setSessionCookie(c, token, deps.config.sessionTtlMs);
+      return c.redirect("/");
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return renderPage(
+        c,
+        <LoginPage deps={deps} email={form.email} error={err.message} />,
+        err.status as 400,
+      );
+    }
+  });
+
+  app.post("/logout", async (c) => {
+    await deleteSession(deps.kv, getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.redirect("/login");
+  });
+
+  app.get("/setup", async (c) => {
+    if (!(await isSetupOpen(deps.kv))) return c.notFound();
+    return renderPage(c, <SetupPage deps={deps} />);
+  });
+
+  app.post("/setup", async (c) => {
+    if (!(await isSetupOpen(deps.kv))) return c.notFound();
+    const form = await formFields(c);
+    try {
+      const { code, ...admin } = parseWith(setupSchema, form);
+      const agent = await completeSetup(deps.kv, code, admin, deps.config.passwordIterations);
+      const { token } = await signIn(
+        deps.kv,
+        { email: agent.email, password: admin.password, address: clientAddress(c) },
+        sessionOptions,
+      );
+      setSessionCookie(c, token, deps.config.sessionTtlMs);
+      return c.redirect("/");
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
+      const { password: _omit, ...values } = form;
+      return renderPage(
+        c,
+        <SetupPage deps={deps} values={values} error={err.message} fields={fields} />,
+        err.status as 400,
+      );
+    }
+  });
+
+  app.post("/api/v1/auth/login", async (c) => {
+    const input = await parseJsonBody(c, loginSchema);
+    const { agent, token } = await signIn(
+      deps.kv,
+      { ...input, address: clientAddress(c) },
+      sessionOptions,
+    );
+    setSessionCookie(c, token, deps.config.sessionTtlMs);
+    return c.json({ agent: publicAgent(agent) });
+  });
+
+  app.post("/api/v1/auth/logout", async (c) => {
+    await deleteSession(deps.kv, getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.body(null, 204);
+  });
+
+  return app;
+}
