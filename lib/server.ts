@@ -9,6 +9,7 @@ import { createApp } from "./http/app.ts";
 import { loadAssets } from "./http/assets.ts";
 import type { AppDeps } from "./http/context.ts";
 import { openKv } from "./store/open_kv.ts";
+import { JobRunner } from "./jobs.ts";
 
 export interface RunningServer {
   url: string;
@@ -36,8 +37,10 @@ export async function startServer(
     );
     if (admin) log(`Created the admin account ${admin.email} from ADMIN_EMAIL.`);
   }
-  const deps: AppDeps = { kv, config, assets };
+  const deps: AppDeps = { kv, config, assets, jobs: new JobRunner(kv) };
   const app = createApp(deps);
+  // Job handlers are registered by the modules that own them (inside createApp); then listen.
+  deps.jobs.start();
   const hostname = options.hostname ?? "127.0.0.1";
   const server = Deno.serve({ port: config.port, hostname, onListen: () => {} }, app.fetch);
   const port = server.addr.port;
@@ -56,6 +59,7 @@ export async function startServer(
     setupCode,
     async shutdown() {
       await server.shutdown();
+      await deps.jobs.stop();
       if (!options.kv) kv.close();
     },
   };

@@ -74,42 +74,66 @@ Deno.test("[foundation] health, sign-in, roles and API conventions over real HTT
       });
       assert.equal(res.status, 400);
       assert.equal(res.body.error.code, "invalid");
-      for (const field of ["name", "email", "password", "role"]) assert.ok(res.body.error.details.fields[field], field);
+      for (const field of ["name", "email", "password", "role"]) {
+        assert.ok(res.body.error.details.fields[field], field);
+      }
       assert.equal((await listAgents(app.kv)).length, before);
     });
 
     await t.step("a body over the limit is a 413", async () => {
       const res = await app.api("POST", "/api/v1/admin/agents", {
         as: admin,
-        body: { name: "x".repeat(70 * 1024), email: "big@example.test", password: "long-enough-1", role: "agent" },
+        body: {
+          name: "x".repeat(70 * 1024),
+          email: "big@example.test",
+          password: "long-enough-1",
+          role: "agent",
+        },
       });
       assert.equal(res.status, 413);
       assert.equal(res.body.error.code, "too_large");
     });
 
     await t.step("no session is a 401; an agent on an admin route is a 403", async () => {
-      const body = { name: "New", email: "new@example.test", password: "long-enough-1", role: "agent" };
+      const body = {
+        name: "New",
+        email: "new@example.test",
+        password: "long-enough-1",
+        role: "agent",
+      };
       const anonymous = await app.api("POST", "/api/v1/admin/agents", { body });
       assert.equal(anonymous.status, 401);
       const asAgent = await app.api("POST", "/api/v1/admin/agents", { as: agent, body });
       assert.equal(asAgent.status, 403);
       assert.equal(asAgent.body.error.code, "forbidden");
-      assert.equal(await (await import("../lib/store/agents.ts")).getAgentByEmail(app.kv, "new@example.test"), null);
+      assert.equal(
+        await (await import("../lib/store/agents.ts")).getAgentByEmail(app.kv, "new@example.test"),
+        null,
+      );
     });
 
-    await t.step("an admin creates an agent who can then sign in; a duplicate email is a 409", async () => {
-      const body = { name: "Ana", email: "Ana@Example.test", password: "long-enough-1", role: "agent", maxChats: 3 };
-      const res = await app.api("POST", "/api/v1/admin/agents", { as: admin, body });
-      assert.equal(res.status, 201);
-      assert.equal(res.body.agent.email, "ana@example.test");
-      assert.equal(res.body.agent.maxChats, 3);
-      const again = await app.api("POST", "/api/v1/admin/agents", { as: admin, body });
-      assert.equal(again.status, 409);
-      const login = await app.api("POST", "/api/v1/auth/login", {
-        body: { email: "ana@example.test", password: "long-enough-1" },
-      });
-      assert.equal(login.status, 200);
-    });
+    await t.step(
+      "an admin creates an agent who can then sign in; a duplicate email is a 409",
+      async () => {
+        const body = {
+          name: "Ana",
+          email: "Ana@Example.test",
+          password: "long-enough-1",
+          role: "agent",
+          maxChats: 3,
+        };
+        const res = await app.api("POST", "/api/v1/admin/agents", { as: admin, body });
+        assert.equal(res.status, 201);
+        assert.equal(res.body.agent.email, "ana@example.test");
+        assert.equal(res.body.agent.maxChats, 3);
+        const again = await app.api("POST", "/api/v1/admin/agents", { as: admin, body });
+        assert.equal(again.status, 409);
+        const login = await app.api("POST", "/api/v1/auth/login", {
+          body: { email: "ana@example.test", password: "long-enough-1" },
+        });
+        assert.equal(login.status, 200);
+      },
+    );
 
     await t.step("a cross-origin state change with a session cookie is refused", async () => {
       const res = await app.api("POST", "/api/v1/admin/agents", {
@@ -118,7 +142,10 @@ Deno.test("[foundation] health, sign-in, roles and API conventions over real HTT
         body: { name: "Eve", email: "eve@example.test", password: "long-enough-1", role: "admin" },
       });
       assert.equal(res.status, 403);
-      assert.equal(await (await import("../lib/store/agents.ts")).getAgentByEmail(app.kv, "eve@example.test"), null);
+      assert.equal(
+        await (await import("../lib/store/agents.ts")).getAgentByEmail(app.kv, "eve@example.test"),
+        null,
+      );
     });
 
     await t.step("unknown API routes are JSON 404s; pages carry security headers", async () => {
@@ -138,7 +165,10 @@ Deno.test("[foundation] health, sign-in, roles and API conventions over real HTT
       const staff = await app.createStaff("agent");
       const out = await app.api("POST", "/api/v1/auth/logout", { as: staff });
       assert.equal(out.status, 204);
-      const page = await fetch(app.url + "/", { headers: { cookie: staff.cookie }, redirect: "manual" });
+      const page = await fetch(app.url + "/", {
+        headers: { cookie: staff.cookie },
+        redirect: "manual",
+      });
       await page.body?.cancel();
       assert.equal(page.status, 302);
       assert.equal(page.headers.get("location"), "/login");
@@ -153,8 +183,17 @@ Deno.test("[foundation] setup needs the one-time code and closes once an account
   try {
     assert.ok(app.setupCode);
     const form = (code: string) =>
-      new URLSearchParams({ code, name: "Root", email: "root@example.test", password: "long-enough-1" });
-    const wrong = await fetch(app.url + "/setup", { method: "POST", body: form("guess"), headers: { origin: app.url } });
+      new URLSearchParams({
+        code,
+        name: "Root",
+        email: "root@example.test",
+        password: "long-enough-1",
+      });
+    const wrong = await fetch(app.url + "/setup", {
+      method: "POST",
+      body: form("guess"),
+      headers: { origin: app.url },
+    });
     assert.equal(wrong.status, 403);
     assert.match(await wrong.text(), /setup code is wrong/);
     assert.equal((await listAgents(app.kv)).length, 0);

@@ -9,7 +9,7 @@
  *   const res = await app.api("GET", "/api/v1/me", { as: admin });
  * } finally { await app.shutdown(); }
  */
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { loadConfig } from "../fresh.config.ts";
 import { type RunningServer, startServer } from "../lib/server.ts";
 import { type Agent, createAgent, type Role } from "../lib/store/agents.ts";
@@ -25,7 +25,10 @@ export interface Staff {
 
 export interface TestApp extends RunningServer {
   kv: Deno.Kv;
-  createStaff(role: Role, overrides?: Partial<{ name: string; email: string; maxChats: number | null }>): Promise<Staff>;
+  createStaff(
+    role: Role,
+    overrides?: Partial<{ name: string; email: string; maxChats: number | null }>,
+  ): Promise<Staff>;
   /** JSON request against the app; `as` signs it in, and state changes carry a same-origin `Origin`. */
   api(
     method: string,
@@ -38,7 +41,12 @@ export interface TestApp extends RunningServer {
 let counter = 0;
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ KV_PATH: ":memory:", PORT: "0", PASSWORD_ITERATIONS: "1000", ...env });
+  const config = loadConfig({
+    KV_PATH: ":memory:",
+    PORT: "0",
+    PASSWORD_ITERATIONS: "1000",
+    ...env,
+  });
   const kv = await Deno.openKv(":memory:");
   const server = await startServer(config, { kv });
   const app: TestApp = {

@@ -2,12 +2,15 @@
 import type { Config } from "../../fresh.config.ts";
 import type { Agent } from "../store/agents.ts";
 import type { Assets } from "./assets.ts";
+import type { JobRunner } from "../jobs.ts";
 
 /** Everything a request handler may need; built once per app instance in `createApp`. */
 export interface AppDeps {
   kv: Deno.Kv;
   config: Config;
   assets: Assets;
+  /** The KV queue runner; register handlers with `jobs.on(type, fn)` before `jobs.start()`. */
+  jobs: JobRunner;
 }
 
 export interface AppEnv {

@@ -44,7 +44,9 @@ export function withChanges(
   const at = new Date().toISOString();
   op.check(head);
   changes.forEach((change, i) => {
-    op.set(changeKey(base + i + 1), { ...change, seq: base + i + 1, at }, { expireIn: CHANGE_TTL_MS });
+    op.set(changeKey(base + i + 1), { ...change, seq: base + i + 1, at }, {
+      expireIn: CHANGE_TTL_MS,
+    });
   });
   op.set(CHANGE_HEAD_KEY, base + changes.length);
   return { op, firstSeq: base + 1 };
@@ -68,7 +70,9 @@ export async function readChangesSince(
   if (cursor >= head) return { changes: [], head, reset: cursor > head };
   const changes: Change[] = [];
   for await (
-    const entry of kv.list<Change>({ start: changeKey(cursor + 1), end: changeKey(head + 1) }, { limit })
+    const entry of kv.list<Change>({ start: changeKey(cursor + 1), end: changeKey(head + 1) }, {
+      limit,
+    })
   ) changes.push(entry.value);
   const reset = changes.length === 0 || changes[0].seq !== cursor + 1;
   return { changes, head, reset };
