@@ -10,6 +10,12 @@
  *   ["setup_code"]                               -> string             (one-time first-admin code)
  *
  * Later issues add their keys below, one line per key shape.
+ *
+ * Web widget (lib/store/sites.ts, lib/auth/visitor_token.ts, lib/channels/webchat_limits.ts)
+ *   ["sites", siteId]                            -> Site
+ *   ["sites_by_key", siteKey]                    -> siteId
+ *   ["visitor_token_secret"]                     -> Uint8Array (32 random bytes, made once)
+ *   ["widget_rate", visitorOrIp, bucket]         -> { count, windowStart } (expireIn = window)
  */
 
 export type Key = Deno.KvKey;
@@ -26,4 +32,9 @@ export const keys = {
   sessionsByAgentPrefix: (agentId: string): Key => ["sessions_by_agent", agentId],
   loginFailures: (kind: "email" | "ip", value: string): Key => ["login_failures", kind, value],
   setupCode: (): Key => ["setup_code"],
+  site: (id: string): Key => ["sites", id],
+  sitesPrefix: (): Key => ["sites"],
+  siteByKey: (siteKey: string): Key => ["sites_by_key", siteKey],
+  visitorTokenSecret: (): Key => ["visitor_token_secret"],
+  widgetRate: (subject: string, bucket: string): Key => ["widget_rate", subject, bucket],
 };
