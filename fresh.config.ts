@@ -24,6 +24,8 @@ export interface Config {
     verifyToken: string | null;
     graphUrl: string;
     graphVersion: string;
+    /** First retry delay of the outbound delivery job, doubled per attempt (WHATSAPP_RETRY_BASE_MS). */
+    retryBaseMs: number;
   };
 }
 
@@ -97,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       verifyToken: optional(env, "WHATSAPP_VERIFY_TOKEN"),
       graphUrl: graphUrl.replace(/\/+$/, ""),
       graphVersion: optional(env, "WHATSAPP_GRAPH_VERSION") ?? DEFAULT_GRAPH_VERSION,
+      retryBaseMs: intFrom(env, "WHATSAPP_RETRY_BASE_MS", 2000, 1, 600_000),
     },
   };
 }
