@@ -16,6 +16,16 @@
  *   ["sites_by_key", siteKey]                    -> siteId
  *   ["visitor_token_secret"]                     -> Uint8Array (32 random bytes, made once)
  *   ["widget_rate", visitorOrIp, bucket]         -> { count, windowStart } (expireIn = window)
+ *
+ * Admin console (lib/store/teams.ts, quick_responses.ts, audit.ts, invites.ts)
+ *   ["teams", teamId]                            -> Team
+ *   ["teams_by_name", lowercased name]           -> teamId
+ *   ["quick_responses", qrId]                    -> QuickResponse
+ *   ["quick_responses_by_scope", scopeKey, qrId] -> true   (scopeKey "everyone" | "team:ID" | "personal:ID")
+ *   ["quick_responses_by_shortcut", scopeKey, shortcut] -> qrId  (a shortcut is unique per scope)
+ *   ["audit", auditId]                           -> AuditEntry  (time-ordered ids, newest last)
+ *   ["invites", sha256(token)]                   -> Invite      (expireIn = invite TTL)
+ *   ["invites_by_agent", agentId]                -> sha256(token) (expireIn = invite TTL)
  */
 
 export type Key = Deno.KvKey;
@@ -37,4 +47,19 @@ export const keys = {
   siteByKey: (siteKey: string): Key => ["sites_by_key", siteKey],
   visitorTokenSecret: (): Key => ["visitor_token_secret"],
   widgetRate: (subject: string, bucket: string): Key => ["widget_rate", subject, bucket],
+  team: (id: string): Key => ["teams", id],
+  teamsPrefix: (): Key => ["teams"],
+  teamByName: (name: string): Key => ["teams_by_name", name],
+  quickResponse: (id: string): Key => ["quick_responses", id],
+  quickResponsesPrefix: (): Key => ["quick_responses"],
+  quickResponseByScope: (scope: string, id: string): Key => ["quick_responses_by_scope", scope, id],
+  quickResponsesByScopePrefix: (scope: string): Key => ["quick_responses_by_scope", scope],
+  quickResponseByShortcut: (
+    scope: string,
+    shortcut: string,
+  ): Key => ["quick_responses_by_shortcut", scope, shortcut],
+  audit: (id: string): Key => ["audit", id],
+  auditPrefix: (): Key => ["audit"],
+  invite: (tokenHash: string): Key => ["invites", tokenHash],
+  inviteByAgent: (agentId: string): Key => ["invites_by_agent", agentId],
 };
