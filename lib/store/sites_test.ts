@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import {
+  checkOrigin,
+  createSite,
+  DEFAULT_SITE_KEY,
+  deleteSite,
+  listSites,
+  normaliseOrigin,
+  resolveSite,
+  updateSite,
+} from "./sites.ts";
+
+const SELF = "http://127.0.0.1:8000";
+
+Deno.test("[widget] sites: default site, create, update, delete, origin checks", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const def = await resolveSite(kv);
+    assert.equal(def?.siteKey, DEFAULT_SITE_KEY);
+    assert.equal(checkOrigin(def!, SELF, SELF).ok, true, "Parley's own origin is allowed");
+    assert.equal(checkOrigin(def!, "https://evil.example", SELF).ok, false);
+    assert.equal(checkOrigin(def!, null, SELF).ok, true, "no Origin: not a cross-origin page");
+
+    const shop = await createSite(kv, {
+      name: "Shop",
+      allowedOrigins: ["https://Shop.example:443/any/path"],
+    });
+    assert.deepEqual(shop.allowedOrigins, ["https://shop.example"]);
+    assert.match(shop.siteKey, /^site_/);
+    assert.equal((await resolveSite(kv, shop.siteKey))?.id, shop.id);
+    assert.equal(await resolveSite(kv, "site_unknown"), null);
+
+    assert.equal(checkOrigin(shop, "https://shop.example", SELF).ok, true);
+    const refused = checkOrigin(shop, "https://shop.example.evil.test", SELF);
+    assert.equal(refused.ok, false);
+    assert.match((refused as { reason: string }).reason, /not allowed for the site "Shop"/);
+    assert.equal(checkOrigin(shop, "null", SELF).ok, false, "opaque origins are refused");
+
+    const open = await updateSite(kv, shop.id, { allowAnyOrigin: true, colour: "#112233" });
+    assert.equal(open.colour, "#112233");
+    assert.equal(open.name, "Shop", "fields not in the patch stay");
+    assert.equal(checkOrigin(open, "https://anywhere.example", SELF).ok, true);
+
+    assert.equal(normaliseOrigin("javascript:alert(1)"), null);
+    assert.equal(normaliseOrigin("ftp://x.example"), null);
+    await assert.rejects(createSite(kv, { name: "Bad", allowedOrigins: ["not a url"] }));
+    await assert.rejects(createSite(kv, { name: "Bad", colour: "red" }));
+
+    assert.equal((await listSites(kv)).length, 2);
+    await assert.rejects(deleteSite(kv, def!.id), /default site cannot be deleted/);
+    await deleteSite(kv, shop.id);
+    assert.equal(await resolveSite(kv, shop.siteKey), null);
+    assert.equal((await listSites(kv)).length, 1);
+  } finally {
+    kv.close();
+  }
+});
