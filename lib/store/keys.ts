@@ -26,6 +26,14 @@
  *   ["audit", auditId]                           -> AuditEntry  (time-ordered ids, newest last)
  *   ["invites", sha256(token)]                   -> Invite      (expireIn = invite TTL)
  *   ["invites_by_agent", agentId]                -> sha256(token) (expireIn = invite TTL)
+ *
+ * WhatsApp (lib/store/whatsapp_config.ts, lib/channels/whatsapp*.ts)
+ *   ["whatsapp_config"]                          -> StoredWhatsAppConfig (secrets; never logged)
+ *   ["whatsapp_outbound", messageId]             -> OutboundDelivery (attempts, wamid, state)
+ *   ["whatsapp_by_wamid", wamid]                 -> { messageId, conversationId }
+ *   ["whatsapp_early_status", wamid, status]     -> WhatsAppStatus (expireIn = 7 d; before the wamid is linked)
+ *   ["whatsapp_media", mediaId]                  -> { conversationId, mimeType }
+ *   ["whatsapp_window", conversationId]          -> { lastCustomerMessageAt, customerId }
  */
 
 export type Key = Deno.KvKey;
@@ -62,4 +70,15 @@ export const keys = {
   auditPrefix: (): Key => ["audit"],
   invite: (tokenHash: string): Key => ["invites", tokenHash],
   inviteByAgent: (agentId: string): Key => ["invites_by_agent", agentId],
+  whatsappConfig: (): Key => ["whatsapp_config"],
+  whatsappOutbound: (messageId: string): Key => ["whatsapp_outbound", messageId],
+  whatsappByWamid: (wamid: string): Key => ["whatsapp_by_wamid", wamid],
+  whatsappEarlyStatus: (wamid: string, status: string): Key => [
+    "whatsapp_early_status",
+    wamid,
+    status,
+  ],
+  whatsappEarlyStatusPrefix: (wamid: string): Key => ["whatsapp_early_status", wamid],
+  whatsappMedia: (mediaId: string): Key => ["whatsapp_media", mediaId],
+  whatsappWindow: (conversationId: string): Key => ["whatsapp_window", conversationId],
 };
