@@ -34,6 +34,26 @@
  *   ["whatsapp_early_status", wamid, status]     -> WhatsAppStatus (expireIn = 7 d; before the wamid is linked)
  *   ["whatsapp_media", mediaId]                  -> { conversationId, mimeType }
  *   ["whatsapp_window", conversationId]          -> { lastCustomerMessageAt, customerId }
+ *
+ * Conversation engine (lib/store/engine/*.ts; docs/engine.md)
+ *   ["settings", "routing"]                      -> Settings (routing settings, read live)
+ *   ["presence", agentId]                        -> Presence (changes only when the status changes)
+ *   ["heartbeats", agentId]                      -> number (ms of the last heartbeat; apart, so beats never race assignment)
+ *   ["agent_load", agentId]                      -> AgentLoad { conversationIds, transferredIds, lastAssignedAt }
+ *   ["contacts", contactId]                      -> Contact
+ *   ["contacts_by_channel", channel, externalId] -> contactId (web visitor id or WhatsApp id)
+ *   ["contact_conversations", contactId, conversationId] -> channel (history; ids are time-ordered)
+ *   ["contact_open", contactId, channel]         -> conversationId (the contact's open conversation)
+ *   ["conversations", conversationId]            -> Conversation (holds lastSeq: the message counter)
+ *   ["conversations_by_status", status, activityMs, conversationId] -> true (newest activity last)
+ *   ["conversations_by_assignee", agentId, conversationId] -> true (open chats an agent holds)
+ *   ["closed_by_agent", agentId, closedMs, conversationId] -> true (chats an agent held at close)
+ *   ["queue", rank, conversationId]              -> teamId | null (the Pending queue; front = lowest rank)
+ *   ["messages", conversationId, seq]            -> Message (seq 1, 2, 3, ... never reused)
+ *   ["message_ids", messageId]                   -> { conversationId, seq }
+ *   ["message_client_ids", scope, clientId]      -> { conversationId, seq } (scope "contact:ID" | "staff:CONVID")
+ *   ["read_markers", conversationId, agentId]    -> { seq, customerCount }
+ *   ["engine_tick"]                              -> string (id of the live sweep job chain)
  */
 
 export type Key = Deno.KvKey;
@@ -81,4 +101,58 @@ export const keys = {
   whatsappEarlyStatusPrefix: (wamid: string): Key => ["whatsapp_early_status", wamid],
   whatsappMedia: (mediaId: string): Key => ["whatsapp_media", mediaId],
   whatsappWindow: (conversationId: string): Key => ["whatsapp_window", conversationId],
+  routingSettings: (): Key => ["settings", "routing"],
+  presence: (agentId: string): Key => ["presence", agentId],
+  heartbeat: (agentId: string): Key => ["heartbeats", agentId],
+  agentLoad: (agentId: string): Key => ["agent_load", agentId],
+  contact: (id: string): Key => ["contacts", id],
+  contactByChannel: (channel: string, externalId: string): Key => [
+    "contacts_by_channel",
+    channel,
+    externalId,
+  ],
+  contactConversation: (contactId: string, conversationId: string): Key => [
+    "contact_conversations",
+    contactId,
+    conversationId,
+  ],
+  contactConversationsPrefix: (contactId: string): Key => ["contact_conversations", contactId],
+  contactOpen: (contactId: string, channel: string): Key => ["contact_open", contactId, channel],
+  conversation: (id: string): Key => ["conversations", id],
+  conversationByStatus: (status: string, activityMs: number, id: string): Key => [
+    "conversations_by_status",
+    status,
+    activityMs,
+    id,
+  ],
+  conversationsByStatusPrefix: (status: string): Key => ["conversations_by_status", status],
+  conversationByAssignee: (agentId: string, id: string): Key => [
+    "conversations_by_assignee",
+    agentId,
+    id,
+  ],
+  conversationsByAssigneePrefix: (agentId: string): Key => ["conversations_by_assignee", agentId],
+  closedByAgent: (agentId: string, closedMs: number, id: string): Key => [
+    "closed_by_agent",
+    agentId,
+    closedMs,
+    id,
+  ],
+  closedByAgentPrefix: (agentId: string): Key => ["closed_by_agent", agentId],
+  queueEntry: (rank: number, conversationId: string): Key => ["queue", rank, conversationId],
+  queuePrefix: (): Key => ["queue"],
+  message: (conversationId: string, seq: number): Key => ["messages", conversationId, seq],
+  messagesPrefix: (conversationId: string): Key => ["messages", conversationId],
+  messageClientId: (scope: string, clientId: string): Key => [
+    "message_client_ids",
+    scope,
+    clientId,
+  ],
+  messageById: (messageId: string): Key => ["message_ids", messageId],
+  readMarker: (conversationId: string, agentId: string): Key => [
+    "read_markers",
+    conversationId,
+    agentId,
+  ],
+  engineTick: (): Key => ["engine_tick"],
 };
