@@ -1,9 +1,10 @@
 /** Staff accounts in KV (keys in ./keys.ts). */
 import { z } from "zod";
-import { conflict } from "../http/errors.ts";
+import { badRequest, conflict, notFound } from "../http/errors.ts";
 import { newId } from "../ids.ts";
 import { hashPassword } from "../auth/password.ts";
 import { keys } from "./keys.ts";
+import { type Actor, addAudit, commitAudited } from "./audit.ts";
 
 export const ROLES = ["agent", "supervisor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -43,6 +44,8 @@ export async function createAgent(
   kv: Deno.Kv,
   input: NewAgent,
   iterations: number,
+  /** When given, the creation is recorded in the audit log in the same commit. */
+  actor?: Actor,
 ): Promise<Agent> {
   const agent: Agent = {
     id: newId(),
@@ -55,11 +58,22 @@ export async function createAgent(
     active: true,
     createdAt: new Date().toISOString(),
   };
-  const result = await kv.atomic()
+  const op = kv.atomic()
     .check({ key: keys.agentByEmail(agent.email), versionstamp: null })
     .set(keys.agent(agent.id), agent)
-    .set(keys.agentByEmail(agent.email), agent.id)
-    .commit();
+    .set(keys.agentByEmail(agent.email), agent.id);
+  if (actor) {
+    addAudit(op, {
+      actorId: actor.id,
+      actorName: actor.name,
+      action: "agent.created",
+      targetType: "agent",
+      targetId: agent.id,
+      targetLabel: agent.email,
+      details: { role: agent.role },
+    });
+  }
+  const result = await op.commit();
   if (!result.ok) {
     throw conflict("email_taken", `An account with the email ${agent.email} already exists.`);
   }
@@ -86,4 +100,145 @@ export async function listAgents(kv: Deno.Kv): Promise<Agent[]> {
 export async function hasAnyAgent(kv: Deno.Kv): Promise<boolean> {
   for await (const _ of kv.list({ prefix: keys.agentsPrefix() }, { limit: 1 })) return true;
   return false;
+}
+
+/** The fields an admin may change on an account; absent fields stay as they are. */
+export const agentPatchSchema = z.object({
+  name: newAgentSchema.shape.name.optional(),
+  email: newAgentSchema.shape.email.optional(),
+  role: z.enum(ROLES).optional(),
+  teamId: z.string().min(1).max(100).nullable().optional(),
+  maxChats: z.number().int().min(1).max(100).nullable().optional(),
+});
+export type AgentPatch = z.infer<typeof agentPatchSchema>;
+
+/** The changed field names of a patch, for the audit log (never their values' secrets). */
+function changedFields(agent: Agent, patch: AgentPatch): string[] {
+  return (Object.keys(patch) as (keyof AgentPatch)[]).filter((k) =>
+    patch[k] !== undefined && patch[k] !== agent[k]
+  );
+}
+
+/**
+ * Changes an account's profile. A new email moves the email index in the same
+ * atomic operation (409 `email_taken` when another account has it); a team id
+ * must name an existing team (400 `unknown_team`). Audited when `actor` is given.
+ */
+export async function updateAgent(
+  kv: Deno.Kv,
+  id: string,
+  patch: AgentPatch,
+  actor?: Actor,
+): Promise<Agent> {
+  return await commitAudited(kv, async () => {
+    const entry = await kv.get<Agent>(keys.agent(id));
+    if (!entry.value) throw notFound("Agent");
+    const agent = entry.value;
+    const next: Agent = {
+      ...agent,
+      ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+    };
+    next.email = next.email.toLowerCase();
+    const op = kv.atomic().check(entry);
+    if (next.email !== agent.email) {
+      const taken = await kv.get<string>(keys.agentByEmail(next.email));
+      if (taken.value && taken.value !== id) {
+        throw conflict("email_taken", `An account with the email ${next.email} already exists.`);
+      }
+      op.check(taken).delete(keys.agentByEmail(agent.email)).set(
+        keys.agentByEmail(next.email),
+        id,
+      );
+    }
+    if (next.teamId && next.teamId !== agent.teamId) {
+      const team = await kv.get(keys.team(next.teamId));
+      if (!team.value) {
+        throw badRequest("unknown_team", "That team does not exist.", {
+          fields: { teamId: "Choose an existing team" },
+        });
+      }
+      op.check(team);
+    }
+    op.set(keys.agent(id), next);
+    const fields = changedFields(agent, patch);
+    return {
+      op,
+      value: next,
+      audit: actor && fields.length
+        ? {
+          actorId: actor.id,
+          actorName: actor.name,
+          action: "agent.updated",
+          targetType: "agent",
+          targetId: id,
+          targetLabel: next.email,
+          details: { fields },
+        }
+        : null,
+      changes: [{ type: "agent.updated", agentId: id }],
+    };
+  });
+}
+
+/** Sets a new password (hashed here). Audited as a reset when `actor` is given. */
+export async function setAgentPassword(
+  kv: Deno.Kv,
+  id: string,
+  password: string,
+  iterations: number,
+  actor?: Actor,
+): Promise<Agent> {
+  const passwordHash = await hashPassword(password, iterations);
+  return await commitAudited(kv, async () => {
+    const entry = await kv.get<Agent>(keys.agent(id));
+    if (!entry.value) throw notFound("Agent");
+    const next = { ...entry.value, passwordHash };
+    return {
+      op: kv.atomic().check(entry).set(keys.agent(id), next),
+      value: next,
+      audit: actor
+        ? {
+          actorId: actor.id,
+          actorName: actor.name,
+          action: "agent.password_reset",
+          targetType: "agent",
+          targetId: id,
+          targetLabel: next.email,
+        }
+        : null,
+    };
+  });
+}
+
+/**
+ * Activates or deactivates an account. A deactivated account cannot sign in;
+ * ending its sessions and requeueing its chats is the caller's job
+ * (lib/admin/agents.ts does both).
+ */
+export async function setAgentActive(
+  kv: Deno.Kv,
+  id: string,
+  active: boolean,
+  actor?: Actor,
+): Promise<Agent> {
+  return await commitAudited(kv, async () => {
+    const entry = await kv.get<Agent>(keys.agent(id));
+    if (!entry.value) throw notFound("Agent");
+    const next = { ...entry.value, active };
+    return {
+      op: kv.atomic().check(entry).set(keys.agent(id), next),
+      value: next,
+      audit: actor && entry.value.active !== active
+        ? {
+          actorId: actor.id,
+          actorName: actor.name,
+          action: active ? "agent.reactivated" : "agent.deactivated",
+          targetType: "agent",
+          targetId: id,
+          targetLabel: next.email,
+        }
+        : null,
+      changes: [{ type: "agent.updated", agentId: id, data: { active } }],
+    };
+  });
 }
