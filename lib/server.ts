@@ -10,6 +10,7 @@ import { loadAssets } from "./http/assets.ts";
 import type { AppDeps } from "./http/context.ts";
 import { openKv } from "./store/open_kv.ts";
 import { JobRunner } from "./jobs.ts";
+import { Realtime } from "./realtime/realtime.ts";
 
 export interface RunningServer {
   url: string;
@@ -37,7 +38,8 @@ export async function startServer(
     );
     if (admin) log(`Created the admin account ${admin.email} from ADMIN_EMAIL.`);
   }
-  const deps: AppDeps = { kv, config, assets, jobs: new JobRunner(kv) };
+  const deps: AppDeps = { kv, config, assets, jobs: new JobRunner(kv), realtime: new Realtime(kv) };
+  await deps.realtime.start();
   const app = createApp(deps);
   // Job handlers are registered by the modules that own them (inside createApp); then listen.
   deps.jobs.start();
@@ -58,7 +60,10 @@ export async function startServer(
     deps,
     setupCode,
     async shutdown() {
-      await server.shutdown();
+      // Stop accepting at once; close live sockets (1012: reconnect) and finish their commits.
+      const stopped = server.shutdown();
+      await deps.realtime.close();
+      await stopped;
       await deps.jobs.stop();
       if (!options.kv) kv.close();
     },

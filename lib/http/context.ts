@@ -3,6 +3,7 @@ import type { Config } from "../../fresh.config.ts";
 import type { Agent } from "../store/agents.ts";
 import type { Assets } from "./assets.ts";
 import type { JobRunner } from "../jobs.ts";
+import type { Realtime } from "../realtime/realtime.ts";
 
 /** Everything a request handler may need; built once per app instance in `createApp`. */
 export interface AppDeps {
@@ -11,6 +12,8 @@ export interface AppDeps {
   assets: Assets;
   /** The KV queue runner; register handlers with `jobs.on(type, fn)` before `jobs.start()`. */
   jobs: JobRunner;
+  /** The real-time hub, typing bus and presence of this instance (lib/realtime). */
+  realtime: Realtime;
 }
 
 export interface AppEnv {

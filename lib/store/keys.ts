@@ -11,6 +11,9 @@
  *
  * Later issues add their keys below, one line per key shape.
  *
+ * Real-time (lib/realtime)
+ *   ["typing", shard]                            -> TypingSignal[]     (expireIn = 12 s; shard 0..9)
+ *
  * Web widget (lib/store/sites.ts, lib/auth/visitor_token.ts, lib/channels/webchat_limits.ts)
  *   ["sites", siteId]                            -> Site
  *   ["sites_by_key", siteKey]                    -> siteId
@@ -70,6 +73,7 @@ export const keys = {
   sessionsByAgentPrefix: (agentId: string): Key => ["sessions_by_agent", agentId],
   loginFailures: (kind: "email" | "ip", value: string): Key => ["login_failures", kind, value],
   setupCode: (): Key => ["setup_code"],
+  typingShard: (shard: number): Key => ["typing", shard],
   site: (id: string): Key => ["sites", id],
   sitesPrefix: (): Key => ["sites"],
   siteByKey: (siteKey: string): Key => ["sites_by_key", siteKey],

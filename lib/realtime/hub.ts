@@ -1,0 +1,286 @@
+/**
+ * The real-time hub: one per app instance. It turns the KV change log
+ * (lib/store/changes.ts) into ordered, gap-free, duplicate-free event streams
+ * for the SSE and WebSocket connections of this instance.
+ *
+ * How it works:
+ * - ONE `kv.watch([CHANGE_HEAD_KEY])` per instance is the doorbell for changes
+ *   committed anywhere (other isolates, other processes). The instance that
+ *   commits rings its own process-local bell (`ringLocalBell`) and is woken at
+ *   once, without waiting for its watch. Watch coalesces, so the bell only
+ *   says "something changed": the hub then reads the log from its own cursor
+ *   (one read per wake-up, shared by every subscriber) and hands each
+ *   subscriber the changes after that subscriber's cursor, in seq order.
+ * - A subscriber that starts behind the hub (a reconnect with `Last-Event-ID`
+ *   or an old cursor) first catches up with its own reads of the log, then
+ *   joins the shared stream; its cursor makes the join duplicate-free.
+ * - A cursor the log can no longer serve (expired, or from the future after a
+ *   store reset) gets an explicit reset: `onReset(head)`; the client reloads
+ *   its lists and continues from `head`.
+ *
+ * The hub also keeps the registry of live connections (closed with code 1012
+ * "service restart" on shutdown) and tracks in-flight commits so shutdown can
+ * wait for them.
+ *
+ * @example
+ * const hub = new Hub(kv);
+ * await hub.start();
+ * const sub = hub.subscribe(lastEventId, {
+ *   onChanges: (changes) => changes.forEach(send),
+ *   onReset: (head) => send({ type: "reset", seq: head }),
+ * });
+ * // later
+ * sub.close();
+ */
+import { type Change, CHANGE_HEAD_KEY, localBell, readChangesSince } from "../store/changes.ts";
+
+/** What a subscriber receives. Both are called synchronously by the hub: never block in them. */
+export interface ChangeListener {
+  /** Changes after the subscriber's cursor, oldest first, each exactly once. */
+  onChanges(changes: Change[]): void;
+  /** The cursor cannot be resumed; the client must reload. Changes after `head` follow. */
+  onReset(head: number): void;
+}
+
+/** A live subscription; `cursor` is the seq of the last change delivered (or skipped by reset). */
+export interface Subscription {
+  readonly cursor: number;
+  close(): void;
+}
+
+/** A connection the hub may close on shutdown. */
+export interface HubConnection {
+  close(code: number, reason: string): void;
+}
+
+/** WebSocket close code telling clients the server restarts: reconnect and resume. */
+export const CLOSE_RESTART = 1012;
+
+const PAGE = 500;
+
+class Sub implements Subscription {
+  live = false;
+  closed = false;
+  constructor(public cursor: number, readonly listener: ChangeListener, readonly hub: Hub) {}
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.unsubscribe(this);
+  }
+}
+
+export class Hub {
+  #cursor = 0;
+  #subs = new Set<Sub>();
+  #connections = new Set<HubConnection>();
+  #inFlight = new Set<Promise<unknown>>();
+  #pumping = false;
+  #again = false;
+  #started = false;
+  #closing = false;
+  #watchReader: ReadableStreamDefaultReader<unknown> | null = null;
+  #watchLoop: Promise<void> | null = null;
+  #pumpDone: Promise<void> = Promise.resolve();
+  #ring = () => this.#wake();
+
+  constructor(readonly kv: Deno.Kv) {}
+
+  /** The seq of the newest change this hub has read and dispatched. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  /** True once shutdown began: refuse new connections. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Number of subscriptions (for tests and benchmarks). */
+  get subscriberCount(): number {
+    return this.#subs.size;
+  }
+
+  /** Reads the head and starts the watch and the local bell. Call once before serving. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#cursor = (await this.kv.get<number>(CHANGE_HEAD_KEY)).value ?? 0;
+    localBell(this.kv).addEventListener("change", this.#ring);
+    this.#watchLoop = this.#watch();
+  }
+
+  async #watch(): Promise<void> {
+    while (!this.#closing) {
+      try {
+        const reader = this.kv.watch([CHANGE_HEAD_KEY]).getReader();
+        this.#watchReader = reader;
+        while (!this.#closing) {
+          const { done } = await reader.read();
+          if (done) break;
+          this.#wake();
+        }
+      } catch (err) {
+        if (this.#closing) return;
+        console.error("realtime: KV watch failed, retrying:", err);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  #wake(): void {
+    if (this.#closing) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    this.#pumpDone = this.#pump().catch((err) => {
+      if (!this.#closing) console.error("realtime: reading the change log failed:", err);
+    }).finally(() => {
+      this.#pumping = false;
+      if (this.#again && !this.#closing) this.#wake();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    do {
+      this.#again = false;
+      for (;;) {
+        const { changes, head, reset } = await readChangesSince(this.kv, this.#cursor, PAGE);
+        if (this.#closing) return;
+        if (reset) {
+          // The hub itself fell out of the log's window (or the store was reset).
+          this.#cursor = head;
+          for (const sub of this.#subs) {
+            if (!sub.live) continue;
+            sub.cursor = head;
+            this.#safely(() => sub.listener.onReset(head));
+          }
+          break;
+        }
+        if (changes.length === 0) break;
+        this.#cursor = changes[changes.length - 1].seq;
+        this.#dispatch(changes);
+        if (this.#cursor >= head) break;
+      }
+    } while (this.#again);
+  }
+
+  #dispatch(changes: Change[]): void {
+    for (const sub of this.#subs) {
+      if (!sub.live || sub.closed) continue;
+      this.#deliver(sub, changes);
+    }
+  }
+
+  #deliver(sub: Sub, changes: Change[]): void {
+    let from = 0;
+    while (from < changes.length && changes[from].seq <= sub.cursor) from++;
+    if (from === changes.length) return;
+    const fresh = from === 0 ? changes : changes.slice(from);
+    sub.cursor = fresh[fresh.length - 1].seq;
+    this.#safely(() => sub.listener.onChanges(fresh));
+  }
+
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      console.error("realtime: a subscriber threw:", err);
+    }
+  }
+
+  /**
+   * Subscribes to every change after `afterSeq` (null: from now on). A cursor
+   * behind the hub is caught up from the log first; an unusable cursor gets
+   * `onReset(head)` first.
+   */
+  subscribe(afterSeq: number | null, listener: ChangeListener): Subscription {
+    const sub = new Sub(afterSeq ?? this.#cursor, listener, this);
+    this.#subs.add(sub);
+    if (afterSeq === null || afterSeq === this.#cursor) {
+      sub.live = true;
+    } else {
+      this.#catchUp(sub).catch((err) => {
+        if (!this.#closing) console.error("realtime: catch-up failed:", err);
+        sub.close();
+      });
+    }
+    return sub;
+  }
+
+  async #catchUp(sub: Sub): Promise<void> {
+    while (!sub.closed && !this.#closing) {
+      // Synchronous check-then-join: no change can slip between the two.
+      if (sub.cursor >= this.#cursor) {
+        sub.live = true;
+        return;
+      }
+      const { changes, head, reset } = await readChangesSince(this.kv, sub.cursor, PAGE);
+      if (sub.closed || this.#closing) return;
+      if (reset) {
+        sub.cursor = head;
+        this.#safely(() => sub.listener.onReset(head));
+        if (head >= this.#cursor) {
+          sub.live = true;
+          return;
+        }
+        continue;
+      }
+      if (changes.length === 0) {
+        // Our cursor is ahead of the hub's (the hub has not heard the doorbell yet): join now.
+        sub.live = true;
+        return;
+      }
+      this.#deliver(sub, changes);
+    }
+  }
+
+  /** @internal called by Subscription.close */
+  unsubscribe(sub: Subscription): void {
+    this.#subs.delete(sub as Sub);
+  }
+
+  /** Registers a live connection for shutdown; returns the function that unregisters it. */
+  register(connection: HubConnection): () => void {
+    this.#connections.add(connection);
+    return () => this.#connections.delete(connection);
+  }
+
+  /** Number of registered connections. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Tracks a commit in flight, so shutdown waits for it. Returns the same promise. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    const done = () => this.#inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /**
+   * Shutdown: refuse new connections, close every live one with 1012 (clients
+   * reconnect and resume from their cursors), wait for in-flight commits, and
+   * stop watching.
+   */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    for (const connection of [...this.#connections]) {
+      try {
+        connection.close(CLOSE_RESTART, "Server restarting; reconnect and resume");
+      } catch { /* already closed */ }
+    }
+    this.#connections.clear();
+    await Promise.allSettled([...this.#inFlight]);
+    localBell(this.kv).removeEventListener("change", this.#ring);
+    try {
+      await this.#watchReader?.cancel();
+    } catch { /* KV may be closed already */ }
+    await Promise.allSettled([this.#watchLoop, this.#pumpDone]);
+    for (const sub of this.#subs) sub.closed = true;
+    this.#subs.clear();
+  }
+}

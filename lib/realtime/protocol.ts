@@ -1,0 +1,218 @@
+/**
+ * The WebSocket protocol of `/ws/agent` and `/ws/visitor`: one zod schema per
+ * frame, defined once here and imported by the server and the islands (the
+ * widget mirrors these shapes with superstruct; docs/api.md lists them).
+ *
+ * Every frame is a JSON text frame with a `type`. Client frames:
+ * - `subscribe {conversationId, afterSeq?}`: receive the conversation's log
+ *   after `afterSeq` (its per-conversation message seq; 0 or absent = all),
+ *   then live entries. A visitor may subscribe only to its own conversation.
+ * - `unsubscribe {conversationId}`
+ * - `send {conversationId, clientId, text, internal?}`: answered with
+ *   `ack {clientId, seq}` after the commit (the same clientId again is acked
+ *   with the stored seq, nothing new stored). `internal` is staff-only.
+ * - `typing {conversationId, typing}`: ephemeral, never stored.
+ * - `read {conversationId, seq}`: read marker up to `seq`.
+ * - `ping`: answered with `pong` (keeps proxies from closing idle sockets).
+ *
+ * Server frames: `hello`, `subscribed`, `message`, `ack`, `typing`, `read`,
+ * `event`, `error {code, message, ref?}`, `pong`.
+ */
+import { z } from "zod";
+
+/** Longest message text, in characters. */
+export const MAX_TEXT_CHARS = 4096;
+/** Largest client frame accepted, in bytes (a full-length message in 4-byte UTF-8 plus room). */
+export const MAX_FRAME_BYTES = 20 * 1024;
+
+const id = z.string().min(1, "must not be empty").max(100, "too long");
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const subscribeFrame = z.object({
+  type: z.literal("subscribe"),
+  conversationId: id,
+  afterSeq: seq.optional(),
+}).strict();
+
+export const unsubscribeFrame = z.object({
+  type: z.literal("unsubscribe"),
+  conversationId: id,
+}).strict();
+
+export const sendFrame = z.object({
+  type: z.literal("send"),
+  conversationId: id,
+  clientId: id,
+  text: z.string().trim().min(1, "must not be empty").max(
+    MAX_TEXT_CHARS,
+    `must be at most ${MAX_TEXT_CHARS} characters`,
+  ),
+  internal: z.boolean().optional(),
+}).strict();
+
+export const typingFrame = z.object({
+  type: z.literal("typing"),
+  conversationId: id,
+  typing: z.boolean(),
+}).strict();
+
+export const readFrame = z.object({
+  type: z.literal("read"),
+  conversationId: id,
+  seq,
+}).strict();
+
+export const pingFrame = z.object({ type: z.literal("ping") }).strict();
+
+export const CLIENT_FRAME_TYPES = [
+  "subscribe",
+  "unsubscribe",
+  "send",
+  "typing",
+  "read",
+  "ping",
+] as const;
+
+export const clientFrame = z.discriminatedUnion("type", [
+  subscribeFrame,
+  unsubscribeFrame,
+  sendFrame,
+  typingFrame,
+  readFrame,
+  pingFrame,
+]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+
+/** Who wrote or is typing, as the receiver may see it. */
+export const actor = z.object({
+  kind: z.enum(["visitor", "agent", "system"]),
+  id: z.string().nullable().optional(),
+  name: z.string().nullable().optional(),
+});
+export type Actor = z.infer<typeof actor>;
+
+/** A log entry as sent to clients: the engine's message record (visitors get a filtered view). */
+export const logEntry = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq,
+}).passthrough();
+
+export const serverFrame = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("hello"),
+    role: z.enum(["visitor", "agent", "supervisor", "admin"]),
+    id: z.string(),
+    maxTextChars: z.number(),
+    maxFrameBytes: z.number(),
+  }),
+  z.object({
+    type: z.literal("subscribed"),
+    conversationId: z.string(),
+    /** The newest seq sent in the catch-up; live `message` frames follow. */
+    seq,
+  }),
+  z.object({ type: z.literal("message"), conversationId: z.string(), message: logEntry }),
+  z.object({
+    type: z.literal("ack"),
+    clientId: z.string(),
+    conversationId: z.string(),
+    seq,
+    messageId: z.string(),
+  }),
+  z.object({
+    type: z.literal("typing"),
+    conversationId: z.string(),
+    from: actor,
+    typing: z.boolean(),
+  }),
+  z.object({ type: z.literal("read"), conversationId: z.string(), seq, by: actor }),
+  /** A conversation change that is not a log entry (status, assignee, context...). */
+  z.object({
+    type: z.literal("event"),
+    conversationId: z.string(),
+    event: z.object({ type: z.string() }).passthrough(),
+  }),
+  z.object({
+    type: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+    /** The clientId or conversationId of the frame that failed, when known. */
+    ref: z.string().optional(),
+  }),
+  z.object({ type: z.literal("pong") }),
+]);
+export type ServerFrame = z.infer<typeof serverFrame>;
+
+/** Why a client frame was refused: `code` for programs, `message` for people. */
+export interface FrameProblem {
+  code: "frame_too_large" | "malformed_json" | "unknown_type" | "invalid_frame";
+  message: string;
+  ref?: string;
+}
+
+/**
+ * Parses one raw client frame (string or binary), naming the problem when it
+ * is not a valid frame. Never throws.
+ */
+export function parseClientFrame(
+  raw: unknown,
+): { ok: true; frame: ClientFrame } | { ok: false; problem: FrameProblem } {
+  if (typeof raw !== "string") {
+    return {
+      ok: false,
+      problem: { code: "invalid_frame", message: "Frames must be JSON text, not binary." },
+    };
+  }
+  // A UTF-16 length over the byte limit is always over it; otherwise count bytes.
+  if (raw.length > MAX_FRAME_BYTES || new TextEncoder().encode(raw).length > MAX_FRAME_BYTES) {
+    return {
+      ok: false,
+      problem: {
+        code: "frame_too_large",
+        message: `Frames must be at most ${MAX_FRAME_BYTES} bytes.`,
+      },
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, problem: { code: "malformed_json", message: "The frame is not JSON." } };
+  }
+  const type = (value as { type?: unknown } | null)?.type;
+  if (
+    typeof value !== "object" || value === null || Array.isArray(value) ||
+    typeof type !== "string" || !(CLIENT_FRAME_TYPES as readonly string[]).includes(type)
+  ) {
+    return {
+      ok: false,
+      problem: {
+        code: "unknown_type",
+        message: `Unknown frame type ${JSON.stringify(type ?? null)}; expected one of ${
+          CLIENT_FRAME_TYPES.join(", ")
+        }.`,
+      },
+    };
+  }
+  const result = clientFrame.safeParse(value);
+  if (!result.success) {
+    const v = value as { clientId?: unknown; conversationId?: unknown };
+    const ref = typeof v.clientId === "string"
+      ? v.clientId.slice(0, 100)
+      : typeof v.conversationId === "string"
+      ? v.conversationId.slice(0, 100)
+      : undefined;
+    return {
+      ok: false,
+      problem: {
+        code: "invalid_frame",
+        message: `Invalid ${type} frame: ` +
+          result.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message)
+            .join("; "),
+        ...(ref ? { ref } : {}),
+      },
+    };
+  }
+  return { ok: true, frame: result.data };
+}

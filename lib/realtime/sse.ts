@@ -1,0 +1,116 @@
+/**
+ * The staff event stream (`GET /api/v1/stream`) as server-sent events.
+ *
+ * Each change the viewer may see is one SSE event: `event:` the change type
+ * (e.g. `message.created`), `id:` the change seq (the cursor), `data:` the
+ * change as JSON. A reconnect sends `Last-Event-ID` (EventSource does it by
+ * itself; a fresh page may pass `?after=SEQ`) and receives what it missed, in
+ * order, once. A cursor the log cannot serve gets `event: reset` with
+ * `id: head`: reload the lists, then keep listening. The first event of every
+ * stream is `event: ready` with `id:` the cursor it starts from, so a client
+ * that starts fresh learns a cursor even when nothing happens.
+ * A `: ping` comment every 15 s keeps idle streams open through proxies.
+ *
+ * Writes never block the hub: each stream has its own queue, drained by its
+ * own writer; a client that lets more than {@link MAX_QUEUED_BYTES} pile up is
+ * disconnected (it reconnects and resumes from its cursor).
+ */
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { Change } from "../store/changes.ts";
+import type { Hub } from "./hub.ts";
+import { MAX_QUEUED_BYTES, SSE_HEARTBEAT_MS } from "./limits.ts";
+
+/** Decides per change whether this stream's viewer sees it, and may project it. */
+export type ChangeView = (change: Change) => Change | null;
+
+export interface StaffStreamOptions {
+  hub: Hub;
+  /** The cursor to resume after, or null to start from now. */
+  after: number | null;
+  view: ChangeView;
+  /** Called once when the stream ends (client gone, too slow, or shutdown). */
+  onEnd?: () => void;
+}
+
+/** Parses a `Last-Event-ID` / `?after=` cursor: digits only; undefined when absent. */
+export function parseCursor(raw: string | undefined | null): number | null | "invalid" {
+  if (raw === undefined || raw === null || raw === "") return null;
+  if (!/^\d{1,15}$/.test(raw.trim())) return "invalid";
+  return Number(raw.trim());
+}
+
+/** Answers the request with the live event stream. */
+export function staffStream(c: Context, options: StaffStreamOptions): Response {
+  const { hub, view } = options;
+  c.header("X-Accel-Buffering", "no");
+  return streamSSE(c, async (stream) => {
+    const queue: string[] = [];
+    let queued = 0;
+    let wake: (() => void) | null = null;
+    let ended = false;
+    const end = (abort = false) => {
+      if (ended) return;
+      ended = true;
+      // A write stuck on a client that stopped reading is released by aborting.
+      if (abort) stream.abort();
+      wake?.();
+    };
+    const push = (text: string) => {
+      if (ended) return;
+      queue.push(text);
+      queued += text.length;
+      if (queued > MAX_QUEUED_BYTES) {
+        // Too slow: drop it rather than hold memory; it resumes from its cursor.
+        queue.length = 0;
+        end(true);
+        return;
+      }
+      wake?.();
+    };
+    const event = (type: string, id: number, data: unknown) =>
+      push(`event: ${type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+
+    stream.onAbort(() => end());
+    const unregister = hub.register({
+      close: () => {
+        push(`event: restart\ndata: {}\n\n`);
+        end();
+      },
+    });
+    if (hub.closing) end();
+    event("ready", options.after ?? hub.cursor, { cursor: options.after ?? hub.cursor });
+    const sub = hub.subscribe(options.after, {
+      onChanges(changes) {
+        for (const change of changes) {
+          const seen = view(change);
+          if (seen) event(seen.type, seen.seq, seen);
+        }
+      },
+      onReset(head) {
+        event("reset", head, { cursor: head });
+      },
+    });
+    const heartbeat = setInterval(() => push(": ping\n\n"), SSE_HEARTBEAT_MS);
+    try {
+      while (!ended || queue.length > 0) {
+        if (queue.length === 0) {
+          await new Promise<void>((r) => wake = r);
+          wake = null;
+          continue;
+        }
+        const chunk = queue.join("");
+        queue.length = 0;
+        queued = 0;
+        await stream.write(chunk);
+        if (stream.aborted) end();
+        if (ended && stream.aborted) break;
+      }
+    } finally {
+      clearInterval(heartbeat);
+      sub.close();
+      unregister();
+      options.onEnd?.();
+    }
+  });
+}
