@@ -1,0 +1,182 @@
+/**
+ * A fake of Meta's Graph API (the WhatsApp Cloud API part Parley uses), on a
+ * random loopback port over real HTTP. It records every request and answers
+ * like Meta does; tests script the next answers of the send endpoint.
+ *
+ *   POST /{version}/{phoneNumberId}/messages  -> { messaging_product, contacts, messages: [{ id }] }
+ *   GET  /{version}/{phoneNumberId}           -> { display_phone_number, verified_name, id }
+ *   GET  /{version}/{mediaId}                 -> { url, mime_type, sha256, file_size, id }
+ *   GET  /download/{mediaId}                  -> the media bytes (bearer token required)
+ *
+ * A wrong bearer token gets Meta's 401 with code 190.
+ *
+ * @example
+ * const graph = await startFakeGraph({ token: "t", phoneNumberId: "1065" });
+ * graph.scriptSend({ status: 500, body: { error: { code: 131000, message: "x" } } });
+ * const req = await graph.waitForRequest((r) => r.path.endsWith("/messages"));
+ * await graph.close();
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  search: string;
+  authorization: string | null;
+  /** Parsed JSON when the body was JSON, else the text (or null without a body). */
+  body: unknown;
+}
+
+export interface ScriptedResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FakeGraph {
+  url: string;
+  requests: RecordedRequest[];
+  /** The POSTs to the messages endpoint so far. */
+  sends(): RecordedRequest[];
+  /** Queues answers for the next sends (each used once); afterwards sends succeed. */
+  scriptSend(...responses: ScriptedResponse[]): void;
+  /** Media the fake serves by id. */
+  media: Map<string, { bytes: Uint8Array; mimeType: string }>;
+  /** The wamid the fake returned for the n-th successful send (0-based). */
+  wamids: string[];
+  /** Resolves with the first recorded request matching `predicate` (waiting if needed). */
+  waitForRequest(
+    predicate: (r: RecordedRequest) => boolean,
+    what?: string,
+  ): Promise<RecordedRequest>;
+  close(): Promise<void>;
+}
+
+/** Meta's error body shape, for scripting failures. */
+export function graphError(code: number, message: string, details?: string) {
+  return {
+    error: {
+      message,
+      type: "OAuthException",
+      code,
+      ...(details ? { error_data: { messaging_product: "whatsapp", details } } : {}),
+      fbtrace_id: "AbCdEfGhIjK",
+    },
+  };
+}
+
+export function startFakeGraph(
+  options: { token: string; phoneNumberId: string; version?: string },
+): Promise<FakeGraph> {
+  const version = options.version ?? "v21.0";
+  const requests: RecordedRequest[] = [];
+  const script: ScriptedResponse[] = [];
+  const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  const wamids: string[] = [];
+  const bell = new EventTarget();
+  let sendCount = 0;
+
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    });
+
+  let base = "";
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (req): Promise<Response> => {
+      const url = new URL(req.url);
+      const text = await req.text();
+      let body: unknown = text === "" ? null : text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch { /* keep the text */ }
+      const recorded: RecordedRequest = {
+        method: req.method,
+        path: url.pathname,
+        search: url.search,
+        authorization: req.headers.get("authorization"),
+        body,
+      };
+      requests.push(recorded);
+      bell.dispatchEvent(new Event("request"));
+
+      if (recorded.authorization !== `Bearer ${options.token}`) {
+        return json(401, graphError(190, "Error validating access token: Session has expired."));
+      }
+      if (url.pathname.startsWith("/download/")) {
+        const item = media.get(decodeURIComponent(url.pathname.slice("/download/".length)));
+        if (!item) return json(404, graphError(100, "Unknown media"));
+        return new Response(item.bytes as Uint8Array<ArrayBuffer>, {
+          headers: { "content-type": item.mimeType },
+        });
+      }
+      const parts = url.pathname.split("/").filter(Boolean);
+      if (parts[0] !== version) return json(400, graphError(2500, "Unknown path components"));
+      if (req.method === "POST" && parts[1] === options.phoneNumberId && parts[2] === "messages") {
+        const scripted = script.shift();
+        if (scripted) return json(scripted.status, scripted.body ?? {}, scripted.headers);
+        const to = (body as { to?: string; recipient?: string } | null)?.to ??
+          (body as { recipient?: string } | null)?.recipient ?? "";
+        const wamid = `wamid.FAKE${String(++sendCount).padStart(6, "0")}${crypto.randomUUID()}`;
+        wamids.push(wamid);
+        return json(200, {
+          messaging_product: "whatsapp",
+          contacts: [{ input: to, wa_id: to }],
+          messages: [{ id: wamid }],
+        });
+      }
+      if (req.method === "GET" && parts.length === 2 && parts[1] === options.phoneNumberId) {
+        return json(200, {
+          display_phone_number: "+1 555-010-0199",
+          verified_name: "Parley Support",
+          id: options.phoneNumberId,
+        });
+      }
+      if (req.method === "GET" && parts.length === 2) {
+        const item = media.get(parts[1]);
+        if (!item) return json(404, graphError(100, "Unsupported get request."));
+        return json(200, {
+          messaging_product: "whatsapp",
+          url: `${base}/download/${encodeURIComponent(parts[1])}`,
+          mime_type: item.mimeType,
+          sha256: "0".repeat(64),
+          file_size: item.bytes.byteLength,
+          id: parts[1],
+        });
+      }
+      return json(400, graphError(100, "Unsupported request"));
+    },
+  );
+  base = `http://127.0.0.1:${server.addr.port}`;
+
+  return Promise.resolve({
+    url: base,
+    requests,
+    media,
+    wamids,
+    sends: () => requests.filter((r) => r.method === "POST" && r.path.endsWith("/messages")),
+    scriptSend: (...responses) => void script.push(...responses),
+    waitForRequest(predicate, what = "a matching request") {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = requests.find(predicate);
+          if (!found) return false;
+          clearTimeout(timer);
+          bell.removeEventListener("request", check);
+          resolve(found);
+          return true;
+        };
+        // A failsafe so a broken test fails with a reason instead of hanging.
+        const timer = setTimeout(() => {
+          bell.removeEventListener("request", check);
+          reject(new Error(`fake Graph API never received ${what}`));
+        }, 15_000);
+        if (!check()) bell.addEventListener("request", check);
+      });
+    },
+    async close() {
+      await server.shutdown();
+    },
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * Realistic WhatsApp Cloud API webhook bodies (shapes from Meta's webhook
+ * reference), built by small factories so each test gets fresh message ids.
+ */
+
+export const PHONE_NUMBER_ID = "106540352242922";
+export const WABA_ID = "102290129340398";
+
+let counter = 0;
+/** A fresh Meta-style message id. */
+export function wamid(): string {
+  counter++;
+  return `wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQ${counter}${crypto.randomUUID().replace(/-/g, "")}`;
+}
+
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+
+/** Wraps one `value` into the envelope Meta posts. */
+export function envelope(value: Record<string, unknown>) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [{
+      id: WABA_ID,
+      changes: [{
+        value: {
+          messaging_product: "whatsapp",
+          metadata: { display_phone_number: "15550783881", phone_number_id: PHONE_NUMBER_ID },
+          ...value,
+        },
+        field: "messages",
+      }],
+    }],
+  };
+}
+
+export interface Customer {
+  waId?: string;
+  userId?: string;
+  name?: string;
+}
+
+function contactOf(c: Customer) {
+  return {
+    profile: { name: c.name ?? "Sheena Nelson" },
+    ...(c.waId ? { wa_id: c.waId } : {}),
+    ...(c.userId ? { user_id: c.userId } : {}),
+  };
+}
+
+/** A customer's message of any type; `content` is the type's own object(s). */
+export function inbound(
+  customer: Customer,
+  type: string,
+  content: Record<string, unknown>,
+  id = wamid(),
+) {
+  return envelope({
+    contacts: [contactOf(customer)],
+    messages: [{
+      ...(customer.waId ? { from: customer.waId } : {}),
+      ...(customer.userId ? { from_user_id: customer.userId } : {}),
+      id,
+      timestamp: nowSeconds(),
+      type,
+      ...content,
+    }],
+  });
+}
+
+export const textBody = (c: Customer, body: string, id?: string) =>
+  inbound(c, "text", { text: { body } }, id);
+
+export const imageBody = (c: Customer, mediaId: string, caption?: string) =>
+  inbound(c, "image", {
+    image: {
+      caption,
+      mime_type: "image/jpeg",
+      sha256: "Y2FmZWJhYmVjYWZlYmFiZWNhZmViYWJlY2FmZWJhYmU=",
+      id: mediaId,
+    },
+  });
+
+export const buttonReplyBody = (c: Customer, id: string, title: string) =>
+  inbound(c, "interactive", {
+    context: { from: "15550783881", id: "wamid.HBgLMTY1MDM4NzkRAgASGCA0" },
+    interactive: { type: "button_reply", button_reply: { id, title } },
+  });
+
+export const listReplyBody = (c: Customer, id: string, title: string, description: string) =>
+  inbound(c, "interactive", {
+    interactive: { type: "list_reply", list_reply: { id, title, description } },
+  });
+
+/** A delivery status of a message we sent. */
+export function statusBody(
+  id: string,
+  status: "sent" | "delivered" | "read" | "failed",
+  recipient = "16505551234",
+  error?: { code: number; title: string; details?: string },
+) {
+  return envelope({
+    statuses: [{
+      id,
+      status,
+      timestamp: nowSeconds(),
+      recipient_id: recipient,
+      ...(status !== "failed"
+        ? {
+          conversation: {
+            id: "CONVERSATION_ID",
+            expiration_timestamp: nowSeconds(),
+            origin: { type: "service" },
+          },
+          pricing: { billable: true, pricing_model: "PMP", category: "service" },
+        }
+        : {}),
+      ...(error
+        ? {
+          errors: [{
+            code: error.code,
+            title: error.title,
+            message: error.title,
+            error_data: { details: error.details ?? error.title },
+            href: "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+          }],
+        }
+        : {}),
+    }],
+  });
+}
