@@ -15,6 +15,10 @@ import {
   securityHeaders,
 } from "./middleware.ts";
 import { adminApiRoutes } from "../../routes/admin_api.ts";
+import { adminConsoleApiRoutes } from "../../routes/admin_console_api.ts";
+import { adminPageRoutes } from "../../routes/admin.tsx";
+import { inviteRoutes } from "../../routes/invite.tsx";
+import { quickResponseRoutes } from "../../routes/quick_responses.ts";
 import { authRoutes } from "../../routes/auth.tsx";
 import { healthRoutes } from "../../routes/health.ts";
 import { workspaceRoutes } from "../../routes/workspace.tsx";
@@ -51,6 +55,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", healthRoutes(deps));
   app.route("/", authRoutes(deps));
   app.route("/", adminApiRoutes(deps));
+  app.route("/", adminConsoleApiRoutes(deps));
+  app.route("/", quickResponseRoutes(deps));
+  app.route("/", adminPageRoutes(deps));
+  app.route("/", inviteRoutes(deps));
   app.route("/", workspaceRoutes(deps));
   return app;
 }

@@ -1,0 +1,127 @@
+/**
+ * The admin console's JSON API beyond `routes/admin_api.ts`: agents, teams,
+ * quick responses (with import/export) and the audit log. Admin role only.
+ * Rules live in lib/admin and lib/store; these handlers parse, call, answer.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  adminDeactivateAgent,
+  adminReactivateAgent,
+  adminResetPassword,
+  adminUpdateAgent,
+  listAgentRows,
+  resetPasswordRequestSchema,
+  updateAgentRequestSchema,
+} from "../lib/admin/agents.ts";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { notFound } from "../lib/http/errors.ts";
+import { currentAgent, requireRole } from "../lib/http/middleware.ts";
+import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
+import { getAgent, publicAgent } from "../lib/store/agents.ts";
+import { AUDIT_TARGETS, listAudit } from "../lib/store/audit.ts";
+import {
+  createQuickResponse,
+  deleteQuickResponse,
+  exportQuickResponse,
+  importQuickResponses,
+  listAllQuickResponses,
+  quickResponseImportSchema,
+  quickResponseInputSchema,
+  updateQuickResponse,
+} from "../lib/store/quick_responses.ts";
+import {
+  createTeam,
+  deleteTeam,
+  listTeams,
+  renameTeam,
+  teamInputSchema,
+} from "../lib/store/teams.ts";
+
+export const auditQuerySchema = z.object({
+  targetType: z.enum(AUDIT_TARGETS).optional().or(z.literal("").transform(() => undefined)),
+  actorId: z.string().max(100).optional(),
+  q: z.string().max(200).optional(),
+  before: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const kv = deps.kv;
+  app.use("/api/v1/admin/*", requireRole("admin"));
+
+  // Agents
+  app.get("/api/v1/admin/agents", async (c) => c.json({ items: await listAgentRows(kv) }));
+  app.get("/api/v1/admin/agents/:id", async (c) => {
+    const agent = await getAgent(kv, c.req.param("id"));
+    if (!agent) throw notFound("Agent");
+    return c.json({ agent: publicAgent(agent) });
+  });
+  app.put("/api/v1/admin/agents/:id", async (c) => {
+    const patch = await parseJsonBody(c, updateAgentRequestSchema);
+    return c.json({
+      agent: await adminUpdateAgent(deps, currentAgent(c), c.req.param("id"), patch),
+    });
+  });
+  app.post("/api/v1/admin/agents/:id/deactivate", async (c) => {
+    return c.json(await adminDeactivateAgent(deps, currentAgent(c), c.req.param("id")));
+  });
+  app.post("/api/v1/admin/agents/:id/reactivate", async (c) => {
+    return c.json({ agent: await adminReactivateAgent(deps, currentAgent(c), c.req.param("id")) });
+  });
+  app.post("/api/v1/admin/agents/:id/password", async (c) => {
+    const input = await parseJsonBody(c, resetPasswordRequestSchema);
+    return c.json(await adminResetPassword(deps, currentAgent(c), c.req.param("id"), input));
+  });
+
+  // Teams
+  app.get("/api/v1/admin/teams", async (c) => c.json({ items: await listTeams(kv) }));
+  app.post("/api/v1/admin/teams", async (c) => {
+    const input = await parseJsonBody(c, teamInputSchema);
+    return c.json({ team: await createTeam(kv, input, currentAgent(c)) }, 201);
+  });
+  app.put("/api/v1/admin/teams/:id", async (c) => {
+    const input = await parseJsonBody(c, teamInputSchema);
+    return c.json({ team: await renameTeam(kv, c.req.param("id"), input, currentAgent(c)) });
+  });
+  app.delete("/api/v1/admin/teams/:id", async (c) => {
+    await deleteTeam(kv, c.req.param("id"), currentAgent(c));
+    return c.body(null, 204);
+  });
+
+  // Quick responses (every scope)
+  app.get("/api/v1/admin/quick-responses", async (c) => {
+    return c.json({ items: await listAllQuickResponses(kv) });
+  });
+  app.get("/api/v1/admin/quick-responses/export", async (c) => {
+    const items = (await listAllQuickResponses(kv)).map(exportQuickResponse);
+    c.header("content-disposition", 'attachment; filename="quick-responses.json"');
+    return c.json({ version: 1, quickResponses: items });
+  });
+  app.post("/api/v1/admin/quick-responses/import", async (c) => {
+    const { quickResponses } = await parseJsonBody(c, quickResponseImportSchema, 1024 * 1024);
+    return c.json(await importQuickResponses(kv, quickResponses, currentAgent(c)));
+  });
+  app.post("/api/v1/admin/quick-responses", async (c) => {
+    const input = await parseJsonBody(c, quickResponseInputSchema);
+    return c.json({ quickResponse: await createQuickResponse(kv, input, currentAgent(c)) }, 201);
+  });
+  app.put("/api/v1/admin/quick-responses/:id", async (c) => {
+    const input = await parseJsonBody(c, quickResponseInputSchema);
+    const qr = await updateQuickResponse(kv, c.req.param("id"), input, currentAgent(c));
+    return c.json({ quickResponse: qr });
+  });
+  app.delete("/api/v1/admin/quick-responses/:id", async (c) => {
+    await deleteQuickResponse(kv, c.req.param("id"), currentAgent(c));
+    return c.body(null, 204);
+  });
+
+  // Audit log
+  app.get("/api/v1/admin/audit", async (c) => {
+    const query = parseQuery(c, auditQuerySchema);
+    return c.json(await listAudit(kv, query));
+  });
+
+  return app;
+}
