@@ -103,7 +103,7 @@ async function writeIslandRegistry(): Promise<void> {
   }
 }
 
-async function bundle(entry: URL): Promise<Uint8Array> {
+async function bundle(entry: URL, format: "esm" | "iife" = "esm"): Promise<Uint8Array> {
   const out = new URL(`bundle.${crypto.randomUUID()}.tmp.js`, BUILD_DIR);
   const cmd = new Deno.Command(Deno.execPath(), {
     args: [
@@ -112,6 +112,8 @@ async function bundle(entry: URL): Promise<Uint8Array> {
       "--platform",
       "browser",
       "--minify",
+      "--format",
+      format,
       "-o",
       out.pathname,
       entry.pathname,
@@ -153,7 +155,13 @@ export async function buildAssets(): Promise<Assets> {
     "css",
     new TextEncoder().encode(generateCss(tokens, extraCss)),
   );
-  const manifest: Manifest = { fingerprint, islandsJs, css };
+  // The visitor widget: one IIFE, so it adds no globals of its own to host pages.
+  const widgetJs = await writeHashed(
+    "widget",
+    "js",
+    await bundle(new URL("widget/main.ts", ROOT), "iife"),
+  );
+  const manifest: Manifest = { fingerprint, islandsJs, css, widgetJs };
   const tmp = new URL(`manifest.${crypto.randomUUID()}.tmp`, BUILD_DIR);
   await Deno.writeTextFile(tmp, JSON.stringify(manifest, null, 2));
   await Deno.rename(tmp, MANIFEST);

@@ -1,0 +1,502 @@
+/**
+ * The chat: state, the visitor API, the live socket and the view.
+ *
+ * - Sending goes over HTTP (`POST messages` with a `clientId`), so a retried
+ *   send is stored once; unsent messages live in an outbox in localStorage
+ *   (offline queue), shown as "Sending…" or "Not sent." with Retry.
+ * - Live updates come from `/ws/visitor` (subscribe with `afterSeq`, so a
+ *   reconnect catches up); while the socket is down, `GET messages` polls.
+ *   Reconnects and retries back off exponentially with jitter.
+ * - Entries are keyed by message id and outbox items by clientId, so nothing
+ *   shows twice whichever path delivers it first.
+ */
+import { ApiError, call } from "./api.ts";
+import { ContextInput, type Conversation, is, Listing, Message, Sent, Session } from "./schemas.ts";
+import { fill, type Words, words } from "./i18n.ts";
+import { buildView, el, type View } from "./view.ts";
+
+export interface Options {
+  base: string;
+  siteKey: string;
+  position?: string;
+  colour?: string;
+  greeting?: string;
+  lang?: string;
+}
+
+interface Out {
+  clientId: string;
+  text: string;
+  tries: number;
+  failed?: string;
+}
+
+type Handler = (data?: unknown) => void;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Exponential backoff with jitter: 0.5–1 × min(30 s, 0.5 s × 2^n). */
+export const backoff = (n: number) => Math.min(30_000, 500 * 2 ** n) * (0.5 + Math.random() / 2);
+const uid = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+
+function load(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function save(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch { /* storage disabled: the chat still works for this page */ }
+}
+
+export function createChat(o: Options) {
+  const w: Words = words(o.lang);
+  const v: View = buildView(w, o.position ?? "right");
+  const key = (k: string) => `parley:${o.siteKey}:${k}`;
+  let token = load(key("t"));
+  let conv: Conversation | null = null;
+  const msgs = new Map<string, Message>();
+  let cursor = 0;
+  let out: Out[] = [];
+  try {
+    out = JSON.parse(load(key("o")) ?? "[]");
+    if (!Array.isArray(out)) out = [];
+  } catch { /* a broken outbox is dropped */ }
+  let unread = 0;
+  let isOpen = false;
+  let loaded = false;
+  let hidden: string | null = null;
+  let typing: string | null = null;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let sentTyping = 0;
+  let greeting = "";
+  let ctx: Record<string, unknown> = {};
+  let pendingUser: unknown = null;
+  let ctxBusy = false;
+  let ctxTries = 0;
+  let flushing = false;
+  let ws: WebSocket | null = null;
+  let wsOpen = false;
+  let wsTries = 0;
+  let wsAt = 0;
+  let subscribed: string | null = null;
+  const handlers: Record<string, Handler[]> = {};
+  const items = new Map<string, HTMLLIElement>();
+
+  v.launcher.onclick = () => toggle();
+  v.closeBtn.onclick = () => close();
+  v.panel.onkeydown = (e) => {
+    if (e.key === "Escape") close();
+  };
+  v.again.onclick = () => {
+    hidden = conv?.id ?? null;
+    setConv(null);
+    render();
+    v.input.focus();
+  };
+  v.form.onsubmit = (e) => {
+    e.preventDefault();
+    send(v.input.value);
+    v.input.value = "";
+    v.input.focus();
+  };
+  v.input.onkeydown = (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      v.form.requestSubmit();
+    }
+  };
+  v.input.oninput = () => sendTyping(true);
+  addEventListener("online", () => {
+    render();
+    flush();
+    tick();
+  });
+  addEventListener("offline", () => render());
+
+  function api(
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    query?: string,
+  ): Promise<unknown> {
+    return call(o.base, o.siteKey, method, path, token, body, query);
+  }
+
+  function on(event: string, cb: Handler): void {
+    if (typeof cb === "function") (handlers[event] ??= []).push(cb);
+  }
+
+  function emit(event: string, data?: unknown): void {
+    for (const cb of handlers[event] ?? []) {
+      try {
+        cb(data);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  }
+
+  /** Starts a session (retrying with backoff), then shows the launcher. False when refused. */
+  async function start(): Promise<boolean> {
+    for (let i = 0;; i++) {
+      try {
+        const s = await api("POST", "sessions", {
+          siteKey: o.siteKey,
+          visitorToken: token ?? undefined,
+        });
+        if (!is(s, Session)) throw new ApiError(0, "bad_answer", "Unexpected answer.");
+        token = s.visitorToken;
+        save(key("t"), token);
+        v.title.textContent = s.site.name;
+        v.host.style.setProperty("--pc", o.colour ?? s.site.colour);
+        greeting = o.greeting ?? s.site.greeting;
+        if (s.conversationId) await sync().catch(() => {});
+        loaded = true;
+        document.body.append(v.host);
+        render();
+        flush();
+        flushCtx();
+        tick();
+        emit("ready");
+        return true;
+      } catch (err) {
+        const e = err as ApiError;
+        if (e.status >= 400 && e.status < 500 && e.status !== 429) {
+          console.warn(`Parley: the chat cannot start here: ${e.message}`);
+          return false;
+        }
+        if (i === 0) {
+          console.warn(
+            `Parley: ${o.base} did not answer, or refused this page's origin for the site (see the network panel). Retrying.`,
+          );
+        }
+        await sleep(backoff(i));
+      }
+    }
+  }
+
+  /** Fetches the conversation state and the entries after the cursor. */
+  async function sync(): Promise<void> {
+    const c = conv;
+    const r = await api(
+      "GET",
+      "messages",
+      undefined,
+      c ? `&conversationId=${encodeURIComponent(c.id)}&after=${cursor}` : "",
+    );
+    if (!is(r, Listing)) return;
+    setConv(r.conversation);
+    for (const m of r.messages) add(m);
+    render();
+  }
+
+  function setConv(c: Conversation | null): void {
+    if (c && c.id === hidden) c = null;
+    if (c?.id !== conv?.id) {
+      msgs.clear();
+      cursor = 0;
+      typing = null;
+    }
+    conv = c;
+    if (c && wsOpen && subscribed !== c.id) subscribe();
+  }
+
+  function add(m: Message): void {
+    if (msgs.has(m.id)) return;
+    msgs.set(m.id, m);
+    cursor = Math.max(cursor, m.seq);
+    if (m.clientId) {
+      const before = out.length;
+      out = out.filter((o) => o.clientId !== m.clientId);
+      if (out.length !== before) save(key("o"), JSON.stringify(out));
+    }
+    if (m.author.type === "agent" && m.type === "message") {
+      typing = null;
+      if (loaded) {
+        if (!isOpen || document.hidden) unread++;
+        emit("message", { text: m.text, author: m.author.name });
+      }
+    }
+  }
+
+  /** Adds a message to the outbox and sends it when it can. */
+  function send(text: string): void {
+    text = text.trim();
+    if (!text) return;
+    hidden = null;
+    out.push({ clientId: uid(), text, tries: 0 });
+    save(key("o"), JSON.stringify(out));
+    sendTyping(false);
+    render();
+    flush();
+  }
+
+  /** Sends the outbox in order; offline it waits for the `online` event. */
+  async function flush(): Promise<void> {
+    if (flushing || !loaded) return;
+    flushing = true;
+    try {
+      for (let n = 0;;) {
+        const o = out.find((x) => !x.failed);
+        if (!o || !navigator.onLine) break;
+        try {
+          const r = await api("POST", "messages", { text: o.text, clientId: o.clientId });
+          if (!is(r, Sent)) throw new ApiError(0, "bad_answer", "Unexpected answer.");
+          setConv(r.conversation);
+          add(r.message);
+          n = 0;
+        } catch (err) {
+          const e = err as ApiError;
+          if (!navigator.onLine) continue;
+          const permanent = e.status >= 400 && e.status < 500 && e.status !== 429;
+          if (permanent || ++o.tries >= 4) o.failed = e.message;
+          else await sleep(backoff(n++));
+        }
+        save(key("o"), JSON.stringify(out));
+        render();
+      }
+    } finally {
+      flushing = false;
+    }
+    render();
+    tick();
+  }
+
+  function retry(clientId: string): void {
+    const o = out.find((x) => x.clientId === clientId);
+    if (o) {
+      o.failed = undefined;
+      o.tries = 0;
+    }
+    render();
+    flush();
+  }
+
+  function addContext(data: unknown): void {
+    if (!is(data, ContextInput)) {
+      console.warn("Parley: addContext takes an object of text, number or true/false values.");
+      return;
+    }
+    Object.assign(ctx, data);
+    flushCtx();
+  }
+
+  function setUser(user: unknown): void {
+    pendingUser = user;
+    flushCtx();
+  }
+
+  /** Sends pending context and user details; the server merges them (or keeps them for the first message). */
+  async function flushCtx(): Promise<void> {
+    if (!loaded || ctxBusy) return;
+    const context = ctx, user = pendingUser;
+    if (!Object.keys(context).length && !user) return;
+    ctx = {};
+    pendingUser = null;
+    ctxBusy = true;
+    let again = true;
+    try {
+      await api("POST", "context", { context, ...(user ? { user } : {}) });
+      ctxTries = 0;
+    } catch (err) {
+      const e = err as ApiError;
+      if (e.status >= 400 && e.status < 500 && e.status !== 429) {
+        console.warn(`Parley: context refused by the server: ${e.message}`);
+      } else {
+        ctx = { ...context, ...ctx };
+        pendingUser ??= user;
+        again = false;
+        setTimeout(() => flushCtx(), backoff(ctxTries++));
+      }
+    } finally {
+      ctxBusy = false;
+    }
+    if (again) flushCtx();
+  }
+
+  /** Runs every few seconds: reconnects the socket, polls while it is down or while Pending. */
+  function tick(): void {
+    const c = conv;
+    const live = c && c.status !== "closed";
+    if (live && !ws && Date.now() >= wsAt) connect();
+    if (live && (!wsOpen || c.status === "pending")) sync().catch(() => {});
+    clearTimeout(timer);
+    timer = setTimeout(() => tick(), 2500 + Math.random() * 1000);
+  }
+
+  function connect(): void {
+    let s: WebSocket;
+    try {
+      s = new WebSocket(
+        o.base.replace(/^http/, "ws") + "/ws/visitor?token=" + encodeURIComponent(token ?? ""),
+      );
+    } catch {
+      wsAt = Date.now() + backoff(wsTries++);
+      return;
+    }
+    ws = s;
+    s.onopen = () => {
+      wsOpen = true;
+      wsTries = 0;
+      subscribed = null;
+      subscribe();
+    };
+    s.onmessage = (e) => frame(e.data);
+    s.onclose = () => {
+      if (ws !== s) return;
+      ws = null;
+      wsOpen = false;
+      subscribed = null;
+      wsAt = Date.now() + backoff(wsTries++);
+    };
+  }
+
+  function subscribe(): void {
+    const c = conv;
+    if (!c || !ws || !wsOpen) return;
+    subscribed = c.id;
+    ws.send(JSON.stringify({ type: "subscribe", conversationId: c.id, afterSeq: cursor }));
+  }
+
+  function frame(data: unknown): void {
+    let f: {
+      type?: string;
+      conversationId?: string;
+      message?: unknown;
+      typing?: boolean;
+      from?: { kind?: string; name?: string };
+    };
+    try {
+      f = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    if (!conv || f.conversationId !== conv.id) return;
+    if (f.type === "message" && is(f.message, Message)) {
+      add(f.message);
+      if (f.message.type === "event") sync().catch(() => {});
+    } else if (f.type === "typing" && f.from?.kind === "agent") {
+      typing = f.typing ? (f.from.name || conv.agentName || "") : null;
+      clearTimeout(typingTimer);
+      if (typing !== null) {
+        typingTimer = setTimeout(() => {
+          typing = null;
+          render();
+        }, 8000);
+      }
+    } else if (f.type === "event") {
+      sync().catch(() => {});
+    }
+    render();
+  }
+
+  function sendTyping(on: boolean): void {
+    const now = Date.now();
+    if (!ws || !wsOpen || !conv || (on && now - sentTyping < 2500)) return;
+    sentTyping = on ? now : 0;
+    ws.send(JSON.stringify({ type: "typing", conversationId: conv.id, typing: on }));
+  }
+
+  function open(): void {
+    isOpen = true;
+    unread = 0;
+    render();
+    v.input.focus();
+    emit("open");
+  }
+
+  function close(): void {
+    const hadFocus = v.host.shadowRoot?.activeElement;
+    isOpen = false;
+    render();
+    if (hadFocus) v.launcher.focus();
+    emit("close");
+  }
+
+  function toggle(): void {
+    if (isOpen) close();
+    else open();
+  }
+
+  /** Brings the DOM in line with the state, keeping existing nodes (the log stays a clean live region). */
+  function render(): void {
+    const c = conv;
+    v.panel.hidden = !isOpen;
+    v.launcher.setAttribute("aria-expanded", String(isOpen));
+    v.launcher.setAttribute("aria-label", isOpen ? w.close : w.open);
+    v.badge.hidden = unread === 0;
+    v.badge.textContent = String(unread);
+    if (unread) v.launcher.setAttribute("aria-label", `${w.open} (${unread} ${w.unread})`);
+    v.status.textContent = !navigator.onLine
+      ? w.offline
+      : typing !== null
+      ? fill(w.typing, typing || c?.agentName || "…")
+      : c?.status === "pending"
+      ? w.wait + (c.queuePosition ? " " + fill(w.queue, c.queuePosition) : "")
+      : c?.status === "active" && c.agentName
+      ? fill(w.with, c.agentName)
+      : "";
+    const isClosed = c?.status === "closed";
+    v.closed.hidden = !isClosed;
+    v.form.hidden = isClosed;
+
+    const wanted: [string, () => HTMLLIElement][] = [];
+    if (greeting) wanted.push(["g", () => el("li", "", greeting)]);
+    for (const m of [...msgs.values()].sort((a, b) => a.seq - b.seq)) {
+      wanted.push(["m" + m.id, () => entry(m)]);
+    }
+    for (const o of out) {
+      wanted.push(["o" + o.clientId + (o.failed ? "f" : ""), () => pending(o)]);
+    }
+    const keep = new Set(wanted.map(([k]) => k));
+    for (const [k, li] of items) {
+      if (!keep.has(k)) {
+        li.remove();
+        items.delete(k);
+      }
+    }
+    let grew = false;
+    wanted.forEach(([k, make], i) => {
+      let li = items.get(k);
+      if (!li) {
+        items.set(k, li = make());
+        grew = true;
+      }
+      if (v.log.children[i] !== li) v.log.insertBefore(li, v.log.children[i] ?? null);
+    });
+    if (grew) v.log.scrollTop = v.log.scrollHeight;
+  }
+
+  function entry(m: Message): HTMLLIElement {
+    if (m.type === "event") {
+      const name = m.author.name ?? (m.kind === "assigned" ? conv?.agentName : null);
+      const text = m.text ||
+        (m.kind === "closed" ? w.closed : name ? fill(w.joined, name) : "");
+      return el("li", "sy", text);
+    }
+    const li = el("li", m.author.type === "customer" ? "me" : "");
+    if (m.author.type === "agent" && m.author.name) li.append(el("small", "", m.author.name));
+    li.append(m.text);
+    return li;
+  }
+
+  function pending(o: Out): HTMLLIElement {
+    const li = el("li", o.failed ? "me f" : "me", o.text);
+    const note = el("small", "", o.failed ? w.failed + " " : w.sending);
+    if (o.failed) {
+      const b = el("button", "", w.retry);
+      b.type = "button";
+      b.onclick = () => retry(o.clientId);
+      note.append(b);
+    }
+    li.append(note);
+    return li;
+  }
+
+  return { start, open, close, toggle, on, addContext, setUser };
+}

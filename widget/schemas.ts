@@ -1,0 +1,75 @@
+/**
+ * What the widget accepts from the server and from the host page, checked in
+ * the browser with superstruct (tiny, tree-shaken). The server's zod schemas
+ * stay the authority; these only keep a broken or hostile answer from
+ * breaking the widget.
+ */
+import {
+  array,
+  boolean,
+  enums,
+  is,
+  nullable,
+  number,
+  optional,
+  record,
+  string,
+  type,
+  union,
+} from "superstruct";
+
+/** A log entry as the customer sees it (the engine's `CustomerMessage`). */
+export const Message = type({
+  id: string(),
+  seq: number(),
+  type: enums(["message", "event"]),
+  kind: string(),
+  author: type({ type: enums(["customer", "agent", "system"]), name: optional(string()) }),
+  text: string(),
+  clientId: optional(nullable(string())),
+  createdAt: string(),
+});
+export type Message = {
+  id: string;
+  seq: number;
+  type: "message" | "event";
+  kind: string;
+  author: { type: "customer" | "agent" | "system"; name?: string };
+  text: string;
+  clientId?: string | null;
+  createdAt: string;
+};
+
+export const Conversation = type({
+  id: string(),
+  status: enums(["pending", "active", "closed"]),
+  agentName: nullable(string()),
+  queuePosition: nullable(number()),
+});
+export type Conversation = {
+  id: string;
+  status: "pending" | "active" | "closed";
+  agentName: string | null;
+  queuePosition: number | null;
+};
+
+export const Session = type({
+  visitorToken: string(),
+  conversationId: nullable(string()),
+  site: type({ name: string(), colour: string(), greeting: string() }),
+});
+
+export const Listing = type({
+  conversation: nullable(Conversation),
+  messages: array(Message),
+});
+
+export const Sent = type({ message: Message, conversation: Conversation });
+
+/** What `addContext` takes: a flat object of simple values. */
+export const ContextInput = record(string(), union([string(), number(), boolean()]));
+
+/** What `setUser` takes. */
+export const UserInput = type({ name: optional(string()), email: optional(string()) });
+
+export { is };

@@ -1,0 +1,105 @@
+/**
+ * The widget's DOM: a `<parley-chat>` host with an open shadow root (open so tests and assistive tools can reach it)
+ * holding the launcher and the chat panel. Everything a visitor or the host
+ * page sends is set with `textContent`, never as markup.
+ */
+import { CSS } from "./styles.ts";
+import type { Words } from "./i18n.ts";
+
+/** Creates an element with a class and text. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  return e;
+}
+
+export interface View {
+  host: HTMLElement;
+  launcher: HTMLButtonElement;
+  badge: HTMLSpanElement;
+  panel: HTMLElement;
+  title: HTMLHeadingElement;
+  status: HTMLSpanElement;
+  closeBtn: HTMLButtonElement;
+  log: HTMLOListElement;
+  closed: HTMLDivElement;
+  again: HTMLButtonElement;
+  form: HTMLFormElement;
+  input: HTMLTextAreaElement;
+}
+
+const ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+
+/** Builds the widget and attaches it to `document.body`. */
+export function buildView(w: Words, position: string): View {
+  const host = el("parley-chat" as "div");
+  host.dataset.position = position === "left" ? "left" : "right";
+  const root = host.attachShadow({ mode: "open" });
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    // Old browsers without constructable stylesheets: a <style> (subject to the page's CSP).
+    root.append(el("style", "", CSS));
+  }
+  const launcher = el("button", "l");
+  launcher.type = "button";
+  launcher.innerHTML = ICON; // a constant, not data
+  launcher.setAttribute("aria-label", w.open);
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "p");
+  const badge = el("span", "b");
+  badge.hidden = true;
+  launcher.append(badge);
+
+  const panel = el("section", "p");
+  panel.id = "p";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-labelledby", "t");
+  const header = el("header");
+  const head = el("div");
+  const title = el("h2");
+  title.id = "t";
+  const status = el("span", "s");
+  status.setAttribute("aria-live", "polite");
+  head.append(title, status);
+  const closeBtn = el("button", "x", "×");
+  closeBtn.type = "button";
+  closeBtn.setAttribute("aria-label", w.close);
+  header.append(head, closeBtn);
+
+  const log = el("ol");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", w.msgs);
+  log.tabIndex = 0;
+
+  const closed = el("div", "c", w.closed);
+  closed.hidden = true;
+  const again = el("button", "", w.again);
+  again.type = "button";
+  closed.append(el("br"), again);
+
+  const form = el("form");
+  const label = el("label", "sr", w.label);
+  label.htmlFor = "i";
+  const input = el("textarea");
+  input.id = "i";
+  input.placeholder = w.ph;
+  input.maxLength = 4096;
+  const send = el("button", "", w.send);
+  send.type = "submit";
+  form.append(label, input, send);
+
+  panel.append(header, log, closed, form);
+  root.append(panel, launcher);
+  return { host, launcher, badge, panel, title, status, closeBtn, log, closed, again, form, input };
+}
