@@ -210,9 +210,10 @@ export class Hub {
   }
 
   async #catchUp(sub: Sub): Promise<void> {
-    while (!sub.closed && !this.#closing) {
+    // The first read always happens, so a cursor from the future is reset too.
+    for (let first = true; !sub.closed && !this.#closing; first = false) {
       // Synchronous check-then-join: no change can slip between the two.
-      if (sub.cursor >= this.#cursor) {
+      if (!first && sub.cursor >= this.#cursor) {
         sub.live = true;
         return;
       }
@@ -221,14 +222,10 @@ export class Hub {
       if (reset) {
         sub.cursor = head;
         this.#safely(() => sub.listener.onReset(head));
-        if (head >= this.#cursor) {
-          sub.live = true;
-          return;
-        }
         continue;
       }
       if (changes.length === 0) {
-        // Our cursor is ahead of the hub's (the hub has not heard the doorbell yet): join now.
+        // At the head, ahead of the hub (it has not heard the doorbell yet): join now.
         sub.live = true;
         return;
       }

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { type Change, changeKey, readHead, ringLocalBell, withChanges } from "../store/changes.ts";
+import { Hub } from "./hub.ts";
+
+async function commitChange(kv: Deno.Kv, n = 1, ring = true): Promise<number> {
+  for (;;) {
+    const head = await readHead(kv);
+    const { op, firstSeq } = withChanges(
+      kv.atomic(),
+      head,
+      Array.from({ length: n }, (_, i) => ({ type: "test.change", data: { i } })),
+    );
+    // Two SQLite handles writing at once may see "database is locked": try again.
+    const ok = await op.commit().then((r) => r.ok, (err) => {
+      if (String(err).includes("locked")) return false;
+      throw err;
+    });
+    if (ok) {
+      if (ring) ringLocalBell(kv);
+      return firstSeq + n - 1;
+    }
+  }
+}
+
+/** Collects what a subscriber receives; `until(seq)` resolves once it has seen `seq`. */
+function collector() {
+  const seqs: number[] = [];
+  const resets: number[] = [];
+  let waiters: { seq: number; resolve: () => void }[] = [];
+  const check = () => {
+    const last = Math.max(seqs.at(-1) ?? 0, resets.at(-1) ?? 0);
+    waiters = waiters.filter((w) => (w.seq <= last ? (w.resolve(), false) : true));
+  };
+  return {
+    seqs,
+    resets,
+    listener: {
+      onChanges(changes: Change[]) {
+        seqs.push(...changes.map((c) => c.seq));
+        check();
+      },
+      onReset(head: number) {
+        resets.push(head);
+        check();
+      },
+    },
+    until(seq: number) {
+      return new Promise<void>((resolve) => {
+        waiters.push({ seq, resolve });
+        check();
+      });
+    },
+  };
+}
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+Deno.test("[realtime] hub delivers every change once, in order, live and from a cursor", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const hub = new Hub(kv);
+  try {
+    await commitChange(kv, 3); // before the hub starts
+    await hub.start();
+    assert.equal(hub.cursor, 3);
+    const live = collector();
+    hub.subscribe(null, live.listener);
+    const fromStart = collector();
+    hub.subscribe(0, fromStart.listener);
+    // Commits race the catch-up of `fromStart`.
+    await Promise.all(range(1, 20).map(() => commitChange(kv, 1)));
+    const resumed = collector();
+    hub.subscribe(10, resumed.listener);
+    await Promise.all([live.until(23), fromStart.until(23), resumed.until(23)]);
+    assert.deepEqual(live.seqs, range(4, 23));
+    assert.deepEqual(fromStart.seqs, range(1, 23));
+    assert.deepEqual(resumed.seqs, range(11, 23));
+    assert.deepEqual(fromStart.resets, []);
+  } finally {
+    await hub.close();
+    kv.close();
+  }
+});
+
+Deno.test("[realtime] hub sends a reset for a cursor the log no longer holds or never had", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const hub = new Hub(kv);
+  try {
+    await commitChange(kv, 5);
+    await kv.delete(changeKey(1)); // expired
+    await kv.delete(changeKey(2));
+    await hub.start();
+    const old = collector();
+    hub.subscribe(0, old.listener);
+    const future = collector();
+    hub.subscribe(99, future.listener);
+    await Promise.all([old.until(5), future.until(5)]);
+    assert.deepEqual(old.resets, [5]);
+    assert.deepEqual(future.resets, [5]);
+    await commitChange(kv, 1);
+    await Promise.all([old.until(6), future.until(6)]);
+    assert.deepEqual(old.seqs, [6], "after a reset only new changes follow");
+    assert.deepEqual(future.seqs, [6]);
+  } finally {
+    await hub.close();
+    kv.close();
+  }
+});
+
+Deno.test("[realtime] hubs on two KV handles of one file each see every change (watch)", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  const kvA = await Deno.openKv(path);
+  const kvB = await Deno.openKv(path);
+  const hubA = new Hub(kvA);
+  const hubB = new Hub(kvB);
+  try {
+    await hubA.start();
+    await hubB.start();
+    const a = collector();
+    const b = collector();
+    hubA.subscribe(null, a.listener);
+    hubB.subscribe(null, b.listener);
+    // Writers on both handles; without ringing the bell, only the watch wakes the hubs.
+    await Promise.all([
+      ...range(1, 10).map(() => commitChange(kvA, 1, false)),
+      ...range(1, 10).map(() => commitChange(kvB, 2, true)),
+    ]);
+    await Promise.all([a.until(30), b.until(30)]);
+    assert.deepEqual(a.seqs, range(1, 30));
+    assert.deepEqual(b.seqs, range(1, 30));
+  } finally {
+    await hubA.close();
+    await hubB.close();
+    kvA.close();
+    kvB.close();
+    await Deno.remove(path).catch(() => {});
+  }
+});
