@@ -19,6 +19,7 @@
  *   ["sites_by_key", siteKey]                    -> siteId
  *   ["visitor_token_secret"]                     -> Uint8Array (32 random bytes, made once)
  *   ["widget_rate", visitorOrIp, bucket]         -> { count, windowStart } (expireIn = window)
+ *   ["widget_pending", visitorId]                -> { context, user } before the first message (expireIn 1 day)
  *
  * Admin console (lib/store/teams.ts, quick_responses.ts, audit.ts, invites.ts)
  *   ["teams", teamId]                            -> Team
@@ -79,6 +80,7 @@ export const keys = {
   siteByKey: (siteKey: string): Key => ["sites_by_key", siteKey],
   visitorTokenSecret: (): Key => ["visitor_token_secret"],
   widgetRate: (subject: string, bucket: string): Key => ["widget_rate", subject, bucket],
+  widgetPending: (visitorId: string): Key => ["widget_pending", visitorId],
   team: (id: string): Key => ["teams", id],
   teamsPrefix: (): Key => ["teams"],
   teamByName: (name: string): Key => ["teams_by_name", name],
