@@ -1,0 +1,68 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { WorkspaceStore } from "../../lib/ui/state.ts";
+import { closeChat } from "../../lib/ui/actions.ts";
+
+/** The wrap-up form that "Close chat" opens at once: notes and tags, then "Close chat". */
+export function CloseForm({ ws }: { ws: WorkspaceStore }) {
+  const [notes, setNotes] = useState("");
+  const [tags, setTags] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return (
+    <form
+      aria-label="Wrap-up"
+      class="flex flex-col gap-2"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError("");
+        try {
+          const list = tags.split(",").map((t) => t.trim()).filter(Boolean);
+          await closeChat(ws, notes.trim(), list);
+        } catch (err) {
+          setError((err as Error).message);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h2 class="font-semibold">Wrap-up</h2>
+      <label for="wrapup-notes" class="text-sm font-medium">Notes</label>
+      <textarea
+        id="wrapup-notes"
+        ref={first}
+        rows={5}
+        value={notes}
+        maxLength={4000}
+        onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)}
+        class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
+      />
+      <label for="wrapup-tags" class="text-sm font-medium">Tags (comma separated)</label>
+      <input
+        id="wrapup-tags"
+        value={tags}
+        onInput={(e) => setTags((e.target as HTMLInputElement).value)}
+        class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
+      />
+      {error && <p role="alert" class="text-sm text-red-800">{error}</p>}
+      <div class="flex gap-2">
+        <button
+          type="submit"
+          disabled={busy}
+          class="bg-red-700 text-white rounded px-3 py-2 font-medium hover:bg-red-800 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
+        >
+          Close chat
+        </button>
+        <button
+          type="button"
+          onClick={() => ws.panel.value = "none"}
+          class="border border-gray-300 rounded px-3 py-2 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,191 @@
+import { useRef, useState } from "preact/hooks";
+import type { WorkspaceStore } from "../../lib/ui/state.ts";
+import { loadQuickResponses, sendMessage } from "../../lib/ui/actions.ts";
+import { nextField, waitingLabel } from "../../lib/ui/format.ts";
+import { fillTemplate, previewTemplate } from "../../lib/domain/quick_responses.ts";
+import type { UiConversation, UiQuickResponse } from "../../lib/ui/model.ts";
+import { QuickResponsePicker } from "./QuickResponsePicker.tsx";
+import { notifyTyping } from "../../lib/ui/pane_socket.ts";
+
+/**
+ * The reply box: Enter sends, Shift+Enter adds a line; "Internal note" (and
+ * "Ask a supervisor") toggles; "Quick responses" (button or `/`) fills known
+ * placeholders and Tab walks through the custom fields left to type; for
+ * WhatsApp, the 24-hour window and why free-form replies are off outside it.
+ */
+export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
+  const [text, setText] = useState("");
+  const [internal, setInternal] = useState(false);
+  const [ask, setAsk] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const [problem, setProblem] = useState("");
+  const area = useRef<HTMLTextAreaElement>(null);
+  const now = ws.now.value;
+  const windowClosed = conv.channel === "whatsapp" &&
+    (!conv.windowEndsAt || Date.parse(conv.windowEndsAt) <= Date.now());
+  const freeFormOff = windowClosed && !internal;
+  const values = {
+    contact: { name: conv.contactName },
+    agent: { name: ws.me.value.name },
+    context: Object.fromEntries(conv.context),
+  };
+
+  const submit = () => {
+    const body = text.trim();
+    if (!body || freeFormOff) return;
+    if (body.includes("{{")) {
+      const filled = fillTemplate(body, values);
+      if (!filled.ok) {
+        const names = filled.missing.map((p) => p.kind === "field" ? p.label : p.raw);
+        setProblem(
+          names.length
+            ? `Fill in ${names.join(", ")} before sending (Tab moves to the next field).`
+            : filled.issues.join(" "),
+        );
+        return;
+      }
+    }
+    setProblem("");
+    setText("");
+    sendMessage(ws, body, { internal: internal || ask, toSupervisor: ask });
+    notifyTyping(conv.id, false);
+  };
+
+  const choose = (qr: UiQuickResponse) => {
+    setPicking(false);
+    const filled = previewTemplate(qr.body, values)
+      .map((s) => "text" in s ? s.text : s.value ?? s.placeholder)
+      .join("");
+    const merged = text.trim() ? `${text.replace(/\/\S*$/, "")}${filled}` : filled;
+    setText(merged);
+    requestAnimationFrame(() => {
+      const el = area.current;
+      if (!el) return;
+      el.focus();
+      const f = nextField(merged, 0);
+      if (f) el.setSelectionRange(f.start, f.end);
+      else el.setSelectionRange(merged.length, merged.length);
+    });
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const el = e.currentTarget as HTMLTextAreaElement;
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    } else if (e.key === "Tab" && !e.shiftKey) {
+      let f = nextField(el.value, el.selectionStart);
+      if (f && f.start === el.selectionStart && f.end === el.selectionEnd) {
+        const after = nextField(el.value, f.end);
+        f = after && after.start !== f.start ? after : null;
+      }
+      if (f) {
+        e.preventDefault();
+        el.setSelectionRange(f.start, f.end);
+      }
+    } else if (e.key === "/" && el.value.trim() === "") {
+      e.preventDefault();
+      loadQuickResponses(ws);
+      setPicking(true);
+    }
+  };
+
+  return (
+    <div class="border-t border-gray-200 bg-white p-2">
+      {conv.channel === "whatsapp" && (
+        <p
+          class={windowClosed ? "text-sm text-red-800 mb-1" : "text-xs text-gray-600 mb-1"}
+          id="window-note"
+        >
+          {windowClosed
+            ? "WhatsApp: more than 24 hours since the customer's last message, so free-form replies are off. Internal notes still work."
+            : `WhatsApp reply window open for ${
+              waitingLabel(new Date(now).toISOString(), Date.parse(conv.windowEndsAt!))
+            } more.`}
+        </p>
+      )}
+      {picking && (
+        <QuickResponsePicker
+          items={ws.quickResponses.value}
+          onChoose={choose}
+          onCancel={() => {
+            setPicking(false);
+            area.current?.focus();
+          }}
+        />
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+        class="flex flex-col gap-1"
+      >
+        <label for="composer" class="sr-only">Message</label>
+        <textarea
+          id="composer"
+          ref={area}
+          rows={3}
+          value={text}
+          disabled={freeFormOff}
+          aria-describedby={problem
+            ? "composer-problem"
+            : conv.channel === "whatsapp"
+            ? "window-note"
+            : undefined}
+          placeholder={internal || ask
+            ? "Internal note (customers never see it)"
+            : "Type a reply · Enter sends · Shift+Enter new line · / quick responses"}
+          onInput={(e) => {
+            setText((e.target as HTMLTextAreaElement).value);
+            notifyTyping(conv.id, true);
+          }}
+          onKeyDown={onKeyDown}
+          class={internal || ask
+            ? "w-full resize-none rounded border border-dashed border-amber-500 bg-amber-50 px-2 py-1 focus:outline-none focus:ring-2 focus:ring-brand-500"
+            : "w-full resize-none rounded border border-gray-300 px-2 py-1 focus:outline-none focus:ring-2 focus:ring-brand-500 disabled:bg-gray-100"}
+        />
+        {problem && <p id="composer-problem" role="alert" class="text-sm text-red-800">{problem}
+        </p>}
+        <div class="flex flex-wrap items-center gap-3">
+          <label class="flex items-center gap-1 text-sm">
+            <input
+              type="checkbox"
+              checked={internal}
+              onChange={(e) => setInternal((e.target as HTMLInputElement).checked)}
+            />
+            Internal note
+          </label>
+          {ws.me.value.role === "agent" && (
+            <label class="flex items-center gap-1 text-sm">
+              <input
+                type="checkbox"
+                checked={ask}
+                onChange={(e) => setAsk((e.target as HTMLInputElement).checked)}
+              />
+              Ask a supervisor
+            </label>
+          )}
+          <button
+            type="button"
+            aria-expanded={picking ? "true" : "false"}
+            onClick={() => {
+              loadQuickResponses(ws);
+              setPicking(!picking);
+            }}
+            class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+          >
+            Quick responses
+          </button>
+          <button
+            type="submit"
+            disabled={freeFormOff}
+            class="ml-auto bg-brand-600 text-white rounded px-4 py-1 font-medium hover:bg-brand-700 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
+          >
+            {internal || ask ? "Add note" : "Send"}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

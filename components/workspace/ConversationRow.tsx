@@ -1,0 +1,67 @@
+import type { UiSummary } from "../../lib/ui/model.ts";
+import { channelLabel, waitingLabel } from "../../lib/ui/format.ts";
+
+/**
+ * One row of the conversation list: a link to the conversation (works without
+ * scripts), contact name, channel, last message, waiting time, unread count,
+ * and "Pick up" when the caller may take it from the queue.
+ */
+export function ConversationRow(
+  { conv, now, selected, assigneeName, onOpen, onPickUp }: {
+    conv: UiSummary;
+    now: number;
+    selected: boolean;
+    assigneeName?: string | null;
+    onOpen?: (id: string) => void;
+    onPickUp?: (id: string) => void;
+  },
+) {
+  const waiting = waitingLabel(conv.waitingSince, now);
+  return (
+    <li
+      class={selected ? "relative bg-brand-50" : "relative hover:bg-gray-50"}
+      data-conversation={conv.id}
+    >
+      <a
+        data-row
+        href={`/?c=${encodeURIComponent(conv.id)}&tab=${conv.status}`}
+        aria-current={selected ? "true" : undefined}
+        onClick={(e) => {
+          if (!onOpen || e.ctrlKey || e.metaKey || e.shiftKey) return;
+          e.preventDefault();
+          onOpen(conv.id);
+        }}
+        class="block px-3 py-2 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-brand-500"
+      >
+        <span class="flex items-baseline gap-2">
+          <span class="font-medium truncate">{conv.contactName}</span>
+          <span class="text-xs text-gray-600 shrink-0">{channelLabel(conv.channel)}</span>
+          {conv.unread > 0 && (
+            <span class="ml-auto shrink-0 rounded-full bg-brand-600 text-white text-xs font-semibold px-2">
+              {conv.unread}
+              <span class="sr-only">unread</span>
+            </span>
+          )}
+        </span>
+        <span class="block text-sm text-gray-700 truncate h-5">{conv.preview || "\u00a0"}</span>
+        <span class="flex gap-2 text-xs text-gray-600 h-4">
+          {waiting && <span>Waiting {waiting}</span>}
+          {assigneeName && <span>· {assigneeName}</span>}
+          {conv.question && (
+            <span class="text-amber-800 font-medium">· Question for a supervisor</span>
+          )}
+        </span>
+      </a>
+      {onPickUp && (
+        <button
+          type="button"
+          onClick={() => onPickUp(conv.id)}
+          aria-label={`Pick up ${conv.contactName}`}
+          class="absolute right-2 top-2 text-xs bg-brand-600 text-white rounded px-2 py-1 hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        >
+          Pick up
+        </button>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,97 @@
+import type { UiMessage } from "../../lib/ui/model.ts";
+import { clockLabel, deliveryLabel } from "../../lib/ui/format.ts";
+
+/**
+ * One conversation's log: customer and agent messages, system events
+ * ("Transferred from A to B"), internal notes styled apart and marked
+ * "Internal", times, and the delivery state of outbound messages with a
+ * retry for failed ones. Text is always rendered as text, never markup.
+ */
+export function MessageLog(
+  { messages, now, onRetry }: {
+    messages: UiMessage[];
+    now: number;
+    onRetry?: (m: UiMessage) => void;
+  },
+) {
+  return (
+    <ol class="flex flex-col gap-2" aria-label="Messages">
+      {messages.map((m) => (
+        <MessageItem key={m.clientId ?? m.id} m={m} now={now} onRetry={onRetry} />
+      ))}
+    </ol>
+  );
+}
+
+function MessageItem(
+  { m, now, onRetry }: { m: UiMessage; now: number; onRetry?: (m: UiMessage) => void },
+) {
+  const time = <time dateTime={m.at} class="text-xs text-gray-600">{clockLabel(m.at, now)}</time>;
+  if (m.author === "system") {
+    return (
+      <li
+        class="self-center max-w-full text-center text-xs text-gray-700 bg-gray-100 rounded-full px-3 py-1 break-words"
+        data-kind="system"
+      >
+        {m.text} · {time}
+      </li>
+    );
+  }
+  if (m.internal) {
+    return (
+      <li
+        class="self-end max-w-[85%] rounded-lg border border-dashed border-amber-500 bg-amber-50 px-3 py-2"
+        data-kind="internal"
+      >
+        <p class="text-xs font-semibold text-amber-900">
+          {m.toSupervisor ? "Internal · question for a supervisor" : "Internal note"}
+          {m.authorName ? ` · ${m.authorName}` : ""}
+        </p>
+        <p class="whitespace-pre-wrap break-words">{m.text}</p>
+        <p class="text-right">
+          {time} <Delivery m={m} onRetry={onRetry} />
+        </p>
+      </li>
+    );
+  }
+  const customer = m.author === "customer";
+  return (
+    <li
+      class={customer
+        ? "self-start max-w-[85%] rounded-lg bg-white border border-gray-200 px-3 py-2"
+        : "self-end max-w-[85%] rounded-lg bg-brand-50 border border-brand-100 px-3 py-2"}
+      data-kind={customer ? "customer" : "agent"}
+    >
+      <p class="text-xs font-semibold text-gray-700">
+        {customer ? "Customer" : (m.authorName ?? "Agent")}
+      </p>
+      <p class="whitespace-pre-wrap break-words">{m.text}</p>
+      <p class={customer ? "" : "text-right"}>
+        {time} {!customer && <Delivery m={m} onRetry={onRetry} />}
+      </p>
+    </li>
+  );
+}
+
+function Delivery({ m, onRetry }: { m: UiMessage; onRetry?: (m: UiMessage) => void }) {
+  const label = deliveryLabel(m.delivery);
+  if (!label) return null;
+  if (m.delivery !== "failed") {
+    return <span class="text-xs text-gray-600" data-delivery={m.delivery}>· {label}</span>;
+  }
+  return (
+    <span class="text-xs text-red-800" data-delivery="failed">
+      · {label}
+      {m.failReason ? `: ${m.failReason}` : ""}
+      {onRetry && (
+        <button
+          type="button"
+          onClick={() => onRetry(m)}
+          class="ml-2 underline font-medium focus:outline-none focus:ring-2 focus:ring-brand-500"
+        >
+          Retry
+        </button>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * The conversation list: tabs "Active", "Pending", "Closed" with counts, rows
+ * that are plain links (so the list works before scripts run), "Pick up" on
+ * Pending, search on Closed, a filter by agent for supervisors, and arrow-key
+ * navigation between rows. Live through the shared store (lib/ui/state.ts).
+ */
+import { useEffect, useRef } from "preact/hooks";
+import { type Tab, TABS, type UiSummary } from "../lib/ui/model.ts";
+import {
+  tabCounts,
+  useWorkspace,
+  type WorkspaceSeed,
+  type WorkspaceStore,
+} from "../lib/ui/state.ts";
+import { openConversation, pickUp, searchClosed, selectTab } from "../lib/ui/actions.ts";
+import { startLive } from "../lib/ui/live.ts";
+import { ConversationRow } from "../components/workspace/ConversationRow.tsx";
+
+const TAB_LABEL: Record<Tab, string> = { active: "Active", pending: "Pending", closed: "Closed" };
+
+export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
+  const ws = useWorkspace(seed);
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => startLive(ws), []);
+  const counts = tabCounts(ws);
+  const tab = ws.tab.value;
+  const rows = ws.visibleRows.value;
+  const openId = ws.open.value?.id ?? null;
+  const canPick = ws.isSupervisor.value || !ws.dynamicAssignment.value;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!["ArrowDown", "ArrowUp", "Home", "End"].includes(e.key)) return;
+    const links = [...(listRef.current?.querySelectorAll<HTMLElement>("a[data-row]") ?? [])];
+    if (links.length === 0) return;
+    const i = links.indexOf(document.activeElement as HTMLElement);
+    const next = e.key === "Home"
+      ? 0
+      : e.key === "End"
+      ? links.length - 1
+      : e.key === "ArrowDown"
+      ? Math.min(links.length - 1, i + 1)
+      : Math.max(0, i - 1);
+    e.preventDefault();
+    links[next].focus();
+  };
+
+  return (
+    <nav
+      aria-label="Conversations"
+      class={openId
+        ? "hidden md:flex flex-col min-h-0 md:w-80 shrink-0 border-r border-gray-200 bg-white"
+        : "flex flex-col min-h-0 w-full md:w-80 shrink-0 border-r border-gray-200 bg-white"}
+    >
+      <div role="tablist" aria-label="Conversation status" class="flex border-b border-gray-200">
+        {TABS.map((t) => (
+          <a
+            key={t}
+            role="tab"
+            id={`tab-${t}`}
+            href={`/?tab=${t}`}
+            aria-selected={tab === t ? "true" : "false"}
+            aria-controls="conversation-rows"
+            onClick={(e) => {
+              e.preventDefault();
+              selectTab(ws, t);
+            }}
+            class={tab === t
+              ? "flex-1 text-center px-2 py-2 text-sm font-semibold border-b-2 border-brand-600 text-brand-700"
+              : "flex-1 text-center px-2 py-2 text-sm text-gray-700 border-b-2 border-transparent hover:bg-gray-50"}
+          >
+            {TAB_LABEL[t]}{" "}
+            <span class="ml-1 inline-block min-w-[1.5rem] rounded-full bg-gray-100 text-gray-800 text-xs px-1">
+              {counts[t]}
+            </span>
+          </a>
+        ))}
+      </div>
+      <Filters ws={ws} />
+      <div
+        id="conversation-rows"
+        role="tabpanel"
+        aria-labelledby={`tab-${tab}`}
+        class="flex-1 min-h-0 overflow-y-auto"
+      >
+        {rows.length === 0 ? <p class="p-4 text-sm text-gray-600">{emptyText(tab)}</p> : (
+          <ul
+            ref={listRef}
+            aria-label={`${TAB_LABEL[tab]} conversations`}
+            class="divide-y divide-gray-100"
+            onKeyDown={onKeyDown}
+          >
+            {rows.map((c: UiSummary) => (
+              <ConversationRow
+                key={c.id}
+                conv={c}
+                now={ws.now.value}
+                selected={c.id === openId}
+                assigneeName={ws.isSupervisor.value
+                  ? ws.agents.value.find((a) => a.id === c.assigneeId)?.name ?? null
+                  : null}
+                onOpen={(id) => {
+                  openConversation(ws, id).catch((err) => ws.notice.value = err.message);
+                }}
+                onPickUp={tab === "pending" && canPick
+                  ? (id) => {
+                    pickUp(ws, id).catch((err) => ws.notice.value = err.message);
+                  }
+                  : undefined}
+              />
+            ))}
+          </ul>
+        )}
+      </div>
+    </nav>
+  );
+}
+
+function emptyText(tab: Tab): string {
+  if (tab === "active") return "No active chats. New chats arrive here while you are Online.";
+  if (tab === "pending") return "Nobody is waiting.";
+  return "No closed chats found.";
+}
+
+function Filters({ ws }: { ws: WorkspaceStore }) {
+  const tab = ws.tab.value;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  if (tab !== "closed" && !ws.isSupervisor.value) return null;
+  return (
+    <div class="flex flex-wrap gap-2 p-2 border-b border-gray-200">
+      {tab === "closed" && (
+        <form
+          method="get"
+          action="/"
+          role="search"
+          class="flex-1 min-w-[10rem]"
+          onSubmit={(e) => {
+            e.preventDefault();
+            searchClosed(ws, ws.closedQuery.value).catch((err) => ws.notice.value = err.message);
+          }}
+        >
+          <input type="hidden" name="tab" value="closed" />
+          <label for="closed-search" class="sr-only">Search closed chats by contact name</label>
+          <input
+            id="closed-search"
+            name="q"
+            type="search"
+            placeholder="Search by contact name"
+            value={ws.closedQuery.value}
+            onInput={(e) => {
+              ws.closedQuery.value = (e.target as HTMLInputElement).value;
+              clearTimeout(timer.current);
+              timer.current = setTimeout(() => {
+                searchClosed(ws, ws.closedQuery.value).catch(() => {});
+              }, 300);
+            }}
+            class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
+          />
+        </form>
+      )}
+      {ws.isSupervisor.value && (
+        <div class="flex items-center gap-1">
+          <label for="agent-filter" class="text-sm text-gray-700">Agent</label>
+          <select
+            id="agent-filter"
+            value={ws.agentFilter.value}
+            onChange={(e) => ws.agentFilter.value = (e.target as HTMLSelectElement).value}
+            class="border border-gray-300 rounded px-1 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
+          >
+            <option value="">Everyone</option>
+            {ws.agents.value.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+          </select>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * The conversation window: who and where, "Transfer", "Close chat" and
+ * "Context" buttons with their right-hand bar, the contact's "Previous
+ * conversations", the full log with a polite live region for new messages,
+ * the customer's typing, and the composer. The log keeps its scroll position
+ * while the agent reads older messages; it follows new ones only when the
+ * agent is already at the bottom.
+ */
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { useWorkspace, type WorkspaceSeed, type WorkspaceStore } from "../lib/ui/state.ts";
+import { pickUp, retryMessage } from "../lib/ui/actions.ts";
+import { channelLabel } from "../lib/ui/format.ts";
+import { startPaneSocket } from "../lib/ui/pane_socket.ts";
+import type { UiConversation } from "../lib/ui/model.ts";
+import { MessageLog } from "../components/workspace/MessageLog.tsx";
+import { Composer } from "../components/workspace/Composer.tsx";
+import { TransferBar } from "../components/workspace/TransferBar.tsx";
+import { CloseForm } from "../components/workspace/CloseForm.tsx";
+import { ContextPanel } from "../components/workspace/ContextPanel.tsx";
+import { PreviousConversations } from "../components/workspace/PreviousConversations.tsx";
+
+export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
+  const ws = useWorkspace(seed);
+  useEffect(() => startPaneSocket(ws), []);
+  const conv = ws.open.value;
+  if (!conv) {
+    return (
+      <main
+        id="conversation-window"
+        class="hidden md:flex flex-1 min-w-0 items-center justify-center bg-gray-50"
+      >
+        <p class="p-6 text-gray-700">Select a conversation.</p>
+        <LiveRegion ws={ws} />
+      </main>
+    );
+  }
+  return (
+    <main id="conversation-window" class="relative flex flex-1 min-w-0 min-h-0 bg-gray-50">
+      <div class="flex flex-col flex-1 min-w-0 min-h-0">
+        <Toolbar ws={ws} conv={conv} />
+        <Log ws={ws} conv={conv} />
+        <p class="h-5 px-4 text-xs text-gray-700 italic" aria-live="off">
+          {ws.customerTyping.value ? "Customer is typing…" : ""}
+        </p>
+        <Footer ws={ws} conv={conv} />
+      </div>
+      {ws.panel.value !== "none" && (
+        <aside
+          aria-label={ws.panel.value === "transfer"
+            ? "Transfer"
+            : ws.panel.value === "close"
+            ? "Close chat"
+            : "Context"}
+          class="absolute inset-0 z-10 md:static md:z-auto md:w-80 shrink-0 border-l border-gray-200 bg-white p-3 overflow-y-auto"
+        >
+          <button
+            type="button"
+            onClick={() => ws.panel.value = "none"}
+            class="float-right text-sm border border-gray-300 rounded px-2 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+          >
+            Hide
+          </button>
+          {ws.panel.value === "transfer" && <TransferBar ws={ws} />}
+          {ws.panel.value === "close" && <CloseForm ws={ws} />}
+          {ws.panel.value === "context" && <ContextPanel conv={conv} />}
+        </aside>
+      )}
+      <LiveRegion ws={ws} />
+    </main>
+  );
+}
+
+function canAct(ws: WorkspaceStore, conv: UiConversation): boolean {
+  return conv.status === "active" &&
+    (conv.assigneeId === ws.me.value.id || ws.isSupervisor.value);
+}
+
+function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
+  const assignee = ws.agents.value.find((a) => a.id === conv.assigneeId);
+  const toggle = (panel: "transfer" | "close" | "context") =>
+    ws.panel.value = ws.panel.value === panel ? "none" : panel;
+  const button = (panel: "transfer" | "close" | "context", label: string, show: boolean) =>
+    show && (
+      <button
+        type="button"
+        aria-expanded={ws.panel.value === panel ? "true" : "false"}
+        onClick={() => toggle(panel)}
+        class={ws.panel.value === panel
+          ? "text-sm rounded px-3 py-1 bg-brand-600 text-white focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
+          : "text-sm rounded px-3 py-1 border border-gray-300 bg-white hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"}
+      >
+        {label}
+      </button>
+    );
+  return (
+    <div class="flex flex-wrap items-center gap-2 border-b border-gray-200 bg-white px-3 py-2">
+      <a
+        href={`/?tab=${ws.tab.value}`}
+        onClick={(e) => {
+          e.preventDefault();
+          ws.open.value = null;
+          history.pushState(null, "", `/?tab=${ws.tab.value}`);
+        }}
+        class="md:hidden text-sm underline"
+      >
+        Back to list
+      </a>
+      <h1 class="font-semibold truncate">{conv.contactName}</h1>
+      <span class="text-xs text-gray-700">
+        {channelLabel(conv.channel)} ·{" "}
+        {conv.status === "active" ? "Active" : conv.status === "pending" ? "Pending" : "Closed"}
+        {assignee ? ` · ${assignee.name}` : ""}
+      </span>
+      <div class="ml-auto flex gap-2">
+        {button("transfer", "Transfer", canAct(ws, conv))}
+        {button("close", "Close chat", canAct(ws, conv))}
+        {button("context", "Context", true)}
+      </div>
+    </div>
+  );
+}
+
+function Log({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
+  const box = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const shownId = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    // Follow new messages only when the agent was at the bottom; a new conversation starts there.
+    if (shownId.current !== conv.id || atBottom.current) el.scrollTop = el.scrollHeight;
+    shownId.current = conv.id;
+  }, [conv.id, conv.messages.length]);
+  return (
+    <div
+      ref={box}
+      tabIndex={0}
+      aria-label="Conversation log"
+      role="region"
+      onScroll={(e) => {
+        const el = e.currentTarget as HTMLDivElement;
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}
+      class="flex-1 min-h-0 overflow-y-auto px-4 py-3 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-brand-500"
+      style={{ overflowAnchor: "auto" }}
+    >
+      <PreviousConversations key={conv.id} conversationId={conv.id} now={ws.now.value} />
+      <MessageLog
+        messages={conv.messages}
+        now={ws.now.value}
+        onRetry={(m) => retryMessage(ws, m)}
+      />
+      {conv.status === "closed" && conv.wrapUp && (
+        <p class="mt-3 text-sm text-gray-800 bg-white border border-gray-200 rounded p-2 whitespace-pre-wrap break-words">
+          <span class="font-semibold">Wrap-up:</span> {conv.wrapUp.notes}
+          {conv.wrapUp.tags.length > 0 && ` · Tags: ${conv.wrapUp.tags.join(", ")}`}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Footer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
+  if (canAct(ws, conv)) return <Composer key={conv.id} ws={ws} conv={conv} />;
+  const canPick = conv.status === "pending" &&
+    (ws.isSupervisor.value || !ws.dynamicAssignment.value);
+  return (
+    <div class="border-t border-gray-200 bg-white p-3 text-sm text-gray-700 flex items-center gap-3">
+      {ws.notice.value && <span role="alert" class="text-red-800">{ws.notice.value}</span>}
+      {conv.status === "pending" && <span>Waiting for an agent.</span>}
+      {conv.status === "closed" && <span>This chat is closed.</span>}
+      {conv.status === "active" && <span>Assigned to a colleague.</span>}
+      {canPick && (
+        <button
+          type="button"
+          onClick={() => pickUp(ws, conv.id).catch((err) => ws.notice.value = err.message)}
+          class="ml-auto bg-brand-600 text-white rounded px-3 py-1 font-medium hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        >
+          Pick up
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Announces new customer messages (and new assignments) to screen readers. */
+function LiveRegion({ ws }: { ws: WorkspaceStore }) {
+  const last = useRef<{ id: string | null; seq: number }>({ id: null, seq: 0 });
+  const conv = ws.open.value;
+  useEffect(() => {
+    if (!conv) return;
+    const newest = conv.messages.reduce((n, m) => Math.max(n, m.seq), 0);
+    if (last.current.id === conv.id && newest > last.current.seq) {
+      const fresh = conv.messages.filter((m) =>
+        m.seq > last.current.seq && m.author === "customer"
+      );
+      if (fresh.length) {
+        ws.announcement.value = `New message from ${conv.contactName}: ${fresh.at(-1)!.text}`;
+      }
+    }
+    last.current = { id: conv.id, seq: newest };
+  }, [conv?.id, conv?.messages.length]);
+  return (
+    <div aria-live="polite" aria-atomic="true" class="sr-only" id="announcer">
+      {ws.announcement.value}
+    </div>
+  );
+}

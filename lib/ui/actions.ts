@@ -1,0 +1,286 @@
+/**
+ * What the workspace islands do: every call to the staff JSON API (see
+ * docs/api.md) goes through here and lands in the shared store
+ * (lib/ui/state.ts). Browser-only; the server render never calls these.
+ */
+import { batch } from "@preact/signals";
+import {
+  type AgentStatus,
+  type Tab,
+  TABS,
+  toUiAgent,
+  toUiConversation,
+  toUiMe,
+  toUiMessage,
+  toUiPrevious,
+  toUiQuickResponse,
+  toUiSummary,
+  type UiMessage,
+  type UiPrevious,
+  type UiSummary,
+} from "./model.ts";
+import type { WorkspaceStore } from "./state.ts";
+import { newClientId } from "./format.ts";
+
+/** An API answer that was not 2xx, with the server's reason. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** JSON request to the staff API; throws {@link ApiError} with the server's message. */
+// deno-lint-ignore no-explicit-any
+export async function api(method: string, path: string, body?: unknown): Promise<any> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", "No connection to Parley. Try again.");
+  }
+  if (res.status === 401) {
+    location.href = "/login";
+    throw new ApiError(401, "unauthorized", "Signed out.");
+  }
+  const text = await res.text();
+  // deno-lint-ignore no-explicit-any
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch { /* not JSON */ }
+  if (!res.ok) {
+    throw new ApiError(
+      res.status,
+      json?.error?.code ?? "error",
+      json?.error?.message ?? `Request failed (${res.status}).`,
+    );
+  }
+  return json;
+}
+
+const CLOSED_PAGE = 50;
+
+/** Reloads the three lists (closed: the first page), the agents and, for the header, me. */
+export async function refreshLists(store: WorkspaceStore): Promise<void> {
+  const [active, pending, closed, agents, me] = await Promise.all([
+    api("GET", "/api/v1/conversations?status=active"),
+    api("GET", "/api/v1/conversations?status=pending"),
+    api("GET", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`),
+    api("GET", "/api/v1/agents").catch(() => null),
+    api("GET", "/api/v1/me").catch(() => null),
+  ]);
+  const items = (r: { items?: unknown[] }) => (r?.items ?? []).map(toUiSummary);
+  batch(() => {
+    store.lists.value = { active: items(active), pending: items(pending), closed: items(closed) };
+    store.closedMore.value = Boolean(closed?.cursor);
+    if (agents) store.agents.value = (agents.items ?? agents.agents ?? agents).map(toUiAgent);
+    if (me) store.me.value = toUiMe(me.agent ?? me);
+    store.now.value = Date.now();
+  });
+}
+
+/** Searches closed conversations by contact name on the server. */
+export async function searchClosed(store: WorkspaceStore, query: string): Promise<void> {
+  const q = encodeURIComponent(query.trim());
+  const res = await api("GET", `/api/v1/conversations?status=closed&q=${q}&limit=${CLOSED_PAGE}`);
+  store.lists.value = { ...store.lists.value, closed: (res.items ?? []).map(toUiSummary) };
+  store.closedMore.value = Boolean(res.cursor);
+}
+
+/** Opens a conversation in the window (and the URL), marking it read. */
+export async function openConversation(
+  store: WorkspaceStore,
+  id: string,
+  opts: { push?: boolean } = {},
+): Promise<void> {
+  const res = await api("GET", `/api/v1/conversations/${encodeURIComponent(id)}`);
+  const raw = res.conversation ?? res;
+  const conv = toUiConversation(raw, res.messages ?? raw.messages ?? []);
+  batch(() => {
+    store.open.value = conv;
+    store.panel.value = "none";
+    store.customerTyping.value = false;
+    store.notice.value = "";
+    if (TABS.includes(conv.status) && conv.status !== store.tab.value) {
+      store.tab.value = conv.status;
+    }
+  });
+  if (opts.push !== false) {
+    const url = new URL(location.href);
+    url.searchParams.set("c", id);
+    url.searchParams.set("tab", conv.status);
+    history.pushState({ c: id }, "", url);
+  }
+  markRead(store);
+}
+
+/** Reloads the open conversation (after a change event), keeping unsent local messages. */
+export async function reloadOpen(store: WorkspaceStore): Promise<void> {
+  const open = store.open.value;
+  if (!open) return;
+  const res = await api("GET", `/api/v1/conversations/${encodeURIComponent(open.id)}`);
+  const raw = res.conversation ?? res;
+  const fresh = toUiConversation(raw, res.messages ?? raw.messages ?? []);
+  if (store.open.value?.id !== fresh.id) return;
+  const stored = new Set(fresh.messages.map((m) => m.clientId).filter(Boolean));
+  const local = (store.open.value?.messages ?? []).filter((m) =>
+    m.seq === 0 && !stored.has(m.clientId)
+  );
+  store.open.value = { ...fresh, messages: [...fresh.messages, ...local] };
+  if (!document.hidden) markRead(store);
+}
+
+/** Tells the server the agent has read the open conversation up to its last message. */
+export function markRead(store: WorkspaceStore): void {
+  const open = store.open.value;
+  if (!open || open.assigneeId !== store.me.value.id) return;
+  const last = open.messages.filter((m) => m.seq > 0).at(-1);
+  if (!last) return;
+  api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/read`, { seq: last.seq })
+    .catch(() => {});
+  const clear = (rows: UiSummary[]) => rows.map((r) => r.id === open.id ? { ...r, unread: 0 } : r);
+  store.lists.value = { ...store.lists.value, active: clear(store.lists.value.active) };
+}
+
+/** Sends a message (or internal note) with a fresh clientId; retries reuse the same id. */
+export async function sendMessage(
+  store: WorkspaceStore,
+  text: string,
+  opts: { internal?: boolean; toSupervisor?: boolean; clientId?: string } = {},
+): Promise<void> {
+  const open = store.open.value;
+  if (!open) return;
+  const clientId = opts.clientId ?? newClientId();
+  const me = store.me.value;
+  const local: UiMessage = {
+    id: clientId,
+    seq: 0,
+    clientId,
+    author: "agent",
+    authorName: me.name,
+    authorId: me.id,
+    text,
+    internal: Boolean(opts.internal || opts.toSupervisor),
+    toSupervisor: Boolean(opts.toSupervisor),
+    at: new Date().toISOString(),
+    delivery: "sending",
+    failReason: null,
+  };
+  const put = (m: UiMessage) => {
+    const cur = store.open.value;
+    if (!cur || cur.id !== open.id) return;
+    const others = cur.messages.filter((x) => x.clientId !== clientId && x.id !== m.id);
+    store.open.value = { ...cur, messages: [...others, m].sort(bySeqLocalLast) };
+  };
+  put(local);
+  try {
+    const res = await api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/messages`, {
+      text,
+      clientId,
+      internal: local.internal || undefined,
+      toSupervisor: local.toSupervisor || undefined,
+    });
+    put(toUiMessage(res.message ?? res));
+  } catch (err) {
+    put({ ...local, delivery: "failed", failReason: (err as Error).message });
+  }
+}
+
+function bySeqLocalLast(a: UiMessage, b: UiMessage): number {
+  if (a.seq === 0 && b.seq === 0) return a.at.localeCompare(b.at);
+  if (a.seq === 0) return 1;
+  if (b.seq === 0) return -1;
+  return a.seq - b.seq;
+}
+
+/** Retries a failed message: a local failure reuses its clientId; a failed delivery sends anew. */
+export async function retryMessage(store: WorkspaceStore, m: UiMessage): Promise<void> {
+  await sendMessage(store, m.text, {
+    internal: m.internal,
+    toSupervisor: m.toSupervisor,
+    clientId: m.seq === 0 && m.clientId ? m.clientId : undefined,
+  });
+}
+
+export async function setStatus(store: WorkspaceStore, status: AgentStatus): Promise<void> {
+  const before = store.me.value;
+  store.me.value = { ...before, status };
+  try {
+    await api("PUT", "/api/v1/me/status", { status });
+  } catch (err) {
+    store.me.value = before;
+    store.notice.value = (err as Error).message;
+  }
+}
+
+export async function pickUp(store: WorkspaceStore, id: string): Promise<void> {
+  await api("POST", `/api/v1/conversations/${encodeURIComponent(id)}/pickup`);
+  await refreshLists(store);
+  await openConversation(store, id);
+}
+
+export async function transfer(
+  store: WorkspaceStore,
+  toAgentId: string,
+  note: string,
+): Promise<void> {
+  const open = store.open.value;
+  if (!open) return;
+  await api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/transfer`, {
+    toAgentId,
+    note: note.trim() || undefined,
+  });
+  store.panel.value = "none";
+  await Promise.all([refreshLists(store), reloadOpen(store)]);
+}
+
+export async function closeChat(
+  store: WorkspaceStore,
+  notes: string,
+  tags: string[],
+): Promise<void> {
+  const open = store.open.value;
+  if (!open) return;
+  await api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/close`, { notes, tags });
+  store.panel.value = "none";
+  await refreshLists(store);
+  await reloadOpen(store);
+  store.tab.value = "closed";
+}
+
+/** The contact's earlier conversations (newest first), one page at a time. */
+export async function loadPrevious(
+  conversationId: string,
+  cursor: string | null,
+): Promise<{ items: UiPrevious[]; cursor: string | null }> {
+  const q = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+  const res = await api(
+    "GET",
+    `/api/v1/conversations/${encodeURIComponent(conversationId)}/history${q}`,
+  );
+  return { items: (res.items ?? []).map(toUiPrevious), cursor: res.cursor ?? null };
+}
+
+export async function loadQuickResponses(store: WorkspaceStore): Promise<void> {
+  if (store.quickResponses.value) return;
+  try {
+    const res = await api("GET", "/api/v1/quick-responses");
+    store.quickResponses.value = (res.items ?? res.quickResponses ?? res).map(toUiQuickResponse);
+  } catch (err) {
+    store.notice.value = (err as Error).message;
+    store.quickResponses.value = [];
+  }
+}
+
+/** Switches the list tab (and the URL, so a reload keeps it). */
+export function selectTab(store: WorkspaceStore, tab: Tab): void {
+  store.tab.value = tab;
+  const url = new URL(location.href);
+  url.searchParams.set("tab", tab);
+  history.replaceState(history.state, "", url);
+}

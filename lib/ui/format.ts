@@ -1,0 +1,119 @@
+/**
+ * Pure formatting helpers of the agent workspace, shared by the server render
+ * and the islands (no DOM, no I/O): waiting times, clock times, the tab title
+ * with the unread count, delivery-state words, agent load, and the custom
+ * field cursor of the composer.
+ */
+
+/** "just now", "4 min", "2 h 5 min", "3 d" since `sinceIso`, at `nowMs`. */
+export function waitingLabel(sinceIso: string | null | undefined, nowMs: number): string {
+  if (!sinceIso) return "";
+  const since = Date.parse(sinceIso);
+  if (Number.isNaN(since)) return "";
+  const minutes = Math.floor(Math.max(0, nowMs - since) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+/** "14:05" for today, "3 Nov 14:05" otherwise, in UTC on the server and local time in the browser. */
+export function clockLabel(iso: string | null | undefined, nowMs = Date.now()): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const now = new Date(nowMs);
+  if (d.toDateString() === now.toDateString()) return time;
+  const month =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+      d.getMonth()
+    ];
+  return `${d.getDate()} ${month} ${time}`;
+}
+
+/** The document title: `(3) Parley` when 3 messages are unread, `Parley` otherwise. */
+export function titleWithUnread(unread: number, base = "Parley"): string {
+  return unread > 0 ? `(${unread > 99 ? "99+" : unread}) ${base}` : base;
+}
+
+export const DELIVERY_WORDS = {
+  sending: "Sending",
+  sent: "Sent",
+  delivered: "Delivered",
+  read: "Read",
+  failed: "Failed",
+} as const;
+export type DeliveryState = keyof typeof DELIVERY_WORDS;
+
+/** The word shown under an outbound message for its delivery state. */
+export function deliveryLabel(state: string | null | undefined): string {
+  return state && state in DELIVERY_WORDS ? DELIVERY_WORDS[state as DeliveryState] : "";
+}
+
+/** "2/4": active chats over the agent's maximum ("2/–" when unknown). */
+export function loadLabel(active: number, max: number | null | undefined): string {
+  return `${active}/${max ?? "–"}`;
+}
+
+/** "WebChat" or "WhatsApp", the product's channel names. */
+export function channelLabel(channel: string): string {
+  return channel === "whatsapp" ? "WhatsApp" : "WebChat";
+}
+
+/** A one-line preview of a message body, at most `max` characters. */
+export function previewText(text: string | null | undefined, max = 80): string {
+  const flat = (text ?? "").replace(/\s+/g, " ").trim();
+  return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+}
+
+/** The `{{field:Name}}` custom fields the agent still has to fill, in order. */
+const FIELD = /\{\{\s*field:([^}]+?)\s*\}\}/g;
+
+export interface FieldSpan {
+  name: string;
+  start: number;
+  end: number;
+}
+
+export function customFields(text: string): FieldSpan[] {
+  return [...text.matchAll(FIELD)].map((m) => ({
+    name: m[1],
+    start: m.index!,
+    end: m.index! + m[0].length,
+  }));
+}
+
+/**
+ * The custom field Tab should select next from the caret at `from` (wrapping
+ * around), or null when none is left.
+ */
+export function nextField(text: string, from: number): FieldSpan | null {
+  const fields = customFields(text);
+  if (fields.length === 0) return null;
+  return fields.find((f) => f.start >= from) ?? fields[0];
+}
+
+/** A short, browser-safe client id for idempotent sends. */
+export function newClientId(): string {
+  return "c-" + crypto.randomUUID();
+}
+
+/** Name of a browser from a user-agent string ("Chrome 131", "Firefox 133", …), or the raw value. */
+export function browserName(userAgent: string | null | undefined): string {
+  if (!userAgent) return "";
+  const rules: [RegExp, string][] = [
+    [/Edg\/(\d+)/, "Edge"],
+    [/OPR\/(\d+)/, "Opera"],
+    [/Firefox\/(\d+)/, "Firefox"],
+    [/Chrome\/(\d+)/, "Chrome"],
+    [/Version\/(\d+).*Safari\//, "Safari"],
+  ];
+  for (const [re, name] of rules) {
+    const m = userAgent.match(re);
+    if (m) return `${name} ${m[1]}`;
+  }
+  return userAgent.slice(0, 80);
+}

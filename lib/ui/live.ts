@@ -1,0 +1,201 @@
+/**
+ * Keeps the workspace live: the staff event stream (`GET /api/v1/stream`,
+ * server-sent events) is the doorbell, the JSON API the truth. Each event
+ * schedules a (debounced) reload of the lists and, when it concerns it, of the
+ * open conversation; a reconnect reloads everything, so nothing is lost while
+ * the connection was down. Also: the connection light, the tab title with the
+ * unread count, sound and browser notifications, and the clock for waiting
+ * times. Browser-only; started once per page by {@link startLive}.
+ */
+import { effect } from "@preact/signals";
+import type { WorkspaceStore } from "./state.ts";
+import { markRead, refreshLists, reloadOpen } from "./actions.ts";
+import { titleWithUnread } from "./format.ts";
+import type { UiSummary } from "./model.ts";
+
+/** Event names the stream may use; each is handled as "something changed". */
+const EVENT_NAMES = [
+  "message",
+  "change",
+  "event",
+  "conversation.created",
+  "conversation.assigned",
+  "conversation.transferred",
+  "conversation.closed",
+  "conversation.requeued",
+  "conversation.updated",
+  "message.created",
+  "message.delivery",
+  "message.updated",
+  "context.updated",
+  "agent.status",
+  "agent.updated",
+  "presence",
+  "queue",
+  "settings.updated",
+  "typing",
+  "reset",
+  "ready",
+];
+
+let started = false;
+
+/** Starts the live connection and notifications for the page's store (idempotent). */
+export function startLive(store: WorkspaceStore): void {
+  if (started || typeof document === "undefined") return;
+  started = true;
+  const base = document.title.replace(/^\(\d+\+?\) /, "");
+  effect(() => {
+    document.title = titleWithUnread(store.unreadTotal.value, base);
+  });
+  setInterval(() => store.now.value = Date.now(), 30_000);
+  addEventListener("online", () => connect());
+  addEventListener("offline", () => store.connection.value = "offline");
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) markRead(store);
+  });
+  addEventListener("popstate", () => {
+    const id = new URL(location.href).searchParams.get("c");
+    if (id && id !== store.open.value?.id) {
+      import("./actions.ts").then((a) => a.openConversation(store, id, { push: false }));
+    }
+  });
+
+  let source: EventSource | null = null;
+  let hadError = false;
+  let retryMs = 1000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let openDirty = false;
+  let known = snapshot(store.lists.value.active, store.me.value.id);
+
+  const reload = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const reloadConversation = openDirty;
+      openDirty = false;
+      try {
+        await Promise.all([refreshLists(store), reloadConversation ? reloadOpen(store) : null]);
+        known = notifyChanges(store, known);
+      } catch { /* the next event or reconnect tries again */ }
+    }, 120);
+  };
+
+  let lastId = String(store.cursor);
+  const onEvent = (ev: MessageEvent) => {
+    if (ev.lastEventId) lastId = ev.lastEventId;
+    if (ev.type === "ready") return;
+    let data: { type?: string; conversationId?: string } = {};
+    try {
+      data = JSON.parse(ev.data);
+    } catch { /* comment or plain text */ }
+    const type = ev.type === "message" ? data.type ?? "" : ev.type;
+    if (type === "typing") {
+      if (data.conversationId === store.open.value?.id) showTyping(store);
+      return;
+    }
+    const openId = store.open.value?.id;
+    if (type === "reset" || !data.conversationId || data.conversationId === openId) {
+      openDirty = true;
+    }
+    reload();
+  };
+
+  function connect() {
+    if (!navigator.onLine) {
+      store.connection.value = "offline";
+      return;
+    }
+    source?.close();
+    source = new EventSource(`/api/v1/stream?after=${encodeURIComponent(lastId)}`);
+    for (const name of EVENT_NAMES) source.addEventListener(name, onEvent as EventListener);
+    source.onopen = () => {
+      store.connection.value = "live";
+      retryMs = 1000;
+      if (hadError) {
+        hadError = false;
+        openDirty = true;
+        reload(); // catch up on whatever happened while we were away
+      }
+    };
+    source.onerror = () => {
+      hadError = true;
+      store.connection.value = navigator.onLine ? "reconnecting" : "offline";
+      if (source?.readyState === EventSource.CLOSED) {
+        const wait = retryMs + Math.random() * 500;
+        retryMs = Math.min(retryMs * 2, 15_000);
+        setTimeout(connect, wait);
+      }
+    };
+  }
+  connect();
+}
+
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+function showTyping(store: WorkspaceStore): void {
+  store.customerTyping.value = true;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => store.customerTyping.value = false, 4000);
+}
+
+interface Known {
+  ids: Set<string>;
+  unread: Map<string, number>;
+}
+
+function snapshot(active: UiSummary[], meId: string): Known {
+  const mine = active.filter((c) => c.assigneeId === meId);
+  return {
+    ids: new Set(mine.map((c) => c.id)),
+    unread: new Map(mine.map((c) => [c.id, c.unread])),
+  };
+}
+
+/** Sound and browser notification for newly assigned chats and new messages while hidden. */
+function notifyChanges(store: WorkspaceStore, before: Known): Known {
+  const after = snapshot(store.lists.value.active, store.me.value.id);
+  const mine = store.lists.value.active.filter((c) => c.assigneeId === store.me.value.id);
+  const assigned = mine.filter((c) => !before.ids.has(c.id));
+  const messaged = mine.filter((c) =>
+    before.ids.has(c.id) && c.unread > (before.unread.get(c.id) ?? 0)
+  );
+  if (assigned.length > 0) {
+    beep();
+    notify("New chat assigned", assigned.map((c) => c.contactName).join(", "));
+    store.announcement.value = `New chat assigned: ${
+      assigned.map((c) => c.contactName).join(", ")
+    }`;
+  } else if (messaged.length > 0 && document.hidden) {
+    beep();
+    notify(`New message from ${messaged[0].contactName}`, messaged[0].preview);
+  }
+  return after;
+}
+
+/** Shows a browser notification when the agent allowed them and the tab is hidden. */
+function notify(title: string, body: string): void {
+  if (!document.hidden || typeof Notification === "undefined") return;
+  if (Notification.permission !== "granted") return;
+  try {
+    new Notification(title, { body, tag: "parley" });
+  } catch { /* some browsers only allow notifications from a service worker */ }
+}
+
+let audio: AudioContext | null = null;
+/** A short two-tone chime made with WebAudio (no sound file to load). */
+export function beep(): void {
+  try {
+    audio ??= new AudioContext();
+    const t = audio.currentTime;
+    for (const [i, freq] of [660, 880].entries()) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, t + i * 0.15);
+      gain.gain.exponentialRampToValueAtTime(0.2, t + i * 0.15 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + i * 0.15 + 0.14);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t + i * 0.15);
+      osc.stop(t + i * 0.15 + 0.15);
+    }
+  } catch { /* audio not available */ }
+}
