@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import {
+  browserName,
+  channelLabel,
+  customFields,
+  deliveryLabel,
+  loadLabel,
+  nextField,
+  previewText,
+  titleWithUnread,
+  waitingLabel,
+} from "./format.ts";
+import { toUiMessage, toUiSummary } from "./model.ts";
+import { transferOption } from "./transfer_view.ts";
+import type { UiAgent } from "./model.ts";
+
+const NOW = Date.parse("2026-11-26T12:00:00Z");
+
+Deno.test("[workspace] waiting times read like a person would say them", () => {
+  assert.equal(waitingLabel("2026-11-26T11:59:30Z", NOW), "just now");
+  assert.equal(waitingLabel("2026-11-26T11:56:00Z", NOW), "4 min");
+  assert.equal(waitingLabel("2026-11-26T09:55:00Z", NOW), "2 h 5 min");
+  assert.equal(waitingLabel("2026-11-26T10:00:00Z", NOW), "2 h");
+  assert.equal(waitingLabel("2026-11-23T12:00:00Z", NOW), "3 d");
+  assert.equal(waitingLabel(null, NOW), "");
+  assert.equal(waitingLabel("not a date", NOW), "");
+});
+
+Deno.test("[workspace] tab title carries the unread count", () => {
+  assert.equal(titleWithUnread(0), "Parley");
+  assert.equal(titleWithUnread(3), "(3) Parley");
+  assert.equal(titleWithUnread(250), "(99+) Parley");
+});
+
+Deno.test("[workspace] labels: delivery, load, channel, preview, browser", () => {
+  assert.equal(deliveryLabel("read"), "Read");
+  assert.equal(deliveryLabel("bogus"), "");
+  assert.equal(loadLabel(2, 4), "2/4");
+  assert.equal(channelLabel("whatsapp"), "WhatsApp");
+  assert.equal(channelLabel("webchat"), "WebChat");
+  assert.equal(previewText("a\n\n  b"), "a b");
+  assert.equal(previewText("x".repeat(100), 10), "xxxxxxxxx…");
+  assert.equal(
+    browserName(
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    ),
+    "Chrome 131",
+  );
+});
+
+Deno.test("[workspace] Tab walks through the custom fields left in a quick response", () => {
+  const text = "Order {{field:Order number}} ships {{ field:Date }}.";
+  const fields = customFields(text);
+  assert.deepEqual(fields.map((f) => f.name), ["Order number", "Date"]);
+  assert.equal(text.slice(fields[0].start, fields[0].end), "{{field:Order number}}");
+  assert.equal(nextField(text, 0)?.name, "Order number");
+  assert.equal(nextField(text, fields[0].end)?.name, "Date");
+  assert.equal(nextField(text, text.length)?.name, "Order number", "wraps around");
+  assert.equal(nextField("no fields", 0), null);
+});
+
+Deno.test("[workspace] engine records map to rows and log entries", () => {
+  const row = toUiSummary({
+    id: "c1",
+    channel: "whatsapp",
+    status: "active",
+    contactId: "k1",
+    contact: { name: "Ana" },
+    assigneeId: "a1",
+    lastActivityAt: "2026-11-26T11:50:00Z",
+    lastMessage: { seq: 3, authorType: "customer", text: "hello?", at: "2026-11-26T11:50:00Z" },
+    openQuestionSeq: 2,
+    unread: 2,
+  });
+  assert.equal(row.contactName, "Ana");
+  assert.equal(row.preview, "hello?");
+  assert.equal(row.waitingSince, "2026-11-26T11:50:00Z", "an unanswered customer waits");
+  assert.equal(row.question, true);
+  const note = toUiMessage({
+    id: "m1",
+    seq: 4,
+    type: "note",
+    author: { type: "agent", id: "a1", name: "Bo" },
+    text: "psst",
+    toSupervisor: true,
+    createdAt: "2026-11-26T11:51:00Z",
+    delivery: null,
+  });
+  assert.equal(note.internal, true);
+  assert.equal(note.toSupervisor, true);
+  const failed = toUiMessage({
+    id: "m2",
+    seq: 5,
+    type: "message",
+    author: { type: "agent", id: "a1" },
+    text: "hi",
+    createdAt: "2026-11-26T11:52:00Z",
+    delivery: { status: "failed", error: { code: "131047", reason: "window closed" } },
+  });
+  assert.equal(failed.delivery, "failed");
+  assert.equal(failed.failReason, "window closed");
+  assert.equal(toUiMessage({ seq: 1, type: "event", author: { type: "system" } }).author, "system");
+});
+
+Deno.test("[workspace] transfer bar: agents see forbidden targets disabled, supervisors a warning", () => {
+  const target = (over: Partial<UiAgent>): UiAgent => ({
+    id: "t",
+    name: "T",
+    role: "agent",
+    status: "online",
+    activeChats: 1,
+    maxChats: 4,
+    ...over,
+  });
+  const agent = { id: "me", role: "agent" as const };
+  const sup = { id: "boss", role: "supervisor" as const };
+  assert.equal(transferOption(agent, target({}), "me").blocked, false);
+  const busy = transferOption(agent, target({ status: "busy" }), "me");
+  assert.equal(busy.blocked, true);
+  assert.match(busy.reason, /busy/i);
+  assert.equal(transferOption(agent, target({ activeChats: 4 }), "me").blocked, true);
+  assert.equal(
+    transferOption(agent, target({ role: "supervisor", status: "offline" }), "me").blocked,
+    false,
+  );
+  const warned = transferOption(sup, target({ status: "busy", activeChats: 4 }), "me");
+  assert.equal(warned.blocked, false);
+  assert.match(warned.reason, /Busy, at capacity \(4\/4\)/);
+});
