@@ -1,8 +1,118 @@
-/** The invitee's page: choose a password from a one-time invite link. */
+/**
+ * The invitee's page: `/invite/TOKEN` from a one-time invite link shows who
+ * the account is for and lets the invitee choose a password; the link then
+ * stops working and the invitee signs in.
+ */
 import { Hono } from "hono";
+import { z } from "zod";
+import { AuthCard, Field, FormError, SubmitButton } from "../components/AuthCard.tsx";
+import { Layout } from "../components/Layout.tsx";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { renderPage } from "../lib/http/render.ts";
+import { parseWith } from "../lib/http/validate.ts";
+import { newAgentSchema } from "../lib/store/agents.ts";
+import { acceptInvite, getInvite } from "../lib/store/invites.ts";
+import { formFailure, readForm } from "./admin_common.tsx";
 
-export function inviteRoutes(_deps: AppDeps): Hono<AppEnv> {
+const acceptSchema = z.object({
+  password: newAgentSchema.shape.password,
+  confirm: z.string().max(200),
+}).refine((v) => v.password === v.confirm, {
+  path: ["confirm"],
+  message: "The two passwords differ",
+});
+
+function InvitePage(
+  { deps, token, name, email, error, fields = {} }: {
+    deps: AppDeps;
+    token: string;
+    name: string;
+    email: string;
+    error?: string;
+    fields?: Record<string, string>;
+  },
+) {
+  return (
+    <Layout title="Choose your password · Parley" assets={deps.assets} scripts={false}>
+      <AuthCard title="Choose your password">
+        <p class="text-sm text-gray-600 mb-4">
+          Welcome, {name}. Your Parley account is {email}. Choose a password to finish.
+        </p>
+        <form method="post" action={`/invite/${token}`} novalidate>
+          <FormError message={error} />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            error={fields.password}
+          />
+          <Field
+            label="Repeat the password"
+            name="confirm"
+            type="password"
+            autocomplete="new-password"
+            error={fields.confirm}
+          />
+          <SubmitButton>Set password</SubmitButton>
+        </form>
+      </AuthCard>
+    </Layout>
+  );
+}
+
+function InvalidInvite({ deps }: { deps: AppDeps }) {
+  return (
+    <Layout title="Invite link · Parley" assets={deps.assets} scripts={false}>
+      <AuthCard title="This invite link is not valid">
+        <p class="text-sm mb-4">
+          It was used already, has expired, or was replaced by a newer one. Ask an admin for a new
+          link.
+        </p>
+        <a href="/login" class="underline text-brand-700">Sign in</a>
+      </AuthCard>
+    </Layout>
+  );
+}
+
+export function inviteRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  app.get("/invite/:token", async (c) => {
+    const found = await getInvite(deps.kv, c.req.param("token"));
+    if (!found) return renderPage(c, <InvalidInvite deps={deps} />, 404);
+    const { name, email } = found.agent;
+    return renderPage(
+      c,
+      <InvitePage deps={deps} token={c.req.param("token")} name={name} email={email} />,
+    );
+  });
+
+  app.post("/invite/:token", async (c) => {
+    const token = c.req.param("token");
+    const found = await getInvite(deps.kv, token);
+    if (!found) return renderPage(c, <InvalidInvite deps={deps} />, 404);
+    const form = await readForm(c);
+    try {
+      const { password } = parseWith(acceptSchema, form);
+      await acceptInvite(deps.kv, token, password, deps.config.passwordIterations);
+      return c.redirect("/login", 303);
+    } catch (err) {
+      const failure = formFailure(err);
+      return renderPage(
+        c,
+        <InvitePage
+          deps={deps}
+          token={token}
+          name={found.agent.name}
+          email={found.agent.email}
+          error={failure.message}
+          fields={failure.fields}
+        />,
+        failure.status,
+      );
+    }
+  });
+
   return app;
 }

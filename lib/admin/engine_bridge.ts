@@ -3,8 +3,15 @@
  * agents, and returning a deactivated agent's chats to the queue. One module,
  * so the console depends on the engine in one place.
  */
-import type { AgentLoad, AgentStatus, Presence } from "../domain/engine_types.ts";
 import type { AppDeps } from "../http/context.ts";
+
+type AgentStatus = "online" | "busy" | "offline";
+interface Presence {
+  status: AgentStatus;
+}
+interface AgentLoad {
+  conversationIds: string[];
+}
 
 /** An agent's live status and how many open chats it holds. */
 export interface AgentLive {
@@ -38,4 +45,10 @@ export async function agentLive(kv: Deno.Kv, agentIds: string[]): Promise<Map<st
  */
 export function releaseAgent(_deps: AppDeps, _agentId: string): Promise<number> {
   return Promise.resolve(0);
+}
+
+/** The global max chats per agent from the routing settings, or null when unknown. */
+export async function globalMaxChats(kv: Deno.Kv): Promise<number | null> {
+  const stored = (await kv.get<{ maxChatsPerAgent?: number }>(["settings", "routing"])).value;
+  return stored?.maxChatsPerAgent ?? 5;
 }

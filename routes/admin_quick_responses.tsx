@@ -1,0 +1,346 @@
+/** Admin pages for quick responses: list, create, edit with live preview, delete, import and export. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
+import {
+  Button,
+  type FieldErrors,
+  FormAlert,
+  SelectField,
+  TextArea,
+  TextField,
+} from "../components/admin/Form.tsx";
+import { Island } from "../components/Island.tsx";
+import QuickResponseEditor from "../islands/QuickResponseEditor.tsx";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { AppError, badRequest } from "../lib/http/errors.ts";
+import { currentAgent } from "../lib/http/middleware.ts";
+import { renderPage } from "../lib/http/render.ts";
+import { parseWith } from "../lib/http/validate.ts";
+import { type Agent, listAgents, publicAgent } from "../lib/store/agents.ts";
+import {
+  createQuickResponse,
+  deleteQuickResponse,
+  getQuickResponse,
+  importQuickResponses,
+  listAllQuickResponses,
+  type QuickResponse,
+  quickResponseImportSchema,
+  quickResponseInputSchema,
+  updateQuickResponse,
+} from "../lib/store/quick_responses.ts";
+import { listTeams, type Team } from "../lib/store/teams.ts";
+import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
+
+type Status = 200 | 400 | 403 | 404 | 409 | 429;
+
+function scopeLabel(qr: QuickResponse, teams: Team[], agents: Agent[]): string {
+  if (qr.scope === "team") return `Team: ${teams.find((t) => t.id === qr.teamId)?.name ?? "?"}`;
+  if (qr.scope === "personal") {
+    return `Personal: ${agents.find((a) => a.id === qr.ownerId)?.name ?? "?"}`;
+  }
+  return "Everyone";
+}
+
+function QuickResponseFields(
+  { values, fields, teams, agents }: {
+    values: Record<string, string>;
+    fields: FieldErrors;
+    teams: Team[];
+    agents: Agent[];
+  },
+) {
+  return (
+    <>
+      <div class="grid md:grid-cols-2 gap-x-4">
+        <TextField label="Title" name="title" value={values.title} error={fields.title} required />
+        <TextField
+          label="Shortcut"
+          name="shortcut"
+          value={values.shortcut}
+          error={fields.shortcut}
+          hint="Agents type / and this, e.g. /thanks."
+          required
+        />
+      </div>
+      <Island
+        name="QuickResponseEditor"
+        component={QuickResponseEditor}
+        props={{ body: values.body ?? "", error: fields.body }}
+      />
+      <div class="grid md:grid-cols-3 gap-x-4">
+        <SelectField
+          label="Who can use it"
+          name="scope"
+          value={values.scope ?? "everyone"}
+          error={fields.scope}
+          options={[
+            { value: "everyone", label: "Everyone" },
+            { value: "team", label: "One team" },
+            { value: "personal", label: "One person (personal)" },
+          ]}
+        />
+        <SelectField
+          label="Team"
+          name="teamId"
+          value={values.teamId}
+          error={fields.teamId}
+          hint="For the team scope."
+          options={[
+            { value: "", label: "—" },
+            ...teams.map((t) => ({ value: t.id, label: t.name })),
+          ]}
+        />
+        <SelectField
+          label="Owner"
+          name="ownerId"
+          value={values.ownerId}
+          error={fields.ownerId}
+          hint="For the personal scope; empty means you."
+          options={[
+            { value: "", label: "—" },
+            ...agents.filter((a) => a.active).map((a) => ({ value: a.id, label: a.name })),
+          ]}
+        />
+      </div>
+    </>
+  );
+}
+
+export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const kv = deps.kv;
+
+  async function listPage(
+    c: Context<AppEnv>,
+    state: {
+      values?: Record<string, string>;
+      fields?: FieldErrors;
+      error?: string;
+      importText?: string;
+      importError?: string;
+      importNotice?: string;
+      status?: Status;
+    } = {},
+  ) {
+    const [items, teams, agents] = await Promise.all([
+      listAllQuickResponses(kv),
+      listTeams(kv),
+      listAgents(kv),
+    ]);
+    return renderPage(
+      c,
+      <AdminLayout
+        title="Quick responses"
+        assets={deps.assets}
+        agent={publicAgent(currentAgent(c))}
+        current="/admin/quick-responses"
+        notice={state.importNotice ?? noticeFrom(c)}
+      >
+        <Section title="All quick responses">
+          {items.length === 0
+            ? <p class="text-sm text-gray-600">No quick responses yet.</p>
+            : (
+              <table class="w-full text-sm">
+                <thead>
+                  <tr class="text-left border-b border-gray-200">
+                    <th scope="col" class="py-2 pr-3">Title</th>
+                    <th scope="col" class="py-2 pr-3">Shortcut</th>
+                    <th scope="col" class="py-2 pr-3">Who can use it</th>
+                    <th scope="col" class="py-2 pr-3">Body</th>
+                    <th scope="col" class="py-2 pr-3">
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((qr) => (
+                    <tr key={qr.id} class="border-b border-gray-100 align-top">
+                      <td class="py-2 pr-3 font-medium">{qr.title}</td>
+                      <td class="py-2 pr-3 font-mono">/{qr.shortcut}</td>
+                      <td class="py-2 pr-3">{scopeLabel(qr, teams, agents)}</td>
+                      <td class="py-2 pr-3 text-gray-700">
+                        {qr.body.length > 80 ? qr.body.slice(0, 80) + "…" : qr.body}
+                      </td>
+                      <td class="py-2 pr-3">
+                        <a
+                          href={`/admin/quick-responses/${qr.id}`}
+                          class="underline text-brand-700"
+                        >
+                          Edit<span class="sr-only">{` ${qr.title}`}</span>
+                        </a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          <p class="mt-3 text-sm">
+            <a href="/api/v1/admin/quick-responses/export" class="underline text-brand-700">
+              Export all as JSON
+            </a>
+          </p>
+        </Section>
+        <Section title="New quick response">
+          <form method="post" action="/admin/quick-responses" novalidate>
+            <FormAlert message={state.error} />
+            <QuickResponseFields
+              values={state.values ?? {}}
+              fields={state.fields ?? {}}
+              teams={teams}
+              agents={agents}
+            />
+            <Button>Create quick response</Button>
+          </form>
+        </Section>
+        <Section title="Import">
+          <form method="post" action="/admin/quick-responses/import" novalidate>
+            <FormAlert message={state.importError} />
+            <TextArea
+              label="JSON to import"
+              name="json"
+              idPrefix="import"
+              rows={6}
+              value={state.importText}
+              hint='The export format: {"quickResponses": [{"title", "shortcut", "body", "scope", "teamId", "ownerId"}]}. A shortcut already used in the same scope is replaced.'
+            />
+            <Button variant="secondary">Import</Button>
+          </form>
+        </Section>
+      </AdminLayout>,
+      state.status ?? 200,
+    );
+  }
+
+  async function editPage(
+    c: Context<AppEnv>,
+    qr: QuickResponse,
+    state: {
+      values?: Record<string, string>;
+      fields?: FieldErrors;
+      error?: string;
+      status?: Status;
+    } = {},
+  ) {
+    const [teams, agents] = await Promise.all([listTeams(kv), listAgents(kv)]);
+    const values = state.values ?? {
+      title: qr.title,
+      shortcut: qr.shortcut,
+      body: qr.body,
+      scope: qr.scope,
+      teamId: qr.teamId ?? "",
+      ownerId: qr.ownerId ?? "",
+    };
+    return renderPage(
+      c,
+      <AdminLayout
+        title={`Quick response: ${qr.title}`}
+        assets={deps.assets}
+        agent={publicAgent(currentAgent(c))}
+        current="/admin/quick-responses"
+        notice={noticeFrom(c)}
+      >
+        <p class="mb-4 text-sm">
+          <a href="/admin/quick-responses" class="underline text-brand-700">All quick responses</a>
+        </p>
+        <Section title="Edit">
+          <form method="post" action={`/admin/quick-responses/${qr.id}`} novalidate>
+            <FormAlert message={state.error} />
+            <QuickResponseFields
+              values={values}
+              fields={state.fields ?? {}}
+              teams={teams}
+              agents={agents}
+            />
+            <Button>Save changes</Button>
+          </form>
+        </Section>
+        <Section title="Delete">
+          <form method="post" action={`/admin/quick-responses/${qr.id}/delete`}>
+            <Button variant="danger">Delete quick response</Button>
+          </form>
+        </Section>
+      </AdminLayout>,
+      state.status ?? 200,
+    );
+  }
+
+  app.get("/admin/quick-responses", (c) => listPage(c));
+
+  app.post("/admin/quick-responses", async (c) => {
+    const form = await readForm(c);
+    try {
+      await createQuickResponse(kv, parseWith(quickResponseInputSchema, form), currentAgent(c));
+      return c.redirect("/admin/quick-responses?notice=created", 303);
+    } catch (err) {
+      const f = formFailure(err);
+      return await listPage(c, {
+        values: form,
+        fields: f.fields,
+        error: f.message,
+        status: f.status,
+      });
+    }
+  });
+
+  app.post("/admin/quick-responses/import", async (c) => {
+    const form = await readForm(c);
+    const text = form.json ?? "";
+    try {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw badRequest("malformed_json", "That is not valid JSON.");
+      }
+      const { quickResponses } = parseWith(
+        quickResponseImportSchema,
+        Array.isArray(value) ? { quickResponses: value } : value,
+      );
+      const { created, updated } = await importQuickResponses(kv, quickResponses, currentAgent(c));
+      return await listPage(c, {
+        importNotice: `Imported: ${created} created, ${updated} replaced.`,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const f = formFailure(err);
+      return await listPage(c, { importText: text, importError: err.message, status: f.status });
+    }
+  });
+
+  const load = (c: Context<AppEnv>) => getQuickResponse(kv, c.req.param("id") ?? "");
+
+  app.get("/admin/quick-responses/:id", async (c) => {
+    const qr = await load(c);
+    if (!qr) return c.text("Quick response not found", 404);
+    return await editPage(c, qr);
+  });
+
+  app.post("/admin/quick-responses/:id", async (c) => {
+    const qr = await load(c);
+    if (!qr) return c.text("Quick response not found", 404);
+    const form = await readForm(c);
+    try {
+      const input = parseWith(quickResponseInputSchema, form);
+      await updateQuickResponse(kv, qr.id, input, currentAgent(c));
+      return c.redirect(`/admin/quick-responses/${qr.id}?notice=saved`, 303);
+    } catch (err) {
+      const f = formFailure(err);
+      return await editPage(c, qr, {
+        values: form,
+        fields: f.fields,
+        error: f.message,
+        status: f.status,
+      });
+    }
+  });
+
+  app.post("/admin/quick-responses/:id/delete", async (c) => {
+    const qr = await load(c);
+    if (!qr) return c.text("Quick response not found", 404);
+    await deleteQuickResponse(kv, qr.id, currentAgent(c));
+    return c.redirect("/admin/quick-responses?notice=deleted", 303);
+  });
+
+  return app;
+}
