@@ -169,6 +169,14 @@ function Filters({ ws }: { ws: WorkspaceStore }) {
             <option value="">Everyone</option>
             {ws.agents.value.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
           </select>
+          <label class="flex items-center gap-1 text-sm text-gray-700 ml-2">
+            <input
+              type="checkbox"
+              checked={ws.questionsOnly.value}
+              onChange={(e) => ws.questionsOnly.value = (e.target as HTMLInputElement).checked}
+            />
+            Questions only
+          </label>
         </div>
       )}
     </div>

@@ -35,7 +35,8 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
         ref={first}
         rows={5}
         value={notes}
-        maxLength={4000}
+        required
+        maxLength={5000}
         onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)}
         class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
       />

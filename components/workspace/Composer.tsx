@@ -15,7 +15,10 @@ import { notifyTyping } from "../../lib/ui/pane_socket.ts";
  */
 export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
   const [text, setText] = useState("");
-  const [internal, setInternal] = useState(false);
+  // A supervisor opening a chat with an agent's open question answers it with an internal note.
+  const [internal, setInternal] = useState(
+    ws.isSupervisor.value && conv.question && conv.assigneeId !== ws.me.value.id,
+  );
   const [ask, setAsk] = useState(false);
   const [picking, setPicking] = useState(false);
   const [problem, setProblem] = useState("");

@@ -24,6 +24,8 @@ const EVENT_NAMES = [
   "conversation.closed",
   "conversation.requeued",
   "conversation.updated",
+  "conversation.question",
+  "conversation.read",
   "message.created",
   "message.delivery",
   "message.updated",
@@ -33,6 +35,7 @@ const EVENT_NAMES = [
   "presence",
   "queue",
   "settings.updated",
+  "quick_response.changed",
   "typing",
   "reset",
   "ready",
@@ -89,6 +92,10 @@ export function startLive(store: WorkspaceStore): void {
       data = JSON.parse(ev.data);
     } catch { /* comment or plain text */ }
     const type = ev.type === "message" ? data.type ?? "" : ev.type;
+    if (type === "quick_response.changed") {
+      store.quickResponses.value = null;
+      return;
+    }
     if (type === "typing") {
       if (data.conversationId === store.open.value?.id) showTyping(store);
       return;

@@ -58,6 +58,8 @@ export interface WorkspaceStore {
   closedQuery: Signal<string>;
   /** Supervisor filter: show only this agent's chats ("" = everyone). */
   agentFilter: Signal<string>;
+  /** Supervisor filter: only chats with an open question from an agent. */
+  questionsOnly: Signal<boolean>;
   customerTyping: Signal<boolean>;
   /** Text for the polite live region ("New message from Ana: …"). */
   announcement: Signal<string>;
@@ -76,6 +78,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
   const tab = signal(seed.tab);
   const closedQuery = signal("");
   const agentFilter = signal("");
+  const questionsOnly = signal(false);
   const isSupervisor = computed(() => me.value.role !== "agent");
   const store: WorkspaceStore = {
     me,
@@ -91,6 +94,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
     panel: signal<Panel>("none"),
     closedQuery,
     agentFilter,
+    questionsOnly,
     customerTyping: signal(false),
     announcement: signal(""),
     notice: signal(""),
@@ -102,6 +106,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
     visibleRows: computed(() => {
       let rows = lists.value[tab.value] ?? [];
       if (agentFilter.value) rows = rows.filter((c) => c.assigneeId === agentFilter.value);
+      if (questionsOnly.value) rows = rows.filter((c) => c.question);
       const q = closedQuery.value.trim().toLowerCase();
       if (tab.value === "closed" && q) {
         rows = rows.filter((c) => c.contactName.toLowerCase().includes(q));
