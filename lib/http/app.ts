@@ -21,6 +21,10 @@ import { inviteRoutes } from "../../routes/invite.tsx";
 import { quickResponseRoutes } from "../../routes/quick_responses.ts";
 import { authRoutes } from "../../routes/auth.tsx";
 import { healthRoutes } from "../../routes/health.ts";
+import { conversationsApiRoutes } from "../../routes/conversations_api.ts";
+import { meApiRoutes } from "../../routes/me_api.ts";
+import { settingsApiRoutes } from "../../routes/settings_api.ts";
+import { registerEngineJobs } from "../store/engine/jobs.ts";
 import { workspaceRoutes } from "../../routes/workspace.tsx";
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -53,6 +57,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", sameOriginWrites());
 
   app.route("/", healthRoutes(deps));
+  app.route("/", meApiRoutes(deps));
+  app.route("/", conversationsApiRoutes(deps));
+  app.route("/", settingsApiRoutes(deps));
   app.route("/", authRoutes(deps));
   app.route("/", adminApiRoutes(deps));
   app.route("/", adminConsoleApiRoutes(deps));
@@ -60,5 +67,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminPageRoutes(deps));
   app.route("/", inviteRoutes(deps));
   app.route("/", workspaceRoutes(deps));
+  registerEngineJobs(deps);
   return app;
 }

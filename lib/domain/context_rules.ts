@@ -1,0 +1,68 @@
+/** Context data bounds (rule 10), without I/O. */
+import type { ContextData, ContextValue } from "./engine_types.ts";
+
+export const CONTEXT_MAX_KEYS = 50;
+export const CONTEXT_MAX_KEY_LENGTH = 100;
+export const CONTEXT_MAX_VALUE_BYTES = 1024;
+
+const encoder = new TextEncoder();
+
+export type ContextPatch = Record<string, ContextValue | null>;
+
+/**
+ * Merges `patch` into `current`: a value replaces, `null` removes a key.
+ * Returns the merged data, or a reason when the patch or the result breaks a
+ * bound (then nothing may be stored).
+ */
+export function mergeContextData(
+  current: ContextData,
+  patch: unknown,
+): { ok: true; data: ContextData } | { ok: false; code: string; message: string } {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) {
+    return { ok: false, code: "invalid", message: "Context must be an object of key/value pairs." };
+  }
+  const merged: ContextData = { ...current };
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    if (key.length === 0 || key.length > CONTEXT_MAX_KEY_LENGTH) {
+      return {
+        ok: false,
+        code: "context_key_invalid",
+        message: `Context keys must be 1 to ${CONTEXT_MAX_KEY_LENGTH} characters.`,
+      };
+    }
+    if (value === null) {
+      delete merged[key];
+      continue;
+    }
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      return {
+        ok: false,
+        code: "context_value_invalid",
+        message: `Context "${key}" is not a finite number.`,
+      };
+    }
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+      return {
+        ok: false,
+        code: "context_value_invalid",
+        message: `Context "${key}" must be a string, number or boolean.`,
+      };
+    }
+    if (encoder.encode(String(value)).length > CONTEXT_MAX_VALUE_BYTES) {
+      return {
+        ok: false,
+        code: "context_value_too_large",
+        message: `Context "${key}" is over ${CONTEXT_MAX_VALUE_BYTES} bytes.`,
+      };
+    }
+    merged[key] = value;
+  }
+  if (Object.keys(merged).length > CONTEXT_MAX_KEYS) {
+    return {
+      ok: false,
+      code: "context_too_many_keys",
+      message: `Context holds at most ${CONTEXT_MAX_KEYS} keys.`,
+    };
+  }
+  return { ok: true, data: merged };
+}

@@ -1,0 +1,160 @@
+/**
+ * The records of the conversation engine (docs/engine.md). Plain JSON shapes,
+ * shared by the store (lib/store/engine/), the routes and the islands.
+ */
+
+export const CHANNELS = ["webchat", "whatsapp"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CONVERSATION_STATUSES = ["pending", "active", "closed"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const AGENT_STATUSES = ["online", "busy", "offline"] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** One person across channels. */
+export interface Contact {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  webVisitorId: string | null;
+  whatsappId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Context values a page attaches (rule 10): scalars only. */
+export type ContextValue = string | number | boolean;
+export type ContextData = Record<string, ContextValue>;
+
+export interface WrapUp {
+  notes: string;
+  tags: string[];
+  closedBy: string;
+  closedAt: string;
+}
+
+export interface Conversation {
+  id: string;
+  channel: Channel;
+  contactId: string;
+  status: ConversationStatus;
+  /** The one agent holding the chat while Active; null when Pending or Closed without one. */
+  assigneeId: string | null;
+  /** Routing to a team's queue: only that team's agents get it. null = anyone. */
+  teamId: string | null;
+  context: ContextData;
+  wrapUp: WrapUp | null;
+  createdAt: string;
+  assignedAt: string | null;
+  /** The first reply any agent sent to the customer in this conversation. */
+  firstAgentReplyAt: string | null;
+  /** The current assignee's first reply since assignment (the unanswered-chat timer stops). */
+  assigneeRepliedAt: string | null;
+  closedAt: string | null;
+  lastActivityAt: string;
+  /** The last message seq used; the next message gets lastSeq + 1. */
+  lastSeq: number;
+  /** How many customer messages the log holds (unread counts). */
+  customerCount: number;
+  lastMessage: { seq: number; authorType: AuthorType; text: string; at: string } | null;
+  /** Queue rank while Pending (lower goes first), else null. */
+  queueRank: number | null;
+  /** Automatic assignment skips this agent once (set when a chat times out unanswered). */
+  skipAgentId: string | null;
+  /** The seq of an agent's open question to supervisors, until a supervisor writes a note. */
+  openQuestionSeq: number | null;
+}
+
+export type AuthorType = "customer" | "agent" | "system";
+
+export interface Author {
+  type: AuthorType;
+  /** Agent id for agents; contact id for customers; absent for system. */
+  id?: string;
+  name?: string;
+}
+
+/** "message": a chat message the customer sees; "note": internal; "event": system event. */
+export type MessageType = "message" | "note" | "event";
+
+export const DELIVERY_STATUSES = ["sending", "sent", "delivered", "read", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface Delivery {
+  status: DeliveryStatus;
+  at: string;
+  error?: { code: string; reason: string };
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  type: MessageType;
+  /** Content kind: "text", or a channel kind ("image", "location", ...); for events the event name. */
+  kind: string;
+  author: Author;
+  text: string;
+  /** Extra JSON for non-text kinds and events (e.g. { fromAgentId, toAgentId, note }). */
+  data: Record<string, unknown> | null;
+  /** "public": the customer sees it; "staff": internal notes and staff-only events. */
+  visibility: "public" | "staff";
+  /** An internal note addressed to supervisors as a question. */
+  toSupervisor: boolean;
+  clientId: string | null;
+  createdAt: string;
+  /** Outbound delivery for agent messages to the customer; null otherwise. */
+  delivery: Delivery | null;
+  /** Count of customer messages up to and including this one. */
+  customerCount: number;
+}
+
+/** What a customer may see of a message (never notes or staff events). */
+export interface CustomerMessage {
+  id: string;
+  seq: number;
+  type: "message" | "event";
+  kind: string;
+  author: { type: AuthorType; name?: string };
+  text: string;
+  data: Record<string, unknown> | null;
+  clientId: string | null;
+  createdAt: string;
+  delivery: Delivery | null;
+}
+
+export interface Presence {
+  agentId: string;
+  status: AgentStatus;
+  changedAt: string;
+  /** Why the status last changed. */
+  reason: "manual" | "heartbeat_lost" | "heartbeat_resumed";
+  /** After a lost heartbeat: the status a new heartbeat restores. */
+  resumeStatus: "online" | "busy" | null;
+}
+
+export interface AgentLoad {
+  /** Open chats the agent holds (Active). */
+  conversationIds: string[];
+  /** The subset that reached it by an agent's transfer (maxTransfersPerAgent). */
+  transferredIds: string[];
+  /** ms of the last assignment: ties go to the longest-waiting agent. */
+  lastAssignedAt: number | null;
+}
+
+export interface Settings {
+  /** Global max chats per agent (an agent's own maxChats overrides it). */
+  maxChatsPerAgent: number;
+  /** Automatic assignment of Pending chats to Online agents. */
+  dynamicAssignment: boolean;
+  /** Without a heartbeat this long, an agent becomes Offline. */
+  heartbeatGraceSeconds: number;
+  /** When an agent goes Offline, its chats return to the front of the queue. */
+  requeueOnOffline: boolean;
+  /** A chat whose assignee has not replied in this many seconds is requeued; 0 = off. */
+  unansweredTimeoutSeconds: number;
+  /** Max chats an agent may hold that came by an agent's transfer; 0 = unlimited. */
+  maxTransfersPerAgent: number;
+}

@@ -1,0 +1,182 @@
+/**
+ * Who may do what with a conversation (rules 5, 6, 7), without I/O. Each
+ * check returns `null` when allowed or a {@link Refusal} the store turns into
+ * a typed error: 403 when the caller has no business with the chat, 409 when
+ * the state or the rules forbid it now (the message says why).
+ */
+import type { AgentLoad, AgentStatus, Conversation, Settings } from "./engine_types.ts";
+import { maxChatsFor } from "./routing.ts";
+
+export interface Actor {
+  id: string;
+  role: string;
+  teamId: string | null;
+}
+
+export interface Refusal {
+  status: 403 | 409;
+  code: string;
+  message: string;
+}
+
+const refuse = (status: 403 | 409, code: string, message: string): Refusal => ({
+  status,
+  code,
+  message,
+});
+
+/** Supervisors and admins supervise: they see every chat and may act on any. */
+export function isSupervisor(role: string): boolean {
+  return role === "supervisor" || role === "admin";
+}
+
+type ConvView = Pick<Conversation, "status" | "assigneeId" | "teamId">;
+
+/**
+ * Agents see the Pending chats of their queue (no team, or their team), the
+ * chats they hold, and closed chats (history is shared knowledge); supervisors
+ * see everything.
+ */
+export function canView(actor: Actor, conv: ConvView): boolean {
+  if (isSupervisor(actor.role)) return true;
+  if (conv.status === "closed") return true;
+  if (conv.status === "active") return conv.assigneeId === actor.id;
+  return conv.teamId === null || conv.teamId === actor.teamId;
+}
+
+/**
+ * Writing in a chat: the assignee, or a supervisor (a reply to the customer
+ * or a note, before or after taking the chat). Nobody writes in a closed chat.
+ */
+export function checkWrite(actor: Actor, conv: ConvView): Refusal | null {
+  if (conv.status === "closed") {
+    return refuse(409, "conversation_closed", "This conversation is closed.");
+  }
+  if (isSupervisor(actor.role) || conv.assigneeId === actor.id) return null;
+  return refuse(
+    403,
+    "not_your_chat",
+    "Only the agent holding this chat or a supervisor may write in it.",
+  );
+}
+
+/** Closing: the assignee, or a supervisor for any open chat. */
+export function checkClose(actor: Actor, conv: ConvView): Refusal | null {
+  if (conv.status === "closed") {
+    return refuse(409, "conversation_closed", "This conversation is already closed.");
+  }
+  if (isSupervisor(actor.role) || conv.assigneeId === actor.id) return null;
+  return refuse(
+    403,
+    "not_your_chat",
+    "Only the agent holding this chat or a supervisor may close it.",
+  );
+}
+
+/**
+ * Picking up a Pending chat by hand. Agents: not Offline, in the chat's team,
+ * below their max chats (this also holds with dynamic assignment off).
+ * Supervisors take any Pending chat, whatever their status or load.
+ */
+export function checkPickup(
+  actor: Actor & { maxChats: number | null },
+  status: AgentStatus,
+  load: AgentLoad,
+  conv: ConvView,
+  settings: Settings,
+): Refusal | null {
+  if (conv.status !== "pending") {
+    return refuse(409, "not_pending", `This conversation is ${conv.status}, not pending.`);
+  }
+  if (isSupervisor(actor.role)) return null;
+  if (conv.teamId !== null && conv.teamId !== actor.teamId) {
+    return refuse(403, "other_team", "This conversation waits in another team's queue.");
+  }
+  if (status === "offline") {
+    return refuse(409, "agent_offline", "Go Online or Busy before picking up a chat.");
+  }
+  const max = maxChatsFor(actor, settings);
+  if (load.conversationIds.length >= max) {
+    return refuse(409, "at_capacity", `You already hold ${max} chats, your maximum.`);
+  }
+  return null;
+}
+
+export interface TransferTarget {
+  id: string;
+  role: string;
+  active: boolean;
+  maxChats: number | null;
+  status: AgentStatus;
+  load: AgentLoad;
+}
+
+/**
+ * The transfer permission matrix (rule 5).
+ *
+ * | caller     | target                         | allowed when                                   |
+ * | ---------- | ------------------------------ | ---------------------------------------------- |
+ * | agent      | supervisor/admin               | the chat is the caller's                       |
+ * | agent      | agent                          | caller's chat, target Online, below max chats, |
+ * |            |                                | below maxTransfersPerAgent (when set)          |
+ * | supervisor | anyone (itself included)       | always: any status, even above max chats       |
+ *
+ * Nobody transfers a closed chat, to a deactivated account, or to the agent
+ * already holding it.
+ */
+export function checkTransfer(
+  actor: Actor,
+  conv: ConvView,
+  target: TransferTarget,
+  settings: Settings,
+): Refusal | null {
+  if (conv.status === "closed") {
+    return refuse(409, "conversation_closed", "A closed conversation cannot be transferred.");
+  }
+  const supervisor = isSupervisor(actor.role);
+  if (!supervisor && conv.assigneeId !== actor.id) {
+    return refuse(403, "not_your_chat", "Agents may transfer only the chats they hold.");
+  }
+  if (!target.active) {
+    return refuse(409, "target_inactive", "That account is deactivated.");
+  }
+  if (conv.assigneeId === target.id) {
+    return refuse(409, "same_agent", "The chat is already with that agent.");
+  }
+  if (supervisor || isSupervisor(target.role)) return null;
+  if (target.status !== "online") {
+    return refuse(
+      409,
+      "target_not_online",
+      `That agent is ${target.status}; agents transfer only to Online agents or supervisors.`,
+    );
+  }
+  const max = maxChatsFor(target, settings);
+  if (target.load.conversationIds.length >= max) {
+    return refuse(
+      409,
+      "target_at_capacity",
+      `That agent already holds ${max} chats, their maximum.`,
+    );
+  }
+  const limit = settings.maxTransfersPerAgent;
+  if (limit > 0 && target.load.transferredIds.length >= limit) {
+    return refuse(
+      409,
+      "target_transfer_limit",
+      `That agent already holds ${limit} transferred chats, the maximum.`,
+    );
+  }
+  return null;
+}
+
+/** Sending a chat back to a queue (a team's, or everyone's with null). */
+export function checkTransferToQueue(actor: Actor, conv: ConvView): Refusal | null {
+  if (conv.status === "closed") {
+    return refuse(409, "conversation_closed", "A closed conversation cannot be transferred.");
+  }
+  if (!isSupervisor(actor.role) && conv.assigneeId !== actor.id) {
+    return refuse(403, "not_your_chat", "Agents may transfer only the chats they hold.");
+  }
+  return null;
+}

@@ -1,0 +1,30 @@
+/** Routing settings: defaults and the schema of an update (admin console, `PUT /api/v1/admin/settings`). */
+import { z } from "zod";
+import type { Settings } from "./engine_types.ts";
+
+export const DEFAULT_SETTINGS: Settings = {
+  maxChatsPerAgent: 5,
+  dynamicAssignment: true,
+  heartbeatGraceSeconds: 60,
+  requeueOnOffline: true,
+  unansweredTimeoutSeconds: 0,
+  maxTransfersPerAgent: 0,
+};
+
+/** A partial update; fields left out keep their value. */
+export const settingsUpdateSchema = z.object({
+  maxChatsPerAgent: z.number().int().min(1).max(100).optional(),
+  dynamicAssignment: z.boolean().optional(),
+  heartbeatGraceSeconds: z.number().int().min(10).max(3600).optional(),
+  requeueOnOffline: z.boolean().optional(),
+  unansweredTimeoutSeconds: z.number().int().refine((n) => n === 0 || (n >= 10 && n <= 86400), {
+    message: "Use 0 (off) or 10 to 86400 seconds",
+  }).optional(),
+  maxTransfersPerAgent: z.number().int().min(0).max(100).optional(),
+}).strict();
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+
+/** Stored settings over the defaults (a stored record may predate a newer field). */
+export function withDefaults(stored: Partial<Settings> | null): Settings {
+  return { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
+}

@@ -1,0 +1,310 @@
+/**
+ * Assignment (rule 3): the Pending queue is first in, first out; each chat goes
+ * to the eligible agent that lib/domain/routing.ts picks. Runs when a chat
+ * arrives, an agent goes Online, a chat closes or is transferred away, a chat
+ * is requeued, or settings change (callers call {@link runAssignment}).
+ *
+ * Never above max, under any race: an assignment's atomic op checks the
+ * versionstamps of the agent's load record, presence, agent record, the
+ * settings and the conversation (and the change head), so two concurrent
+ * assignments to one agent cannot both land on the same load; the loser
+ * re-reads and decides again.
+ */
+import type { Agent } from "../agents.ts";
+import { listAgents } from "../agents.ts";
+import type { AgentLoad, Conversation, Presence, Settings } from "../../domain/engine_types.ts";
+import { checkPickup, isSupervisor } from "../../domain/permissions.ts";
+import { type Candidate, effectiveStatus, EMPTY_LOAD, pickAgent } from "../../domain/routing.ts";
+import { notFound } from "../../http/errors.ts";
+import { type NewChange, readHead, ringLocalBell, withChanges } from "../changes.ts";
+import { keys } from "../keys.ts";
+import { appendToLog, eventEntry, messageChange } from "./log.ts";
+import {
+  getManyEntries,
+  getSettingsEntry,
+  loadWith,
+  loadWithout,
+  writeConversation,
+} from "./records.ts";
+import { mutate, refusalError } from "./tx.ts";
+
+/** How an agent came to hold a chat. */
+export type AssignedBy = "auto" | "pickup" | "transfer";
+
+/** An agent with the state routing needs, and the entries to check on commit. */
+export interface AgentState {
+  agent: Agent;
+  agentEntry: Deno.KvEntryMaybe<Agent>;
+  presenceEntry: Deno.KvEntryMaybe<Presence>;
+  loadEntry: Deno.KvEntryMaybe<AgentLoad>;
+  heartbeat: number | null;
+  load: AgentLoad;
+  candidate: Candidate;
+}
+
+/** Reads one agent's routing state (null for an unknown id). */
+export async function readAgentState(
+  kv: Deno.Kv,
+  agentId: string,
+  settings: Settings,
+  now: number,
+): Promise<AgentState | null> {
+  const [agentEntry, presenceEntry, loadEntry, beat] = await kv.getMany<
+    [Agent, Presence, AgentLoad, number]
+  >([
+    keys.agent(agentId),
+    keys.presence(agentId),
+    keys.agentLoad(agentId),
+    keys.heartbeat(agentId),
+  ]);
+  if (!agentEntry.value) return null;
+  return toState(agentEntry, presenceEntry, loadEntry, beat.value, settings, now);
+}
+
+function toState(
+  agentEntry: Deno.KvEntryMaybe<Agent>,
+  presenceEntry: Deno.KvEntryMaybe<Presence>,
+  loadEntry: Deno.KvEntryMaybe<AgentLoad>,
+  heartbeat: number | null,
+  settings: Settings,
+  now: number,
+): AgentState {
+  const agent = agentEntry.value!;
+  const load = loadEntry.value ?? EMPTY_LOAD;
+  const status = effectiveStatus(presenceEntry.value, heartbeat, settings, now);
+  return {
+    agent,
+    agentEntry,
+    presenceEntry,
+    loadEntry,
+    heartbeat,
+    load,
+    candidate: { agent, status, load },
+  };
+}
+
+/** Every agent's routing state. */
+async function readAllAgentStates(
+  kv: Deno.Kv,
+  settings: Settings,
+  now: number,
+): Promise<AgentState[]> {
+  const agents = await listAgents(kv);
+  const ids = agents.map((a) => a.id);
+  const [agentEntries, presences, loads, beats] = await Promise.all([
+    getManyEntries<Agent>(kv, ids.map(keys.agent)),
+    getManyEntries<Presence>(kv, ids.map(keys.presence)),
+    getManyEntries<AgentLoad>(kv, ids.map(keys.agentLoad)),
+    getManyEntries<number>(kv, ids.map(keys.heartbeat)),
+  ]);
+  const out: AgentState[] = [];
+  ids.forEach((_, i) => {
+    if (!agentEntries[i].value) return;
+    out.push(toState(agentEntries[i], presences[i], loads[i], beats[i].value, settings, now));
+  });
+  return out;
+}
+
+/**
+ * Fills `op` with the assignment of `conv` (Pending or held by someone else)
+ * to `target`: checks on the target's load record, writes the conversation,
+ * both loads, a public "assigned" event (the customer sees the agent's name)
+ * and returns the changed conversation, the entries and the changes.
+ */
+export function planAssign(
+  op: Deno.AtomicOperation,
+  conv: Conversation,
+  target: AgentState,
+  opts: {
+    by: AssignedBy;
+    at: string;
+    now: number;
+    /** The agent's load that loses the chat (transfer away), already read and checked. */
+    fromLoad?: { agentId: string; entry: Deno.KvEntryMaybe<AgentLoad> };
+    transferred?: boolean;
+    extraEntries?: Parameters<typeof appendToLog>[2][];
+  },
+): { conv: Conversation; changes: NewChange[] } {
+  op.check(target.loadEntry);
+  let next: Conversation = {
+    ...conv,
+    status: "active",
+    assigneeId: target.agent.id,
+    assignedAt: opts.at,
+    assigneeRepliedAt: null,
+    queueRank: null,
+    skipAgentId: null,
+  };
+  const changes: NewChange[] = [];
+  for (const entry of opts.extraEntries ?? []) {
+    const r = appendToLog(op, next, entry, opts.at);
+    next = r.conv;
+    changes.push(messageChange(next, r.message));
+  }
+  const assigned = appendToLog(
+    op,
+    next,
+    eventEntry(
+      "assigned",
+      `${target.agent.name} joined the conversation.`,
+      { agentName: target.agent.name },
+      "public",
+    ),
+    opts.at,
+  );
+  next = assigned.conv;
+  changes.push(messageChange(next, assigned.message));
+  writeConversation(op, conv, next);
+  if (opts.fromLoad && opts.fromLoad.agentId !== target.agent.id) {
+    op.check(opts.fromLoad.entry);
+    op.set(
+      keys.agentLoad(opts.fromLoad.agentId),
+      loadWithout(opts.fromLoad.entry.value ?? EMPTY_LOAD, conv.id),
+    );
+  }
+  op.set(
+    keys.agentLoad(target.agent.id),
+    loadWith(target.load, conv.id, { transferred: opts.transferred ?? false, now: opts.now }),
+  );
+  return { conv: next, changes };
+}
+
+type Outcome = "assigned" | "none" | "conflict";
+
+/** One automatic assignment: the first queued chat that has an eligible agent. */
+async function assignOne(kv: Deno.Kv): Promise<Outcome> {
+  const head = await readHead(kv);
+  const { entry: settingsEntry, settings } = await getSettingsEntry(kv);
+  if (!settings.dynamicAssignment) return "none";
+  const queue: Deno.KvEntry<string | null>[] = [];
+  for await (const e of kv.list<string | null>({ prefix: keys.queuePrefix() }, { limit: 500 })) {
+    queue.push(e);
+  }
+  if (queue.length === 0) return "none";
+  const now = Date.now();
+  const states = await readAllAgentStates(kv, settings, now);
+  const candidates = states.map((s) => s.candidate);
+  for (const entry of queue) {
+    const conversationId = entry.key[2] as string;
+    const teamId = entry.value;
+    if (!pickAgent(candidates, { teamId, skipAgentId: null }, settings)) continue;
+    const convEntry = await kv.get<Conversation>(keys.conversation(conversationId));
+    const conv = convEntry.value;
+    if (!conv || conv.status !== "pending") return "conflict"; // the queue moved under us
+    const pick = pickAgent(candidates, conv, settings);
+    if (!pick) continue;
+    const target = states.find((s) => s.agent.id === pick.agent.id)!;
+    const at = new Date(now).toISOString();
+    const op = kv.atomic()
+      .check(convEntry)
+      .check(settingsEntry)
+      .check(target.agentEntry)
+      .check(target.presenceEntry);
+    const planned = planAssign(op, conv, target, { by: "auto", at, now });
+    withChanges(op, head, [
+      {
+        type: "conversation.assigned",
+        conversationId: conv.id,
+        agentId: target.agent.id,
+        data: { by: "auto", teamId: conv.teamId },
+      },
+      ...planned.changes,
+    ]);
+    const res = await op.commit();
+    if (!res.ok) return "conflict";
+    ringLocalBell(kv);
+    return "assigned";
+  }
+  return "none";
+}
+
+/** Assigns until nobody eligible is left for any queued chat; returns how many it assigned. */
+async function assignmentPass(kv: Deno.Kv): Promise<number> {
+  let assigned = 0;
+  let conflicts = 0;
+  for (;;) {
+    const outcome = await assignOne(kv);
+    if (outcome === "none") return assigned;
+    if (outcome === "assigned") {
+      assigned++;
+      conflicts = 0;
+    } else if (++conflicts > 3) {
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** conflicts)));
+    }
+  }
+}
+
+const running = new WeakMap<Deno.Kv, { run: Promise<number>; again: boolean }>();
+
+/**
+ * Runs automatic assignment until the queue has no chat an eligible agent can
+ * take. Calls on one KV handle coalesce: a call during a run makes that run go
+ * round once more, and resolves when that round is done, so the caller's event
+ * has been seen. Correctness does not depend on this (commits check), only
+ * the amount of wasted work. Resolves with the number of assignments made.
+ */
+export function runAssignment(kv: Deno.Kv): Promise<number> {
+  const state = running.get(kv);
+  if (state) {
+    state.again = true;
+    return state.run;
+  }
+  const next = { run: Promise.resolve(0), again: false };
+  next.run = (async () => {
+    let total = 0;
+    try {
+      do {
+        next.again = false;
+        total += await assignmentPass(kv);
+      } while (next.again);
+    } finally {
+      running.delete(kv);
+    }
+    return total;
+  })();
+  running.set(kv, next);
+  return next.run;
+}
+
+/**
+ * An agent picks up a Pending chat by hand (rules 3, with assignment on or
+ * off): agents below their max, not Offline, in the chat's team; supervisors
+ * always. 409 `not_pending` when someone else got it first.
+ */
+export async function pickupConversation(
+  kv: Deno.Kv,
+  conversationId: string,
+  actor: Agent,
+): Promise<Conversation> {
+  return await mutate(kv, async () => {
+    const convEntry = await kv.get<Conversation>(keys.conversation(conversationId));
+    const conv = convEntry.value;
+    if (!conv) throw notFound("Conversation");
+    const { entry: settingsEntry, settings } = await getSettingsEntry(kv);
+    const now = Date.now();
+    const target = await readAgentState(kv, actor.id, settings, now);
+    if (!target) throw notFound("Agent");
+    const refusal = checkPickup(target.agent, target.candidate.status, target.load, conv, settings);
+    if (refusal) throw refusalError(refusal);
+    const op = kv.atomic().check(convEntry).check(settingsEntry).check(target.agentEntry)
+      .check(target.presenceEntry);
+    const at = new Date(now).toISOString();
+    const planned = planAssign(op, conv, target, { by: "pickup", at, now });
+    return {
+      op,
+      value: planned.conv,
+      changes: [
+        {
+          type: "conversation.assigned",
+          conversationId,
+          agentId: actor.id,
+          data: {
+            by: isSupervisor(actor.role) ? "supervisor_pickup" : "pickup",
+            teamId: conv.teamId,
+          },
+        },
+        ...planned.changes,
+      ],
+    };
+  });
+}

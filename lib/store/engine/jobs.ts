@@ -1,0 +1,80 @@
+/**
+ * The engine's sweep: one KV queue job ("engine.sweep") that re-enqueues
+ * itself every few seconds and runs the checks that depend on time passing:
+ * lost heartbeats (→ Offline, chats requeued), unanswered chats (→ requeued,
+ * setting unansweredTimeoutSeconds), chats still held by Offline agents
+ * (repair after a crash between batches), then assignment.
+ *
+ * One live chain: each start writes a fresh chain id to ["engine_tick"]; a
+ * delivery whose chain id is not the stored one ends its chain. Several
+ * instances are fine (the last started owns the chain; any instance's
+ * listener may run it), and every step is idempotent (atomic, re-checked).
+ */
+import type { AppDeps } from "../../http/context.ts";
+import type { AgentLoad, Conversation, Presence } from "../../domain/engine_types.ts";
+import { keys } from "../keys.ts";
+import { runAssignment } from "./assignment.ts";
+import { requeueConversation } from "./lifecycle.ts";
+import { expireStalePresence, requeueHeldChats } from "./presence.ts";
+import { getSettings } from "./records.ts";
+
+export const SWEEP_JOB = "engine.sweep";
+export const SWEEP_INTERVAL_MS = 5_000;
+
+/** Requeues Active chats whose assignee has not replied within the timeout; returns their ids. */
+export async function requeueUnanswered(kv: Deno.Kv, now = Date.now()): Promise<string[]> {
+  const settings = await getSettings(kv);
+  const timeout = settings.unansweredTimeoutSeconds * 1000;
+  if (timeout <= 0) return [];
+  const due = (c: Conversation) =>
+    c.status === "active" && c.assigneeRepliedAt === null && c.assignedAt !== null &&
+    now - Date.parse(c.assignedAt) >= timeout;
+  const out: string[] = [];
+  for await (const e of kv.list({ prefix: keys.conversationsByStatusPrefix("active") })) {
+    const id = e.key[3] as string;
+    const conv = (await kv.get<Conversation>(keys.conversation(id))).value;
+    if (!conv || !due(conv) || !conv.assigneeId) continue;
+    if (await requeueConversation(kv, id, conv.assigneeId, "unanswered", due)) out.push(id);
+  }
+  return out;
+}
+
+/** Requeues chats still held by Offline agents when requeueOnOffline is on. */
+async function repairOfflineHolders(kv: Deno.Kv): Promise<void> {
+  const settings = await getSettings(kv);
+  if (!settings.requeueOnOffline) return;
+  for await (const e of kv.list<AgentLoad>({ prefix: ["agent_load"] })) {
+    if (e.value.conversationIds.length === 0) continue;
+    const agentId = e.key[1] as string;
+    const p = (await kv.get<Presence>(keys.presence(agentId))).value;
+    if (!p || p.status === "offline") await requeueHeldChats(kv, agentId);
+  }
+}
+
+/** One sweep: every time-driven rule, then assignment. */
+export async function sweep(kv: Deno.Kv): Promise<void> {
+  await expireStalePresence(kv);
+  await requeueUnanswered(kv);
+  await repairOfflineHolders(kv);
+  await runAssignment(kv);
+}
+
+/** Registers the sweep job and starts a chain (call once per app, before jobs.start()). */
+export function registerEngineJobs(deps: Pick<AppDeps, "kv" | "jobs">): void {
+  const { kv, jobs } = deps;
+  jobs.on(SWEEP_JOB, async (payload) => {
+    const chain = (payload as { chain?: string })?.chain;
+    const live = (await kv.get<string>(keys.engineTick())).value;
+    if (!chain || chain !== live) return;
+    try {
+      await sweep(kv);
+    } catch (err) {
+      console.error("engine: sweep failed:", err);
+    }
+    await jobs.enqueue(SWEEP_JOB, { chain }, { delay: SWEEP_INTERVAL_MS });
+  });
+  const chain = crypto.randomUUID();
+  kv.set(keys.engineTick(), chain)
+    .then(() => jobs.enqueue(SWEEP_JOB, { chain }, { delay: SWEEP_INTERVAL_MS }))
+    .catch(() => {/* KV closed during start-up (tests): no chain, nothing to sweep */});
+}

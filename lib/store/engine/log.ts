@@ -1,0 +1,122 @@
+/**
+ * The ordered log of a conversation: customer messages, agent messages,
+ * internal notes and system events, numbered by `seq` (1, 2, 3, ...). The seq
+ * counter lives on the conversation record (`lastSeq`), so any append checks
+ * and rewrites that record in the same atomic op: two appends can never get
+ * the same seq.
+ */
+import type {
+  Author,
+  Conversation,
+  CustomerMessage,
+  Delivery,
+  Message,
+  MessageType,
+} from "../../domain/engine_types.ts";
+import { newId } from "../../ids.ts";
+import type { NewChange } from "../changes.ts";
+import { keys } from "../keys.ts";
+
+export interface LogEntryInput {
+  type: MessageType;
+  kind: string;
+  author: Author;
+  text: string;
+  data?: Record<string, unknown> | null;
+  visibility: "public" | "staff";
+  toSupervisor?: boolean;
+  clientId?: string | null;
+  delivery?: Delivery | null;
+}
+
+/**
+ * Adds one entry to `op` after `conv`'s last seq; returns the conversation as
+ * it must be written (lastSeq, activity, preview, counts) and the message.
+ * The caller writes the conversation (writeConversation) in the same op.
+ */
+export function appendToLog(
+  op: Deno.AtomicOperation,
+  conv: Conversation,
+  input: LogEntryInput,
+  at: string,
+): { conv: Conversation; message: Message } {
+  const seq = conv.lastSeq + 1;
+  const fromCustomer = input.author.type === "customer";
+  const customerCount = conv.customerCount + (fromCustomer ? 1 : 0);
+  const message: Message = {
+    id: newId(),
+    conversationId: conv.id,
+    seq,
+    type: input.type,
+    kind: input.kind,
+    author: input.author,
+    text: input.text,
+    data: input.data ?? null,
+    visibility: input.visibility,
+    toSupervisor: input.toSupervisor ?? false,
+    clientId: input.clientId ?? null,
+    createdAt: at,
+    delivery: input.delivery ?? null,
+    customerCount,
+  };
+  op.set(keys.message(conv.id, seq), message);
+  op.set(keys.messageById(message.id), { conversationId: conv.id, seq });
+  const next: Conversation = {
+    ...conv,
+    lastSeq: seq,
+    customerCount,
+    lastActivityAt: at,
+    lastMessage: input.type === "event"
+      ? conv.lastMessage
+      : { seq, authorType: input.author.type, text: input.text.slice(0, 200), at },
+  };
+  return { conv: next, message };
+}
+
+/** A system event entry (assigned, transferred, requeued, closed...). */
+export function eventEntry(
+  kind: string,
+  text: string,
+  data: Record<string, unknown>,
+  visibility: "public" | "staff",
+): LogEntryInput {
+  return { type: "event", kind, author: { type: "system" }, text, data, visibility };
+}
+
+/** The `message.created` change for a stored message. */
+export function messageChange(conv: Conversation, message: Message): NewChange {
+  return {
+    type: "message.created",
+    conversationId: conv.id,
+    ...(conv.assigneeId ? { agentId: conv.assigneeId } : {}),
+    data: {
+      seq: message.seq,
+      messageId: message.id,
+      type: message.type,
+      kind: message.kind,
+      visibility: message.visibility,
+      authorType: message.author.type,
+      toSupervisor: message.toSupervisor,
+      channel: conv.channel,
+    },
+  };
+}
+
+/** What the customer may see of a message, or null for notes and staff-only events. */
+export function toCustomerMessage(m: Message): CustomerMessage | null {
+  if (m.visibility !== "public" || m.type === "note") return null;
+  return {
+    id: m.id,
+    seq: m.seq,
+    type: m.type === "event" ? "event" : "message",
+    kind: m.kind,
+    author: m.author.name !== undefined
+      ? { type: m.author.type, name: m.author.name }
+      : { type: m.author.type },
+    text: m.text,
+    data: m.data,
+    clientId: m.author.type === "customer" ? m.clientId : null,
+    createdAt: m.createdAt,
+    delivery: m.author.type === "agent" ? m.delivery : null,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The conversation engine's store API, in one import (docs/engine.md lists
+ * every function, record shape and change type).
+ *
+ * @example
+ * import { receiveCustomerMessage } from "../store/engine/mod.ts";
+ * const { conversation, message, duplicate } = await receiveCustomerMessage(kv, {
+ *   channel: "whatsapp", contact: { whatsappId: "15551234567", name: "Ann" },
+ *   clientId: "wamid.HBg...", text: "Hello",
+ * });
+ */
+export { pickupConversation, runAssignment } from "./assignment.ts";
+export {
+  type CustomerMessageInput,
+  type CustomerMessageResult,
+  getConversationContact,
+  MAX_TEXT_CHARS,
+  mergeContext,
+  receiveCustomerMessage,
+} from "./customer.ts";
+export { registerEngineJobs, requeueUnanswered, sweep, SWEEP_JOB } from "./jobs.ts";
+export {
+  closeConversation,
+  requeueConversation,
+  transferConversation,
+  transferToQueue,
+} from "./lifecycle.ts";
+export { toCustomerMessage } from "./log.ts";
+export {
+  appendStaffMessage,
+  type DeliveryUpdate,
+  listMessagesForCustomer,
+  listMessagesForStaff,
+  markRead,
+  type StaffMessageInput,
+  unreadCounts,
+  updateMessageDelivery,
+  WHATSAPP_OUTBOUND_JOB,
+} from "./messages.ts";
+export {
+  type AgentSummary,
+  expireStalePresence,
+  getAgentSummary,
+  heartbeatAgent,
+  listAgentSummaries,
+  setAgentStatus,
+} from "./presence.ts";
+export {
+  type ConversationSummary,
+  getContactHistory,
+  getConversationDetail,
+  getConversationFor,
+  listConversations,
+  type Page,
+} from "./queries.ts";
+export {
+  findContact,
+  getContact,
+  getConversation,
+  getLoad,
+  getMessage,
+  getMessageById,
+  getOpenConversation,
+  getPresence,
+  getSettings,
+} from "./records.ts";
+export { updateSettings } from "./settings.ts";
+export type * from "../../domain/engine_types.ts";

@@ -1,0 +1,38 @@
+/** Routing settings in KV, read on every decision so changes take effect live. */
+import type { Settings } from "../../domain/engine_types.ts";
+import type { SettingsUpdate } from "../../domain/settings.ts";
+import { keys } from "../keys.ts";
+import { runAssignment } from "./assignment.ts";
+import { getSettingsEntry } from "./records.ts";
+import { mutate } from "./tx.ts";
+
+export { getSettings } from "./records.ts";
+
+/**
+ * Applies a partial update (validated with settingsUpdateSchema) and runs
+ * assignment, since a higher max or dynamic assignment turned on may let
+ * queued chats go out at once. Lowering max chats takes nothing away from
+ * agents; they get no new chats until below the new max.
+ */
+export async function updateSettings(
+  kv: Deno.Kv,
+  update: SettingsUpdate,
+  byAgentId: string | null = null,
+): Promise<Settings> {
+  const settings = await mutate(kv, async () => {
+    const { entry, settings } = await getSettingsEntry(kv);
+    const next: Settings = { ...settings, ...stripUndefined(update) };
+    const op = kv.atomic().check(entry).set(keys.routingSettings(), next);
+    return {
+      op,
+      value: next,
+      changes: [{ type: "settings.updated", data: { ...next, byAgentId } }],
+    };
+  });
+  await runAssignment(kv);
+  return settings;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

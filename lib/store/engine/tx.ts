@@ -1,0 +1,45 @@
+/**
+ * How every engine state change commits: one atomic operation that checks
+ * what it depends on, writes the records and their indexes, and appends its
+ * change-log entries (lib/store/changes.ts) by checking and bumping the change
+ * head. Because the head is checked too, a commit only lands when nothing
+ * changed since the attempt read the head; a lost race re-reads and retries.
+ */
+import { AppError, conflict } from "../../http/errors.ts";
+import { type NewChange, readHead, retryCommit, ringLocalBell, withChanges } from "../changes.ts";
+
+/** What one attempt wants to commit. Without `op`, nothing is written and `value` is returned. */
+export interface Plan<T> {
+  op?: Deno.AtomicOperation;
+  changes?: NewChange[];
+  value: T;
+}
+
+/** Attempts before giving up with a 409 `busy` (lost races back off in retryCommit). */
+export const MAX_ATTEMPTS = 400;
+
+/**
+ * Runs `build` (which reads, checks the rules and fills an atomic op) until
+ * its commit lands. Errors thrown by `build` (typed 4xx) stop at once.
+ */
+export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Promise<T> {
+  return await retryCommit<T>(
+    async () => {
+      const head = await readHead(kv);
+      const plan = await build();
+      if (!plan.op) return { ok: true, value: plan.value };
+      withChanges(plan.op, head, plan.changes ?? []);
+      const result = await plan.op.commit();
+      if (!result.ok) return { ok: false };
+      ringLocalBell(kv);
+      return { ok: true, value: plan.value };
+    },
+    () => conflict("busy", "Too many changes at the same moment; try again."),
+    MAX_ATTEMPTS,
+  );
+}
+
+/** A typed error from a pure-rule refusal. */
+export function refusalError(r: { status: 403 | 409; code: string; message: string }): AppError {
+  return new AppError(r.status, r.code, r.message);
+}

@@ -1,0 +1,149 @@
+/**
+ * The staff conversation API (docs/api.md, "Conversations"): lists, one
+ * conversation with its log, history, messages and notes, pickup, transfer,
+ * close, read markers. Thin: parse, call lib/store/engine, answer.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { CONVERSATION_STATUSES } from "../lib/domain/engine_types.ts";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { notFound } from "../lib/http/errors.ts";
+import { currentAgent, requireRole } from "../lib/http/middleware.ts";
+import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
+import {
+  appendStaffMessage,
+  closeConversation,
+  getContactHistory,
+  getConversationDetail,
+  getConversationFor,
+  listConversations,
+  listMessagesForStaff,
+  markRead,
+  MAX_TEXT_CHARS,
+  pickupConversation,
+  transferConversation,
+  transferToQueue,
+} from "../lib/store/engine/mod.ts";
+
+const cursor = z.string().min(1).max(1000).optional();
+const intParam = (min: number, max: number) =>
+  z.string().regex(/^\d{1,15}$/, "Must be a whole number").transform(Number).pipe(
+    z.number().int().min(min).max(max),
+  );
+
+const listQuery = z.object({
+  status: z.enum(CONVERSATION_STATUSES).default("active"),
+  cursor,
+  limit: intParam(1, 200).optional(),
+  order: z.enum(["activity", "queue"]).optional(),
+});
+const messagesQuery = z.object({
+  after: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+  limit: intParam(1, 1000).optional(),
+});
+const historyQuery = z.object({ cursor, limit: intParam(1, 20).optional() });
+
+const messageBody = z.object({
+  text: z.string().trim().min(1, "Must not be empty").max(MAX_TEXT_CHARS),
+  clientId: z.string().min(1).max(200),
+  internal: z.boolean().optional(),
+  toSupervisor: z.boolean().optional(),
+}).strict();
+const note = z.string().max(2000).optional();
+const transferBody = z.union([
+  z.object({ toAgentId: z.string().min(1).max(100), note }).strict(),
+  z.object({ toTeamId: z.string().min(1).max(100).nullable(), note }).strict(),
+]);
+const closeBody = z.object({
+  notes: z.string().trim().min(1, "Wrap-up notes are required").max(5000),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+}).strict();
+const readBody = z.object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict();
+
+/** A path id: anything longer than an id cannot exist (and must not reach a KV key). */
+function idParam(id: string): string {
+  if (id.length === 0 || id.length > 100) throw notFound("Conversation");
+  return id;
+}
+
+export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const kv = deps.kv;
+  app.use("/api/v1/conversations", requireRole());
+  app.use("/api/v1/conversations/*", requireRole());
+
+  app.get("/api/v1/conversations", async (c) => {
+    const q = parseQuery(c, listQuery);
+    return c.json(await listConversations(kv, currentAgent(c), q));
+  });
+
+  app.get("/api/v1/conversations/:id", async (c) => {
+    const q = parseQuery(c, messagesQuery);
+    const detail = await getConversationDetail(kv, currentAgent(c), idParam(c.req.param("id")), {
+      afterSeq: q.after,
+      limit: q.limit,
+    });
+    return c.json(detail);
+  });
+
+  app.get("/api/v1/conversations/:id/messages", async (c) => {
+    const q = parseQuery(c, messagesQuery);
+    const conv = await getConversationFor(kv, currentAgent(c), idParam(c.req.param("id")));
+    return c.json({ items: await listMessagesForStaff(kv, conv.id, q.after ?? 0, q.limit ?? 500) });
+  });
+
+  app.get("/api/v1/conversations/:id/history", async (c) => {
+    const q = parseQuery(c, historyQuery);
+    return c.json(
+      await getContactHistory(kv, currentAgent(c), idParam(c.req.param("id")), {
+        cursor: q.cursor,
+        pageSize: q.limit,
+      }),
+    );
+  });
+
+  app.post("/api/v1/conversations/:id/messages", async (c) => {
+    const body = await parseJsonBody(c, messageBody);
+    const { message, duplicate } = await appendStaffMessage(
+      kv,
+      idParam(c.req.param("id")),
+      currentAgent(c),
+      body,
+    );
+    return c.json({ message, duplicate }, duplicate ? 200 : 201);
+  });
+
+  app.post("/api/v1/conversations/:id/pickup", async (c) => {
+    const conversation = await pickupConversation(kv, idParam(c.req.param("id")), currentAgent(c));
+    return c.json({ conversation });
+  });
+
+  app.post("/api/v1/conversations/:id/transfer", async (c) => {
+    const body = await parseJsonBody(c, transferBody);
+    const id = idParam(c.req.param("id"));
+    const conversation = "toAgentId" in body
+      ? await transferConversation(kv, id, currentAgent(c), body)
+      : await transferToQueue(kv, id, currentAgent(c), body);
+    return c.json({ conversation });
+  });
+
+  app.post("/api/v1/conversations/:id/close", async (c) => {
+    const body = await parseJsonBody(c, closeBody);
+    const conversation = await closeConversation(
+      kv,
+      idParam(c.req.param("id")),
+      currentAgent(c),
+      body,
+    );
+    return c.json({ conversation });
+  });
+
+  app.post("/api/v1/conversations/:id/read", async (c) => {
+    const { seq } = await parseJsonBody(c, readBody);
+    const agent = currentAgent(c);
+    const conv = await getConversationFor(kv, agent, idParam(c.req.param("id")));
+    return c.json({ seq: await markRead(kv, conv.id, agent.id, seq) });
+  });
+
+  return app;
+}

@@ -1,0 +1,53 @@
+/**
+ * The signed-in staff member's own status and the agent roster:
+ * `GET /api/v1/me`, `PUT /api/v1/me/status`, `POST /api/v1/me/heartbeat`,
+ * `GET /api/v1/agents`. Rules live in lib/store/engine/presence.ts.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { AGENT_STATUSES } from "../lib/domain/engine_types.ts";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { notFound } from "../lib/http/errors.ts";
+import { currentAgent, requireRole } from "../lib/http/middleware.ts";
+import { parseJsonBody } from "../lib/http/validate.ts";
+import {
+  getAgentSummary,
+  heartbeatAgent,
+  listAgentSummaries,
+  setAgentStatus,
+} from "../lib/store/engine/mod.ts";
+
+const statusBody = z.object({ status: z.enum(AGENT_STATUSES) }).strict();
+
+export function meApiRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("/api/v1/me", requireRole());
+  app.use("/api/v1/me/*", requireRole());
+  app.use("/api/v1/agents", requireRole());
+
+  const me = async (agentId: string) => {
+    const summary = await getAgentSummary(deps.kv, agentId);
+    if (!summary) throw notFound("Agent");
+    return summary;
+  };
+
+  app.get("/api/v1/me", async (c) => c.json(await me(currentAgent(c).id)));
+
+  app.put("/api/v1/me/status", async (c) => {
+    const { status } = await parseJsonBody(c, statusBody);
+    const agent = currentAgent(c);
+    await setAgentStatus(deps.kv, agent.id, status);
+    return c.json(await me(agent.id));
+  });
+
+  app.post("/api/v1/me/heartbeat", async (c) => {
+    const status = await heartbeatAgent(deps.kv, currentAgent(c).id);
+    return c.json({ status });
+  });
+
+  app.get("/api/v1/agents", async (c) => {
+    return c.json({ items: await listAgentSummaries(deps.kv) });
+  });
+
+  return app;
+}

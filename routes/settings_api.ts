@@ -1,0 +1,22 @@
+/** Routing settings for admins: `GET|PUT /api/v1/admin/settings` (rules in lib/store/engine/settings.ts). */
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { currentAgent, requireRole } from "../lib/http/middleware.ts";
+import { parseJsonBody } from "../lib/http/validate.ts";
+import { settingsUpdateSchema } from "../lib/domain/settings.ts";
+import { getSettings, updateSettings } from "../lib/store/engine/mod.ts";
+
+export function settingsApiRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("/api/v1/admin/settings", requireRole("admin"));
+
+  app.get("/api/v1/admin/settings", async (c) => c.json({ settings: await getSettings(deps.kv) }));
+
+  app.put("/api/v1/admin/settings", async (c) => {
+    const update = await parseJsonBody(c, settingsUpdateSchema);
+    const settings = await updateSettings(deps.kv, update, currentAgent(c).id);
+    return c.json({ settings });
+  });
+
+  return app;
+}
