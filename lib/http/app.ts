@@ -29,6 +29,8 @@ import { workspaceRoutes } from "../../routes/workspace.tsx";
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+import { widgetApiRoutes } from "../../routes/widget_api.ts";
+import { demoRoutes } from "../../routes/demo.tsx";
   app.onError((err) => errorResponse(err));
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {
@@ -70,3 +72,5 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerEngineJobs(deps);
   return app;
 }
+  app.route("/", widgetApiRoutes(deps));
+  app.route("/", demoRoutes(deps));

@@ -1,0 +1,332 @@
+/**
+ * The web chat channel: what the visitor API (routes/widget_api.ts) and the
+ * visitor WebSocket do for a visitor, on top of sites, visitor tokens and the
+ * conversation engine.
+ *
+ * - {@link startVisitorSession}: checks the site and the page's origin and
+ *   returns a (new or still valid) visitor token plus the visitor's latest
+ *   conversation id, so a reload resumes.
+ * - {@link authorizeVisitor}: token + origin check for every later request
+ *   (also the visitor WebSocket's check).
+ * - Context and user details sent before the first message are kept in
+ *   `["widget_pending", visitorId]` (bounded by the engine's rule,
+ *   `mergeContextData`) and handed to the engine with the first message;
+ *   afterwards they merge into the open conversation live.
+ */
+import { AppError, badRequest } from "../http/errors.ts";
+import { newId } from "../ids.ts";
+import {
+  issueVisitorToken,
+  verifyVisitorToken,
+  type VisitorClaims,
+} from "../auth/visitor_token.ts";
+import { mergeContextData } from "../domain/context_rules.ts";
+import type {
+  ContextData,
+  ContextValue,
+  Conversation,
+  CustomerMessage,
+} from "../domain/engine_types.ts";
+import { getAgent } from "../store/agents.ts";
+import { mergeContext, receiveCustomerMessage } from "../store/engine/customer.ts";
+import { toCustomerMessage } from "../store/engine/log.ts";
+import { listMessagesForCustomer } from "../store/engine/messages.ts";
+import { findContact, getConversation, getOpenConversation } from "../store/engine/records.ts";
+import { keys } from "../store/keys.ts";
+import {
+  checkOrigin,
+  getSite,
+  type PublicSite,
+  publicSite,
+  resolveSite,
+  type Site,
+} from "../store/sites.ts";
+
+/** A visitor request that passed the token and origin checks. */
+export interface VisitorAccess {
+  claims: VisitorClaims;
+  site: Site;
+}
+
+/** Details a page may give about its visitor with `setUser`. */
+export interface VisitorUser {
+  name?: string;
+  email?: string;
+}
+
+/** What is kept for a visitor who has not written yet. */
+export interface PendingVisitorData {
+  context: ContextData;
+  user: VisitorUser | null;
+}
+
+const PENDING_TTL_MS = 24 * 3600_000;
+
+const originRefused = (reason: string) => new AppError(403, "origin_not_allowed", reason);
+
+/** Parley's own origin as the browser sees it, from the request. */
+export function selfOriginOf(url: string, host: string | undefined, proto: string | undefined) {
+  const u = new URL(url);
+  const scheme = proto === "https" ? "https:" : u.protocol;
+  return `${scheme}//${host ?? u.host}`;
+}
+
+/**
+ * Checks the token and the origin of a visitor request. Throws 401
+ * `invalid_token` for a missing, forged or expired token or a deleted site,
+ * and 403 `origin_not_allowed` (with the reason) for an origin the site does
+ * not allow.
+ */
+export async function authorizeVisitor(
+  kv: Deno.Kv,
+  token: string | null | undefined,
+  origin: string | null | undefined,
+  selfOrigin: string,
+): Promise<VisitorAccess> {
+  const claims = await verifyVisitorToken(kv, token);
+  if (!claims) {
+    throw new AppError(401, "invalid_token", "The visitor token is missing, invalid or expired.");
+  }
+  const site = await getSite(kv, claims.siteId);
+  if (!site) throw new AppError(401, "invalid_token", "The site of this visitor token is gone.");
+  const verdict = checkOrigin(site, origin, selfOrigin);
+  if (!verdict.ok) throw originRefused(verdict.reason);
+  return { claims, site };
+}
+
+/**
+ * The site a request is about, for CORS: the token's site when the request
+ * carries a valid token, else the `siteKey` (the default site without one).
+ * Null for an unknown site key.
+ */
+export async function siteForRequest(
+  kv: Deno.Kv,
+  token: string | null,
+  siteKey: string | undefined,
+): Promise<Site | null> {
+  const claims = token ? await verifyVisitorToken(kv, token) : null;
+  if (claims) return await getSite(kv, claims.siteId);
+  return await resolveSite(kv, siteKey);
+}
+
+/** Throws the 403 for an origin `site` does not allow. */
+export function assertOrigin(site: Site, origin: string | null | undefined, selfOrigin: string) {
+  const verdict = checkOrigin(site, origin, selfOrigin);
+  if (!verdict.ok) throw originRefused(verdict.reason);
+}
+
+/**
+ * Starts or resumes a visitor session on a site. A token that is valid for
+ * this site is kept (same visitor, same conversations); anything else gets a
+ * fresh visitor.
+ */
+export async function startVisitorSession(
+  kv: Deno.Kv,
+  input: { siteKey?: string; visitorToken?: string; origin?: string | null; selfOrigin: string },
+): Promise<
+  { visitorToken: string; visitorId: string; conversationId: string | null; site: PublicSite }
+> {
+  const site = await resolveSite(kv, input.siteKey);
+  if (!site) throw new AppError(404, "unknown_site", "No widget site has this site key.");
+  assertOrigin(site, input.origin, input.selfOrigin);
+  const claims = input.visitorToken ? await verifyVisitorToken(kv, input.visitorToken) : null;
+  if (claims && claims.siteId === site.id) {
+    return {
+      visitorToken: input.visitorToken!,
+      visitorId: claims.visitorId,
+      conversationId: (await latestVisitorConversation(kv, claims.visitorId))?.id ?? null,
+      site: publicSite(site),
+    };
+  }
+  const visitorId = newId();
+  return {
+    visitorToken: await issueVisitorToken(kv, { visitorId, siteId: site.id }),
+    visitorId,
+    conversationId: null,
+    site: publicSite(site),
+  };
+}
+
+/** The context and user details kept for a visitor who has not written yet. */
+export async function getPendingVisitorData(
+  kv: Deno.Kv,
+  visitorId: string,
+): Promise<PendingVisitorData | null> {
+  return (await kv.get<PendingVisitorData>(keys.widgetPending(visitorId))).value;
+}
+
+/**
+ * Merges context (and user details) into what is kept for a visitor before
+ * the first message, with the engine's bounds. Throws a 400 naming the broken
+ * bound, storing nothing.
+ */
+export async function mergePendingVisitorData(
+  kv: Deno.Kv,
+  visitorId: string,
+  patch: { context?: Record<string, unknown>; user?: VisitorUser },
+): Promise<PendingVisitorData> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const entry = await kv.get<PendingVisitorData>(keys.widgetPending(visitorId));
+    const current = entry.value ?? { context: {}, user: null };
+    const merged = mergeContextData(current.context, patch.context ?? {});
+    if (!merged.ok) throw badRequest(merged.code, merged.message);
+    const next: PendingVisitorData = {
+      context: merged.data,
+      user: patch.user ? { ...current.user, ...patch.user } : current.user,
+    };
+    const result = await kv.atomic().check(entry)
+      .set(keys.widgetPending(visitorId), next, { expireIn: PENDING_TTL_MS })
+      .commit();
+    if (result.ok) return next;
+  }
+  throw new AppError(409, "busy", "The context could not be saved; try again.");
+}
+
+/** Forgets what was kept before the first message (after it went to the engine). */
+export async function clearPendingVisitorData(kv: Deno.Kv, visitorId: string): Promise<void> {
+  await kv.delete(keys.widgetPending(visitorId));
+}
+
+/** The conversation as the visitor's widget shows it. */
+export interface VisitorConversationView {
+  id: string;
+  status: Conversation["status"];
+  /** The assigned agent's name while Active. */
+  agentName: string | null;
+  /** 1 = next in line, while Pending. */
+  queuePosition: number | null;
+}
+
+/** The visitor's newest web chat conversation (open or closed), or null before the first message. */
+export async function latestVisitorConversation(
+  kv: Deno.Kv,
+  visitorId: string,
+): Promise<Conversation | null> {
+  const contact = await findContact(kv, "webchat", visitorId);
+  if (!contact) return null;
+  const open = await getOpenConversation(kv, contact.id, "webchat");
+  if (open) return open;
+  // Conversation ids are time-ordered: the newest web chat comes first in reverse.
+  for await (
+    const entry of kv.list<string>({ prefix: keys.contactConversationsPrefix(contact.id) }, {
+      reverse: true,
+      limit: 20,
+    })
+  ) {
+    if (entry.value === "webchat") return await getConversation(kv, String(entry.key.at(-1)));
+  }
+  return null;
+}
+
+/** Place in the Pending queue (1 = next), counting the conversations ahead in the same queue. */
+export async function queuePosition(kv: Deno.Kv, conv: Conversation): Promise<number | null> {
+  if (conv.status !== "pending" || conv.queueRank === null) return null;
+  let ahead = 0;
+  for await (
+    const entry of kv.list<string | null>({
+      start: keys.queuePrefix(),
+      end: keys.queueEntry(conv.queueRank, conv.id),
+    }, { limit: 1000 })
+  ) {
+    if ((entry.value ?? null) === conv.teamId || conv.teamId === null) ahead++;
+  }
+  return ahead + 1;
+}
+
+export async function visitorConversationView(
+  kv: Deno.Kv,
+  conv: Conversation,
+): Promise<VisitorConversationView> {
+  const agent = conv.status === "active" && conv.assigneeId
+    ? await getAgent(kv, conv.assigneeId)
+    : null;
+  return {
+    id: conv.id,
+    status: conv.status,
+    agentName: agent?.name ?? null,
+    queuePosition: await queuePosition(kv, conv),
+  };
+}
+
+/**
+ * The visitor's conversation as the widget shows it: its state and the
+ * entries after `after` when `conversationId` is still the newest one, else
+ * all entries of the newest one. Never internal notes or staff-only events.
+ */
+export async function listVisitorMessages(
+  kv: Deno.Kv,
+  visitorId: string,
+  query: { conversationId?: string; after?: number },
+): Promise<{ conversation: VisitorConversationView | null; messages: CustomerMessage[] }> {
+  const conv = await latestVisitorConversation(kv, visitorId);
+  if (!conv) return { conversation: null, messages: [] };
+  const after = query.conversationId === conv.id ? query.after ?? 0 : 0;
+  const [view, messages] = await Promise.all([
+    visitorConversationView(kv, conv),
+    listMessagesForCustomer(kv, conv.id, after),
+  ]);
+  return { conversation: view, messages };
+}
+
+/**
+ * Sends a visitor's message: the first one opens a conversation (Pending, on
+ * the site's team queue) carrying the context and user details kept so far.
+ * The same clientId again returns the stored message.
+ */
+export async function sendVisitorMessage(
+  kv: Deno.Kv,
+  access: VisitorAccess,
+  input: { text: string; clientId: string },
+): Promise<{ message: CustomerMessage; conversation: VisitorConversationView }> {
+  const visitorId = access.claims.visitorId;
+  const pending = await getPendingVisitorData(kv, visitorId);
+  const result = await receiveCustomerMessage(kv, {
+    channel: "webchat",
+    contact: {
+      webVisitorId: visitorId,
+      ...(pending?.user?.name ? { name: pending.user.name } : {}),
+      ...(pending?.user?.email ? { email: pending.user.email } : {}),
+    },
+    clientId: input.clientId,
+    text: input.text,
+    ...(pending && Object.keys(pending.context).length ? { context: pending.context } : {}),
+    teamId: access.site.teamId,
+  });
+  if (pending && !result.duplicate) await clearPendingVisitorData(kv, visitorId);
+  const message = toCustomerMessage(result.message);
+  if (!message) throw new AppError(409, "busy", "The message is not visible; try again.");
+  return { message, conversation: await visitorConversationView(kv, result.conversation) };
+}
+
+/**
+ * Merges context and user details: into the open conversation live (the
+ * agent's Context view updates), or kept for the first message when there is
+ * none. User details reach the contact with the visitor's next message.
+ * 400 (nothing stored) beyond the engine's bounds.
+ */
+export async function mergeVisitorContext(
+  kv: Deno.Kv,
+  access: VisitorAccess,
+  patch: { context?: Record<string, unknown>; user?: VisitorUser },
+): Promise<{ context: ContextData; conversationId: string | null }> {
+  const visitorId = access.claims.visitorId;
+  const contact = await findContact(kv, "webchat", visitorId);
+  const open = contact ? await getOpenConversation(kv, contact.id, "webchat") : null;
+  if (open && patch.context && Object.keys(patch.context).length) {
+    try {
+      // mergeContext checks every value with the engine's rule; unknown shapes get a 400 there.
+      const context = await mergeContext(
+        kv,
+        open.id,
+        patch.context as Record<string, ContextValue | null>,
+      );
+      if (patch.user) await mergePendingVisitorData(kv, visitorId, { user: patch.user });
+      return { context, conversationId: open.id };
+    } catch (err) {
+      // Closed between the read and the merge: keep it for the next conversation.
+      if (!(err instanceof AppError && err.code === "conversation_closed")) throw err;
+    }
+  }
+  const kept = await mergePendingVisitorData(kv, visitorId, patch);
+  return { context: open ? open.context : kept.context, conversationId: open?.id ?? null };
+}

@@ -1,0 +1,187 @@
+/**
+ * The visitor side of the web chat: `GET /widget.js` and the visitor API
+ * under `/api/v1/widget/` (docs/api.md, "Web widget"). Cross-origin by
+ * design: CORS is answered only for origins the request's site allows (the
+ * token's site, else `?siteKey=`, else the default site); other origins get
+ * `403 origin_not_allowed` with the reason and no CORS headers. The rules
+ * live in lib/channels/webchat.ts; this file parses, checks and answers.
+ */
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { getConnInfo } from "hono/deno";
+import { z } from "zod";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { AppError, notFound } from "../lib/http/errors.ts";
+import { isHttps, requestHost } from "../lib/http/middleware.ts";
+import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
+import { bearerToken } from "../lib/auth/visitor_token.ts";
+import {
+  assertOrigin,
+  authorizeVisitor,
+  listVisitorMessages,
+  mergeVisitorContext,
+  sendVisitorMessage,
+  siteForRequest,
+  startVisitorSession,
+  type VisitorAccess,
+} from "../lib/channels/webchat.ts";
+import { takeWidgetQuota } from "../lib/channels/webchat_limits.ts";
+import { MAX_TEXT_CHARS } from "../lib/store/engine/customer.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+const sessionSchema = z.object({
+  siteKey: z.string().trim().min(1).max(100).optional(),
+  visitorToken: z.string().max(1000).optional(),
+});
+
+const contextSchema = z.object({
+  // Bounds and value types are the engine's rule (mergeContextData), checked there.
+  context: z.record(z.string(), z.unknown()).optional(),
+  user: z.object({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.string().trim().max(254).email("Not an email address").optional(),
+  }).strict().optional(),
+}).refine((v) => v.context !== undefined || v.user !== undefined, {
+  message: "Send context, user, or both.",
+});
+
+const messageSchema = z.object({
+  text: z.string().trim().min(1, "A message must not be empty").max(
+    MAX_TEXT_CHARS,
+    `A message is at most ${MAX_TEXT_CHARS} characters`,
+  ),
+  clientId: z.string().min(1).max(100),
+});
+
+const listSchema = z.object({
+  siteKey: z.string().max(100).optional(),
+  conversationId: z.string().min(1).max(100).optional(),
+  after: z.string().regex(/^\d{1,15}$/, "after must be a whole number").optional(),
+});
+
+/** Parley's own origin as the browser addressed it. */
+function selfOrigin(c: Context): string {
+  return `${isHttps(c) ? "https" : "http"}://${requestHost(c)}`;
+}
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * CORS for the visitor API: preflights and answers carry CORS headers only
+ * for an origin the site allows; other cross-origin requests are refused
+ * before any handler runs.
+ */
+function widgetCors(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async function widgetCors(c, next) {
+    const origin = c.req.header("origin");
+    const self = selfOrigin(c);
+    const crossOrigin = origin !== undefined && origin !== self;
+    if (crossOrigin) {
+      const site = await siteForRequest(
+        deps.kv,
+        bearerToken(c.req.header("authorization")),
+        c.req.query("siteKey"),
+      );
+      if (!site) throw new AppError(404, "unknown_site", "No widget site has this site key.");
+      assertOrigin(site, origin, self);
+    }
+    const cors: Record<string, string> = crossOrigin
+      ? { "access-control-allow-origin": origin!, "vary": "Origin" }
+      : { "vary": "Origin" };
+    if (c.req.method === "OPTIONS") {
+      return c.body(null, 204, {
+        ...cors,
+        "access-control-allow-methods": "GET, POST, OPTIONS",
+        "access-control-allow-headers": "authorization, content-type",
+        "access-control-max-age": "600",
+      });
+    }
+    await next();
+    for (const [name, value] of Object.entries(cors)) c.res.headers.set(name, value);
+    c.res.headers.set("cache-control", "no-store");
+  };
+}
+
+async function visitor(c: Context, deps: AppDeps): Promise<VisitorAccess> {
+  return await authorizeVisitor(
+    deps.kv,
+    bearerToken(c.req.header("authorization")),
+    c.req.header("origin"),
+    selfOrigin(c),
+  );
+}
+
+/** The widget script: the built bundle, cached briefly by browsers, revalidated by ETag. */
+function widgetScript(deps: AppDeps) {
+  let cached: { bytes: Uint8Array; etag: string } | null = null;
+  return async (c: Context) => {
+    const path = deps.assets.widgetJs;
+    if (!path) throw notFound("widget.js");
+    if (!cached) {
+      const bytes = await Deno.readFile(new URL("." + path, ROOT));
+      cached = { bytes, etag: `"${path.replace(/^.*widget\.|\.js$/g, "")}"` };
+    }
+    const headers = {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "public, max-age=300",
+      "etag": cached.etag,
+      "access-control-allow-origin": "*",
+      "cross-origin-resource-policy": "cross-origin",
+    };
+    if (c.req.header("if-none-match") === cached.etag) return c.body(null, 304, headers);
+    return c.body(cached.bytes as Uint8Array<ArrayBuffer>, 200, headers);
+  };
+}
+
+export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/widget.js", widgetScript(deps));
+  app.use("/api/v1/widget/*", widgetCors(deps));
+
+  app.post("/api/v1/widget/sessions", async (c) => {
+    await takeWidgetQuota(deps.kv, "ip:" + clientAddress(c), "sessions");
+    const input = await parseJsonBody(c, sessionSchema);
+    const session = await startVisitorSession(deps.kv, {
+      siteKey: input.siteKey ?? c.req.query("siteKey"),
+      visitorToken: input.visitorToken,
+      origin: c.req.header("origin"),
+      selfOrigin: selfOrigin(c),
+    });
+    return c.json(session);
+  });
+
+  app.post("/api/v1/widget/context", async (c) => {
+    const access = await visitor(c, deps);
+    await takeWidgetQuota(deps.kv, access.claims.visitorId, "context");
+    const input = await parseJsonBody(c, contextSchema);
+    const result = await mergeVisitorContext(deps.kv, access, input);
+    return c.json(result);
+  });
+
+  app.post("/api/v1/widget/messages", async (c) => {
+    const access = await visitor(c, deps);
+    await takeWidgetQuota(deps.kv, access.claims.visitorId, "messages");
+    const input = await parseJsonBody(c, messageSchema);
+    return c.json(await sendVisitorMessage(deps.kv, access, input), 201);
+  });
+
+  app.get("/api/v1/widget/messages", async (c) => {
+    const access = await visitor(c, deps);
+    await takeWidgetQuota(deps.kv, access.claims.visitorId, "read");
+    const query = parseQuery(c, listSchema);
+    return c.json(
+      await listVisitorMessages(deps.kv, access.claims.visitorId, {
+        conversationId: query.conversationId,
+        after: query.after === undefined ? undefined : Number(query.after),
+      }),
+    );
+  });
+
+  return app;
+}
