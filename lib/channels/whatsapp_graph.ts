@@ -44,6 +44,11 @@ const REASONS: Record<number, string> = {
   368: "The WhatsApp Business account is temporarily blocked for policy violations.",
 };
 
+/** The readable reason for a Meta error code we know, else null. */
+export function reasonForCode(code: number): string | null {
+  return REASONS[code] ?? null;
+}
+
 export interface GraphFailure {
   /** Worth trying again later (network, 5xx, 429, rate limits). */
   retry: boolean;

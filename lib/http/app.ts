@@ -21,6 +21,7 @@ import { inviteRoutes } from "../../routes/invite.tsx";
 import { quickResponseRoutes } from "../../routes/quick_responses.ts";
 import { authRoutes } from "../../routes/auth.tsx";
 import { healthRoutes } from "../../routes/health.ts";
+import { whatsappRoutes } from "../../routes/whatsapp.ts";
 import { conversationsApiRoutes } from "../../routes/conversations_api.ts";
 import { meApiRoutes } from "../../routes/me_api.ts";
 import { settingsApiRoutes } from "../../routes/settings_api.ts";
@@ -59,6 +60,7 @@ import { demoRoutes } from "../../routes/demo.tsx";
   app.use("*", sameOriginWrites());
 
   app.route("/", healthRoutes(deps));
+  app.route("/", whatsappRoutes(deps));
   app.route("/", meApiRoutes(deps));
   app.route("/", conversationsApiRoutes(deps));
   app.route("/", settingsApiRoutes(deps));

@@ -1,0 +1,103 @@
+/**
+ * The `whatsapp.inbound` job: one webhook body's messages and statuses,
+ * processed in Meta's order.
+ *
+ * - A message goes to the engine's `receiveCustomerMessage` with Meta's
+ *   message id as the clientId, so a redelivered webhook (or a redelivered
+ *   job) stores nothing new. The profile name and number become the contact;
+ *   the same number continues its open conversation, or opens a new one after
+ *   close. The conversation's 24-hour window moves to the message's time, and
+ *   media ids are remembered with their conversation for the media proxy.
+ * - A status updates the outbound message it names (whatsapp_outbound.ts).
+ *
+ * A typed 4xx error from the engine for one item (bad input) is logged and
+ * skipped so it cannot block the rest; anything else throws, and KV redelivers
+ * the job later (every step is idempotent).
+ */
+import { AppError } from "../http/errors.ts";
+import { receiveCustomerMessage } from "../store/engine/customer.ts";
+import { keys } from "../store/keys.ts";
+import { loadWhatsAppSettings } from "../store/whatsapp_config.ts";
+import type { Config } from "../../fresh.config.ts";
+import { applyWhatsAppStatus } from "./whatsapp_outbound.ts";
+import type { WhatsAppInbound } from "./whatsapp_payload.ts";
+import type { InboundJob } from "./whatsapp_webhook.ts";
+import { noteCustomerMessage } from "./whatsapp_window.ts";
+
+const MAX_TEXT = 4096;
+const MAX_DATA_JSON = 12 * 1024;
+
+/** Fits a message into the engine's bounds without losing what matters to the agent. */
+function engineFields(m: WhatsAppInbound): { text: string; data: Record<string, unknown> } {
+  let text = m.text.length > MAX_TEXT ? m.text.slice(0, MAX_TEXT - 1) + "…" : m.text;
+  if (text.trim() === "") text = `[empty ${m.kind} message]`;
+  let data: Record<string, unknown> = {
+    ...m.data,
+    whatsapp: { messageId: m.id, sentAt: m.sentAt, phoneNumberId: m.phoneNumberId },
+  };
+  if (JSON.stringify(data).length > MAX_DATA_JSON) {
+    // Shared contact cards can be long; the text keeps their summary.
+    const { contacts: _dropped, location: _l, ...rest } = data;
+    data = { ...rest, truncated: true };
+  }
+  return { text, data };
+}
+
+/** Stores one customer message (idempotent) and notes its window and media. */
+export async function receiveWhatsAppMessage(
+  deps: { kv: Deno.Kv; config: Config },
+  m: WhatsAppInbound,
+  teamId: string | null = null,
+): Promise<{ conversationId: string; duplicate: boolean }> {
+  const { text, data } = engineFields(m);
+  const result = await receiveCustomerMessage(deps.kv, {
+    channel: "whatsapp",
+    contact: {
+      whatsappId: m.customer.id,
+      name: m.customer.name?.slice(0, 200) ?? null,
+      phone: m.customer.phone,
+    },
+    clientId: m.id,
+    text,
+    kind: m.kind,
+    data,
+    teamId,
+  });
+  const conversationId = result.conversation.id;
+  // The message itself was committed above (once); these are derived and idempotent.
+  await noteCustomerMessage(deps.kv, conversationId, m.sentAt);
+  const media = m.data.media as { id?: string; mimeType?: string | null } | undefined;
+  if (media?.id) {
+    await deps.kv.set(keys.whatsappMedia(media.id), {
+      conversationId,
+      mimeType: media.mimeType ?? null,
+    });
+  }
+  return { conversationId, duplicate: result.duplicate };
+}
+
+/** Processes one `whatsapp.inbound` job. */
+export async function processInboundJob(
+  deps: { kv: Deno.Kv; config: Config },
+  job: InboundJob,
+): Promise<void> {
+  const settings = await loadWhatsAppSettings(deps);
+  for (const message of job.messages ?? []) {
+    try {
+      await receiveWhatsAppMessage(deps, message, settings.teamId);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status === 409) throw err; // transient: redeliver
+      console.warn(`whatsapp: message ${message.id} refused by the engine: ${err.message}`);
+    }
+  }
+  for (const status of job.statuses ?? []) {
+    try {
+      await applyWhatsAppStatus(deps.kv, status);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status === 409) throw err;
+      console.warn(
+        `whatsapp: status ${status.status} of ${status.wamid} not applied: ${err.message}`,
+      );
+    }
+  }
+}
