@@ -43,6 +43,7 @@ export {
   getAgentSummary,
   heartbeatAgent,
   listAgentSummaries,
+  releaseAgent,
   setAgentStatus,
 } from "./presence.ts";
 export {

@@ -239,3 +239,19 @@ async function summarize(kv: Deno.Kv, agents: Agent[]): Promise<AgentSummary[]> 
     };
   });
 }
+
+/**
+ * Takes an agent off duty for good (deactivation): Offline, and every chat it
+ * holds back to the front of the queue whatever requeueOnOffline says.
+ * Returns how many chats went back.
+ */
+export async function releaseAgent(kv: Deno.Kv, agentId: string): Promise<number> {
+  await setAgentStatus(kv, agentId, "offline");
+  const load = (await kv.get<AgentLoad>(keys.agentLoad(agentId))).value ?? EMPTY_LOAD;
+  let n = 0;
+  for (const id of load.conversationIds) {
+    if (await requeueConversation(kv, id, agentId, "offline")) n++;
+  }
+  if (n > 0) await runAssignment(kv);
+  return n;
+}
