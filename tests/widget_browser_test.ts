@@ -1,0 +1,366 @@
+/**
+ * The widget in real Chromium, embedded by a host page served from another
+ * origin (a second port on 127.0.0.1), talking to a real Parley. The agent
+ * side uses the staff HTTP API.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { launchBrowser, type Staff, startTestApp, type TestApp } from "./helpers.ts";
+import { createSite } from "../lib/store/sites.ts";
+import { WIDGET_STUB } from "../routes/demo.tsx";
+
+interface HostOptions {
+  siteKey: string;
+  /** Extra CSS for the host page (hostile styles). */
+  css?: string;
+  /** Send a strict CSP that allows only Parley's origin. */
+  strictCsp?: boolean;
+}
+
+/** A website on its own origin that embeds the widget with the documented snippet. */
+function startHost(app: TestApp) {
+  const nonce = "n0nce" + crypto.randomUUID().slice(0, 8);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+    const url = new URL(req.url);
+    const opts = JSON.parse(url.searchParams.get("o") ?? "{}") as HostOptions;
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<style nonce="${nonce}">${opts.css ?? ""}</style>
+<script nonce="${nonce}">
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+window.__before = Object.getOwnPropertyNames(window);
+${WIDGET_STUB}
+var customValue1 = "value-before-load";
+SyntphonyConversationalAIChat.addContext({ 'CUSTOM_KEY1': customValue1 });
+Parley.on("ready", function () { window.__ready = true; });
+</script>
+<script src="${app.url}/widget.js" data-site-key="${opts.siteKey}" async></script>
+</head><body><h1>Welcome to the shop</h1><p>Some text.</p></body></html>`;
+    const headers: Record<string, string> = { "content-type": "text/html; charset=utf-8" };
+    if (opts.strictCsp) {
+      const ws = app.url.replace(/^http/, "ws");
+      headers["content-security-policy"] =
+        `default-src 'none'; script-src 'nonce-${nonce}' ${app.url}; style-src 'nonce-${nonce}'; connect-src ${app.url} ${ws}; img-src 'none'`;
+    }
+    return new Response(html, { headers });
+  });
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    origin,
+    url: (o: HostOptions) => `${origin}/?o=${encodeURIComponent(JSON.stringify(o))}`,
+    shutdown: () => server.shutdown(),
+  };
+}
+
+/** Waits until `check` returns a truthy value (staff-side state arrives asynchronously). */
+async function until<T>(
+  what: string,
+  check: () => Promise<T>,
+  ms = 15_000,
+): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  while (true) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`Gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+async function pendingConversation(app: TestApp, staff: Staff): Promise<any> {
+  return await until("a pending conversation", async () => {
+    const res = await app.api("GET", "/api/v1/conversations?status=pending", { as: staff });
+    return res.body.items?.[0];
+  });
+}
+
+// deno-lint-ignore no-explicit-any
+async function detail(app: TestApp, staff: Staff, id: string): Promise<any> {
+  const res = await app.api("GET", `/api/v1/conversations/${id}`, { as: staff });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.conversation ?? res.body;
+}
+
+function widget(page: Page) {
+  return {
+    launcher: page.getByRole("button", { name: /Open chat|Close chat/ }),
+    input: page.getByLabel("Message", { exact: true }),
+    log: page.getByRole("log", { name: "Messages" }),
+    send: page.getByRole("button", { name: "Send" }),
+  };
+}
+
+Deno.test("[widget] browser: context before and after load, a full chat with an agent, reload resumes, close and start again", async () => {
+  const app = await startTestApp();
+  const host = startHost(app);
+  const browser = await launchBrowser();
+  try {
+    const site = await createSite(app.kv, { name: "Shop support", allowedOrigins: [host.origin] });
+    const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
+    const page = await browser.newPage();
+    await page.goto(host.url({ siteKey: site.siteKey }));
+    const w = widget(page);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    await page.evaluate(() => {
+      // deno-lint-ignore no-explicit-any
+      (window as any).SyntphonyConversationalAIChat.addContext({ afterLoad: "yes" });
+    });
+
+    await w.launcher.click();
+    await w.input.waitFor();
+    assert.equal(
+      await page.evaluate(() =>
+        document.querySelector("parley-chat")?.shadowRoot?.activeElement?.id
+      ),
+      "i",
+      "opening the chat moves focus to the message field",
+    );
+    await page.getByRole("heading", { name: "Shop support" }).waitFor();
+    await w.input.fill("Hello, is my order on its way?");
+    await w.input.press("Enter");
+    await w.log.getByText("Hello, is my order on its way?").waitFor();
+    await page.getByText("Waiting for an agent… You are number 1 in the queue.").waitFor();
+
+    const pending = await pendingConversation(app, sam);
+    const conversationId: string = pending.id;
+    const conv = await until("the context before the first message", async () => {
+      const d = await detail(app, sam, conversationId);
+      return d.context?.afterLoad === "yes" ? d : null;
+    });
+    assert.equal(conv.context.CUSTOM_KEY1, "value-before-load");
+
+    await page.evaluate(() => {
+      // deno-lint-ignore no-explicit-any
+      (window as any).SyntphonyConversationalAIChat.addContext({ cartItems: 3 });
+    });
+    await until("context added later merges live", async () => {
+      const d = await detail(app, sam, conversationId);
+      return d.context?.cartItems === 3;
+    });
+
+    const pickup = await app.api("POST", `/api/v1/conversations/${conversationId}/pickup`, {
+      as: sam,
+    });
+    assert.equal(pickup.status, 200, JSON.stringify(pickup.body));
+    await page.getByText("You are chatting with Sam Agent.").waitFor();
+    const reply = await app.api("POST", `/api/v1/conversations/${conversationId}/messages`, {
+      as: sam,
+      body: { text: "Yes, it ships today.", clientId: "r1" },
+    });
+    assert.equal(reply.status, 201);
+    await w.log.getByText("Yes, it ships today.").waitFor();
+
+    // Unread badge while the panel is closed; Escape closes and returns focus to the launcher.
+    await w.input.press("Escape");
+    await page.getByRole("button", { name: "Open chat" }).waitFor();
+    await app.api("POST", `/api/v1/conversations/${conversationId}/messages`, {
+      as: sam,
+      body: { text: "Anything else?", clientId: "r2" },
+    });
+    await page.getByRole("button", { name: "Open chat (1 unread)" }).waitFor();
+    await w.launcher.click();
+    await w.log.getByText("Anything else?").waitFor();
+    await page.getByRole("button", { name: "Close chat" }).first().waitFor();
+
+    // A reload resumes the same conversation with its history.
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    await w.launcher.click();
+    await w.log.getByText("Hello, is my order on its way?").waitFor();
+    await w.log.getByText("Anything else?").waitFor();
+    assert.equal(await w.log.getByText("Yes, it ships today.").count(), 1, "no duplicates");
+
+    // Closed: the widget says so and lets the visitor start a new conversation.
+    const closed = await app.api("POST", `/api/v1/conversations/${conversationId}/close`, {
+      as: sam,
+      body: { notes: "Answered shipping question" },
+    });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    await page.getByText("This conversation is closed.").first().waitFor();
+    await page.getByRole("button", { name: "Start a new conversation" }).click();
+    await w.input.fill("One more question");
+    await w.input.press("Enter");
+    await w.log.getByText("One more question").waitFor();
+    assert.equal(await w.log.getByText("Anything else?").count(), 0, "a fresh conversation view");
+    const next = await pendingConversation(app, sam);
+    assert.notEqual(next.id, conversationId, "a new conversation was opened");
+  } finally {
+    await browser.close();
+    await host.shutdown();
+    await app.shutdown();
+  }
+});
+
+Deno.test("[widget] browser: offline queue, failed send with retry, no duplicate after a lost answer", async () => {
+  const app = await startTestApp();
+  const host = startHost(app);
+  const browser = await launchBrowser();
+  try {
+    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
+    const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(host.url({ siteKey: site.siteKey }));
+    const w = widget(page);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    await w.launcher.click();
+
+    // The answer to the first send is lost after the server stored it; the retry must not duplicate.
+    let lost = 0;
+    await page.route("**/api/v1/widget/messages?**", async (route) => {
+      if (route.request().method() === "POST" && lost === 0) {
+        lost++;
+        await route.fetch();
+        await route.abort("connectionreset");
+        return;
+      }
+      await route.fallback();
+    });
+    await w.input.fill("First message");
+    await w.input.press("Enter");
+    await w.log.getByText("First message").waitFor();
+    await until(
+      "the first message delivered",
+      async () => (await w.log.getByText("Sending…").count()) === 0,
+    );
+    const conv = await pendingConversation(app, sam);
+    const messages = await app.api("GET", `/api/v1/conversations/${conv.id}/messages`, { as: sam });
+    const firsts = messages.body.items.filter((m: { text: string }) => m.text === "First message");
+    assert.equal(firsts.length, 1, "stored once although it was sent twice");
+    await page.unroute("**/api/v1/widget/messages?**");
+
+    // Offline: the message waits as "Sending…" and goes out when the page is back online.
+    await context.setOffline(true);
+    await page.getByText("You are offline. Messages will be sent when you are back.").waitFor();
+    await w.input.fill("Typed while offline");
+    await w.input.press("Enter");
+    await w.log.getByText("Sending…").waitFor();
+    await context.setOffline(false);
+    await until(
+      "the offline message delivered",
+      async () => (await w.log.getByText("Sending…").count()) === 0,
+    );
+
+    // The network fails on every try: "Not sent." with Retry; Retry delivers it once.
+    await page.route("**/api/v1/widget/messages?**", async (route) => {
+      if (route.request().method() === "POST") return await route.abort("failed");
+      await route.fallback();
+    });
+    await w.input.fill("Flaky network message");
+    await w.input.press("Enter");
+    await w.log.getByText("Not sent.").waitFor();
+    await page.unroute("**/api/v1/widget/messages?**");
+    await w.log.getByRole("button", { name: "Retry" }).click();
+    await until(
+      "the retried message delivered",
+      async () =>
+        (await w.log.getByText("Not sent.").count()) === 0 &&
+        (await w.log.getByText("Sending…").count()) === 0,
+    );
+
+    const after = await app.api("GET", `/api/v1/conversations/${conv.id}/messages`, { as: sam });
+    const texts = after.body.items.filter((m: { type: string }) => m.type === "message")
+      .map((m: { text: string }) => m.text);
+    assert.deepEqual(texts, ["First message", "Typed while offline", "Flaky network message"]);
+    for (const text of texts) assert.equal(await w.log.getByText(text).count(), 1, text);
+  } finally {
+    await browser.close();
+    await host.shutdown();
+    await app.shutdown();
+  }
+});
+
+Deno.test("[widget] browser: hostile CSS and a strict CSP leave the widget intact, two globals only", async () => {
+  const app = await startTestApp();
+  const host = startHost(app);
+  const browser = await launchBrowser();
+  try {
+    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
+    const page = await browser.newPage();
+    await page.goto(host.url({
+      siteKey: site.siteKey,
+      strictCsp: true,
+      css:
+        "* { all: unset !important; } html, body { font-size: 64px !important; } div, button, textarea { font-size: 80px; color: red; display: block; width: 900px; }",
+    }));
+    const w = widget(page);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    const launcher = await w.launcher.boundingBox();
+    assert.ok(launcher, "the launcher is visible");
+    assert.equal(Math.round(launcher.width), 56);
+    assert.equal(Math.round(launcher.height), 56);
+    await w.launcher.click();
+    await w.input.waitFor();
+    const input = await page.evaluate(() => {
+      const el = document.querySelector("parley-chat")!.shadowRoot!.getElementById("i")!;
+      const style = getComputedStyle(el);
+      return { fontSize: style.fontSize, color: style.color };
+    });
+    assert.deepEqual(input, { fontSize: "14px", color: "rgb(17, 24, 39)" });
+    const panel = await page.getByRole("dialog").boundingBox();
+    assert.ok(panel && Math.round(panel.width) === 360, `panel width ${panel?.width}`);
+    await w.input.fill("Styled fine");
+    await w.send.click();
+    await w.log.getByText("Styled fine").waitFor();
+    await until(
+      "the message delivered",
+      async () => (await w.log.getByText("Sending…").count()) === 0,
+    );
+    // The widget's styles do not leak out: the host's heading keeps the host's (hostile) style.
+    const h1 = await page.evaluate(() => getComputedStyle(document.querySelector("h1")!).fontSize);
+    assert.equal(h1, "64px");
+    const extra = await page.evaluate(() => {
+      const before = new Set((window as unknown as { __before: string[] }).__before);
+      return Object.getOwnPropertyNames(window).filter((n) =>
+        !before.has(n) && n !== "__ready" && n !== "__before"
+      );
+    });
+    assert.deepEqual(extra.sort(), ["Parley", "SyntphonyConversationalAIChat"], "no other globals");
+    assert.deepEqual(
+      await page.evaluate(() => Object.keys((window as unknown as { Parley: object }).Parley)),
+      ["__parley", "open", "close", "toggle", "setUser", "addContext", "on"],
+    );
+    assert.deepEqual(
+      await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+      [],
+      "nothing the widget does is blocked by the host's CSP",
+    );
+  } finally {
+    await browser.close();
+    await host.shutdown();
+    await app.shutdown();
+  }
+});
+
+Deno.test("[widget] browser: a page on an origin the site does not allow gets no chat", async () => {
+  const app = await startTestApp();
+  const host = startHost(app);
+  const browser = await launchBrowser();
+  try {
+    const site = await createSite(app.kv, {
+      name: "Elsewhere",
+      allowedOrigins: ["https://only-this.example"],
+    });
+    const page = await browser.newPage();
+    const warned = new Promise<string>((resolve) => {
+      page.on("console", (msg) => {
+        if (msg.type() === "warning" && msg.text().startsWith("Parley:")) resolve(msg.text());
+      });
+    });
+    await page.goto(host.url({ siteKey: site.siteKey }));
+    assert.match(await warned, /refused this page's origin/);
+    assert.equal(await page.locator("parley-chat").count(), 0, "no launcher on a refused origin");
+    const res = await fetch(`${app.url}/api/v1/widget/sessions?siteKey=${site.siteKey}`, {
+      method: "POST",
+      headers: { origin: host.origin, "content-type": "application/json" },
+      body: JSON.stringify({ siteKey: site.siteKey }),
+    });
+    assert.equal(res.status, 403);
+    assert.equal((await res.json()).error.code, "origin_not_allowed");
+  } finally {
+    await browser.close();
+    await host.shutdown();
+    await app.shutdown();
+  }
+});
