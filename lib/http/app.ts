@@ -21,17 +21,19 @@ import { inviteRoutes } from "../../routes/invite.tsx";
 import { quickResponseRoutes } from "../../routes/quick_responses.ts";
 import { authRoutes } from "../../routes/auth.tsx";
 import { healthRoutes } from "../../routes/health.ts";
-import { whatsappRoutes } from "../../routes/whatsapp.ts";
 import { conversationsApiRoutes } from "../../routes/conversations_api.ts";
 import { meApiRoutes } from "../../routes/me_api.ts";
 import { settingsApiRoutes } from "../../routes/settings_api.ts";
 import { registerEngineJobs } from "../store/engine/jobs.ts";
+import { whatsappRoutes } from "../../routes/whatsapp.ts";
+import { streamRoutes } from "../../routes/stream.ts";
+import { wsRoutes } from "../../routes/ws.ts";
 import { workspaceRoutes } from "../../routes/workspace.tsx";
+import { widgetApiRoutes } from "../../routes/widget_api.ts";
+import { demoRoutes } from "../../routes/demo.tsx";
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-import { widgetApiRoutes } from "../../routes/widget_api.ts";
-import { demoRoutes } from "../../routes/demo.tsx";
   app.onError((err) => errorResponse(err));
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {
@@ -41,6 +43,7 @@ import { demoRoutes } from "../../routes/demo.tsx";
   });
 
   // WebSocket routes go here, before header-changing middleware (later issues).
+  app.route("/", wsRoutes(deps));
 
   app.use("*", async (c, next) => {
     if (isWebSocketPath(c.req.path)) return await next();
@@ -60,10 +63,11 @@ import { demoRoutes } from "../../routes/demo.tsx";
   app.use("*", sameOriginWrites());
 
   app.route("/", healthRoutes(deps));
-  app.route("/", whatsappRoutes(deps));
   app.route("/", meApiRoutes(deps));
   app.route("/", conversationsApiRoutes(deps));
   app.route("/", settingsApiRoutes(deps));
+  app.route("/", whatsappRoutes(deps));
+  app.route("/", streamRoutes(deps));
   app.route("/", authRoutes(deps));
   app.route("/", adminApiRoutes(deps));
   app.route("/", adminConsoleApiRoutes(deps));
@@ -71,8 +75,8 @@ import { demoRoutes } from "../../routes/demo.tsx";
   app.route("/", adminPageRoutes(deps));
   app.route("/", inviteRoutes(deps));
   app.route("/", workspaceRoutes(deps));
+  app.route("/", widgetApiRoutes(deps));
+  app.route("/", demoRoutes(deps));
   registerEngineJobs(deps);
   return app;
 }
-  app.route("/", widgetApiRoutes(deps));
-  app.route("/", demoRoutes(deps));

@@ -83,7 +83,16 @@ export class Hub {
   #pumpDone: Promise<void> = Promise.resolve();
   #ring = () => this.#wake();
 
-  constructor(readonly kv: Deno.Kv) {}
+  /**
+   * `prepare` runs once per batch read from the log, before any subscriber
+   * sees it (e.g. loading the records the changes are about into a shared
+   * cache, so listeners stay synchronous and the records are read once per
+   * instance, not once per connection).
+   */
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly prepare: (changes: Change[]) => Promise<void> = async () => {},
+  ) {}
 
   /** The seq of the newest change this hub has read and dispatched. */
   get cursor(): number {
@@ -159,6 +168,8 @@ export class Hub {
           break;
         }
         if (changes.length === 0) break;
+        await this.prepare(changes);
+        if (this.#closing) return;
         this.#cursor = changes[changes.length - 1].seq;
         this.#dispatch(changes);
         if (this.#cursor >= head) break;
@@ -229,6 +240,8 @@ export class Hub {
         sub.live = true;
         return;
       }
+      await this.prepare(changes);
+      if (sub.closed || this.#closing) return;
       this.#deliver(sub, changes);
     }
   }

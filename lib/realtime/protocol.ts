@@ -92,11 +92,7 @@ export const actor = z.object({
 export type Actor = z.infer<typeof actor>;
 
 /** A log entry as sent to clients: the engine's message record (visitors get a filtered view). */
-export const logEntry = z.object({
-  id: z.string(),
-  conversationId: z.string(),
-  seq,
-}).passthrough();
+export const logEntry = z.object({ id: z.string(), seq }).passthrough();
 
 export const serverFrame = z.discriminatedUnion("type", [
   z.object({

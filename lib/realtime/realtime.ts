@@ -10,10 +10,13 @@
  */
 import { Hub } from "./hub.ts";
 import { Presence } from "./presence.ts";
+import { RecordCache } from "./records.ts";
 import { TypingBus } from "./typing.ts";
+import { WIDGET_LIMITS, type WidgetBucket } from "../channels/webchat_limits.ts";
+import { heartbeatAgent } from "../store/engine/presence.ts";
 
 export interface RealtimeOptions {
-  /** Records that a staff member's workspace is open (the engine's presence heartbeat). */
+  /** Records that a staff member's workspace is open (default: the engine's `heartbeatAgent`). */
   heartbeat?: (agentId: string) => Promise<void>;
   /** How often the heartbeat runs for each connected staff member. */
   heartbeatMs?: number;
@@ -21,13 +24,21 @@ export interface RealtimeOptions {
 
 export class Realtime {
   readonly hub: Hub;
+  /** Conversations and messages of the latest changes, read once per batch (see records.ts). */
+  readonly records: RecordCache;
   readonly typing: TypingBus;
   readonly presence: Presence;
+  /** Visitor quotas applied to WebSocket sends (the widget's, shared with its HTTP API). */
+  widgetLimits: Record<WidgetBucket, { limit: number; windowMs: number }> = WIDGET_LIMITS;
 
   constructor(readonly kv: Deno.Kv, options: RealtimeOptions = {}) {
-    this.hub = new Hub(kv);
+    this.records = new RecordCache(kv);
+    this.hub = new Hub(kv, (changes) => this.records.prepare(changes));
     this.typing = new TypingBus(kv);
-    this.presence = new Presence(options.heartbeat ?? (async () => {}), options.heartbeatMs);
+    const heartbeat = options.heartbeat ?? (async (agentId: string) => {
+      await heartbeatAgent(kv, agentId);
+    });
+    this.presence = new Presence(heartbeat, options.heartbeatMs);
   }
 
   async start(): Promise<void> {

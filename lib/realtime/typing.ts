@@ -27,7 +27,10 @@ export interface TypingSignal {
   id: string;
   conversationId: string;
   from: Actor;
+  /** "typing" (the default) or "read": a read marker up to `seq`. */
+  kind?: "typing" | "read";
   typing: boolean;
+  seq?: number;
   at: number;
 }
 

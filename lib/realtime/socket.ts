@@ -1,0 +1,485 @@
+/**
+ * One WebSocket connection of `/ws/agent` (staff chat panes) or `/ws/visitor`
+ * (the widget), speaking the frames of ./protocol.ts.
+ *
+ * - Every client frame is parsed with zod; a bad one gets an `error` frame
+ *   naming the problem and the socket stays open. Frames are rate-limited per
+ *   connection (token buckets in ./limits.ts); visitor sends also count
+ *   against the visitor's own quota in KV, shared with the HTTP widget API
+ *   and across instances. Many refusals in a row close the socket (1008).
+ * - Every frame is authorised on its own: staff are re-read (a deactivated
+ *   account or an ended session closes the socket) and may only touch the
+ *   conversations the engine's `canView` allows; a visitor only its own
+ *   contact's web chats.
+ * - Each connection holds ONE hub subscription (from the moment it opened)
+ *   and a set of subscribed conversations. `subscribe {afterSeq}` sends the
+ *   log after `afterSeq`, then live entries; the per-conversation seq makes
+ *   the switch from catch-up to live gap-free and duplicate-free. Catch-up and
+ *   live deliveries run through one queue per connection, so they stay in
+ *   order.
+ * - `send` is acknowledged with the stored seq only after the commit (the
+ *   engine stores a clientId once; a retry is acked with the same seq).
+ * - A client that stops reading is closed (1013) once its socket buffers more
+ *   than MAX_QUEUED_BYTES, so it cannot hold memory or slow the others.
+ */
+import type { VisitorAccess } from "../channels/webchat.ts";
+import { sendVisitorMessage } from "../channels/webchat.ts";
+import { takeWidgetQuota, WIDGET_LIMITS, type WidgetBucket } from "../channels/webchat_limits.ts";
+import type { Conversation, Message } from "../domain/engine_types.ts";
+import { canView } from "../domain/permissions.ts";
+import { AppError } from "../http/errors.ts";
+import { getAgent } from "../store/agents.ts";
+import type { Agent } from "../store/agents.ts";
+import type { Change } from "../store/changes.ts";
+import { toCustomerMessage } from "../store/engine/log.ts";
+import { appendStaffMessage, listMessagesForStaff, markRead } from "../store/engine/messages.ts";
+import { findContact, getConversation, getMessage } from "../store/engine/records.ts";
+import {
+  CLOSE_POLICY,
+  CLOSE_TOO_SLOW,
+  FRAME_BURST,
+  FRAMES_PER_SECOND,
+  MAX_QUEUED_BYTES,
+  MAX_REFUSALS_IN_A_ROW,
+  SEND_BURST,
+  SENDS_PER_SECOND,
+  TokenBucket,
+} from "./limits.ts";
+import {
+  type Actor,
+  type ClientFrame,
+  MAX_FRAME_BYTES,
+  MAX_TEXT_CHARS,
+  parseClientFrame,
+  type ServerFrame,
+} from "./protocol.ts";
+import type { Realtime } from "./realtime.ts";
+import type { Subscription } from "./hub.ts";
+import type { TypingSignal } from "./typing.ts";
+
+/** Who is on the other end. `recheck` re-validates a staff session (null when it ended). */
+export type Identity =
+  | { kind: "staff"; agent: Agent; recheck: () => Promise<Agent | null> }
+  | { kind: "visitor"; access: VisitorAccess };
+
+/** The socket as the session needs it (the Deno WebSocket behind Hono's WSContext). */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  readonly bufferedAmount?: number;
+}
+
+/** Changes a visitor hears about as `event` frames (then reloads its state). */
+const VISITOR_EVENTS = new Set([
+  "conversation.created",
+  "conversation.assigned",
+  "conversation.transferred",
+  "conversation.requeued",
+  "conversation.closed",
+]);
+const MAX_SUBSCRIPTIONS = 50;
+/** The conversationId a visitor's first `send` uses (the engine opens the conversation). */
+export const NEW_CONVERSATION = "new";
+const RECHECK_MS = 5_000;
+
+interface ConversationState {
+  /** The newest log seq sent (or skipped as not visible) on this connection. */
+  lastSeq: number;
+  offTyping: () => void;
+}
+
+export class SocketSession {
+  #subs = new Map<string, ConversationState>();
+  #frames = new TokenBucket(FRAME_BURST, FRAMES_PER_SECOND);
+  #sends = new TokenBucket(SEND_BURST, SENDS_PER_SECOND);
+  #refusals = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #hubSub: Subscription | null = null;
+  #cleanup: (() => void)[] = [];
+  #closed = false;
+  #agent: Agent | null;
+  #checkedAt = Date.now();
+
+  constructor(
+    readonly realtime: Realtime,
+    readonly identity: Identity,
+    readonly socket: SocketLike,
+    /** Visitor quota limits (the benchmark raises them). */
+    readonly widgetLimits: Record<WidgetBucket, { limit: number; windowMs: number }> =
+      WIDGET_LIMITS,
+  ) {
+    this.#agent = identity.kind === "staff" ? identity.agent : null;
+  }
+
+  get #kv(): Deno.Kv {
+    return this.realtime.kv;
+  }
+
+  /** Who this connection is, as others see it in typing and read frames. */
+  get #actor(): Actor {
+    return this.#agent
+      ? { kind: "agent", id: this.#agent.id, name: this.#agent.name }
+      : { kind: "visitor", id: null, name: null };
+  }
+
+  open(): void {
+    const { hub, presence } = this.realtime;
+    if (hub.closing) {
+      this.socket.close(1012, "Server restarting; reconnect and resume");
+      return;
+    }
+    this.#cleanup.push(hub.register({ close: (code, reason) => this.close(code, reason) }));
+    if (this.#agent) this.#cleanup.push(presence.connect(this.#agent.id));
+    this.#hubSub = hub.subscribe(null, {
+      onChanges: (changes) => {
+        if (changes.some((c) => c.conversationId && this.#subs.has(c.conversationId))) {
+          this.#enqueue(() => this.#live(changes));
+        }
+      },
+      onReset: () => {
+        // The log lost our place (it expired): re-read each conversation's log from its seq.
+        for (const id of this.#subs.keys()) this.#enqueue(() => this.#catchUp(id));
+      },
+    });
+    const identity = this.identity;
+    this.send({
+      type: "hello",
+      role: identity.kind === "staff" ? identity.agent.role : "visitor",
+      id: identity.kind === "staff" ? identity.agent.id : identity.access.claims.visitorId,
+      maxTextChars: MAX_TEXT_CHARS,
+      maxFrameBytes: MAX_FRAME_BYTES,
+    });
+  }
+
+  /** Sends a frame, or closes a connection whose client stopped reading. */
+  send(frame: ServerFrame): void {
+    if (this.#closed) return;
+    if ((this.socket.bufferedAmount ?? 0) > MAX_QUEUED_BYTES) {
+      this.close(CLOSE_TOO_SLOW, "Too slow: send queue full; reconnect and resume");
+      return;
+    }
+    try {
+      this.socket.send(JSON.stringify(frame));
+    } catch {
+      this.onClose();
+    }
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    try {
+      this.socket.close(code, reason);
+    } catch { /* already closing */ }
+    this.onClose();
+  }
+
+  /** The socket closed (either side): drop every subscription. */
+  onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#hubSub?.close();
+    for (const state of this.#subs.values()) state.offTyping();
+    this.#subs.clear();
+    for (const fn of this.#cleanup) fn();
+  }
+
+  #error(code: string, message: string, ref?: string): void {
+    this.send({ type: "error", code, message, ...(ref ? { ref: ref.slice(0, 100) } : {}) });
+  }
+
+  #refuse(code: string, message: string, ref?: string): void {
+    this.#error(code, message, ref);
+    if (++this.#refusals >= MAX_REFUSALS_IN_A_ROW) {
+      this.close(CLOSE_POLICY, "Too many refused frames");
+    }
+  }
+
+  #enqueue(work: () => Promise<void>): void {
+    this.#queue = this.#queue.then(() => this.#closed ? undefined : work()).catch((err) => {
+      if (!this.#closed) console.error("realtime: socket work failed:", err);
+    });
+  }
+
+  /** Handles one raw client frame. Never throws. */
+  onMessage(raw: unknown): void {
+    if (this.#closed) return;
+    if (!this.#frames.take()) {
+      this.#refuse("rate_limited", `Too many frames; at most ${FRAMES_PER_SECOND} per second.`);
+      return;
+    }
+    const parsed = parseClientFrame(raw);
+    if (!parsed.ok) {
+      const { code, message, ref } = parsed.problem;
+      this.#refuse(code, message, ref);
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type === "ping") {
+      this.#refusals = 0;
+      this.send({ type: "pong" });
+      return;
+    }
+    if (frame.type === "send" && !this.#sends.take()) {
+      this.#refuse(
+        "rate_limited",
+        `Too many messages; at most ${SENDS_PER_SECOND} per second.`,
+        frame.clientId,
+      );
+      return;
+    }
+    const run = this.#handle(frame).catch((err) => {
+      const ref = frame.type === "send" ? frame.clientId : frame.conversationId;
+      if (err instanceof AppError) {
+        this.#refuse(err.status === 429 ? "rate_limited" : err.code, err.message, ref);
+      } else {
+        console.error("realtime: frame failed:", err);
+        this.#error("internal", "Something went wrong on our side; try again.", ref);
+      }
+    });
+    if (frame.type === "send") this.realtime.hub.track(run);
+  }
+
+  async #handle(frame: Exclude<ClientFrame, { type: "ping" }>): Promise<void> {
+    await this.#recheck();
+    if (this.#closed) return;
+    switch (frame.type) {
+      case "subscribe":
+        return await this.#subscribe(frame.conversationId, frame.afterSeq ?? 0);
+      case "unsubscribe": {
+        this.#subs.get(frame.conversationId)?.offTyping();
+        this.#subs.delete(frame.conversationId);
+        this.#refusals = 0;
+        return;
+      }
+      case "send":
+        return await this.#send(frame);
+      case "typing":
+      case "read":
+        return await this.#signal(frame);
+    }
+  }
+
+  /** Staff: the account must still be active and the session alive. */
+  async #recheck(): Promise<void> {
+    if (this.identity.kind !== "staff" || Date.now() - this.#checkedAt < RECHECK_MS) return;
+    this.#checkedAt = Date.now();
+    const agent = await this.identity.recheck();
+    if (!agent) {
+      this.close(CLOSE_POLICY, "Session ended; sign in again");
+      return;
+    }
+    this.#agent = agent;
+  }
+
+  /** The conversation if this connection may see it; an error frame (and null) otherwise. */
+  async #authorize(conversationId: string): Promise<Conversation | null> {
+    const conv = await getConversation(this.#kv, conversationId);
+    if (conv && (await this.#maySee(conv))) return conv;
+    // Unknown and forbidden look the same, so ids cannot be probed.
+    this.#refuse(
+      "forbidden",
+      "You may not see this conversation (or it does not exist).",
+      conversationId,
+    );
+    return null;
+  }
+
+  async #maySee(conv: Conversation): Promise<boolean> {
+    if (this.#agent) return canView(this.#agent, conv);
+    if (this.identity.kind !== "visitor" || conv.channel !== "webchat") return false;
+    const contact = await findContact(this.#kv, "webchat", this.identity.access.claims.visitorId);
+    return contact !== null && contact.id === conv.contactId;
+  }
+
+  async #subscribe(conversationId: string, afterSeq: number): Promise<void> {
+    if (!this.#subs.has(conversationId) && this.#subs.size >= MAX_SUBSCRIPTIONS) {
+      this.#refuse(
+        "too_many_subscriptions",
+        `At most ${MAX_SUBSCRIPTIONS} conversations per connection; unsubscribe first.`,
+        conversationId,
+      );
+      return;
+    }
+    if (!(await this.#authorize(conversationId)) || this.#closed) return;
+    this.#refusals = 0;
+    this.#subs.get(conversationId)?.offTyping();
+    this.#subs.set(conversationId, {
+      lastSeq: afterSeq,
+      offTyping: this.realtime.typing.on(conversationId, (s) => this.#onSignal(s)),
+    });
+    this.#enqueue(async () => {
+      await this.#catchUp(conversationId);
+      const state = this.#subs.get(conversationId);
+      if (state) this.send({ type: "subscribed", conversationId, seq: state.lastSeq });
+    });
+  }
+
+  /** Sends the log after the conversation's lastSeq (in the connection's queue). */
+  async #catchUp(conversationId: string): Promise<void> {
+    for (;;) {
+      const state = this.#subs.get(conversationId);
+      if (!state || this.#closed) return;
+      const batch = await listMessagesForStaff(this.#kv, conversationId, state.lastSeq, 200);
+      if (this.#subs.get(conversationId) !== state) return;
+      for (const m of batch) this.#sendEntry(state, m);
+      if (batch.length < 200) return;
+    }
+  }
+
+  #sendEntry(state: ConversationState, m: Message): void {
+    if (m.seq <= state.lastSeq) return;
+    state.lastSeq = m.seq;
+    if (this.#agent) {
+      this.send({ type: "message", conversationId: m.conversationId, message: { ...m } });
+      return;
+    }
+    const visible = toCustomerMessage(m);
+    if (visible) {
+      this.send({ type: "message", conversationId: m.conversationId, message: { ...visible } });
+    }
+  }
+
+  /** Live changes for the subscribed conversations (in the connection's queue). */
+  async #live(changes: Change[]): Promise<void> {
+    const { records } = this.realtime;
+    for (const change of changes) {
+      const id = change.conversationId;
+      const state = id ? this.#subs.get(id) : undefined;
+      if (!id || !state) continue;
+      if (change.type === "message.created") {
+        const seq = change.data?.seq;
+        if (typeof seq !== "number" || seq <= state.lastSeq) continue;
+        if (seq > state.lastSeq + 1) {
+          // Entries between (e.g. a catch-up still behind): read them in order first.
+          await this.#catchUp(id);
+          continue;
+        }
+        const m = records.message(id, seq) ?? await getMessage(this.#kv, id, seq);
+        if (m && this.#subs.get(id) === state) this.#sendEntry(state, m);
+        continue;
+      }
+      const conv = records.conversation(id) ?? await getConversation(this.#kv, id);
+      if (this.#agent) {
+        this.send({
+          type: "event",
+          conversationId: id,
+          event: {
+            type: change.type,
+            changeSeq: change.seq,
+            agentId: change.agentId ?? null,
+            data: change.data ?? null,
+            conversation: conv,
+          },
+        });
+        if (conv && !canView(this.#agent, conv)) {
+          // E.g. transferred away: the agent keeps the event, then loses the subscription.
+          state.offTyping();
+          this.#subs.delete(id);
+          this.#error("access_lost", "You no longer have access to this conversation.", id);
+        }
+      } else if (VISITOR_EVENTS.has(change.type)) {
+        this.send({
+          type: "event",
+          conversationId: id,
+          event: { type: change.type, status: conv?.status ?? null },
+        });
+      }
+    }
+  }
+
+  async #send(frame: Extract<ClientFrame, { type: "send" }>): Promise<void> {
+    // A visitor's first message has no conversation yet: it sends with conversationId "new".
+    const first = this.identity.kind === "visitor" && frame.conversationId === NEW_CONVERSATION;
+    const conv = first ? null : await this.#authorize(frame.conversationId);
+    if ((!conv && !first) || this.#closed) return;
+    if (this.identity.kind === "visitor") {
+      if (frame.internal) {
+        this.#refuse("forbidden", "Visitors cannot write internal notes.", frame.clientId);
+        return;
+      }
+      const visitorId = this.identity.access.claims.visitorId;
+      await takeWidgetQuota(this.#kv, visitorId, "messages", this.widgetLimits);
+      const { message, conversation } = await sendVisitorMessage(this.#kv, this.identity.access, {
+        text: frame.text,
+        clientId: frame.clientId,
+      });
+      this.#refusals = 0;
+      this.send({
+        type: "ack",
+        clientId: frame.clientId,
+        conversationId: conversation.id,
+        seq: message.seq,
+        messageId: message.id,
+      });
+      return;
+    }
+    const { message } = await appendStaffMessage(this.#kv, conv!.id, this.#agent!, {
+      text: frame.text,
+      clientId: frame.clientId,
+      internal: frame.internal,
+    });
+    this.#refusals = 0;
+    this.send({
+      type: "ack",
+      clientId: frame.clientId,
+      conversationId: conv!.id,
+      seq: message.seq,
+      messageId: message.id,
+    });
+  }
+
+  async #signal(frame: Extract<ClientFrame, { type: "typing" | "read" }>): Promise<void> {
+    if (!this.#subs.has(frame.conversationId)) {
+      // Cheap rule: signals only for subscribed (hence authorised) conversations.
+      this.#refuse("not_subscribed", "Subscribe to the conversation first.", frame.conversationId);
+      return;
+    }
+    this.#refusals = 0;
+    if (frame.type === "typing") {
+      await this.realtime.typing.publish({
+        conversationId: frame.conversationId,
+        from: this.#actor,
+        typing: frame.typing,
+      });
+      return;
+    }
+    let seq = frame.seq;
+    if (this.#agent) seq = await markRead(this.#kv, frame.conversationId, this.#agent.id, seq);
+    await this.realtime.typing.publish({
+      conversationId: frame.conversationId,
+      from: this.#actor,
+      kind: "read",
+      typing: false,
+      seq,
+    });
+  }
+
+  #onSignal(signal: TypingSignal): void {
+    const me = this.#actor;
+    if (signal.from.kind === me.kind && (signal.from.id ?? null) === (me.id ?? null)) return;
+    // Visitors hear only staff; staff hear everyone else.
+    if (!this.#agent && signal.from.kind === "visitor") return;
+    const from = this.#agent ? signal.from : { kind: signal.from.kind, name: signal.from.name };
+    if (signal.kind === "read") {
+      this.send({
+        type: "read",
+        conversationId: signal.conversationId,
+        seq: signal.seq ?? 0,
+        by: from,
+      });
+    } else {
+      this.send({
+        type: "typing",
+        conversationId: signal.conversationId,
+        from,
+        typing: signal.typing,
+      });
+    }
+  }
+}
+
+/** Re-reads a staff member for {@link Identity}'s `recheck`. */
+export async function activeAgent(kv: Deno.Kv, agentId: string): Promise<Agent | null> {
+  const agent = await getAgent(kv, agentId);
+  return agent?.active ? agent : null;
+}

@@ -1,0 +1,35 @@
+/**
+ * `GET /api/v1/stream`: server-sent events for the signed-in staff member
+ * (lib/realtime/sse.ts has the event format, lib/realtime/visibility.ts what
+ * each role sees). Resume with `Last-Event-ID` (or `?after=SEQ`).
+ * An open stream keeps the staff member's presence alive (heartbeats).
+ */
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { AppError, badRequest } from "../lib/http/errors.ts";
+import { currentAgent, requireRole } from "../lib/http/middleware.ts";
+import { parseCursor, staffStream } from "../lib/realtime/sse.ts";
+import { staffView } from "../lib/realtime/visibility.ts";
+
+export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { realtime } = deps;
+  app.get("/api/v1/stream", requireRole(), (c) => {
+    const agent = currentAgent(c);
+    const after = parseCursor(c.req.header("last-event-id") ?? c.req.query("after"));
+    if (after === "invalid") {
+      throw badRequest("invalid_cursor", "Last-Event-ID (or ?after) must be a change seq: digits.");
+    }
+    if (realtime.hub.closing) {
+      throw new AppError(409, "restarting", "The server is restarting; reconnect in a moment.");
+    }
+    const leave = realtime.presence.connect(agent.id);
+    return staffStream(c, {
+      hub: realtime.hub,
+      after,
+      view: staffView(agent, realtime.records),
+      onEnd: leave,
+    });
+  });
+  return app;
+}
