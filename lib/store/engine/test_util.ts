@@ -1,0 +1,57 @@
+/** Small factories for engine tests on a fresh `:memory:` KV. Not used by the app. */
+import { type Agent, createAgent, type Role } from "../agents.ts";
+import { keys } from "../keys.ts";
+import { type Change, readChangesSince } from "../changes.ts";
+import { receiveCustomerMessage } from "./customer.ts";
+
+let n = 0;
+
+/** A staff account (fast password hash). */
+export async function randomAgent(
+  kv: Deno.Kv,
+  role: Role = "agent",
+  extra: { maxChats?: number | null; teamId?: string | null; name?: string } = {},
+): Promise<Agent> {
+  n++;
+  return await createAgent(kv, {
+    name: extra.name ?? `${role} ${n}`,
+    email: `${role}${n}-${crypto.randomUUID().slice(0, 8)}@example.test`,
+    password: "password-for-tests",
+    role,
+    maxChats: extra.maxChats ?? null,
+    teamId: extra.teamId ?? null,
+  }, 1000);
+}
+
+/** A customer message from a new (or the given) web visitor. */
+export async function customerSays(
+  kv: Deno.Kv,
+  text = "Hello",
+  visitor = `visitor-${crypto.randomUUID()}`,
+  extra: { teamId?: string | null; clientId?: string } = {},
+) {
+  return await receiveCustomerMessage(kv, {
+    channel: "webchat",
+    contact: { webVisitorId: visitor },
+    clientId: extra.clientId ?? crypto.randomUUID(),
+    text,
+    teamId: extra.teamId,
+  });
+}
+
+/** Pretends the agent's last heartbeat was `ageMs` ago. */
+export async function ageHeartbeat(kv: Deno.Kv, agentId: string, ageMs: number): Promise<void> {
+  await kv.set(keys.heartbeat(agentId), Date.now() - ageMs);
+}
+
+/** Every change in the log, oldest first. */
+export async function allChanges(kv: Deno.Kv): Promise<Change[]> {
+  const out: Change[] = [];
+  let cursor = 0;
+  for (;;) {
+    const { changes } = await readChangesSince(kv, cursor, 500);
+    if (changes.length === 0) return out;
+    out.push(...changes);
+    cursor = changes[changes.length - 1].seq;
+  }
+}
