@@ -11,6 +11,8 @@ import { adminAgentPages } from "./admin_agents.tsx";
 import { adminTeamPages } from "./admin_teams.tsx";
 import { adminQuickResponsePages } from "./admin_quick_responses.tsx";
 import { adminAuditPages } from "./admin_audit.tsx";
+import { adminSettingsPages } from "./admin_settings.tsx";
+import { adminChannelPages } from "./admin_channels.tsx";
 
 export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -21,5 +23,7 @@ export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminTeamPages(deps));
   app.route("/", adminQuickResponsePages(deps));
   app.route("/", adminAuditPages(deps));
+  app.route("/", adminSettingsPages(deps));
+  app.route("/", adminChannelPages(deps));
   return app;
 }

@@ -49,7 +49,7 @@ function InviteLink({ url }: { url: string }) {
       <p class="mb-1 font-medium">One-time invite link (valid 7 days). Send it to the invitee:</p>
       <input
         aria-label="Invite link"
-        readonly
+        readOnly
         value={url}
         class="w-full font-mono text-xs border border-gray-300 rounded px-2 py-1 bg-white"
       />

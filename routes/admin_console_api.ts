@@ -14,12 +14,22 @@ import {
   resetPasswordRequestSchema,
   updateAgentRequestSchema,
 } from "../lib/admin/agents.ts";
+import {
+  adminCreateSite,
+  adminDeleteSite,
+  adminSaveWhatsApp,
+  adminTestWhatsApp,
+  adminUpdateSite,
+  embedSnippet,
+} from "../lib/admin/channels.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { notFound } from "../lib/http/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
 import { getAgent, publicAgent } from "../lib/store/agents.ts";
 import { AUDIT_TARGETS, listAudit } from "../lib/store/audit.ts";
+import { listSites, siteInputSchema, siteUpdateSchema } from "../lib/store/sites.ts";
+import { publicWhatsAppConfig, whatsAppConfigInputSchema } from "../lib/store/whatsapp_config.ts";
 import {
   createQuickResponse,
   deleteQuickResponse,
@@ -115,6 +125,36 @@ export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
   app.delete("/api/v1/admin/quick-responses/:id", async (c) => {
     await deleteQuickResponse(kv, c.req.param("id"), currentAgent(c));
     return c.body(null, 204);
+  });
+
+  // Channels: web widget sites and the WhatsApp connection (secrets never answered)
+  app.get("/api/v1/admin/sites", async (c) => {
+    const origin = new URL(c.req.url).origin;
+    const items = (await listSites(kv)).map((site) => ({
+      ...site,
+      embedSnippet: embedSnippet(origin, site),
+    }));
+    return c.json({ items });
+  });
+  app.post("/api/v1/admin/sites", async (c) => {
+    const input = await parseJsonBody(c, siteInputSchema);
+    return c.json({ site: await adminCreateSite(deps, currentAgent(c), input) }, 201);
+  });
+  app.put("/api/v1/admin/sites/:id", async (c) => {
+    const input = await parseJsonBody(c, siteUpdateSchema);
+    return c.json({ site: await adminUpdateSite(deps, currentAgent(c), c.req.param("id"), input) });
+  });
+  app.delete("/api/v1/admin/sites/:id", async (c) => {
+    await adminDeleteSite(deps, currentAgent(c), c.req.param("id"));
+    return c.body(null, 204);
+  });
+  app.get("/api/v1/admin/whatsapp", async (c) => c.json(await publicWhatsAppConfig(deps)));
+  app.put("/api/v1/admin/whatsapp", async (c) => {
+    const input = await parseJsonBody(c, whatsAppConfigInputSchema.strict());
+    return c.json(await adminSaveWhatsApp(deps, currentAgent(c), input));
+  });
+  app.post("/api/v1/admin/whatsapp/test", async (c) => {
+    return c.json(await adminTestWhatsApp(deps, currentAgent(c)));
   });
 
   // Audit log

@@ -4,7 +4,8 @@ import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody } from "../lib/http/validate.ts";
 import { settingsUpdateSchema } from "../lib/domain/settings.ts";
-import { getSettings, updateSettings } from "../lib/store/engine/mod.ts";
+import { getSettings } from "../lib/store/engine/mod.ts";
+import { adminUpdateSettings } from "../lib/admin/settings.ts";
 
 export function settingsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -14,7 +15,7 @@ export function settingsApiRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.put("/api/v1/admin/settings", async (c) => {
     const update = await parseJsonBody(c, settingsUpdateSchema);
-    const settings = await updateSettings(deps.kv, update, currentAgent(c).id);
+    const settings = await adminUpdateSettings(deps, currentAgent(c), update); // audited
     return c.json({ settings });
   });
 

@@ -185,7 +185,7 @@ export async function adminResetPassword(
 /** Every account with live status and load, active ones first, then by name. */
 export async function listAgentRows(kv: Deno.Kv): Promise<AgentRow[]> {
   const agents: Agent[] = await listAgents(kv);
-  const live = await agentLive(kv, agents.map((a) => a.id));
+  const live = await agentLive(kv);
   const teams = new Map<string, string | null>();
   const rows: AgentRow[] = [];
   for (const agent of agents) {

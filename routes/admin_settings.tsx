@@ -1,0 +1,128 @@
+/** Admin page for the routing settings; changes apply at once (the engine reads them live). */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
+import {
+  Button,
+  Checkbox,
+  type FieldErrors,
+  FormAlert,
+  TextField,
+} from "../components/admin/Form.tsx";
+import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.ts";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { currentAgent } from "../lib/http/middleware.ts";
+import { renderPage } from "../lib/http/render.ts";
+import { parseWith } from "../lib/http/validate.ts";
+import { publicAgent } from "../lib/store/agents.ts";
+import { getSettings } from "../lib/store/engine/mod.ts";
+import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
+
+export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  async function page(
+    c: Context<AppEnv>,
+    state: {
+      values?: Record<string, string>;
+      fields?: FieldErrors;
+      error?: string;
+      status?: 200 | 400 | 403 | 404 | 409 | 429;
+    } = {},
+  ) {
+    const s = await getSettings(deps.kv);
+    const v = state.values ?? {
+      maxChatsPerAgent: String(s.maxChatsPerAgent),
+      dynamicAssignment: s.dynamicAssignment ? "on" : "",
+      heartbeatGraceSeconds: String(s.heartbeatGraceSeconds),
+      requeueOnOffline: s.requeueOnOffline ? "on" : "",
+      unansweredTimeoutSeconds: String(s.unansweredTimeoutSeconds),
+      maxTransfersPerAgent: String(s.maxTransfersPerAgent),
+    };
+    const f = state.fields ?? {};
+    return renderPage(
+      c,
+      <AdminLayout
+        title="Routing"
+        assets={deps.assets}
+        agent={publicAgent(currentAgent(c))}
+        current="/admin/settings"
+        notice={noticeFrom(c)}
+      >
+        <Section title="Routing settings">
+          <p class="text-sm text-gray-600 mb-4">
+            Changes apply to the next routing decision, without a restart.
+          </p>
+          <form method="post" action="/admin/settings" novalidate>
+            <FormAlert message={state.error} />
+            <div class="grid md:grid-cols-2 gap-x-4">
+              <TextField
+                label="Max chats per agent"
+                name="maxChatsPerAgent"
+                type="number"
+                value={v.maxChatsPerAgent}
+                error={f.maxChatsPerAgent}
+                hint="1 to 100. An agent's own max chats overrides it."
+              />
+              <TextField
+                label="Max transferred chats per agent"
+                name="maxTransfersPerAgent"
+                type="number"
+                value={v.maxTransfersPerAgent}
+                error={f.maxTransfersPerAgent}
+                hint="Chats an agent may hold that reached it by a colleague's transfer; 0 = no limit."
+              />
+              <TextField
+                label="Offline grace period (seconds)"
+                name="heartbeatGraceSeconds"
+                type="number"
+                value={v.heartbeatGraceSeconds}
+                error={f.heartbeatGraceSeconds}
+                hint="Without a heartbeat from the workspace this long, an agent becomes Offline. 10 to 3600."
+              />
+              <TextField
+                label="Unanswered-chat timeout (seconds)"
+                name="unansweredTimeoutSeconds"
+                type="number"
+                value={v.unansweredTimeoutSeconds}
+                error={f.unansweredTimeoutSeconds}
+                hint="A chat whose agent has not replied in this time goes back to the queue. 0 = off."
+              />
+            </div>
+            <Checkbox
+              label="Dynamic assignment"
+              name="dynamicAssignment"
+              checked={v.dynamicAssignment === "on"}
+              error={f.dynamicAssignment}
+              hint="On: Pending chats go to Online agents automatically. Off: agents pick them up."
+            />
+            <Checkbox
+              label="Requeue on offline"
+              name="requeueOnOffline"
+              checked={v.requeueOnOffline === "on"}
+              error={f.requeueOnOffline}
+              hint="When an agent goes Offline, its chats return to the front of the queue."
+            />
+            <Button>Save settings</Button>
+          </form>
+        </Section>
+      </AdminLayout>,
+      state.status ?? 200,
+    );
+  }
+
+  app.get("/admin/settings", (c) => page(c));
+
+  app.post("/admin/settings", async (c) => {
+    const form = await readForm(c);
+    try {
+      await adminUpdateSettings(deps, currentAgent(c), parseWith(settingsFormSchema, form));
+      return c.redirect("/admin/settings?notice=saved", 303);
+    } catch (err) {
+      const f = formFailure(err);
+      return await page(c, { values: form, fields: f.fields, error: f.message, status: f.status });
+    }
+  });
+
+  return app;
+}
