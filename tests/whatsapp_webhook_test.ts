@@ -75,11 +75,15 @@ Deno.test("[whatsapp] webhook over real HTTP: handshake, signatures, message typ
         const m = only(log, "Does it come in another color?");
         assert.equal(m.author.type, "customer");
         assert.equal(m.kind, "text");
-        const window = await app.api("GET", `/api/v1/conversations/${conv.id}/whatsapp`, {
-          as: await app.createStaff("supervisor"),
-        });
-        assert.equal(window.status, 200);
-        assert.equal(window.body.window.open, true, "the 24-hour window opened");
+        const supervisor = await app.createStaff("supervisor");
+        // The window is noted just after the message commits: wait for it to open.
+        const window = await eventually(async () => {
+          const res = await app.api("GET", `/api/v1/conversations/${conv.id}/whatsapp`, {
+            as: supervisor,
+          });
+          assert.equal(res.status, 200);
+          return res.body.window.open ? res : null;
+        }, "the 24-hour window to open");
         assert.ok(Date.parse(window.body.window.expiresAt) > Date.now() + 23 * 3600_000);
       },
     );
@@ -138,10 +142,15 @@ Deno.test("[whatsapp] webhook over real HTTP: handshake, signatures, message typ
           { id: "1003383421387256", mime: "image/jpeg" },
         );
         const supervisor = await app.createStaff("supervisor");
-        const res = await fetch(`${app.url}/api/v1/media/1003383421387256`, {
-          headers: { cookie: supervisor.cookie },
-        });
-        assert.equal(res.status, 200);
+        // The media link is written just after the message commits: wait for it.
+        const res = await eventually(async () => {
+          const r = await fetch(`${app.url}/api/v1/media/1003383421387256`, {
+            headers: { cookie: supervisor.cookie },
+          });
+          if (r.status === 200) return r;
+          await r.body?.cancel();
+          return null;
+        }, "the image through the media proxy");
         assert.equal(res.headers.get("content-type"), "image/jpeg");
         assert.equal(await res.text(), "JPEG-BYTES");
         const proxied = wa.graph.requests.filter((r) => r.path.includes("1003383421387256"));
