@@ -183,6 +183,8 @@ export function describeMessage(m: Message): Pick<WhatsAppInbound, "kind" | "tex
   if (type === "text" && m.text) return { kind: "text", text: m.text.body, data };
   if ((MEDIA_KINDS as readonly string[]).includes(type) && m[type as MediaKind]) {
     const media = m[type as MediaKind]!;
+    // `mediaId` at the top is what the workspace links to (`/api/v1/media/:mediaId`).
+    data.mediaId = media.id;
     data.media = {
       id: media.id,
       mimeType: media.mime_type ?? null,

@@ -83,6 +83,7 @@ Deno.test("[whatsapp] payload: each message type becomes a readable, structured 
         sha256: undefined,
       },
     );
+    assert.equal(m.data.mediaId, "1003383421387256", "the id the workspace links to");
     assert.equal(one(imageBody(sheena, "1")).text, "[image]", "no caption: a label");
   });
 
