@@ -1,0 +1,452 @@
+import assert from "node:assert/strict";
+import { AppError } from "../../http/errors.ts";
+import { keys } from "../keys.ts";
+import {
+  appendStaffMessage,
+  closeConversation,
+  expireStalePresence,
+  getContactHistory,
+  getConversation,
+  getLoad,
+  getPresence,
+  heartbeatAgent,
+  listMessagesForCustomer,
+  listMessagesForStaff,
+  markRead,
+  mergeContext,
+  pickupConversation,
+  receiveCustomerMessage,
+  requeueUnanswered,
+  setAgentStatus,
+  transferConversation,
+  transferToQueue,
+  unreadCounts,
+  updateMessageDelivery,
+  updateSettings,
+} from "./mod.ts";
+import { ageHeartbeat, allChanges, customerSays, randomAgent } from "./test_util.ts";
+
+async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+async function rejects(p: Promise<unknown>, status: number, code: string) {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(err instanceof AppError, String(err));
+    assert.equal(err.code, code);
+    assert.equal(err.status, status);
+    return true;
+  });
+}
+
+Deno.test("[engine] a customer's chat: pending, assigned, continued, closed, then a new one with history", async () => {
+  await withKv(async (kv) => {
+    const first = await customerSays(kv, "Hi there", "visitor-1");
+    assert.equal(first.created, true);
+    assert.equal(first.conversation.status, "pending", "nobody online: it waits");
+    const agent = await randomAgent(kv, "agent", { name: "Ann" });
+    await setAgentStatus(kv, agent.id, "online");
+    let conv = (await getConversation(kv, first.conversation.id))!;
+    assert.equal(conv.status, "active", "going Online picks up the queue");
+    assert.equal(conv.assigneeId, agent.id);
+    const again = await receiveCustomerMessage(kv, {
+      channel: "webchat",
+      contact: { webVisitorId: "visitor-1", name: "Bob", email: "bob@example.test" },
+      clientId: "m2",
+      text: "Still there?",
+    });
+    assert.equal(again.created, false);
+    assert.equal(again.conversation.id, conv.id);
+    assert.equal(again.contact.name, "Bob");
+    await appendStaffMessage(kv, conv.id, agent, { text: "Yes!", clientId: "r1" });
+    conv = await closeConversation(kv, conv.id, agent, { notes: "Answered", tags: ["billing"] });
+    assert.equal(conv.status, "closed");
+    assert.deepEqual(conv.wrapUp?.tags, ["billing"]);
+    assert.equal((await getLoad(kv, agent.id)).conversationIds.length, 0, "close frees capacity");
+    const later = await customerSays(kv, "One more thing", "visitor-1");
+    assert.equal(later.created, true, "writing after close opens a new conversation");
+    assert.notEqual(later.conversation.id, conv.id);
+    assert.equal(later.contact.id, first.contact.id);
+    assert.equal(later.conversation.assigneeId, agent.id);
+    const history = await getContactHistory(kv, agent, later.conversation.id);
+    assert.equal(history.items.length, 1);
+    assert.equal(history.items[0].conversation.wrapUp?.notes, "Answered");
+    assert.deepEqual(
+      history.items[0].messages.filter((m) => m.type === "message").map((m) => m.text),
+      ["Hi there", "Still there?", "Yes!"],
+    );
+    const customerView = await listMessagesForCustomer(kv, conv.id);
+    assert.deepEqual(customerView.map((m) => m.kind), [
+      "text",
+      "assigned",
+      "text",
+      "text",
+      "closed",
+    ]);
+    assert.equal(customerView[1].text, "Ann joined the conversation.");
+  });
+});
+
+Deno.test("[engine] history pages newest first across channels", async () => {
+  await withKv(async (kv) => {
+    const boss = await randomAgent(kv, "supervisor");
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await customerSays(kv, `chat ${i}`, "visitor-h");
+      ids.push(r.conversation.id);
+      await closeConversation(kv, r.conversation.id, boss, { notes: `n${i}` });
+    }
+    const current = await customerSays(kv, "now", "visitor-h");
+    const page1 = await getContactHistory(kv, boss, current.conversation.id, { pageSize: 3 });
+    assert.deepEqual(page1.items.map((i) => i.conversation.id), [ids[3], ids[2], ids[1]]);
+    assert.ok(page1.cursor);
+    const page2 = await getContactHistory(kv, boss, current.conversation.id, {
+      pageSize: 3,
+      cursor: page1.cursor!,
+    });
+    assert.deepEqual(page2.items.map((i) => i.conversation.id), [ids[0]]);
+    assert.equal(page2.cursor, null);
+  });
+});
+
+Deno.test("[engine] notes, questions and staff events never reach the customer", async () => {
+  await withKv(async (kv) => {
+    const agent = await randomAgent(kv);
+    const other = await randomAgent(kv);
+    const boss = await randomAgent(kv, "supervisor");
+    await setAgentStatus(kv, agent.id, "online");
+    const { conversation } = await customerSays(kv, "hi");
+    await appendStaffMessage(kv, conversation.id, agent, {
+      text: "note",
+      clientId: "n",
+      internal: true,
+    });
+    await appendStaffMessage(kv, conversation.id, agent, {
+      text: "Refund allowed?",
+      clientId: "q",
+      toSupervisor: true,
+    });
+    let conv = (await getConversation(kv, conversation.id))!;
+    assert.ok(conv.openQuestionSeq !== null, "the question is open");
+    await appendStaffMessage(kv, conversation.id, boss, {
+      text: "Yes",
+      clientId: "a",
+      internal: true,
+    });
+    conv = (await getConversation(kv, conversation.id))!;
+    assert.equal(
+      conv.openQuestionSeq,
+      null,
+      "a supervisor's note answers it, without taking the chat",
+    );
+    assert.equal(conv.assigneeId, agent.id);
+    await setAgentStatus(kv, other.id, "online");
+    await transferConversation(kv, conversation.id, agent, { toAgentId: other.id, note: "VIP" });
+    const visible = await listMessagesForCustomer(kv, conversation.id);
+    assert.deepEqual(visible.map((m) => m.kind), ["text", "assigned", "assigned"]);
+    assert.ok(!JSON.stringify(visible).includes("VIP"));
+    assert.ok(!JSON.stringify(visible).includes("Refund"));
+    const staff = await listMessagesForStaff(kv, conversation.id);
+    const transfer = staff.find((m) => m.kind === "transferred")!;
+    assert.equal(transfer.data?.note, "VIP");
+    assert.equal(transfer.data?.fromAgentId, agent.id);
+    assert.equal(transfer.data?.toAgentId, other.id);
+    await rejects(
+      appendStaffMessage(kv, conversation.id, agent, { text: "x", clientId: "late" }),
+      403,
+      "not_your_chat",
+    );
+  });
+});
+
+Deno.test("[engine] lost heartbeat: Offline, chats to the front of the queue; a beat restores Online", async () => {
+  await withKv(async (kv) => {
+    const a = await randomAgent(kv);
+    const b = await randomAgent(kv);
+    await setAgentStatus(kv, a.id, "online");
+    const held = await customerSays(kv, "first");
+    assert.equal(held.conversation.assigneeId, a.id);
+    await setAgentStatus(kv, a.id, "busy");
+    const waiting = await customerSays(kv, "second");
+    assert.equal(waiting.conversation.status, "pending", "Busy receives nothing new");
+    await ageHeartbeat(kv, a.id, 61_000);
+    assert.deepEqual(await expireStalePresence(kv), [a.id]);
+    assert.equal((await getPresence(kv, a.id))?.status, "offline");
+    assert.equal((await getConversation(kv, held.conversation.id))?.status, "pending");
+    await setAgentStatus(kv, b.id, "online");
+    assert.equal(
+      (await getConversation(kv, held.conversation.id))?.assigneeId,
+      b.id,
+      "the requeued chat went ahead of the older arrival",
+    );
+    const assignedOrder = (await allChanges(kv))
+      .filter((c) => c.type === "conversation.assigned" && c.agentId === b.id)
+      .map((c) => c.conversationId);
+    assert.deepEqual(assignedOrder, [held.conversation.id, waiting.conversation.id]);
+    assert.equal(await heartbeatAgent(kv, a.id), "busy", "a beat restores the status it had");
+  });
+});
+
+Deno.test("[engine] requeueOnOffline off keeps the chats; going Offline by hand requeues them when on", async () => {
+  await withKv(async (kv) => {
+    const a = await randomAgent(kv);
+    await setAgentStatus(kv, a.id, "online");
+    const c = await customerSays(kv, "hi");
+    await updateSettings(kv, { requeueOnOffline: false });
+    await setAgentStatus(kv, a.id, "offline");
+    assert.equal((await getConversation(kv, c.conversation.id))?.assigneeId, a.id);
+    await setAgentStatus(kv, a.id, "online");
+    await updateSettings(kv, { requeueOnOffline: true });
+    await setAgentStatus(kv, a.id, "offline");
+    assert.equal((await getConversation(kv, c.conversation.id))?.status, "pending");
+    assert.equal((await getLoad(kv, a.id)).conversationIds.length, 0);
+  });
+});
+
+Deno.test("[engine] settings take effect live: lowering and raising max chats, dynamic assignment off", async () => {
+  await withKv(async (kv) => {
+    await updateSettings(kv, { maxChatsPerAgent: 3 });
+    const a = await randomAgent(kv);
+    await setAgentStatus(kv, a.id, "online");
+    const convs = [];
+    for (let i = 0; i < 3; i++) convs.push((await customerSays(kv, `c${i}`)).conversation);
+    assert.ok(convs.every((c) => c.assigneeId === a.id));
+    await updateSettings(kv, { maxChatsPerAgent: 2 });
+    await closeConversation(kv, convs[0].id, a, { notes: "ok" });
+    const next = await customerSays(kv, "new");
+    assert.equal(next.conversation.status, "pending", "still at the lowered max (2 held)");
+    await updateSettings(kv, { maxChatsPerAgent: 4 });
+    assert.equal((await getConversation(kv, next.conversation.id))?.assigneeId, a.id);
+    await updateSettings(kv, { dynamicAssignment: false });
+    const manual = await customerSays(kv, "manual");
+    assert.equal(manual.conversation.status, "pending");
+    await pickupConversation(kv, manual.conversation.id, a);
+    const capped = await customerSays(kv, "capped");
+    await rejects(pickupConversation(kv, capped.conversation.id, a), 409, "at_capacity");
+    const b = await randomAgent(kv);
+    await setAgentStatus(kv, b.id, "online");
+    await pickupConversation(kv, capped.conversation.id, b);
+    await rejects(pickupConversation(kv, capped.conversation.id, a), 409, "not_pending");
+  });
+});
+
+Deno.test("[engine] team queues: only the team's agents get a team's chat; transfer back to a queue", async () => {
+  await withKv(async (kv) => {
+    const sales = await randomAgent(kv, "agent", { teamId: "sales" });
+    const other = await randomAgent(kv);
+    await setAgentStatus(kv, other.id, "online");
+    const chat = await customerSays(kv, "buy", undefined, { teamId: "sales" });
+    assert.equal(chat.conversation.status, "pending", "nobody of the team is online");
+    const open = await customerSays(kv, "anyone");
+    assert.equal(open.conversation.assigneeId, other.id, "a team chat does not block the rest");
+    await setAgentStatus(kv, sales.id, "online");
+    assert.equal((await getConversation(kv, chat.conversation.id))?.assigneeId, sales.id);
+    await rejects(
+      transferToQueue(kv, open.conversation.id, other, { toTeamId: "nope" }),
+      404,
+      "not_found",
+    );
+    await setAgentStatus(kv, sales.id, "busy");
+    const moved = await transferToQueue(kv, open.conversation.id, other, {
+      toTeamId: "sales",
+      note: "for sales",
+    });
+    assert.equal(moved.status, "pending");
+    assert.equal(moved.teamId, "sales");
+    await setAgentStatus(kv, sales.id, "online");
+    assert.equal((await getConversation(kv, open.conversation.id))?.assigneeId, sales.id);
+  });
+});
+
+Deno.test("[engine] transfers: agent rules and transfer limit; supervisors to anyone", async () => {
+  await withKv(async (kv) => {
+    await updateSettings(kv, { maxChatsPerAgent: 2, maxTransfersPerAgent: 1 });
+    const a = await randomAgent(kv);
+    const b = await randomAgent(kv);
+    const boss = await randomAgent(kv, "supervisor");
+    await setAgentStatus(kv, a.id, "online");
+    const c1 = (await customerSays(kv, "1")).conversation;
+    const c2 = (await customerSays(kv, "2")).conversation;
+    await rejects(
+      transferConversation(kv, c1.id, a, { toAgentId: b.id }),
+      409,
+      "target_not_online",
+    );
+    await setAgentStatus(kv, b.id, "online");
+    await setAgentStatus(kv, a.id, "busy");
+    await transferConversation(kv, c1.id, a, { toAgentId: b.id });
+    await rejects(
+      transferConversation(kv, c2.id, a, { toAgentId: b.id }),
+      409,
+      "target_transfer_limit",
+    );
+    await transferConversation(kv, c2.id, a, { toAgentId: boss.id, note: "please" });
+    assert.equal(
+      (await getConversation(kv, c2.id))?.assigneeId,
+      boss.id,
+      "to a supervisor, whatever its status",
+    );
+    await setAgentStatus(kv, b.id, "offline");
+    await updateSettings(kv, { requeueOnOffline: false });
+    await transferConversation(kv, c2.id, boss, { toAgentId: b.id });
+    const loadB = await getLoad(kv, b.id);
+    assert.equal(loadB.conversationIds.length, 1, "supervisors transfer even to Offline agents");
+    await transferConversation(kv, c2.id, boss, { toAgentId: boss.id });
+    assert.equal((await getConversation(kv, c2.id))?.assigneeId, boss.id);
+    assert.equal((await getLoad(kv, b.id)).conversationIds.length, 0, "the loser's load drops");
+  });
+});
+
+Deno.test("[engine] unanswered chats go back to the queue for someone else", async () => {
+  await withKv(async (kv) => {
+    const a = await randomAgent(kv);
+    const b = await randomAgent(kv);
+    await setAgentStatus(kv, a.id, "online");
+    const c = (await customerSays(kv, "hello?")).conversation;
+    assert.deepEqual(await requeueUnanswered(kv, Date.now() + 3_600_000), [], "off by default");
+    await updateSettings(kv, { unansweredTimeoutSeconds: 30 });
+    assert.deepEqual(await requeueUnanswered(kv, Date.now() + 10_000), [], "not yet");
+    await setAgentStatus(kv, b.id, "online");
+    // b got nothing yet (a holds the only chat); a's chat times out now:
+    const requeued = await requeueUnanswered(kv, Date.now() + 31_000);
+    assert.deepEqual(requeued, [c.id]);
+    const { runAssignment } = await import("./assignment.ts");
+    await runAssignment(kv);
+    assert.equal((await getConversation(kv, c.id))?.assigneeId, b.id, "someone else gets it");
+    await appendStaffMessage(kv, c.id, b, { text: "Hi!", clientId: "r" });
+    assert.deepEqual(
+      await requeueUnanswered(kv, Date.now() + 3_600_000),
+      [],
+      "a reply stops the timer",
+    );
+  });
+});
+
+Deno.test("[engine] context merge bounds, delivery states, WhatsApp outbound job, unread counts", async () => {
+  await withKv(async (kv) => {
+    const jobs: unknown[] = [];
+    const got = new Promise<void>((resolve) => {
+      kv.listenQueue((m) => {
+        jobs.push(m);
+        resolve();
+      });
+    });
+    const a = await randomAgent(kv);
+    await setAgentStatus(kv, a.id, "online");
+    const r = await receiveCustomerMessage(kv, {
+      channel: "whatsapp",
+      contact: { whatsappId: "15550001", name: "Wa" },
+      clientId: "wamid.1",
+      text: "hola",
+      context: { lang: "es" },
+    });
+    assert.deepEqual(r.conversation.context, { lang: "es" });
+    assert.deepEqual(await mergeContext(kv, r.conversation.id, { plan: "pro", lang: null }), {
+      plan: "pro",
+    });
+    await rejects(
+      mergeContext(kv, r.conversation.id, { big: "x".repeat(2000) }),
+      400,
+      "context_value_too_large",
+    );
+    const dup = await receiveCustomerMessage(kv, {
+      channel: "whatsapp",
+      contact: { whatsappId: "15550001" },
+      clientId: "wamid.1",
+      text: "hola",
+    });
+    assert.equal(dup.duplicate, true);
+    assert.equal(dup.message.id, r.message.id);
+
+    const reply = await appendStaffMessage(kv, r.conversation.id, a, {
+      text: "¡Hola!",
+      clientId: "x",
+    });
+    assert.equal(reply.message.delivery?.status, "sending");
+    await got;
+    assert.deepEqual(jobs[0], {
+      type: "whatsapp.outbound",
+      payload: {
+        conversationId: r.conversation.id,
+        seq: reply.message.seq,
+        messageId: reply.message.id,
+      },
+    });
+    assert.equal(
+      (await updateMessageDelivery(kv, reply.message.id, { status: "delivered" })).changed,
+      true,
+    );
+    assert.equal(
+      (await updateMessageDelivery(kv, reply.message.id, { status: "sent" })).changed,
+      false,
+    );
+    const failed = await updateMessageDelivery(kv, reply.message.id, {
+      status: "failed",
+      code: "131047",
+    });
+    assert.equal(failed.changed, false, "a delivered message did not fail");
+    const read = await updateMessageDelivery(kv, reply.message.id, { status: "read" });
+    assert.equal(read.message.delivery?.status, "read");
+    await rejects(updateMessageDelivery(kv, r.message.id, { status: "read" }), 409, "no_delivery");
+    await rejects(updateMessageDelivery(kv, "nope", { status: "read" }), 404, "not_found");
+
+    for (let i = 2; i <= 4; i++) {
+      await receiveCustomerMessage(kv, {
+        channel: "whatsapp",
+        contact: { whatsappId: "15550001" },
+        clientId: `wamid.${i}`,
+        text: `m${i}`,
+      });
+    }
+    let conv = (await getConversation(kv, r.conversation.id))!;
+    assert.equal((await unreadCounts(kv, [conv], a.id)).get(conv.id), 4);
+    await markRead(kv, conv.id, a.id, reply.message.seq);
+    assert.equal((await unreadCounts(kv, [conv], a.id)).get(conv.id), 3);
+    await markRead(kv, conv.id, a.id, 1);
+    assert.equal((await unreadCounts(kv, [conv], a.id)).get(conv.id), 3, "never moves back");
+    await markRead(kv, conv.id, a.id, 10_000);
+    conv = (await getConversation(kv, r.conversation.id))!;
+    assert.equal((await unreadCounts(kv, [conv], a.id)).get(conv.id), 0);
+    await closeConversation(kv, conv.id, a, { notes: "done" });
+    await rejects(mergeContext(kv, conv.id, { a: 1 }), 409, "conversation_closed");
+    assert.ok((await kv.get(keys.contactByChannel("whatsapp", "15550001"))).value);
+  });
+});
+
+Deno.test("[engine] bad customer input is refused and stores nothing", async () => {
+  await withKv(async (kv) => {
+    const bad = [
+      { channel: "webchat", contact: {}, clientId: "c", text: "hi" },
+      { channel: "webchat", contact: { webVisitorId: "v" }, clientId: "", text: "hi" },
+      { channel: "webchat", contact: { webVisitorId: "v" }, clientId: "c", text: "   " },
+      { channel: "webchat", contact: { webVisitorId: "v" }, clientId: "c", text: "x".repeat(4097) },
+      { channel: "sms", contact: { webVisitorId: "v" }, clientId: "c", text: "hi" },
+      { channel: "whatsapp", contact: { webVisitorId: "v" }, clientId: "c", text: "hi" },
+      {
+        channel: "webchat",
+        contact: { webVisitorId: "v" },
+        clientId: "c",
+        text: "hi",
+        context: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])),
+      },
+    ];
+    for (const input of bad) {
+      // deno-lint-ignore no-explicit-any
+      await assert.rejects(receiveCustomerMessage(kv, input as any), (err: unknown) => {
+        assert.ok(
+          err instanceof AppError && err.status === 400,
+          JSON.stringify(input).slice(0, 80),
+        );
+        return true;
+      });
+    }
+    const left = [];
+    for await (const e of kv.list({ prefix: [] })) left.push(e.key);
+    assert.deepEqual(left, [], "nothing stored");
+  });
+});
