@@ -11,7 +11,16 @@
  *   shows twice whichever path delivers it first.
  */
 import { ApiError, call } from "./api.ts";
-import { ContextInput, type Conversation, is, Listing, Message, Sent, Session } from "./schemas.ts";
+import {
+  ContextInput,
+  type Conversation,
+  is,
+  Listing,
+  Message,
+  Sent,
+  Session,
+  UserInput,
+} from "./schemas.ts";
 import { fill, type Words, words } from "./i18n.ts";
 import { buildView, el, type View } from "./view.ts";
 
@@ -287,6 +296,10 @@ export function createChat(o: Options) {
   }
 
   function setUser(user: unknown): void {
+    if (!is(user, UserInput)) {
+      console.warn("Parley: setUser takes { name, email } with text values.");
+      return;
+    }
     pendingUser = user;
     flushCtx();
   }
@@ -474,10 +487,17 @@ export function createChat(o: Options) {
 
   function entry(m: Message): HTMLLIElement {
     if (m.type === "event") {
-      const name = m.author.name ?? (m.kind === "assigned" ? conv?.agentName : null);
-      const text = m.text ||
-        (m.kind === "closed" ? w.closed : name ? fill(w.joined, name) : "");
-      return el("li", "sy", text);
+      // Known events in the visitor's language; others as the engine wrote them.
+      const name = m.data?.agentName;
+      return el(
+        "li",
+        "sy",
+        m.kind === "closed"
+          ? w.closed
+          : m.kind === "assigned" && typeof name === "string"
+          ? fill(w.joined, name)
+          : m.text,
+      );
     }
     const li = el("li", m.author.type === "customer" ? "me" : "");
     if (m.author.type === "agent" && m.author.name) li.append(el("small", "", m.author.name));

@@ -35,8 +35,12 @@ const other: Record<string, Partial<Words>> = {
     queue: "Sie sind Nummer {n} in der Warteschlange.",
     with: "Sie chatten mit {n}.",
     typing: "{n} schreibt…",
+    joined: "{n} ist dem Chat beigetreten.",
     closed: "Dieses Gespräch ist beendet.",
     again: "Neues Gespräch beginnen",
+    offline: "Offline. Nachrichten werden gesendet, sobald Sie wieder online sind.",
+    unread: "ungelesen",
+    msgs: "Nachrichten",
   },
   es: {
     open: "Abrir chat",
@@ -51,8 +55,12 @@ const other: Record<string, Partial<Words>> = {
     queue: "Eres el número {n} en la cola.",
     with: "Estás hablando con {n}.",
     typing: "{n} está escribiendo…",
+    joined: "{n} se unió al chat.",
     closed: "Esta conversación está cerrada.",
     again: "Iniciar una nueva conversación",
+    offline: "Sin conexión. Los mensajes se enviarán al volver.",
+    unread: "sin leer",
+    msgs: "Mensajes",
   },
 };
 

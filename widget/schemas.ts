@@ -4,19 +4,7 @@
  * stay the authority; these only keep a broken or hostile answer from
  * breaking the widget.
  */
-import {
-  array,
-  boolean,
-  enums,
-  is,
-  nullable,
-  number,
-  optional,
-  record,
-  string,
-  type,
-  union,
-} from "superstruct";
+import { array, define, enums, is, nullable, number, optional, string, type } from "superstruct";
 
 /** A log entry as the customer sees it (the engine's `CustomerMessage`). */
 export const Message = type({
@@ -38,6 +26,8 @@ export type Message = {
   text: string;
   clientId?: string | null;
   createdAt: string;
+  /** Event details, e.g. `{ agentName }` for "assigned"; not validated, read defensively. */
+  data?: Record<string, unknown> | null;
 };
 
 export const Conversation = type({
@@ -66,8 +56,13 @@ export const Listing = type({
 
 export const Sent = type({ message: Message, conversation: Conversation });
 
-/** What `addContext` takes: a flat object of simple values. */
-export const ContextInput = record(string(), union([string(), number(), boolean()]));
+/** What `addContext` takes: a flat object of text, number or true/false values. */
+export const ContextInput = define<Record<string, string | number | boolean>>(
+  "context",
+  (v) =>
+    !!v && typeof v === "object" && !Array.isArray(v) &&
+    Object.values(v).every((x) => ["string", "number", "boolean"].includes(typeof x)),
+);
 
 /** What `setUser` takes. */
 export const UserInput = type({ name: optional(string()), email: optional(string()) });

@@ -4,38 +4,38 @@
  * not block. Pixel units only: `rem` would follow the host page's root font
  * size. `:host` rules are `!important` because the host page's rules (e.g.
  * `* { all: unset }`) otherwise win over them on the host element itself.
+ * `--pc` (the site colour) is set on the host through the CSSOM.
  */
 export const CSS = `
-:host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;right:20px!important;display:block!important;width:auto!important;height:auto!important;margin:0!important;padding:0!important;border:0!important;background:none!important}
+:host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;right:20px!important;display:block!important}
 :host([data-position=left]){right:auto!important;left:20px!important}
-*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;line-height:20px;letter-spacing:normal;text-transform:none;color:#111827;margin:0;padding:0}
+*{box-sizing:border-box;font:14px/20px system-ui,sans-serif;color:#111827;margin:0;padding:0}
 [hidden]{display:none!important}
-button{cursor:pointer;border:0;background:none;font:inherit}
+button{cursor:pointer;border:0;background:none}
 :focus-visible{outline:2px solid var(--pc);outline-offset:2px}
-.l{position:relative;display:flex;align-items:center;justify-content:center;width:56px;height:56px;border-radius:28px;background:var(--pc);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25)}
-.l svg{width:28px;height:28px;fill:#fff}
-.b{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#dc2626;color:#fff;font-size:12px;line-height:22px;font-weight:700;text-align:center}
-.p{position:absolute;bottom:72px;right:0;display:flex;flex-direction:column;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);background:#fff;border-radius:12px;box-shadow:0 10px 40px rgba(0,0,0,.3);overflow:hidden}
+.l{position:relative;display:flex;align-items:center;justify-content:center;width:56px;height:56px;border-radius:28px;background:var(--pc);box-shadow:0 4px 14px #0004}
+svg{width:28px;height:28px;fill:#fff}
+.b{position:absolute;top:-4px;right:-4px;min-width:22px;padding:0 6px;border-radius:11px;background:#dc2626;color:#fff;font:700 12px/22px system-ui,sans-serif}
+.p{position:absolute;bottom:72px;right:0;display:flex;flex-direction:column;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);background:#fff;border-radius:12px;box-shadow:0 10px 40px #0005;overflow:hidden}
 :host([data-position=left]) .p{right:auto;left:0}
-header{display:flex;align-items:center;gap:8px;padding:12px 14px;background:var(--pc)}
+header{display:flex;align-items:center;padding:12px 14px;background:var(--pc)}
 header *{color:#fff}
-header div{flex:1;min-width:0}
-h2{font-size:16px;font-weight:700}
-.s{display:block;font-size:12px;line-height:16px;opacity:.92}
-.x{width:32px;height:32px;border-radius:16px;font-size:22px;line-height:32px}
+header div{flex:1}
+h2{font-weight:700;font-size:16px}
+.s,small{display:block;font-size:12px;opacity:.9}
+.x{width:32px;font-size:22px}
 ol{flex:1;overflow-y:auto;list-style:none;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f9fafb}
 li{max-width:80%;padding:8px 12px;border-radius:12px;background:#fff;border:1px solid #e5e7eb;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start}
-li.me{align-self:flex-end;background:var(--pc);border-color:transparent}
-li.me,li.me *{color:#fff}
-li.sy{align-self:center;background:none;border:0;font-size:12px;color:#6b7280;text-align:center}
-li small{display:block;font-size:11px;line-height:14px;opacity:.85}
-li.f{background:#fee2e2;border-color:#fca5a5}
-li.f,li.f *{color:#7f1d1d}
-li.f button{text-decoration:underline;font-size:11px}
-.c{padding:10px 14px;background:#fef3c7;border-top:1px solid #fde68a}
+.me{align-self:flex-end;background:var(--pc);border-color:var(--pc)}
+.me,.me *{color:#fff}
+.sy{align-self:center;background:none;border:0;font-size:12px;color:#6b7280}
+.f{background:#fee2e2}
+.f,.f *{color:#7f1d1d}
+.f button{text-decoration:underline}
+.c{padding:10px 14px;background:#fef3c7}
 .c button,form button{margin-top:6px;padding:6px 12px;border-radius:8px;background:var(--pc);color:#fff;font-weight:600}
-form{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid #e5e7eb;background:#fff}
+form{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid #e5e7eb}
 form button{margin:0}
-textarea{flex:1;resize:none;height:40px;max-height:120px;padding:9px 10px;border:1px solid #d1d5db;border-radius:8px;background:#fff}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+textarea{flex:1;resize:none;height:40px;padding:9px 10px;border:1px solid #d1d5db;border-radius:8px}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
