@@ -32,13 +32,26 @@ export class TestSocket {
   readonly closed: Promise<CloseEvent>;
   #waiters: Waiter<Frame>[] = [];
 
+  #guards = new Set<{ timer: ReturnType<typeof setTimeout>; reject: (e: Error) => void }>();
+
   private constructor(readonly ws: WebSocket) {
     ws.onmessage = (e) => {
       const frame = JSON.parse(String(e.data));
       this.frames.push(frame);
       this.#waiters = this.#waiters.filter((w) => !(w.match(frame) && (w.resolve(frame), true)));
     };
-    this.closed = new Promise((resolve) => ws.addEventListener("close", (e) => resolve(e)));
+    this.closed = new Promise((resolve) =>
+      ws.addEventListener("close", (e) => {
+        // Waits still open can never be met now: fail them at once, leaving no timers behind.
+        for (const g of this.#guards) {
+          clearTimeout(g.timer);
+          g.reject(new Error("The socket closed"));
+        }
+        this.#guards.clear();
+        this.#waiters = [];
+        resolve(e);
+      })
+    );
   }
 
   static open(url: string, headers?: Record<string, string>): Promise<TestSocket> {
@@ -63,7 +76,27 @@ export class TestSocket {
   waitFor(match: (f: Frame) => boolean, what = "a frame", from = 0): Promise<Frame> {
     const found = this.frames.slice(from).find(match);
     if (found) return Promise.resolve(found);
-    return guard(new Promise((resolve) => this.#waiters.push({ match, resolve })), what);
+    if (this.ws.readyState === WebSocket.CLOSED) {
+      return Promise.reject(new Error(`The socket closed before ${what}`));
+    }
+    return new Promise((resolve, reject) => {
+      const g = {
+        timer: setTimeout(() => {
+          this.#guards.delete(g);
+          reject(new Error(`Gave up waiting for ${what}`));
+        }, GUARD_MS),
+        reject,
+      };
+      this.#guards.add(g);
+      this.#waiters.push({
+        match,
+        resolve: (f) => {
+          clearTimeout(g.timer);
+          this.#guards.delete(g);
+          resolve(f);
+        },
+      });
+    });
   }
 
   /** Waits for the next frame of `type` received after now. */
