@@ -165,7 +165,7 @@ export async function transferToQueue(
     };
   });
   await runAssignment(kv);
-  return conv;
+  return (await kv.get<Conversation>(keys.conversation(conv.id))).value ?? conv;
 }
 
 /**
