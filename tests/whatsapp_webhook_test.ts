@@ -220,6 +220,18 @@ Deno.test("[whatsapp] webhook over real HTTP: handshake, signatures, message typ
       assert.equal(log.filter((m) => m.text === "forged message").length, 0);
     });
 
+    await t.step("a message to another number of the same Meta app is not ours", async () => {
+      const c = newCustomer();
+      const other = textBody(c, "for the other number");
+      other.entry[0].changes[0].value.metadata.phone_number_id = "999999999999999";
+      const res = await wa.postWebhook(other);
+      assert.equal(res.status, 200, "acknowledged, so Meta stops");
+      assert.equal((res.body as { messages: number }).messages, 0, "nothing queued");
+      await wa.postWebhook(textBody(c, "for us"));
+      const { log } = await logWith(c.waId, "for us");
+      assert.equal(log.filter((m) => m.text === "for the other number").length, 0);
+    });
+
     await t.step("malformed JSON or a foreign body with a valid signature: 400", async () => {
       const malformed = await wa.postWebhook(null, {
         raw: '{"object":"whatsapp_business_account",',

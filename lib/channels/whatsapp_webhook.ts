@@ -103,6 +103,14 @@ export async function acceptWhatsAppWebhook(
   }
   const parsed = parseWhatsAppWebhook(body);
   if (!parsed) throw badRequest("invalid", "Not a WhatsApp Business Account webhook body.");
+  // One Meta app may serve several numbers; only the configured one's messages are ours.
+  const foreign = parsed.messages.filter((m) =>
+    settings.phoneNumberId && m.phoneNumberId && m.phoneNumberId !== settings.phoneNumberId
+  );
+  if (foreign.length) {
+    parsed.messages = parsed.messages.filter((m) => !foreign.includes(m));
+    parsed.skipped.push(`${foreign.length} message(s) to another phone number id`);
+  }
   if (parsed.skipped.length) {
     console.warn(`whatsapp: webhook items skipped: ${parsed.skipped.join(", ")}`);
   }
