@@ -9,6 +9,8 @@ import { launchBrowser, type Staff, startTestApp, type TestApp } from "./helpers
 import { createSite } from "../lib/store/sites.ts";
 import { WIDGET_STUB } from "../routes/demo.tsx";
 
+const AXE_PATH = new URL("../node_modules/axe-core/axe.min.js", import.meta.url);
+
 interface HostOptions {
   siteKey: string;
   /** Extra CSS for the host page (hostile styles). */
@@ -107,7 +109,9 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
       (window as any).SyntphonyConversationalAIChat.addContext({ afterLoad: "yes" });
     });
 
-    await w.launcher.click();
+    // Keyboard only: Tab reaches the launcher, Enter opens the chat.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
     await w.input.waitFor();
     assert.equal(
       await page.evaluate(() =>
@@ -162,6 +166,22 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
     await w.launcher.click();
     await w.log.getByText("Anything else?").waitFor();
     await page.getByRole("button", { name: "Close chat" }).first().waitFor();
+
+    // axe-core: no serious or critical accessibility violations with the chat open.
+    await page.evaluate(await Deno.readTextFile(AXE_PATH));
+    // deno-lint-ignore no-explicit-any
+    const axe: any = await page.evaluate(() =>
+      // deno-lint-ignore no-explicit-any
+      (window as any).axe.run(document, { resultTypes: ["violations"] })
+    );
+    assert.deepEqual(
+      axe.violations
+        .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
+        .map((v: { id: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`
+        ),
+      [],
+    );
 
     // A reload resumes the same conversation with its history.
     await page.reload();

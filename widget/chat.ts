@@ -94,7 +94,7 @@ export function createChat(o: Options) {
   let wsAt = 0;
   let subscribed: string | null = null;
   const handlers: Record<string, Handler[]> = {};
-  const items = new Map<string, HTMLLIElement>();
+  const items = new Map<string, HTMLElement>();
 
   v.launcher.onclick = () => toggle();
   v.closeBtn.onclick = () => close();
@@ -458,8 +458,8 @@ export function createChat(o: Options) {
     v.closed.hidden = !isClosed;
     v.form.hidden = isClosed;
 
-    const wanted: [string, () => HTMLLIElement][] = [];
-    if (greeting) wanted.push(["g", () => el("li", "", greeting)]);
+    const wanted: [string, () => HTMLElement][] = [];
+    if (greeting) wanted.push(["g", () => el("div", "m", greeting)]);
     for (const m of [...msgs.values()].sort((a, b) => a.seq - b.seq)) {
       wanted.push(["m" + m.id, () => entry(m)]);
     }
@@ -485,13 +485,13 @@ export function createChat(o: Options) {
     if (grew) v.log.scrollTop = v.log.scrollHeight;
   }
 
-  function entry(m: Message): HTMLLIElement {
+  function entry(m: Message): HTMLElement {
     if (m.type === "event") {
       // Known events in the visitor's language; others as the engine wrote them.
       const name = m.data?.agentName;
       return el(
-        "li",
-        "sy",
+        "div",
+        "m sy",
         m.kind === "closed"
           ? w.closed
           : m.kind === "assigned" && typeof name === "string"
@@ -499,14 +499,14 @@ export function createChat(o: Options) {
           : m.text,
       );
     }
-    const li = el("li", m.author.type === "customer" ? "me" : "");
+    const li = el("div", m.author.type === "customer" ? "m me" : "m");
     if (m.author.type === "agent" && m.author.name) li.append(el("small", "", m.author.name));
     li.append(m.text);
     return li;
   }
 
-  function pending(o: Out): HTMLLIElement {
-    const li = el("li", o.failed ? "me f" : "me", o.text);
+  function pending(o: Out): HTMLElement {
+    const li = el("div", o.failed ? "m me f" : "m me", o.text);
     const note = el("small", "", o.failed ? w.failed + " " : w.sending);
     if (o.failed) {
       const b = el("button", "", w.retry);

@@ -22,10 +22,10 @@ header{display:flex;align-items:center;padding:12px 14px;background:var(--pc)}
 header *{color:#fff}
 header div{flex:1}
 h2{font-weight:700;font-size:16px}
-.s,small{display:block;font-size:12px;opacity:.9}
+.s,small{display:block;font-size:12px}
 .x{width:32px;font-size:22px}
-ol{flex:1;overflow-y:auto;list-style:none;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f9fafb}
-li{max-width:80%;padding:8px 12px;border-radius:12px;background:#fff;border:1px solid #e5e7eb;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start}
+.g{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f9fafb}
+.m{max-width:80%;padding:8px 12px;border-radius:12px;background:#fff;border:1px solid #e5e7eb;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start}
 .me{align-self:flex-end;background:var(--pc);border-color:var(--pc)}
 .me,.me *{color:#fff}
 .sy{align-self:center;background:none;border:0;font-size:12px;color:#6b7280}

@@ -26,7 +26,7 @@ export interface View {
   title: HTMLHeadingElement;
   status: HTMLSpanElement;
   closeBtn: HTMLButtonElement;
-  log: HTMLOListElement;
+  log: HTMLDivElement;
   closed: HTMLDivElement;
   again: HTMLButtonElement;
   form: HTMLFormElement;
@@ -76,7 +76,7 @@ export function buildView(w: Words, position: string): View {
   closeBtn.setAttribute("aria-label", w.close);
   header.append(head, closeBtn);
 
-  const log = el("ol");
+  const log = el("div", "g");
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
   log.setAttribute("aria-label", w.msgs);
