@@ -176,15 +176,18 @@ async function assignOne(kv: Deno.Kv): Promise<Outcome> {
   const head = await readHead(kv);
   const { entry: settingsEntry, settings } = await getSettingsEntry(kv);
   if (!settings.dynamicAssignment) return "none";
-  const queue: Deno.KvEntry<string | null>[] = [];
-  for await (const e of kv.list<string | null>({ prefix: keys.queuePrefix() }, { limit: 500 })) {
-    queue.push(e);
-  }
-  if (queue.length === 0) return "none";
+  // Read the queue lazily: usually the head can go at once.
+  let states: AgentState[] | null = null;
+  let candidates: Candidate[] = [];
   const now = Date.now();
-  const states = await readAllAgentStates(kv, settings, now);
-  const candidates = states.map((s) => s.candidate);
-  for (const entry of queue) {
+  for await (
+    const entry of kv.list<string | null>({ prefix: keys.queuePrefix() }, { batchSize: 20 })
+  ) {
+    if (states === null) {
+      states = await readAllAgentStates(kv, settings, now);
+      candidates = states.map((s) => s.candidate);
+      if (!candidates.some((c) => c.status === "online")) return "none";
+    }
     const conversationId = entry.key[2] as string;
     const teamId = entry.value;
     if (!pickAgent(candidates, { teamId, skipAgentId: null }, settings)) continue;

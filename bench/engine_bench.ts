@@ -1,0 +1,140 @@
+/**
+ * Engine benchmark (`deno task bench`): automatic assignments per second and
+ * message appends per second, beside the raw Deno KV atomic commit rate
+ * measured in the same run on the same kind of store, with the ratio.
+ * Runs on a temporary SQLite-file KV (as `deno task start` uses) and on
+ * `:memory:`. Figures are printed; nothing is asserted.
+ *
+ * Options: `--chats N` (default 500), `--messages N` (default 1000), `--commits N` (default 3000).
+ */
+import { createAgent } from "../lib/store/agents.ts";
+import {
+  appendStaffMessage,
+  receiveCustomerMessage,
+  setAgentStatus,
+  updateSettings,
+} from "../lib/store/engine/mod.ts";
+import { keys } from "../lib/store/keys.ts";
+
+function arg(name: string, fallback: number): number {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+}
+const CHATS = arg("chats", 500);
+const MESSAGES = arg("messages", 1000);
+const COMMITS = arg("commits", 3000);
+const AGENTS = 10;
+
+/** Raw rate: sequential atomic ops, each checking one key's versionstamp and setting it. */
+async function rawCommitRate(kv: Deno.Kv): Promise<number> {
+  let entry = await kv.get<number>(["bench_raw"]);
+  const t0 = performance.now();
+  for (let i = 0; i < COMMITS; i++) {
+    const res = await kv.atomic().check(entry).set(["bench_raw"], i).commit();
+    if (!res.ok) throw new Error("raw commit lost a race it cannot lose");
+    entry = { key: entry.key, value: i, versionstamp: res.versionstamp };
+  }
+  return COMMITS / ((performance.now() - t0) / 1000);
+}
+
+async function assignmentRate(kv: Deno.Kv): Promise<number> {
+  await updateSettings(kv, { dynamicAssignment: false, maxChatsPerAgent: 100 });
+  const agents = [];
+  for (let i = 0; i < AGENTS; i++) {
+    agents.push(
+      await createAgent(kv, {
+        name: `Bench ${i}`,
+        email: `bench${i}-${crypto.randomUUID().slice(0, 6)}@example.test`,
+        password: "bench-password",
+        role: "agent",
+      }, 1000),
+    );
+  }
+  for (const a of agents) await setAgentStatus(kv, a.id, "online");
+  for (let i = 0; i < CHATS; i++) {
+    await receiveCustomerMessage(kv, {
+      channel: "webchat",
+      contact: { webVisitorId: `bench-visitor-${i}` },
+      clientId: `c${i}`,
+      text: "hello",
+    });
+  }
+  const t0 = performance.now();
+  await updateSettings(kv, { dynamicAssignment: true }); // runs assignment until the queue is empty
+  const seconds = (performance.now() - t0) / 1000;
+  let left = 0;
+  for await (const _ of kv.list({ prefix: keys.queuePrefix() })) left++;
+  if (left !== Math.max(0, CHATS - AGENTS * 100)) {
+    throw new Error(`${left} chats left in the queue`);
+  }
+  return CHATS / seconds;
+}
+
+async function appendRates(kv: Deno.Kv): Promise<{ sequential: number; concurrent: number }> {
+  const agent = await createAgent(kv, {
+    name: "Writer",
+    email: `writer-${crypto.randomUUID().slice(0, 6)}@example.test`,
+    password: "bench-password",
+    role: "supervisor",
+  }, 1000);
+  const first = await receiveCustomerMessage(kv, {
+    channel: "webchat",
+    contact: { webVisitorId: "bench-writer" },
+    clientId: "w0",
+    text: "hi",
+  });
+  let t0 = performance.now();
+  for (let i = 0; i < MESSAGES; i++) {
+    await appendStaffMessage(kv, first.conversation.id, agent, {
+      text: `m${i}`,
+      clientId: `s${i}`,
+    });
+  }
+  const sequential = MESSAGES / ((performance.now() - t0) / 1000);
+  // Ten customers writing at once into their own conversations (each commit bumps one change head).
+  t0 = performance.now();
+  await Promise.all(Array.from({ length: 10 }, async (_, w) => {
+    for (let i = 0; i < MESSAGES / 10; i++) {
+      await receiveCustomerMessage(kv, {
+        channel: "webchat",
+        contact: { webVisitorId: `bench-writer-${w}` },
+        clientId: `cw${w}-${i}`,
+        text: `m${i}`,
+      });
+    }
+  }));
+  const concurrent = MESSAGES / ((performance.now() - t0) / 1000);
+  return { sequential, concurrent };
+}
+
+async function run(label: string, open: () => Promise<Deno.Kv>) {
+  const rawKv = await open();
+  const raw = await rawCommitRate(rawKv);
+  rawKv.close();
+  const kv = await open();
+  const assign = await assignmentRate(kv);
+  kv.close();
+  const kv2 = await open();
+  const append = await appendRates(kv2);
+  kv2.close();
+  const row = (name: string, rate: number) =>
+    console.log(
+      `${label.padEnd(8)} ${name.padEnd(38)} ${rate.toFixed(0).padStart(8)}/s   ${
+        (rate / raw).toFixed(3)
+      } × raw`,
+    );
+  row("raw atomic commit (check + set)", raw);
+  row(`assignments (${CHATS} queued, ${AGENTS} agents)`, assign);
+  row("message appends, one writer", append.sequential);
+  row("message appends, 10 writers at once", append.concurrent);
+}
+
+const dir = await Deno.makeTempDir({ prefix: "parley-bench-" });
+try {
+  let n = 0;
+  console.log(`Parley engine benchmark: deno ${Deno.version.deno}, ${Deno.build.target}`);
+  await run("file", async () => await Deno.openKv(`${dir}/bench-${n++}.kv`));
+  await run("memory", async () => await Deno.openKv(":memory:"));
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
