@@ -148,6 +148,30 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
     });
     assert.equal(pickup.status, 200, JSON.stringify(pickup.body));
     await page.getByText("You are chatting with Sam Agent.").waitFor();
+
+    // The agent's typing shows in the widget (agent side: the staff WebSocket).
+    // Deno's WebSocket takes headers (not in the DOM typings this project also loads).
+    const agentWs = new WebSocket(
+      app.url.replace(/^http/, "ws") + "/ws/agent",
+      { headers: { cookie: sam.cookie } } as unknown as string[],
+    );
+    try {
+      await new Promise((resolve, reject) => {
+        agentWs.onopen = resolve;
+        agentWs.onerror = reject;
+      });
+      const subscribed = new Promise((resolve) => {
+        agentWs.onmessage = (e) => {
+          if (JSON.parse(e.data).type === "subscribed") resolve(true);
+        };
+      });
+      agentWs.send(JSON.stringify({ type: "subscribe", conversationId }));
+      await subscribed;
+      agentWs.send(JSON.stringify({ type: "typing", conversationId, typing: true }));
+      await page.getByText("Sam Agent is typing…").waitFor();
+    } finally {
+      agentWs.close();
+    }
     const reply = await app.api("POST", `/api/v1/conversations/${conversationId}/messages`, {
       as: sam,
       body: { text: "Yes, it ships today.", clientId: "r1" },
@@ -381,6 +405,48 @@ Deno.test("[widget] browser: a page on an origin the site does not allow gets no
   } finally {
     await browser.close();
     await host.shutdown();
+    await app.shutdown();
+  }
+});
+
+Deno.test("[widget] browser: /demo on Parley's own origin and CSP, with its context example", async () => {
+  const app = await startTestApp();
+  const browser = await launchBrowser();
+  try {
+    const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (msg) => {
+      // Failed loads are checked by URL below (the browser asks for /favicon.ico on its own).
+      if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) {
+        problems.push(msg.text());
+      }
+    });
+    page.on("pageerror", (err) => problems.push(String(err)));
+    page.on("response", (res) => {
+      if (res.status() >= 400 && !res.url().endsWith("/favicon.ico")) {
+        problems.push(`${res.status()} ${res.url()}`);
+      }
+    });
+    await page.goto(app.url + "/demo");
+    const w = widget(page);
+    await w.launcher.waitFor();
+    await page.getByRole("button", { name: "Ask us a question" }).click();
+    await w.input.fill("Hi from the demo page");
+    await w.input.press("Enter");
+    await w.log.getByText("Hi from the demo page").waitFor();
+    const conv = await pendingConversation(app, sam);
+    const first = await detail(app, sam, conv.id);
+    assert.match(String(first.context.CUSTOM_KEY1), /^demo-/);
+    assert.equal(first.context.page, "/demo");
+    await page.getByRole("button", { name: "Add the blue mug to the cart" }).click();
+    await until(
+      "the cart context merged live",
+      async () => (await detail(app, sam, conv.id)).context.cartItems === 1,
+    );
+    assert.deepEqual(problems, [], "no script errors or CSP refusals on the demo page");
+  } finally {
+    await browser.close();
     await app.shutdown();
   }
 });

@@ -7,12 +7,16 @@
 import { tooMany } from "../http/errors.ts";
 import { keys } from "../store/keys.ts";
 
-/** Requests allowed per window, per visitor (sessions: per client address). */
+/**
+ * Requests allowed per window, per visitor (sessions: per client address,
+ * generous because every page view of every visitor behind one office NAT
+ * starts one; a session costs a signature and no stored record).
+ */
 export const WIDGET_LIMITS = {
-  sessions: { limit: 60, windowMs: 60_000 },
+  sessions: { limit: 300, windowMs: 60_000 },
   messages: { limit: 30, windowMs: 60_000 },
   context: { limit: 60, windowMs: 60_000 },
-  read: { limit: 120, windowMs: 60_000 },
+  read: { limit: 240, windowMs: 60_000 },
 } as const;
 
 export type WidgetBucket = keyof typeof WIDGET_LIMITS;
