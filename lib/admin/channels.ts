@@ -35,7 +35,7 @@ export const siteFormSchema = z.preprocess((raw) => {
   return {
     ...v,
     allowedOrigins: typeof v.allowedOrigins === "string"
-      ? v.allowedOrigins.split(/[\s,]+/).filter(Boolean)
+      ? v.allowedOrigins.split(/[\r\n,]+/).map((o) => o.trim()).filter(Boolean)
       : v.allowedOrigins,
     allowAnyOrigin: checkbox.parse(v.allowAnyOrigin),
     teamId: v.teamId === "" ? null : v.teamId,
