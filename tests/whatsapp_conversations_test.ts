@@ -133,7 +133,12 @@ Deno.test("[whatsapp] media and window routes only for staff who may see the con
     await wa.postWebhook(imageBody({ waId: "3161234567" }, "5550001", "photo"));
     await wa.postWebhook(imageBody({ waId: "3161234567" }, "5550002", "page"));
     await openConversationOf(wa.app, "3161234567", "photo");
-    const conv = await openConversationOf(wa.app, "3161234567", "page");
+    const opened = await openConversationOf(wa.app, "3161234567", "page");
+    // Assignment runs right after the message commits: wait for it.
+    const conv = await eventually(async () => {
+      const c = await getOpenConversation(wa.app.kv, opened.contactId, "whatsapp");
+      return c?.assigneeId ? c : null;
+    }, "the chat to be assigned");
     assert.equal(conv.assigneeId, holder.agent.id);
     const media = (id: string, as: { cookie: string }) =>
       // The media link is written just after the message commits: wait for it.
@@ -175,6 +180,73 @@ Deno.test("[whatsapp] media and window routes only for staff who may see the con
     });
     assert.equal(unknownConv.status, 404);
   } finally {
+    await wa.shutdown();
+  }
+});
+
+Deno.test("[whatsapp] secrets never reach logs or API answers", async () => {
+  const { ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN } = await import("./whatsapp_helpers.ts");
+  const logged: string[] = [];
+  const original = {
+    log: console.log,
+    warn: console.warn,
+    error: console.error,
+    info: console.info,
+  };
+  for (const name of ["log", "warn", "error", "info"] as const) {
+    console[name] = (...args: unknown[]) => {
+      logged.push(
+        args.map((a) =>
+          a instanceof Error
+            ? `${a.message} ${a.stack}`
+            : typeof a === "string"
+            ? a
+            : JSON.stringify(a)
+        ).join(" "),
+      );
+    };
+  }
+  const wa = await startWhatsAppTestApp();
+  try {
+    const admin = await wa.app.createStaff("admin");
+    // Things that log: a skipped item, a bad signature, a refused send.
+    await wa.postWebhook({
+      object: "whatsapp_business_account",
+      entry: [{ changes: [{ field: "account_update", value: {} }] }],
+    });
+    await wa.postWebhook(textBody({ waId: "4930123456" }, "x"), {
+      signature: "sha256=" + "0".repeat(64),
+    });
+    await wa.postWebhook(textBody({ waId: "4930123456" }, "hello"));
+    const conv = await openConversationOf(wa.app, "4930123456", "hello");
+    wa.graph.scriptSend({
+      status: 401,
+      body: { error: { message: `Invalid token ${ACCESS_TOKEN}`, code: 190 } },
+    });
+    const reply = await wa.app.api("POST", `/api/v1/conversations/${conv.id}/messages`, {
+      as: admin,
+      body: { text: "hi", clientId: "secret-test" },
+    });
+    assert.equal(reply.status, 201);
+    const failed = await eventually(async () => {
+      const m = await getMessageById(wa.app.kv, reply.body.message.id);
+      return m?.delivery?.status === "failed" ? m : null;
+    }, "the refused reply to fail");
+    const answers = [
+      JSON.stringify(failed),
+      JSON.stringify((await wa.app.api("GET", "/api/v1/admin/whatsapp", { as: admin })).body),
+      JSON.stringify(
+        (await wa.app.api("GET", `/api/v1/conversations/${conv.id}`, { as: admin })).body,
+      ),
+      JSON.stringify(await testWhatsAppConnection(wa.app.deps)),
+    ];
+    for (const secret of [ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN]) {
+      for (const text of [...logged, ...answers]) {
+        assert.ok(!text.includes(secret), `leaked in: ${text.slice(0, 200)}`);
+      }
+    }
+  } finally {
+    Object.assign(console, original);
     await wa.shutdown();
   }
 });

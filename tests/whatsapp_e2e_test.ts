@@ -27,6 +27,11 @@ Deno.test("[whatsapp] end to end: webhook in, the agent sees it live, replies, a
       "the customer's message on the agent's stream",
     );
     const conversationId = created.data.conversationId as string;
+    // Dynamic assignment runs right after the message commits; the agent sees that live too.
+    await stream.waitFor(
+      (e) => e.event === "conversation.assigned" && e.data.conversationId === conversationId,
+      "the chat assigned on the agent's stream",
+    );
     const detail = await app.api("GET", `/api/v1/conversations/${conversationId}`, { as: agent });
     assert.equal(detail.status, 200);
     const conversation = detail.body.conversation ?? detail.body;
