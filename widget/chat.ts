@@ -126,6 +126,12 @@ export function createChat(o: Options) {
     tick();
   });
   addEventListener("offline", () => render());
+  document.addEventListener("visibilitychange", () => {
+    if (isOpen && !document.hidden) {
+      unread = 0;
+      render();
+    }
+  });
 
   function api(
     method: "GET" | "POST",
