@@ -123,9 +123,11 @@ export function planAssign(
     fromLoad?: { agentId: string; entry: Deno.KvEntryMaybe<AgentLoad> };
     transferred?: boolean;
     extraEntries?: Parameters<typeof appendToLog>[2][];
+    /** The caller checks and writes the target's load itself (batched assignment). */
+    deferLoad?: boolean;
   },
 ): { conv: Conversation; changes: NewChange[] } {
-  op.check(target.loadEntry);
+  if (!opts.deferLoad) op.check(target.loadEntry);
   let next: Conversation = {
     ...conv,
     status: "active",
@@ -162,49 +164,66 @@ export function planAssign(
       loadWithout(opts.fromLoad.entry.value ?? EMPTY_LOAD, conv.id),
     );
   }
-  op.set(
-    keys.agentLoad(target.agent.id),
-    loadWith(target.load, conv.id, { transferred: opts.transferred ?? false, now: opts.now }),
-  );
+  if (!opts.deferLoad) {
+    op.set(
+      keys.agentLoad(target.agent.id),
+      loadWith(target.load, conv.id, { transferred: opts.transferred ?? false, now: opts.now }),
+    );
+  }
   return { conv: next, changes };
 }
 
-type Outcome = "assigned" | "none" | "conflict";
+/** Automatic assignments committed together (well inside the 100-check / 1000-mutation limits). */
+const BATCH = 10;
 
-/** One automatic assignment: the first queued chat that has an eligible agent. */
-async function assignOne(kv: Deno.Kv): Promise<Outcome> {
+type Outcome = { assigned: number } | "conflict";
+
+/**
+ * One atomic batch of automatic assignments: walks the queue in order and
+ * gives each chat that has an eligible agent to the one routing picks, with
+ * the loads updated in memory between picks (exactly what one-by-one
+ * assignment would do), up to {@link BATCH} chats, then commits them at once
+ * with checks on every agent record, presence and load it used.
+ */
+async function assignBatch(kv: Deno.Kv): Promise<Outcome> {
   const head = await readHead(kv);
   const { entry: settingsEntry, settings } = await getSettingsEntry(kv);
-  if (!settings.dynamicAssignment) return "none";
-  // Read the queue lazily: usually the head can go at once.
+  if (!settings.dynamicAssignment) return { assigned: 0 };
+  const op = kv.atomic().check(settingsEntry);
+  const changes: NewChange[] = [];
+  const touched = new Map<string, AgentState>();
   let states: AgentState[] | null = null;
-  let candidates: Candidate[] = [];
   const now = Date.now();
+  const at = new Date(now).toISOString();
+  let assigned = 0;
+  // Read the queue lazily: usually the head can go at once.
   for await (
     const entry of kv.list<string | null>({ prefix: keys.queuePrefix() }, { batchSize: 20 })
   ) {
     if (states === null) {
       states = await readAllAgentStates(kv, settings, now);
-      candidates = states.map((s) => s.candidate);
-      if (!candidates.some((c) => c.status === "online")) return "none";
+      if (!states.some((s) => s.candidate.status === "online")) return { assigned: 0 };
     }
-    const conversationId = entry.key[2] as string;
-    const teamId = entry.value;
-    if (!pickAgent(candidates, { teamId, skipAgentId: null }, settings)) continue;
-    const convEntry = await kv.get<Conversation>(keys.conversation(conversationId));
+    const candidates = states.map((s) => s.candidate);
+    if (!pickAgent(candidates, { teamId: entry.value, skipAgentId: null }, settings)) continue;
+    const convEntry = await kv.get<Conversation>(keys.conversation(entry.key[2] as string));
     const conv = convEntry.value;
-    if (!conv || conv.status !== "pending") return "conflict"; // the queue moved under us
+    if (!conv || conv.status !== "pending") {
+      if (assigned > 0) break; // commit what we have; the next batch re-reads
+      return "conflict"; // the queue moved under us
+    }
     const pick = pickAgent(candidates, conv, settings);
     if (!pick) continue;
     const target = states.find((s) => s.agent.id === pick.agent.id)!;
-    const at = new Date(now).toISOString();
-    const op = kv.atomic()
-      .check(convEntry)
-      .check(settingsEntry)
-      .check(target.agentEntry)
-      .check(target.presenceEntry);
-    const planned = planAssign(op, conv, target, { by: "auto", at, now });
-    withChanges(op, head, [
+    if (!touched.has(target.agent.id)) {
+      op.check(target.agentEntry).check(target.presenceEntry).check(target.loadEntry);
+      touched.set(target.agent.id, target);
+    }
+    op.check(convEntry);
+    const planned = planAssign(op, conv, target, { by: "auto", at, now, deferLoad: true });
+    target.load = loadWith(target.load, conv.id, { transferred: false, now });
+    target.candidate = { ...target.candidate, load: target.load };
+    changes.push(
       {
         type: "conversation.assigned",
         conversationId: conv.id,
@@ -212,28 +231,33 @@ async function assignOne(kv: Deno.Kv): Promise<Outcome> {
         data: { by: "auto", teamId: conv.teamId },
       },
       ...planned.changes,
-    ]);
-    const res = await op.commit();
-    if (!res.ok) return "conflict";
-    ringLocalBell(kv);
-    return "assigned";
+    );
+    if (++assigned >= BATCH) break;
   }
-  return "none";
+  if (assigned === 0) return { assigned: 0 };
+  for (const [agentId, state] of touched) op.set(keys.agentLoad(agentId), state.load);
+  withChanges(op, head, changes);
+  const res = await op.commit();
+  if (!res.ok) return "conflict";
+  ringLocalBell(kv);
+  return { assigned };
 }
 
 /** Assigns until nobody eligible is left for any queued chat; returns how many it assigned. */
 async function assignmentPass(kv: Deno.Kv): Promise<number> {
-  let assigned = 0;
+  let total = 0;
   let conflicts = 0;
   for (;;) {
-    const outcome = await assignOne(kv);
-    if (outcome === "none") return assigned;
-    if (outcome === "assigned") {
-      assigned++;
-      conflicts = 0;
-    } else if (++conflicts > 3) {
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** conflicts)));
+    const outcome = await assignBatch(kv);
+    if (outcome === "conflict") {
+      if (++conflicts > 2) {
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, conflicts)));
+      }
+      continue;
     }
+    if (outcome.assigned === 0) return total;
+    total += outcome.assigned;
+    conflicts = 0;
   }
 }
 
