@@ -1,0 +1,80 @@
+/**
+ * The widget's pure parts, and the contract between the server's answers and
+ * the widget's superstruct schemas (a drift here would silently break the
+ * widget, which drops answers it does not recognise).
+ */
+import assert from "node:assert/strict";
+import { backoff } from "./chat.ts";
+import { fill, words } from "./i18n.ts";
+import { ContextInput, is, Listing, Sent, Session, UserInput } from "./schemas.ts";
+import { startTestApp } from "../tests/helpers.ts";
+
+Deno.test("[widget] backoff grows exponentially with jitter and is capped", () => {
+  for (let n = 0; n < 12; n++) {
+    const base = Math.min(30_000, 500 * 2 ** n);
+    for (let i = 0; i < 50; i++) {
+      const d = backoff(n);
+      assert.ok(d >= base / 2 && d <= base, `attempt ${n}: ${d} outside [${base / 2}, ${base}]`);
+    }
+  }
+  const spread = new Set(Array.from({ length: 20 }, () => Math.round(backoff(3))));
+  assert.ok(spread.size > 1, "jitter: retries do not all fire at the same moment");
+});
+
+Deno.test("[widget] words: languages by prefix, English for gaps and unknown languages", () => {
+  assert.equal(words("de-AT").send, "Senden");
+  assert.equal(words("es").send, "Enviar");
+  assert.equal(words("fr").send, "Send");
+  assert.equal(words(undefined).send, "Send");
+  assert.equal(fill(words("en").queue, 3), "You are number 3 in the queue.");
+});
+
+Deno.test("[widget] browser-side checks of addContext and setUser input", () => {
+  assert.ok(is({ CUSTOM_KEY1: "x", n: 1, ok: true }, ContextInput));
+  for (const bad of [null, "x", [1], { nested: { a: 1 } }, { list: [1] }, { f: () => 1 }]) {
+    assert.equal(is(bad, ContextInput), false, JSON.stringify(bad) ?? String(bad));
+  }
+  assert.ok(is({ name: "Vera", email: "v@example.test" }, UserInput));
+  assert.equal(is({ name: 5 }, UserInput), false);
+});
+
+Deno.test("[widget] the server's visitor API answers match the widget's schemas", async () => {
+  const app = await startTestApp();
+  try {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const res = await fetch(app.url + path, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return await res.json();
+    };
+    const session = await post("/api/v1/widget/sessions", {});
+    assert.ok(is(session, Session), JSON.stringify(session));
+    const sent = await post(
+      "/api/v1/widget/messages",
+      { text: "Hi", clientId: "c1" },
+      session.visitorToken,
+    );
+    assert.ok(is(sent, Sent), JSON.stringify(sent));
+    const staff = await app.createStaff("supervisor", { name: "Sam" });
+    await app.api("POST", `/api/v1/conversations/${sent.conversation.id}/pickup`, { as: staff });
+    await app.api("POST", `/api/v1/conversations/${sent.conversation.id}/messages`, {
+      as: staff,
+      body: { text: "Hello!", clientId: "r1" },
+    });
+    const list = await (await fetch(app.url + "/api/v1/widget/messages", {
+      headers: { authorization: `Bearer ${session.visitorToken}` },
+    })).json();
+    assert.ok(is(list, Listing), JSON.stringify(list));
+    assert.deepEqual(
+      list.messages.map((m: { type: string; kind: string }) => `${m.type}:${m.kind}`),
+      ["message:text", "event:assigned", "message:text"],
+    );
+  } finally {
+    await app.shutdown();
+  }
+});
