@@ -48,13 +48,30 @@ Deno.test("[whatsapp] configuration stored in KV (no environment) drives webhook
     await earlyHandshake.body?.cancel();
     assert.equal((await testWhatsAppConnection(app.deps)).ok, false);
 
+    // Webhooks configured, but no access token yet: replies fail with a reason, nothing is sent.
     await saveWhatsAppConfig(app.kv, {
       phoneNumberId: PHONE_NUMBER_ID,
-      accessToken: "kv-token",
       appSecret: "kv-secret",
       verifyToken: "kv-verify",
       graphUrl: graph.url,
     });
+    const first = await post("kv-secret");
+    assert.equal(first.status, 200);
+    await first.body?.cancel();
+    const unconfigured = await openConversationOf(app, "15550001111", "configured?");
+    const early2 = await app.api("POST", `/api/v1/conversations/${unconfigured.id}/messages`, {
+      as: await app.createStaff("supervisor"),
+      body: { text: "before the token", clientId: "c-0" },
+    });
+    const refused = await eventually(async () => {
+      const m = await getMessageById(app.kv, early2.body.message.id);
+      return m?.delivery?.status === "failed" ? m.delivery : null;
+    }, "the reply to fail without a token");
+    assert.equal(refused.error?.code, "not_configured");
+    assert.match(refused.error?.reason ?? "", /not connected/);
+    assert.equal(graph.sends().length, 0);
+
+    await saveWhatsAppConfig(app.kv, { accessToken: "kv-token" });
     const ok = await handshake("kv-verify");
     assert.equal(ok.status, 200);
     assert.equal(await ok.text(), "42");
