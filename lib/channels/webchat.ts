@@ -28,10 +28,15 @@ import type {
   CustomerMessage,
 } from "../domain/engine_types.ts";
 import { getAgent } from "../store/agents.ts";
-import { mergeContext, receiveCustomerMessage } from "../store/engine/customer.ts";
-import { toCustomerMessage } from "../store/engine/log.ts";
-import { listMessagesForCustomer } from "../store/engine/messages.ts";
-import { findContact, getConversation, getOpenConversation } from "../store/engine/records.ts";
+import {
+  findContact,
+  getConversation,
+  getOpenConversation,
+  listMessagesForCustomer,
+  mergeContext,
+  receiveCustomerMessage,
+  toCustomerMessage,
+} from "../store/engine/mod.ts";
 import { keys } from "../store/keys.ts";
 import {
   checkOrigin,
