@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { adminPageGuard } from "./admin_common.tsx";
+import { adminPageGuard, rejectOverlongIds } from "./admin_common.tsx";
 import { adminAgentPages } from "./admin_agents.tsx";
 import { adminTeamPages } from "./admin_teams.tsx";
 import { adminQuickResponsePages } from "./admin_quick_responses.tsx";
@@ -17,7 +17,7 @@ import { adminChannelPages } from "./admin_channels.tsx";
 export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("/admin", adminPageGuard(deps));
-  app.use("/admin/*", adminPageGuard(deps));
+  app.use("/admin/*", adminPageGuard(deps), rejectOverlongIds());
   app.get("/admin", (c) => c.redirect("/admin/agents"));
   app.route("/", adminAgentPages(deps));
   app.route("/", adminTeamPages(deps));

@@ -71,3 +71,16 @@ const NOTICES: Record<string, string> = {
 export function noticeFrom(c: Context): string | null {
   return NOTICES[c.req.query("notice") ?? ""] ?? null;
 }
+
+/**
+ * Answers 404 for a path segment too long to be an id, before a handler uses
+ * it in a KV key (keys are limited to 2 KiB; a longer one would throw).
+ */
+export function rejectOverlongIds(): MiddlewareHandler<AppEnv> {
+  return async function rejectOverlongIds(c, next) {
+    if (c.req.path.split("/").some((segment) => segment.length > 200)) {
+      throw new AppError(404, "not_found", "No such record.");
+    }
+    await next();
+  };
+}

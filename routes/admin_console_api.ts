@@ -26,6 +26,7 @@ import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { notFound } from "../lib/http/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
+import { rejectOverlongIds } from "./admin_common.tsx";
 import { getAgent, publicAgent } from "../lib/store/agents.ts";
 import { AUDIT_TARGETS, listAudit } from "../lib/store/audit.ts";
 import { listSites, siteInputSchema, siteUpdateSchema } from "../lib/store/sites.ts";
@@ -59,7 +60,7 @@ export const auditQuerySchema = z.object({
 export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;
-  app.use("/api/v1/admin/*", requireRole("admin"));
+  app.use("/api/v1/admin/*", requireRole("admin"), rejectOverlongIds());
 
   // Agents
   app.get("/api/v1/admin/agents", async (c) => c.json({ items: await listAgentRows(kv) }));

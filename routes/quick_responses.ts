@@ -8,6 +8,7 @@ import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody, parseWith } from "../lib/http/validate.ts";
 import { z } from "zod";
+import { rejectOverlongIds } from "./admin_common.tsx";
 import {
   createQuickResponse,
   deleteQuickResponse,
@@ -20,7 +21,7 @@ export function quickResponseRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;
   app.use("/api/v1/quick-responses", requireRole());
-  app.use("/api/v1/quick-responses/*", requireRole());
+  app.use("/api/v1/quick-responses/*", requireRole(), rejectOverlongIds());
 
   app.get("/api/v1/quick-responses", async (c) => {
     return c.json({ items: await listUsableQuickResponses(kv, currentAgent(c)) });

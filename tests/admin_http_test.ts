@@ -96,6 +96,48 @@ Deno.test("[admin] permission matrix: agents and supervisors 403, signed out 401
   }
 });
 
+Deno.test("[admin] no input makes an admin route answer 500", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await app.createStaff("admin");
+    const bodies = ["{not json", "null", "[]", '"text"', '{"name":{"$gt":1},"role":7}', "{}"];
+    const ids = ["X", "x".repeat(3000), "%00", "..%2F..", encodeURIComponent("ключ")];
+    for (const [method, template] of ADMIN_API) {
+      for (const id of ids) {
+        const path = template.replace("/X", `/${id}`);
+        for (const rawBody of method === "GET" ? [undefined] : bodies) {
+          const res = await app.api(method, path, {
+            as: admin,
+            rawBody,
+            headers: { "content-type": "application/json" },
+          });
+          assert.ok(
+            res.status >= 200 && res.status < 500,
+            `${method} ${path.slice(0, 60)} ${rawBody}`,
+          );
+          if (res.status >= 400) assert.equal(typeof res.body.error.code, "string");
+        }
+      }
+    }
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    for (const [method, template] of ADMIN_PAGES) {
+      if (method !== "POST") continue;
+      for (const id of ids) {
+        for (const rawBody of ["", "name=&role=wizard&maxChats=-1&teamId=nope", "a=%ZZ"]) {
+          const res = await app.api(method, template.replace("/X", `/${id}`), {
+            as: admin,
+            rawBody,
+            headers: form,
+          });
+          assert.ok(res.status < 500, `${method} ${template} ${id.slice(0, 10)} ${rawBody}`);
+        }
+      }
+    }
+  } finally {
+    await app.shutdown();
+  }
+});
+
 Deno.test("[admin] accounts over HTTP: invite link, edit, reset, deactivate ends sessions", async (t) => {
   const app = await startTestApp();
   try {
