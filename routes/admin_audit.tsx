@@ -30,7 +30,6 @@ export function adminAuditPages(deps: AppDeps): Hono<AppEnv> {
       listAudit(deps.kv, { ...query, limit: query.limit ?? 50 }),
       listAgents(deps.kv),
     ]);
-    const admins = agents.filter((a) => a.role === "admin");
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...raw, before: cursor ?? "" })) if (v) next.set(k, v);
     return renderPage(
@@ -58,7 +57,7 @@ export function adminAuditPages(deps: AppDeps): Hono<AppEnv> {
               value={query.actorId ?? ""}
               options={[
                 { value: "", label: "Anyone" },
-                ...admins.map((a) => ({ value: a.id, label: a.name })),
+                ...agents.map((a) => ({ value: a.id, label: `${a.name} (${a.email})` })),
               ]}
             />
             <TextField label="Contains" name="q" value={query.q} />
