@@ -12,7 +12,7 @@
  */
 import { loadConfig } from "../fresh.config.ts";
 import { startServer } from "../lib/server.ts";
-import { WIDGET_STUB } from "../routes/demo.tsx";
+import { WIDGET_STUB } from "../lib/channels/widget_snippet.ts";
 
 const WIDGET_BUDGET = 8 * 1024;
 const FIRST_MESSAGE_BUDGET = 15 * 1024;

@@ -8,13 +8,7 @@ import { Hono } from "hono";
 import { Layout } from "../components/Layout.tsx";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { renderPage } from "../lib/http/render.ts";
-
-/**
- * The inline stub of the README: defines both API objects and queues calls
- * until widget.js arrives (which replays them in order).
- */
-export const WIDGET_STUB =
-  `(function(w){var p=w.Parley=w.Parley||{q:[]};["open","close","toggle","setUser","addContext","on"].forEach(function(m){p[m]=p[m]||function(){p.q.push([m,arguments])}});w.SyntphonyConversationalAIChat=w.SyntphonyConversationalAIChat||p})(window);`;
+import { WIDGET_STUB } from "../lib/channels/widget_snippet.ts";
 
 const BEFORE_LOAD = `var customValue1 = "demo-" + new Date().toISOString().slice(0, 10);
 SyntphonyConversationalAIChat.addContext({ 'CUSTOM_KEY1': customValue1 });

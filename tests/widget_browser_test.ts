@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, type Staff, startTestApp, type TestApp } from "./helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
-import { WIDGET_STUB } from "../routes/demo.tsx";
+import { WIDGET_STUB } from "../lib/channels/widget_snippet.ts";
 
 const AXE_PATH = new URL("../node_modules/axe-core/axe.min.js", import.meta.url);
 

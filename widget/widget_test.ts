@@ -8,6 +8,7 @@ import { backoff } from "./chat.ts";
 import { fill, words } from "./i18n.ts";
 import { ContextInput, is, Listing, Sent, Session, UserInput } from "./schemas.ts";
 import { startTestApp } from "../tests/helpers.ts";
+import { WIDGET_STUB, widgetEmbedSnippet } from "../lib/channels/widget_snippet.ts";
 
 Deno.test("[widget] backoff grows exponentially with jitter and is capped", () => {
   for (let n = 0; n < 12; n++) {
@@ -77,4 +78,13 @@ Deno.test("[widget] the server's visitor API answers match the widget's schemas"
   } finally {
     await app.shutdown();
   }
+});
+
+Deno.test("[widget] the embed snippet carries the stub and a clean site key", () => {
+  const snippet = widgetEmbedSnippet("https://parley.example", 'site_ab"><script>x');
+  assert.ok(snippet.includes(WIDGET_STUB));
+  assert.ok(
+    snippet.includes('src="https://parley.example/widget.js" data-site-key="site_abscriptx"'),
+  );
+  assert.ok(!snippet.includes('"><script>x'), "a hostile key cannot break out of the attribute");
 });
