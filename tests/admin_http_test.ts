@@ -96,6 +96,31 @@ Deno.test("[admin] permission matrix: agents and supervisors 403, signed out 401
   }
 });
 
+Deno.test("[admin] cross-site form posts and API calls are refused (CSRF)", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await app.createStaff("admin");
+    const evil = { origin: "https://evil.example" };
+    const page = await app.api("POST", "/admin/teams", {
+      as: admin,
+      rawBody: "name=Evil",
+      headers: { ...evil, "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal(page.status, 403);
+    const api = await app.api("POST", "/api/v1/admin/agents", {
+      as: admin,
+      body: { name: "Evil", email: "evil@example.test", role: "admin", password: "0123456789" },
+      headers: evil,
+    });
+    assert.equal(api.status, 403);
+    const teams = await app.api("GET", "/api/v1/admin/teams", { as: admin });
+    assert.deepEqual(teams.body.items, []);
+    assert.equal((await listAgents(app.kv)).length, 1);
+  } finally {
+    await app.shutdown();
+  }
+});
+
 Deno.test("[admin] no input makes an admin route answer 500", async () => {
   const app = await startTestApp();
   try {
