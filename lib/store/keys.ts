@@ -38,6 +38,8 @@
  *   ["whatsapp_early_status", wamid, status]     -> WhatsAppStatus (expireIn = 7 d; before the wamid is linked)
  *   ["whatsapp_media", mediaId]                  -> { conversationId, mimeType }
  *   ["whatsapp_window", conversationId]          -> { lastCustomerMessageAt, customerId }
+ *   ["whatsapp_inbox", customerId, sentAtMs, arrivalId] -> WhatsAppInbound (drained in order)
+ *   ["whatsapp_inbox_lease", customerId]         -> { id, until }  (expireIn = 2 min; one drainer)
  *
  * Conversation engine (lib/store/engine/*.ts; docs/engine.md)
  *   ["settings", "routing"]                      -> Settings (routing settings, read live)
@@ -107,6 +109,14 @@ export const keys = {
   whatsappEarlyStatusPrefix: (wamid: string): Key => ["whatsapp_early_status", wamid],
   whatsappMedia: (mediaId: string): Key => ["whatsapp_media", mediaId],
   whatsappWindow: (conversationId: string): Key => ["whatsapp_window", conversationId],
+  whatsappInbox: (customerId: string, sentAtMs: number, arrivalId: string): Key => [
+    "whatsapp_inbox",
+    customerId,
+    sentAtMs,
+    arrivalId,
+  ],
+  whatsappInboxPrefix: (customerId: string): Key => ["whatsapp_inbox", customerId],
+  whatsappInboxLease: (customerId: string): Key => ["whatsapp_inbox_lease", customerId],
   routingSettings: (): Key => ["settings", "routing"],
   presence: (agentId: string): Key => ["presence", agentId],
   heartbeat: (agentId: string): Key => ["heartbeats", agentId],
