@@ -1,9 +1,18 @@
-/** Context data bounds (rule 10), without I/O. */
+/**
+ * Context data bounds (rule 10), without I/O: at most 50 keys of 1 to 100
+ * characters, scalar values of at most 1 KB each, 32 KB in all.
+ */
 import type { ContextData, ContextValue } from "./engine_types.ts";
 
 export const CONTEXT_MAX_KEYS = 50;
 export const CONTEXT_MAX_KEY_LENGTH = 100;
 export const CONTEXT_MAX_VALUE_BYTES = 1024;
+/**
+ * The whole context, as JSON, in UTF-8 bytes. It lives on the conversation
+ * record, which also carries the wrap-up; a KV value is at most 64 KiB, so the
+ * context keeps under half of that.
+ */
+export const CONTEXT_MAX_TOTAL_BYTES = 32 * 1024;
 
 const encoder = new TextEncoder();
 
@@ -62,6 +71,13 @@ export function mergeContextData(
       ok: false,
       code: "context_too_many_keys",
       message: `Context holds at most ${CONTEXT_MAX_KEYS} keys.`,
+    };
+  }
+  if (encoder.encode(JSON.stringify(merged)).length > CONTEXT_MAX_TOTAL_BYTES) {
+    return {
+      ok: false,
+      code: "context_too_large",
+      message: `Context holds at most ${CONTEXT_MAX_TOTAL_BYTES / 1024} KB in all.`,
     };
   }
   return { ok: true, data: merged };

@@ -6,6 +6,12 @@ Deno.test("[engine] context merges, removes with null, and refuses what breaks t
   const r = mergeContextData({ plan: "free", a: 1 }, { plan: "pro", a: null, vip: true });
   assert.deepEqual(r, { ok: true, data: { plan: "pro", vip: true } });
   const full = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
+  const heavy = Object.fromEntries(
+    Array.from({ length: 31 }, (_, i) => [`k${i}`, "x".repeat(1000)]),
+  );
+  assert.equal(mergeContextData(heavy, {}).ok, true, "31 KB of context is fine");
+  const tooHeavy = mergeContextData(heavy, { more: "x".repeat(1000), most: "x".repeat(1000) });
+  assert.equal(!tooHeavy.ok && tooHeavy.code, "context_too_large", "32 KB in all at most");
   assert.equal(mergeContextData(full, { k1: 2 }).ok, true, "replacing within 50 keys is fine");
   const over = mergeContextData(full, { extra: 1 });
   assert.equal(over.ok, false);
