@@ -188,3 +188,60 @@ Deno.test("[admin] quick response bodies with bad placeholders are refused with 
   assert.ok(messages.some((m) => m.startsWith("shortcut:")));
   assert.ok(messages.some((m) => /^body: Unknown placeholder \{\{customer\}\}/.test(m)));
 });
+
+Deno.test("[admin] concurrent edits never leave two accounts on one email or two teams on one name", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const agents = await Promise.all(
+      Array.from({ length: 8 }, () => createAgent(kv, randomAgent(), ITER)),
+    );
+    const results = await Promise.allSettled(
+      agents.map((a) => updateAgent(kv, a.id, { email: "wanted@example.test" }, actor)),
+    );
+    const winners = results.filter((r) => r.status === "fulfilled");
+    assert.equal(winners.length, 1);
+    for (const r of results) {
+      if (r.status === "rejected") assert.equal((r.reason as AppError).code, "email_taken");
+    }
+    const owner = await getAgentByEmail(kv, "wanted@example.test");
+    const holders = [];
+    for (const a of agents) {
+      const now = await getAgent(kv, a.id);
+      if (now?.email === "wanted@example.test") holders.push(now.id);
+      else assert.equal((await getAgentByEmail(kv, now!.email))?.id, a.id, "old index kept");
+    }
+    assert.deepEqual(holders, [owner!.id]);
+
+    const teams = await Promise.allSettled(
+      Array.from(
+        { length: 8 },
+        (_, i) => createTeam(kv, { name: i % 2 ? "Night" : "night" }, actor),
+      ),
+    );
+    assert.equal(teams.filter((r) => r.status === "fulfilled").length, 1);
+    assert.equal((await listTeams(kv)).length, 1);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("[admin] the audit log pages newest first and filters", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    for (let i = 0; i < 7; i++) await createTeam(kv, { name: `Team ${i}` }, actor);
+    await createAgent(kv, randomAgent(), ITER, { id: "other", name: "Other Admin" });
+    const first = await listAudit(kv, { targetType: "team", limit: 3 });
+    assert.deepEqual(first.items.map((e) => e.targetLabel), ["Team 6", "Team 5", "Team 4"]);
+    const second = await listAudit(kv, { targetType: "team", limit: 3, before: first.cursor! });
+    assert.deepEqual(second.items.map((e) => e.targetLabel), ["Team 3", "Team 2", "Team 1"]);
+    const third = await listAudit(kv, { targetType: "team", limit: 3, before: second.cursor! });
+    assert.deepEqual(third.items.map((e) => e.targetLabel), ["Team 0"]);
+    assert.equal(third.cursor, null);
+    assert.deepEqual((await listAudit(kv, { actorId: "other" })).items.map((e) => e.action), [
+      "agent.created",
+    ]);
+    assert.equal((await listAudit(kv, { q: "team 3" })).items.length, 1);
+  } finally {
+    kv.close();
+  }
+});
