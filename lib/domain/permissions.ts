@@ -19,6 +19,12 @@ export interface Refusal {
   message: string;
 }
 
+/**
+ * Chats one agent may hold at most, whatever a supervisor does (a load record
+ * lists them, and a KV value has a size limit). Far above any real max chats.
+ */
+export const HARD_MAX_HELD = 500;
+
 const refuse = (status: 403 | 409, code: string, message: string): Refusal => ({
   status,
   code,
@@ -88,6 +94,9 @@ export function checkPickup(
   if (conv.status !== "pending") {
     return refuse(409, "not_pending", `This conversation is ${conv.status}, not pending.`);
   }
+  if (load.conversationIds.length >= HARD_MAX_HELD) {
+    return refuse(409, "at_capacity", `You already hold ${HARD_MAX_HELD} chats.`);
+  }
   if (isSupervisor(actor.role)) return null;
   if (conv.teamId !== null && conv.teamId !== actor.teamId) {
     return refuse(403, "other_team", "This conversation waits in another team's queue.");
@@ -142,6 +151,9 @@ export function checkTransfer(
   }
   if (conv.assigneeId === target.id) {
     return refuse(409, "same_agent", "The chat is already with that agent.");
+  }
+  if (target.load.conversationIds.length >= HARD_MAX_HELD) {
+    return refuse(409, "target_overloaded", `That agent already holds ${HARD_MAX_HELD} chats.`);
   }
   if (supervisor || isSupervisor(target.role)) return null;
   if (target.status !== "online") {
