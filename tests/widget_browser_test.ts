@@ -4,7 +4,7 @@
  * side uses the staff HTTP API.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Page, WebSocketRoute } from "playwright-core";
 import { launchBrowser, type Staff, startTestApp, type TestApp } from "./helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
 import { WIDGET_STUB } from "../lib/channels/widget_snippet.ts";
@@ -447,6 +447,61 @@ Deno.test("[widget] browser: /demo on Parley's own origin and CSP, with its cont
     assert.deepEqual(problems, [], "no script errors or CSP refusals on the demo page");
   } finally {
     await browser.close();
+    await app.shutdown();
+  }
+});
+
+Deno.test("[widget] browser: the live socket reconnects after a drop; nothing lost, nothing doubled", async () => {
+  const app = await startTestApp();
+  const host = startHost(app);
+  const browser = await launchBrowser();
+  try {
+    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
+    const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
+    const page = await browser.newPage();
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/ws\/visitor/, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    const heard: string[] = [];
+    await page.exposeFunction("heard", (text: string) => heard.push(text));
+    await page.goto(host.url({ siteKey: site.siteKey }));
+    const w = widget(page);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    await page.evaluate(() => {
+      // deno-lint-ignore no-explicit-any
+      const win = window as any;
+      win.Parley.on("message", (m: { text: string }) => win.heard(m.text));
+    });
+    await w.launcher.click();
+    await w.input.fill("Hello");
+    await w.input.press("Enter");
+    const conv = await pendingConversation(app, sam);
+    await app.api("POST", `/api/v1/conversations/${conv.id}/pickup`, { as: sam });
+    await page.getByText("You are chatting with Sam Agent.").waitFor();
+    await until("the live socket", () => sockets.length >= 1);
+
+    await sockets[0].close({ code: 1012, reason: "restarting" });
+    const reply = await app.api("POST", `/api/v1/conversations/${conv.id}/messages`, {
+      as: sam,
+      body: { text: "Sent while the socket was down", clientId: "d1" },
+    });
+    assert.equal(reply.status, 201);
+    await w.log.getByText("Sent while the socket was down").waitFor();
+    await until("a new socket after the drop", () => sockets.length >= 2);
+    await app.api("POST", `/api/v1/conversations/${conv.id}/messages`, {
+      as: sam,
+      body: { text: "And after it", clientId: "d2" },
+    });
+    await w.log.getByText("And after it").waitFor();
+    assert.equal(await w.log.getByText("Sent while the socket was down").count(), 1);
+    assert.equal(await w.log.getByText("And after it").count(), 1);
+    await until("on('message') heard both replies", () => heard.length >= 2);
+    assert.deepEqual(heard, ["Sent while the socket was down", "And after it"]);
+  } finally {
+    await browser.close();
+    await host.shutdown();
     await app.shutdown();
   }
 });
