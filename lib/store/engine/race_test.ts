@@ -49,6 +49,18 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
       }
     })();
     await Promise.all([arrivals, chaos]);
+    // Mid-run consistency: each agent's load record lists exactly the Active chats it holds.
+    const held = new Map<string, string[]>();
+    for await (const e of kv.list<Conversation>({ prefix: ["conversations"] })) {
+      if (e.value.status !== "active") continue;
+      assert.ok(e.value.assigneeId, "an Active chat has an assignee");
+      held.set(e.value.assigneeId, [...(held.get(e.value.assigneeId) ?? []), e.value.id]);
+    }
+    for (const a of agents) {
+      const l = (await kv.get<{ conversationIds: string[] }>(keys.agentLoad(a.id))).value;
+      assert.deepEqual([...(l?.conversationIds ?? [])].sort(), (held.get(a.id) ?? []).sort());
+      assert.ok((l?.conversationIds.length ?? 0) <= MAX);
+    }
     // Drain: everyone Online, close everything until the queue is empty.
     await Promise.all(agents.map((a) => setAgentStatus(kv, a.id, "online")));
     for (let round = 0; round < 200; round++) {
