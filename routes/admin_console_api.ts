@@ -22,6 +22,7 @@ import {
   adminUpdateSite,
   embedSnippet,
 } from "../lib/admin/channels.ts";
+import { adminDeleteTeam } from "../lib/admin/teams.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { notFound } from "../lib/http/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
@@ -41,13 +42,7 @@ import {
   quickResponseInputSchema,
   updateQuickResponse,
 } from "../lib/store/quick_responses.ts";
-import {
-  createTeam,
-  deleteTeam,
-  listTeams,
-  renameTeam,
-  teamInputSchema,
-} from "../lib/store/teams.ts";
+import { createTeam, listTeams, renameTeam, teamInputSchema } from "../lib/store/teams.ts";
 
 export const auditQuerySchema = z.object({
   targetType: z.enum(AUDIT_TARGETS).optional().or(z.literal("").transform(() => undefined)),
@@ -97,7 +92,7 @@ export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ team: await renameTeam(kv, c.req.param("id"), input, currentAgent(c)) });
   });
   app.delete("/api/v1/admin/teams/:id", async (c) => {
-    await deleteTeam(kv, c.req.param("id"), currentAgent(c));
+    await adminDeleteTeam(deps, currentAgent(c), c.req.param("id"));
     return c.body(null, 204);
   });
 

@@ -3,18 +3,13 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { Button, type FieldErrors, FormAlert, TextField } from "../components/admin/Form.tsx";
+import { adminDeleteTeam } from "../lib/admin/teams.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/http/validate.ts";
 import { listAgents, publicAgent } from "../lib/store/agents.ts";
-import {
-  createTeam,
-  deleteTeam,
-  listTeams,
-  renameTeam,
-  teamInputSchema,
-} from "../lib/store/teams.ts";
+import { createTeam, listTeams, renameTeam, teamInputSchema } from "../lib/store/teams.ts";
 import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
 
 export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
@@ -134,7 +129,7 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
   app.post("/admin/teams/:id/delete", async (c) => {
     const id = c.req.param("id");
     try {
-      await deleteTeam(kv, id, currentAgent(c));
+      await adminDeleteTeam(deps, currentAgent(c), id);
       return c.redirect("/admin/teams?notice=deleted", 303);
     } catch (err) {
       const f = formFailure(err);

@@ -392,3 +392,46 @@ Deno.test("[admin] quick responses over HTTP: scopes, personal ones, import and 
     await app.shutdown();
   }
 });
+
+Deno.test("[admin] a team that a channel routes to cannot be deleted", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await app.createStaff("admin");
+    const team = (await app.api("POST", "/api/v1/admin/teams", {
+      as: admin,
+      body: { name: "Sales" },
+    })).body.team;
+    const site = await app.api("POST", "/api/v1/admin/sites", {
+      as: admin,
+      body: { name: "Shop", allowedOrigins: ["https://shop.example"], teamId: team.id },
+    });
+    assert.equal(site.status, 201);
+    const unknownTeam = await app.api("POST", "/api/v1/admin/sites", {
+      as: admin,
+      body: { name: "Other", teamId: "no-such-team" },
+    });
+    assert.equal(unknownTeam.status, 400);
+    const wa = await app.api("PUT", "/api/v1/admin/whatsapp", {
+      as: admin,
+      body: { teamId: team.id, accessToken: "secret-token-value" },
+    });
+    assert.equal(wa.status, 200);
+    assert.equal(wa.body.accessTokenSet, true);
+    assert.ok(!JSON.stringify(wa.body).includes("secret-token-value"), "secrets are write-only");
+
+    const refused = await app.api("DELETE", `/api/v1/admin/teams/${team.id}`, { as: admin });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, "team_in_use");
+    assert.match(refused.body.error.message, /"Shop" and the WhatsApp number/);
+
+    await app.api("PUT", `/api/v1/admin/sites/${site.body.site.id}`, {
+      as: admin,
+      body: { teamId: null },
+    });
+    await app.api("PUT", "/api/v1/admin/whatsapp", { as: admin, body: { teamId: null } });
+    const ok = await app.api("DELETE", `/api/v1/admin/teams/${team.id}`, { as: admin });
+    assert.equal(ok.status, 204);
+  } finally {
+    await app.shutdown();
+  }
+});
