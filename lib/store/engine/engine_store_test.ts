@@ -450,3 +450,46 @@ Deno.test("[engine] bad customer input is refused and stores nothing", async () 
     assert.deepEqual(left, [], "nothing stored");
   });
 });
+
+Deno.test("[engine] transfer matrix on the store: caller × target Online/Busy/Offline × below/at max", async () => {
+  await withKv(async (kv) => {
+    await updateSettings(kv, { dynamicAssignment: false, requeueOnOffline: false });
+    const boss = await randomAgent(kv, "supervisor");
+    for (const callerRole of ["agent", "supervisor"] as const) {
+      for (const status of ["online", "busy", "offline"] as const) {
+        for (const atMax of [false, true]) {
+          const label = `${callerRole} → agent ${status}, ${atMax ? "at" : "below"} max`;
+          const caller = callerRole === "agent" ? await randomAgent(kv) : boss;
+          const target = await randomAgent(kv, "agent", { maxChats: 1 });
+          await setAgentStatus(kv, caller.id, "online");
+          const chat = (await customerSays(kv, label)).conversation;
+          await pickupConversation(kv, chat.id, caller);
+          await setAgentStatus(kv, target.id, "online");
+          if (atMax) {
+            const filler = (await customerSays(kv, "filler")).conversation;
+            await pickupConversation(kv, filler.id, target);
+          }
+          await setAgentStatus(kv, target.id, status);
+          const allowed = callerRole === "supervisor" || (status === "online" && !atMax);
+          const attempt = transferConversation(kv, chat.id, caller, { toAgentId: target.id });
+          if (allowed) {
+            const moved = await attempt;
+            assert.equal(moved.assigneeId, target.id, label);
+            assert.ok((await getLoad(kv, target.id)).conversationIds.includes(chat.id), label);
+            assert.ok(!(await getLoad(kv, caller.id)).conversationIds.includes(chat.id), label);
+          } else {
+            await rejects(
+              attempt,
+              409,
+              status !== "online" ? "target_not_online" : "target_at_capacity",
+            );
+            assert.equal((await getConversation(kv, chat.id))?.assigneeId, caller.id, label);
+          }
+          if (callerRole === "supervisor") {
+            await closeConversation(kv, chat.id, boss, { notes: "reset" }); // keep the boss light
+          }
+        }
+      }
+    }
+  });
+});
