@@ -57,7 +57,7 @@ Parley.on("ready", function () { window.__ready = true; });
 /** Waits until `check` returns a truthy value (staff-side state arrives asynchronously). */
 async function until<T>(
   what: string,
-  check: () => Promise<T>,
+  check: () => T | Promise<T>,
   ms = 15_000,
 ): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
