@@ -143,6 +143,19 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
       return d.context?.cartItems === 3;
     });
 
+    // Oversize context: a console warning in the page, a 4xx from the server, nothing stored.
+    const warning = page.waitForEvent("console", {
+      predicate: (msg) => msg.type() === "warning" && msg.text().includes("context refused"),
+    });
+    await page.evaluate(() => {
+      const big: Record<string, number> = {};
+      for (let i = 0; i < 60; i++) big["k" + i] = i;
+      // deno-lint-ignore no-explicit-any
+      (window as any).Parley.addContext(big);
+    });
+    assert.match((await warning).text(), /at most 50 keys/);
+    assert.equal((await detail(app, sam, conversationId)).context.k0, undefined);
+
     const pickup = await app.api("POST", `/api/v1/conversations/${conversationId}/pickup`, {
       as: sam,
     });
