@@ -11,6 +11,7 @@ import type { AppDeps } from "./http/context.ts";
 import { openKv } from "./store/open_kv.ts";
 import { JobRunner } from "./jobs.ts";
 import { Realtime } from "./realtime/realtime.ts";
+import { installSqliteBusyRetry } from "./store/sqlite_busy.ts";
 
 export interface RunningServer {
   url: string;
@@ -27,6 +28,7 @@ export async function startServer(
   options: { kv?: Deno.Kv; log?: (line: string) => void; hostname?: string } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? (() => {});
+  installSqliteBusyRetry(); // several handles on one local KV file: see lib/store/sqlite_busy.ts
   const kv = options.kv ?? await openKv(config.kvPath);
   const assets = await loadAssets();
   if (config.adminEmail && config.adminPassword) {
@@ -60,10 +62,11 @@ export async function startServer(
     deps,
     setupCode,
     async shutdown() {
-      // Stop accepting at once; close live sockets (1012: reconnect) and finish their commits.
-      const stopped = server.shutdown();
+      // First tell live sockets to reconnect (1012) and let their commits finish: Deno's own
+      // shutdown would cut them with 1001. New sockets and streams are refused meanwhile.
+      // Then stop accepting and let in-flight HTTP requests finish.
       await deps.realtime.close();
-      await stopped;
+      await server.shutdown();
       await deps.jobs.stop();
       if (!options.kv) kv.close();
     },

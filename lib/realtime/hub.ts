@@ -57,6 +57,8 @@ export interface HubConnection {
 export const CLOSE_RESTART = 1012;
 
 const PAGE = 500;
+/** How long shutdown waits for clients to complete the close handshake. */
+const CLOSE_WAIT_MS = 2_000;
 
 class Sub implements Subscription {
   live = false;
@@ -81,6 +83,7 @@ export class Hub {
   #watchReader: ReadableStreamDefaultReader<unknown> | null = null;
   #watchLoop: Promise<void> | null = null;
   #pumpDone: Promise<void> = Promise.resolve();
+  #drained: (() => void) | null = null;
   #ring = () => this.#wake();
 
   /**
@@ -254,7 +257,10 @@ export class Hub {
   /** Registers a live connection for shutdown; returns the function that unregisters it. */
   register(connection: HubConnection): () => void {
     this.#connections.add(connection);
-    return () => this.#connections.delete(connection);
+    return () => {
+      this.#connections.delete(connection);
+      if (this.#connections.size === 0) this.#drained?.();
+    };
   }
 
   /** Number of registered connections. */
@@ -278,11 +284,21 @@ export class Hub {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    const drained = new Promise<void>((resolve) => this.#drained = resolve);
     for (const connection of [...this.#connections]) {
       try {
         connection.close(CLOSE_RESTART, "Server restarting; reconnect and resume");
       } catch { /* already closed */ }
     }
+    // Let the close frames go out (the server's own shutdown would say 1001), but not forever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (this.#connections.size > 0) {
+      await Promise.race([
+        drained,
+        new Promise((r) => timer = setTimeout(r, CLOSE_WAIT_MS)),
+      ]);
+    }
+    clearTimeout(timer);
     this.#connections.clear();
     await Promise.allSettled([...this.#inFlight]);
     localBell(this.kv).removeEventListener("change", this.#ring);

@@ -165,22 +165,29 @@ export class SocketSession {
     }
   }
 
+  /** Closes from our side: nothing more is sent; the registry lets go when the socket is closed. */
   close(code: number, reason: string): void {
     if (this.#closed) return;
+    this.#teardown();
     try {
       this.socket.close(code, reason);
-    } catch { /* already closing */ }
-    this.onClose();
+    } catch {
+      this.onClose();
+    }
   }
 
-  /** The socket closed (either side): drop every subscription. */
+  /** The socket is closed (either side): drop every subscription and registration. */
   onClose(): void {
+    this.#teardown();
+    for (const fn of this.#cleanup.splice(0)) fn();
+  }
+
+  #teardown(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#hubSub?.close();
     for (const state of this.#subs.values()) state.offTyping();
     this.#subs.clear();
-    for (const fn of this.#cleanup) fn();
   }
 
   #error(code: string, message: string, ref?: string): void {
