@@ -51,7 +51,7 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
         ? "hidden md:flex flex-col min-h-0 md:w-80 shrink-0 border-r border-gray-200 bg-white"
         : "flex flex-col min-h-0 w-full md:w-80 shrink-0 border-r border-gray-200 bg-white"}
     >
-      <div role="tablist" aria-label="Conversation status" class="flex border-b border-gray-200">
+      <div role="tablist" aria-label="Conversation lists" class="flex border-b border-gray-200">
         {TABS.map((t) => (
           <a
             key={t}

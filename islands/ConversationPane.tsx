@@ -149,6 +149,7 @@ function Log({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
         messages={conv.messages}
         now={ws.now.value}
         onRetry={(m) => retryMessage(ws, m)}
+        agentName={(id) => ws.agents.value.find((a) => a.id === id)?.name ?? null}
       />
       {conv.status === "closed" && conv.wrapUp && (
         <p class="mt-3 text-sm text-gray-800 bg-white border border-gray-200 rounded p-2 whitespace-pre-wrap break-words">

@@ -8,32 +8,48 @@ import { clockLabel, deliveryLabel } from "../../lib/ui/format.ts";
  * retry for failed ones. Text is always rendered as text, never markup.
  */
 export function MessageLog(
-  { messages, now, onRetry }: {
+  { messages, now, onRetry, agentName }: {
     messages: UiMessage[];
     now: number;
     onRetry?: (m: UiMessage) => void;
+    /** Names agents in system events ("Transferred from Ana to Sue"). */
+    agentName?: (id: string) => string | null;
   },
 ) {
   return (
     <ol class="flex flex-col gap-2" aria-label="Messages">
       {messages.map((m) => (
-        <MessageItem key={m.clientId ?? m.id} m={m} now={now} onRetry={onRetry} />
+        <MessageItem
+          key={m.clientId ?? m.id}
+          m={m}
+          now={now}
+          onRetry={onRetry}
+          agentName={agentName}
+        />
       ))}
     </ol>
   );
 }
 
 function MessageItem(
-  { m, now, onRetry }: { m: UiMessage; now: number; onRetry?: (m: UiMessage) => void },
+  { m, now, onRetry, agentName }: {
+    m: UiMessage;
+    now: number;
+    onRetry?: (m: UiMessage) => void;
+    agentName?: (id: string) => string | null;
+  },
 ) {
   const time = <time dateTime={m.at} class="text-xs text-gray-600">{clockLabel(m.at, now)}</time>;
   if (m.author === "system") {
     return (
       <li
-        class="self-center max-w-full text-center text-xs text-gray-700 bg-gray-100 rounded-full px-3 py-1 break-words"
+        class="self-center max-w-full text-center text-xs text-gray-700 bg-gray-100 rounded-lg px-3 py-1 break-words"
         data-kind="system"
       >
-        {m.text} · {time}
+        {m.transfer ? transferText(m.transfer, agentName) : m.text} · {time}
+        {m.transfer?.note && (
+          <span class="block whitespace-pre-wrap text-gray-800">Note: {m.transfer.note}</span>
+        )}
       </li>
     );
   }
@@ -65,12 +81,31 @@ function MessageItem(
       <p class="text-xs font-semibold text-gray-700">
         {customer ? "Customer" : (m.authorName ?? "Agent")}
       </p>
-      <p class="whitespace-pre-wrap break-words">{m.text}</p>
+      {m.text && <p class="whitespace-pre-wrap break-words">{m.text}</p>}
+      {m.kind !== "text" && (
+        <p class="text-sm text-gray-700">
+          {m.mediaUrl
+            ? (
+              <a href={m.mediaUrl} target="_blank" rel="noopener" class="underline">
+                Open {m.kind}
+              </a>
+            )
+            : `[${m.kind}]`}
+        </p>
+      )}
       <p class={customer ? "" : "text-right"}>
         {time} {!customer && <Delivery m={m} onRetry={onRetry} />}
       </p>
     </li>
   );
+}
+
+function transferText(
+  t: NonNullable<UiMessage["transfer"]>,
+  agentName?: (id: string) => string | null,
+): string {
+  const from = t.fromAgentId ? agentName?.(t.fromAgentId) ?? "a colleague" : "the queue";
+  return `Transferred from ${from} to ${t.toAgentName}`;
 }
 
 function Delivery({ m, onRetry }: { m: UiMessage; onRetry?: (m: UiMessage) => void }) {

@@ -15,6 +15,7 @@ import {
   toUiPrevious,
   toUiQuickResponse,
   toUiSummary,
+  type UiConversation,
   type UiMessage,
   type UiPrevious,
   type UiSummary,
@@ -68,28 +69,74 @@ const CLOSED_PAGE = 50;
 /** Reloads the three lists (closed: the first page), the agents and, for the header, me. */
 export async function refreshLists(store: WorkspaceStore): Promise<void> {
   const [active, pending, closed, agents, me] = await Promise.all([
-    api("GET", "/api/v1/conversations?status=active"),
-    api("GET", "/api/v1/conversations?status=pending"),
+    api("GET", "/api/v1/conversations?status=active&limit=200"),
+    api("GET", "/api/v1/conversations?status=pending&order=queue&limit=200"),
     api("GET", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`),
     api("GET", "/api/v1/agents").catch(() => null),
     api("GET", "/api/v1/me").catch(() => null),
   ]);
   const items = (r: { items?: unknown[] }) => (r?.items ?? []).map(toUiSummary);
   batch(() => {
-    store.lists.value = { active: items(active), pending: items(pending), closed: items(closed) };
-    store.closedMore.value = Boolean(closed?.cursor);
-    if (agents) store.agents.value = (agents.items ?? agents.agents ?? agents).map(toUiAgent);
-    if (me) store.me.value = toUiMe(me.agent ?? me);
+    // While the agent searches Closed, keep the search results in place.
+    const searching = store.closedQuery.value.trim() !== "";
+    store.lists.value = {
+      active: items(active),
+      pending: items(pending),
+      closed: searching ? store.lists.value.closed : items(closed),
+    };
+    if (!searching) store.closedMore.value = Boolean(closed?.cursor);
+    if (agents) {
+      store.agents.value = (agents.items ?? []).filter((a: { active?: boolean }) =>
+        a.active !== false
+      ).map(toUiAgent);
+    }
+    if (me) store.me.value = toUiMe(me);
     store.now.value = Date.now();
   });
 }
 
-/** Searches closed conversations by contact name on the server. */
+/**
+ * Searches closed conversations by contact name: pages through the closed
+ * list (newest first, 200 a page, at most 10 pages) collecting matches.
+ */
 export async function searchClosed(store: WorkspaceStore, query: string): Promise<void> {
-  const q = encodeURIComponent(query.trim());
-  const res = await api("GET", `/api/v1/conversations?status=closed&q=${q}&limit=${CLOSED_PAGE}`);
-  store.lists.value = { ...store.lists.value, closed: (res.items ?? []).map(toUiSummary) };
-  store.closedMore.value = Boolean(res.cursor);
+  const q = query.trim().toLowerCase();
+  if (!q) {
+    const res = await api("GET", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`);
+    store.lists.value = { ...store.lists.value, closed: (res.items ?? []).map(toUiSummary) };
+    store.closedMore.value = Boolean(res.cursor);
+    return;
+  }
+  const found: UiSummary[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 10 && found.length < CLOSED_PAGE; page++) {
+    const from: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+    const res = await api("GET", `/api/v1/conversations?status=closed&limit=200${from}`);
+    for (const row of (res.items ?? []).map(toUiSummary)) {
+      if (row.contactName.toLowerCase().includes(q)) found.push(row);
+    }
+    cursor = res.cursor ?? null;
+    if (!cursor) break;
+  }
+  if (store.closedQuery.value.trim().toLowerCase() !== q) return; // a newer search is under way
+  store.lists.value = { ...store.lists.value, closed: found };
+  store.closedMore.value = false;
+}
+
+/** Fetches a conversation with its log (and, for WhatsApp, its 24-hour window). */
+async function fetchConversation(id: string): Promise<UiConversation> {
+  const path = `/api/v1/conversations/${encodeURIComponent(id)}`;
+  const res = await api("GET", path);
+  const raw = res.conversation ?? res;
+  const conv = toUiConversation(
+    { ...raw, contact: res.contact ?? raw.contact },
+    res.messages ?? raw.messages ?? [],
+  );
+  if (conv.channel === "whatsapp") {
+    const wa = await api("GET", `${path}/whatsapp`).catch(() => null);
+    conv.windowEndsAt = wa?.window?.open ? wa.window.expiresAt : null;
+  }
+  return conv;
 }
 
 /** Opens a conversation in the window (and the URL), marking it read. */
@@ -98,9 +145,7 @@ export async function openConversation(
   id: string,
   opts: { push?: boolean } = {},
 ): Promise<void> {
-  const res = await api("GET", `/api/v1/conversations/${encodeURIComponent(id)}`);
-  const raw = res.conversation ?? res;
-  const conv = toUiConversation(raw, res.messages ?? raw.messages ?? []);
+  const conv = await fetchConversation(id);
   batch(() => {
     store.open.value = conv;
     store.panel.value = "none";
@@ -123,9 +168,7 @@ export async function openConversation(
 export async function reloadOpen(store: WorkspaceStore): Promise<void> {
   const open = store.open.value;
   if (!open) return;
-  const res = await api("GET", `/api/v1/conversations/${encodeURIComponent(open.id)}`);
-  const raw = res.conversation ?? res;
-  const fresh = toUiConversation(raw, res.messages ?? raw.messages ?? []);
+  const fresh = await fetchConversation(open.id);
   if (store.open.value?.id !== fresh.id) return;
   const stored = new Set(fresh.messages.map((m) => m.clientId).filter(Boolean));
   const local = (store.open.value?.messages ?? []).filter((m) =>
@@ -170,6 +213,9 @@ export async function sendMessage(
     at: new Date().toISOString(),
     delivery: "sending",
     failReason: null,
+    kind: "text",
+    mediaUrl: null,
+    transfer: null,
   };
   const put = (m: UiMessage) => {
     const cur = store.open.value;
@@ -263,7 +309,10 @@ export async function loadPrevious(
     "GET",
     `/api/v1/conversations/${encodeURIComponent(conversationId)}/history${q}`,
   );
-  return { items: (res.items ?? []).map(toUiPrevious), cursor: res.cursor ?? null };
+  const items = (res.items ?? []).map((item: { conversation: unknown; messages: unknown[] }) =>
+    toUiPrevious({ ...(item.conversation as object), messages: item.messages })
+  );
+  return { items, cursor: res.cursor ?? null };
 }
 
 export async function loadQuickResponses(store: WorkspaceStore): Promise<void> {

@@ -60,6 +60,12 @@ export interface UiMessage {
   /** Outbound delivery: sending, sent, delivered, read, failed. */
   delivery: string | null;
   failReason: string | null;
+  /** "text", or a channel kind such as "image", "location", "unsupported". */
+  kind: string;
+  /** Staff link to a customer's media (WhatsApp), when the message carries one. */
+  mediaUrl: string | null;
+  /** For a transfer event: who from, who to, and the note, to say "Transferred from A to B". */
+  transfer: { fromAgentId: string | null; toAgentName: string; note: string | null } | null;
 }
 
 export interface UiConversation extends UiSummary {
@@ -170,6 +176,17 @@ export function toUiMessage(raw: Raw): UiMessage {
     at: str(raw.createdAt),
     delivery: delivery ? strOrNull(delivery.status) : null,
     failReason: delivery?.error ? strOrNull(delivery.error.reason) : null,
+    kind: str(raw.kind, "text"),
+    transfer: raw.type === "event" && raw.kind === "transferred" && raw.data?.toAgentName
+      ? {
+        fromAgentId: strOrNull(raw.data.fromAgentId),
+        toAgentName: str(raw.data.toAgentName),
+        note: strOrNull(raw.data.note),
+      }
+      : null,
+    mediaUrl: typeof raw.data?.mediaId === "string"
+      ? `/api/v1/media/${encodeURIComponent(raw.data.mediaId)}`
+      : null,
   };
 }
 

@@ -1,12 +1,31 @@
 /**
  * Server side of the workspace page: loads what `/` renders for a staff
- * member (lists, agents, the open conversation) by calling the engine's
- * functions directly, and maps it to the island seed (lib/ui/state.ts).
+ * member (the three lists, the agents, the open conversation) by calling the
+ * engine's store API directly (lib/store/engine/mod.ts), and maps it to the
+ * island seed (lib/ui/state.ts). Closed shows its first page only (50, newest
+ * first); the islands page and search from there.
  */
 import type { AppDeps } from "../http/context.ts";
+import { AppError } from "../http/errors.ts";
 import type { Agent } from "../store/agents.ts";
 import { readHead } from "../store/changes.ts";
-import { type Tab, TABS, toUiMe } from "./model.ts";
+import {
+  getAgentSummary,
+  getConversationDetail,
+  getSettings,
+  listAgentSummaries,
+  listConversations,
+} from "../store/engine/mod.ts";
+import { getWhatsAppWindow } from "../channels/whatsapp_window.ts";
+import {
+  type Tab,
+  TABS,
+  toUiAgent,
+  toUiConversation,
+  toUiMe,
+  toUiSummary,
+  type UiConversation,
+} from "./model.ts";
 import type { WorkspaceSeed } from "./state.ts";
 
 export interface SeedQuery {
@@ -15,23 +34,62 @@ export interface SeedQuery {
   closedQuery: string | null;
 }
 
-/** Everything the workspace page needs for `agent`, as JSON-serialisable island seed. */
+/** How many rows each list renders on the server. */
+export const LIST_LIMIT = 50;
+
+/** Everything the workspace page needs for `agent`, as a JSON-serialisable island seed. */
 export async function loadWorkspaceSeed(
   deps: AppDeps,
   agent: Agent,
   query: SeedQuery,
 ): Promise<WorkspaceSeed> {
-  const cursor = (await readHead(deps.kv)).value ?? 0;
-  const tab: Tab = TABS.includes(query.tab as Tab) ? query.tab as Tab : "active";
+  const kv = deps.kv;
+  // The cursor first: anything committed after it reaches the page through the stream.
+  const cursor = (await readHead(kv)).value ?? 0;
+  const [me, agents, settings, active, pending, closed, open] = await Promise.all([
+    getAgentSummary(kv, agent.id),
+    listAgentSummaries(kv),
+    getSettings(kv),
+    listConversations(kv, agent, { status: "active", limit: 200 }),
+    listConversations(kv, agent, { status: "pending", order: "queue", limit: 200 }),
+    listConversations(kv, agent, { status: "closed", limit: LIST_LIMIT }),
+    query.conversationId ? loadOpen(deps, agent, query.conversationId) : null,
+  ]);
+  const wanted = TABS.includes(query.tab as Tab) ? query.tab as Tab : null;
   return {
-    me: toUiMe({ ...agent, status: "offline" }),
-    agents: [],
-    lists: { active: [], pending: [], closed: [] },
-    closedMore: false,
-    tab,
-    open: null,
-    dynamicAssignment: true,
+    me: toUiMe(me ?? { ...agent, status: "offline" }),
+    agents: agents.filter((a) => a.active).map(toUiAgent),
+    lists: {
+      active: active.items.map(toUiSummary),
+      pending: pending.items.map(toUiSummary),
+      closed: closed.items.map(toUiSummary),
+    },
+    closedMore: closed.cursor !== null,
+    tab: wanted ?? open?.status ?? "active",
+    open,
+    dynamicAssignment: settings.dynamicAssignment,
     now: Date.now(),
     cursor,
   };
+}
+
+/** The conversation `?c=` names, or null when it is unknown or not the viewer's to see. */
+async function loadOpen(
+  deps: AppDeps,
+  agent: Agent,
+  id: string,
+): Promise<UiConversation | null> {
+  if (id.length > 100) return null;
+  try {
+    const detail = await getConversationDetail(deps.kv, agent, id);
+    const conv = toUiConversation(detail.conversation, detail.messages);
+    if (conv.channel === "whatsapp") {
+      const win = await getWhatsAppWindow(deps.kv, conv.id);
+      conv.windowEndsAt = win.open ? win.expiresAt : null;
+    }
+    return conv;
+  } catch (err) {
+    if (err instanceof AppError) return null; // 403/404: render the list without it
+    throw err;
+  }
 }

@@ -1,0 +1,298 @@
+/**
+ * The agent workspace in real Chromium against a real server and KV: two
+ * agents, a supervisor and web visitors (through the visitor HTTP API). The
+ * page is driven by role and label, in the product's words.
+ */
+import assert from "node:assert/strict";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser, type Staff, startTestApp, type TestApp } from "./helpers.ts";
+import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
+
+const AXE_PATH = new URL("../node_modules/axe-core/axe.min.js", import.meta.url);
+
+/** A web visitor speaking through the visitor HTTP API. */
+class Visitor {
+  token = "";
+  conversationId: string | null = null;
+  #n = 0;
+  constructor(readonly app: TestApp) {}
+
+  /** Opens a visitor session and tells Parley the visitor's name (as `setUser` does). */
+  async start(name: string): Promise<this> {
+    const res = await this.app.api("POST", "/api/v1/widget/sessions", { body: {} });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    this.token = res.body.visitorToken;
+    const user = await this.app.api("POST", "/api/v1/widget/context", {
+      body: { user: { name } },
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    assert.ok(user.status < 300, JSON.stringify(user.body));
+    return this;
+  }
+
+  async say(text: string): Promise<string> {
+    const res = await this.app.api("POST", "/api/v1/widget/messages", {
+      body: { text, clientId: `v-${crypto.randomUUID()}-${++this.#n}` },
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    this.conversationId = res.body.conversation?.id ?? res.body.message?.conversationId ??
+      this.conversationId;
+    return this.conversationId!;
+  }
+
+  async addContext(context: Record<string, string>): Promise<void> {
+    const res = await this.app.api("POST", "/api/v1/widget/context", {
+      body: { context },
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    assert.ok(res.status < 300, JSON.stringify(res.body));
+  }
+
+  /** The texts the visitor can see in its conversation. */
+  async texts(): Promise<string[]> {
+    const res = await this.app.api("GET", "/api/v1/widget/messages", {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return (res.body.messages ?? []).map((m: { text: string }) => m.text);
+  }
+}
+
+async function openAs(
+  browser: Browser,
+  baseUrl: string,
+  staff: Staff,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport });
+  const [name, value] = staff.cookie.split("=");
+  await ctx.addCookies([{ name, value, url: baseUrl }]);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(8_000);
+  page.on("pageerror", (e) => console.error(`[${staff.agent.name}] page error:`, e.message));
+  await page.goto(baseUrl + "/");
+  await live(page);
+  return { ctx, page };
+}
+
+async function live(page: Page): Promise<void> {
+  await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+}
+
+async function setStatus(page: Page, status: "online" | "busy" | "offline") {
+  await page.getByLabel("Status", { exact: true }).selectOption(status);
+}
+
+function tab(page: Page, name: "Active" | "Pending" | "Closed") {
+  return page.getByRole("tab", { name: new RegExp(`^${name}`) });
+}
+
+function rows(page: Page) {
+  return page.locator("#conversation-rows li");
+}
+
+function log(page: Page) {
+  return page.getByRole("list", { name: "Messages" }).last();
+}
+
+async function send(page: Page, text: string) {
+  await page.getByRole("textbox", { name: "Message" }).fill(text);
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+}
+
+Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole day", async (t) => {
+  const app = await startTestApp();
+  const proxy: TcpProxy = startTcpProxy(app.port);
+  const browser = await launchBrowser();
+  // Later steps build on earlier ones: after a failure, skip the rest instead of waiting them out.
+  let failed = false;
+  const step = async (name: string, fn: () => Promise<void>) => {
+    const ok = await t.step({ name, ignore: failed, fn });
+    if (!ok) failed = true;
+  };
+  try {
+    const ana = await app.createStaff("agent", { name: "Ana Agent", maxChats: 2 });
+    const bo = await app.createStaff("agent", { name: "Bo Agent", maxChats: 1 });
+    const sue = await app.createStaff("supervisor", { name: "Sue Supervisor" });
+    const a = await openAs(browser, proxy.url, ana);
+    const b = await openAs(browser, app.url, bo);
+    const s = await openAs(browser, app.url, sue);
+
+    const v1 = await new Visitor(app).start("Carla Customer");
+    let c1 = "";
+
+    await step(
+      "status gates assignment; a pending chat is assigned and appears live",
+      async () => {
+        await setStatus(a.page, "offline");
+        await setStatus(b.page, "offline");
+        c1 = await v1.say("Hello, my parcel is late");
+        await tab(a.page, "Pending").click();
+        await rows(a.page).filter({ hasText: "my parcel is late" }).waitFor();
+        await tab(a.page, "Active").click();
+        assert.equal(await rows(a.page).count(), 0, "nobody Online: the chat waits");
+        await setStatus(a.page, "online");
+        await rows(a.page).filter({ hasText: "Carla Customer" }).filter({
+          hasText: "my parcel is late",
+        }).waitFor();
+        await tab(a.page, "Active").filter({ hasText: "1" }).waitFor();
+      },
+    );
+
+    await step("messages both ways, announced in the live region", async () => {
+      await rows(a.page).filter({ hasText: "my parcel is late" }).getByRole("link").click();
+      await log(a.page).getByText("Hello, my parcel is late").waitFor();
+      await send(a.page, "Let me check that for you.");
+      await log(a.page).getByText("Let me check that for you.").waitFor();
+      assert.ok((await v1.texts()).includes("Let me check that for you."));
+      await v1.say("Thanks! Order A-17");
+      await log(a.page).getByText("Thanks! Order A-17").waitFor();
+      await a.page.locator("#announcer").filter({ hasText: "Thanks! Order A-17" }).waitFor();
+    });
+
+    await step("a quick response with a custom field, filled with Tab", async () => {
+      const made = await app.api("POST", "/api/v1/quick-responses", {
+        as: ana,
+        body: {
+          title: "Order status",
+          shortcut: "order",
+          body: "I'm {{agent.name}}: order {{field:Order number}} ships today.",
+        },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      await a.page.getByRole("button", { name: "Quick responses" }).click();
+      await a.page.getByLabel("Search quick responses").fill("order");
+      await a.page.getByRole("option", { name: /Order status/ }).click();
+      const box = a.page.getByRole("textbox", { name: "Message" });
+      assert.equal(
+        await box.inputValue(),
+        "I'm Ana Agent: order {{field:Order number}} ships today.",
+      );
+      await box.press("Enter"); // refused: the field is still empty
+      await a.page.getByRole("alert").filter({ hasText: "Fill in Order number" }).waitFor();
+      await box.press("Home");
+      await box.press("Tab"); // selects the custom field
+      await box.pressSequentially("A-17");
+      await box.press("Enter");
+      await log(a.page).getByText("I'm Ana Agent: order A-17 ships today.").waitFor();
+      assert.ok((await v1.texts()).includes("I'm Ana Agent: order A-17 ships today."));
+    });
+
+    await step("Context shows what the site attached, as inert text", async () => {
+      const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+      await v1.addContext({ plan: "Gold", note: hostile });
+      await a.page.getByRole("button", { name: "Context" }).click();
+      const panel = a.page.getByRole("complementary", { name: "Context" });
+      await panel.getByText("Gold").waitFor();
+      await panel.getByText(hostile).waitFor();
+      assert.equal(await panel.locator("img, script").count(), 0);
+      assert.equal(
+        await a.page.evaluate(() => (window as { __pwned?: number }).__pwned),
+        undefined,
+      );
+      await a.page.getByRole("button", { name: "Context" }).click();
+    });
+
+    await step("Transfer agent → supervisor with a note", async () => {
+      await a.page.getByRole("button", { name: "Transfer" }).click();
+      const bar = a.page.getByRole("complementary", { name: "Transfer" });
+      await bar.getByText("Bo Agent").waitFor();
+      assert.equal(
+        await bar.getByLabel(/Bo Agent/).isDisabled(),
+        true,
+        "an Offline agent is not a target for an agent",
+      );
+      await bar.getByText(/agents transfer only to Online agents/).waitFor();
+      await bar.getByLabel(/Sue Supervisor/).check();
+      await bar.getByLabel("Note (optional)").fill("VIP, please handle the refund");
+      await bar.getByRole("button", { name: "Confirm transfer" }).click();
+      await tab(s.page, "Active").click();
+      await rows(s.page).filter({ hasText: "Carla Customer" }).waitFor();
+      await rows(a.page).filter({ hasText: "Carla Customer" }).waitFor({ state: "detached" });
+      await rows(s.page).filter({ hasText: "Carla Customer" }).getByRole("link").click();
+      await log(s.page).getByText(/Transferred from Ana Agent to Sue Supervisor/).waitFor();
+      await log(s.page).getByText("VIP, please handle the refund").waitFor();
+    });
+
+    await step("the supervisor transfers to a Busy agent at capacity", async () => {
+      await setStatus(b.page, "online");
+      const v2 = await new Visitor(app).start("Dan Customer");
+      await v2.say("Second customer here");
+      await rows(b.page).filter({ hasText: "Dan Customer" }).waitFor();
+      await setStatus(b.page, "busy");
+      await s.page.getByRole("button", { name: "Transfer" }).click();
+      const bar = s.page.getByRole("complementary", { name: "Transfer" });
+      const bo = bar.getByLabel(/Bo Agent/);
+      assert.equal(await bo.isDisabled(), false, "a supervisor may pick anyone");
+      await bar.getByText(/Busy, at capacity \(1\/1\)/).waitFor();
+      await bo.check();
+      await bar.getByRole("button", { name: "Confirm transfer" }).click();
+      await rows(b.page).filter({ hasText: "Carla Customer" }).waitFor();
+      await tab(b.page, "Active").filter({ hasText: "2" }).waitFor();
+    });
+
+    await step(
+      "Close chat with notes → Closed, and in the contact's previous conversations",
+      async () => {
+        await rows(b.page).filter({ hasText: "Carla Customer" }).getByRole("link").click();
+        await b.page.getByRole("button", { name: "Close chat" }).click();
+        const form = b.page.getByRole("form", { name: "Wrap-up" });
+        await form.getByLabel("Notes").fill("Refund issued for A-17");
+        await form.getByLabel(/Tags/).fill("refund, vip");
+        await form.getByRole("button", { name: "Close chat" }).click();
+        await tab(b.page, "Closed").filter({ hasText: "1" }).waitFor();
+        await rows(b.page).filter({ hasText: "Carla Customer" }).waitFor();
+        const again = await v1.say("One more question");
+        assert.notEqual(again, c1, "writing after close opens a new conversation");
+        // A new chat for the same contact; Ana is Online with room (Bo is Busy).
+        await tab(a.page, "Active").click();
+        await rows(a.page).filter({ hasText: "Carla Customer" }).getByRole("link").click();
+        await a.page.getByText("Previous conversations").click();
+        await a.page.getByText("Wrap-up: Refund issued for A-17").waitFor();
+      },
+    );
+
+    await step("a reload keeps everything", async () => {
+      const before = await log(a.page).locator("li").count();
+      await a.page.reload();
+      await live(a.page);
+      await log(a.page).getByText("One more question").waitFor();
+      assert.equal(await log(a.page).locator("li").count(), before);
+      assert.match(await a.page.title(), /Parley/);
+    });
+
+    await step("a dropped connection shows reconnecting and loses no message", async () => {
+      proxy.cut();
+      await a.page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor();
+      await v1.say("Sent while you were away");
+      proxy.restore();
+      await live(a.page);
+      await log(a.page).getByText("Sent while you were away").waitFor();
+      assert.equal(await log(a.page).getByText("Sent while you were away").count(), 1);
+    });
+
+    await step("axe-core finds no serious or critical violations", async () => {
+      // evaluate() is not subject to the page's CSP, unlike an injected <script>.
+      await a.page.evaluate(await Deno.readTextFile(AXE_PATH));
+      // deno-lint-ignore no-explicit-any
+      const result: any = await a.page.evaluate(() =>
+        // deno-lint-ignore no-explicit-any
+        (window as any).axe.run(document, { resultTypes: ["violations"] })
+      );
+      const bad = result.violations.filter((v: { impact: string }) =>
+        v.impact === "serious" || v.impact === "critical"
+      );
+      assert.deepEqual(
+        bad.map((v: { id: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`
+        ),
+        [],
+      );
+    });
+  } finally {
+    await browser.close();
+    proxy.close();
+    await app.shutdown();
+  }
+});
