@@ -83,7 +83,9 @@ export async function setAgentStatus(
         return { value: { presence: before!, requeueRest: false } };
       }
     }
-    if (!opts.onlyIfStale && before?.status === status) {
+    // Same status again: nothing to record (but an explicit Offline after a lost
+    // heartbeat is recorded, so a later beat does not bring the agent back).
+    if (!opts.onlyIfStale && before?.status === status && before.resumeStatus === null) {
       return { value: { presence: before, requeueRest: false } };
     }
     const presence: Presence = {

@@ -1,4 +1,6 @@
 /** Small factories for engine tests on a fresh `:memory:` KV. Not used by the app. */
+import assert from "node:assert/strict";
+import { AppError } from "../../http/errors.ts";
 import { type Agent, createAgent, type Role } from "../agents.ts";
 import { keys } from "../keys.ts";
 import { type Change, readChangesSince } from "../changes.ts";
@@ -54,4 +56,24 @@ export async function allChanges(kv: Deno.Kv): Promise<Change[]> {
     out.push(...changes);
     cursor = changes[changes.length - 1].seq;
   }
+}
+
+/** Runs `fn` with a fresh in-memory KV, closed afterwards. */
+export async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+/** Asserts `p` rejects with a typed AppError of this status and code. */
+export async function rejects(p: Promise<unknown>, status: number, code: string) {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(err instanceof AppError, String(err));
+    assert.equal(err.code, code);
+    assert.equal(err.status, status);
+    return true;
+  });
 }

@@ -6,7 +6,7 @@
  * changed since the attempt read the head; a lost race re-reads and retries.
  */
 import { AppError, conflict } from "../../http/errors.ts";
-import { type NewChange, readHead, retryCommit, ringLocalBell, withChanges } from "../changes.ts";
+import { type NewChange, readHead, ringLocalBell, withChanges } from "../changes.ts";
 
 /** What one attempt wants to commit. Without `op`, nothing is written and `value` is returned. */
 export interface Plan<T> {
