@@ -106,7 +106,7 @@ Deno.test("[whatsapp] webhook over real HTTP: handshake, signatures, message typ
             {
               from: c.waId,
               id: wamid(),
-              timestamp: "1749416400",
+              timestamp: String(Math.floor(Date.now() / 1000) + 1),
               type: "text",
               text: { body: "next" },
             },
@@ -193,6 +193,19 @@ Deno.test("[whatsapp] webhook over real HTTP: handshake, signatures, message typ
         assert.equal(order.data?.unsupportedType, "order");
       },
     );
+
+    await t.step("a burst of messages, one webhook each, is stored in the order sent", async () => {
+      const c = newCustomer();
+      const texts = Array.from({ length: 20 }, (_, i) => `burst ${i + 1}`);
+      for (const text of texts) assert.equal((await wa.postWebhook(textBody(c, text))).status, 200);
+      const { conv } = await logWith(c.waId, "burst 20");
+      const all = await eventually(async () => {
+        const l = await listMessagesForStaff(kv, conv.id);
+        const got = l.filter((m) => m.author.type === "customer").map((m) => m.text);
+        return got.length === texts.length ? got : null;
+      }, "all 20 burst messages");
+      assert.deepEqual(all, texts);
+    });
 
     await t.step("a contact without wa_id is known by its business-scoped user id", async () => {
       const ana = { userId: "US.13491208655302741918", name: "Ana" };

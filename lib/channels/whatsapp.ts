@@ -1,8 +1,9 @@
 /**
  * The WhatsApp channel's entry points for the rest of Parley.
  *
- * - {@link registerWhatsAppJobs}: the `whatsapp.inbound` (webhook events) and
- *   `whatsapp.outbound` (agent replies) job handlers on `deps.jobs`.
+ * - {@link registerWhatsAppJobs}: the `whatsapp.drain` (a customer's messages,
+ *   in order), `whatsapp.statuses` (delivery statuses) and `whatsapp.outbound`
+ *   (agent replies) job handlers on `deps.jobs`.
  * - {@link testWhatsAppConnection}: the admin console's "Test connection".
  * - {@link openWhatsAppMedia}: the staff media proxy (photos, voice notes,
  *   documents are fetched from the Graph API with the token on request; the
@@ -11,7 +12,7 @@
  * - {@link whatsAppStateForStaff}: the 24-hour window of a conversation.
  *
  * How the pieces fit: whatsapp_webhook.ts (verify, parse, queue) →
- * whatsapp_inbound.ts (engine) ; engine reply → whatsapp_outbound.ts (Graph
+ * whatsapp_inbox.ts (per-customer order) → whatsapp_inbound.ts (engine) ; engine reply → whatsapp_outbound.ts (Graph
  * API, retries, statuses) ; whatsapp_graph.ts (HTTP client, error classes).
  */
 import type { AppDeps } from "../http/context.ts";
@@ -27,16 +28,18 @@ import {
   downloadWhatsAppMedia,
   getWhatsAppMedia,
 } from "./whatsapp_graph.ts";
-import { processInboundJob } from "./whatsapp_inbound.ts";
+import { processDrainJob, processStatusJob } from "./whatsapp_inbound.ts";
 import { getOutboundDelivery, runOutboundJob, WHATSAPP_OUTBOUND_JOB } from "./whatsapp_outbound.ts";
-import { INBOUND_JOB, type InboundJob } from "./whatsapp_webhook.ts";
+import { STATUS_JOB, type StatusJob } from "./whatsapp_webhook.ts";
+import { DRAIN_JOB } from "./whatsapp_inbox.ts";
 import { getWhatsAppWindow, type WhatsAppWindow } from "./whatsapp_window.ts";
 
 export { getOutboundDelivery, getWhatsAppWindow, type WhatsAppWindow };
 
 /** Registers the WhatsApp job handlers (call once per app, before `jobs.start()`). */
 export function registerWhatsAppJobs(deps: Pick<AppDeps, "kv" | "config" | "jobs">): void {
-  deps.jobs.on(INBOUND_JOB, (payload) => processInboundJob(deps, payload as InboundJob));
+  deps.jobs.on(DRAIN_JOB, (payload) => processDrainJob(deps, payload));
+  deps.jobs.on(STATUS_JOB, (payload) => processStatusJob(deps.kv, payload as StatusJob));
   deps.jobs.on(WHATSAPP_OUTBOUND_JOB, (payload) => runOutboundJob(deps, payload));
 }
 

@@ -1,14 +1,16 @@
 /**
- * The `whatsapp.inbound` job: one webhook body's messages and statuses,
- * processed in Meta's order.
+ * Processing what the webhook stored and queued (whatsapp_webhook.ts):
  *
- * - A message goes to the engine's `receiveCustomerMessage` with Meta's
- *   message id as the clientId, so a redelivered webhook (or a redelivered
- *   job) stores nothing new. The profile name and number become the contact;
- *   the same number continues its open conversation, or opens a new one after
- *   close. The conversation's 24-hour window moves to the message's time, and
- *   media ids are remembered with their conversation for the media proxy.
- * - A status updates the outbound message it names (whatsapp_outbound.ts).
+ * - `whatsapp.drain {customerId}`: the customer's inbox, oldest first
+ *   (whatsapp_inbox.ts). Each message goes to the engine's
+ *   `receiveCustomerMessage` with Meta's message id as the clientId, so a
+ *   redelivered webhook (or job) stores nothing new. The profile name and
+ *   number become the contact; the same number continues its open
+ *   conversation, or opens a new one after close. The conversation's 24-hour
+ *   window moves to the message's time, and media ids are remembered with
+ *   their conversation for the media proxy.
+ * - `whatsapp.statuses {statuses}`: each status updates the outbound message
+ *   it names (whatsapp_outbound.ts).
  *
  * A typed 4xx error from the engine for one item (bad input) is logged and
  * skipped so it cannot block the rest; anything else throws, and KV redelivers
@@ -21,7 +23,8 @@ import { loadWhatsAppSettings } from "../store/whatsapp_config.ts";
 import type { Config } from "../../fresh.config.ts";
 import { applyWhatsAppStatus } from "./whatsapp_outbound.ts";
 import type { WhatsAppInbound } from "./whatsapp_payload.ts";
-import type { InboundJob } from "./whatsapp_webhook.ts";
+import type { StatusJob } from "./whatsapp_webhook.ts";
+import { drainInbox } from "./whatsapp_inbox.ts";
 import { noteCustomerMessage } from "./whatsapp_window.ts";
 
 const MAX_TEXT = 4096;
@@ -76,23 +79,32 @@ export async function receiveWhatsAppMessage(
   return { conversationId, duplicate: result.duplicate };
 }
 
-/** Processes one `whatsapp.inbound` job. */
-export async function processInboundJob(
+/** Processes one `whatsapp.drain` job: the customer's waiting messages, in order. */
+export async function processDrainJob(
   deps: { kv: Deno.Kv; config: Config },
-  job: InboundJob,
+  payload: unknown,
 ): Promise<void> {
+  const customerId = (payload as { customerId?: unknown } | null)?.customerId;
+  if (typeof customerId !== "string" || customerId === "") {
+    console.warn("whatsapp: dropped a malformed drain job");
+    return;
+  }
   const settings = await loadWhatsAppSettings(deps);
-  for (const message of job.messages ?? []) {
+  await drainInbox(deps.kv, customerId, async (message) => {
     try {
       await receiveWhatsAppMessage(deps, message, settings.teamId);
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 409) throw err; // transient: redeliver
       console.warn(`whatsapp: message ${message.id} refused by the engine: ${err.message}`);
     }
-  }
+  });
+}
+
+/** Processes one `whatsapp.statuses` job. */
+export async function processStatusJob(kv: Deno.Kv, job: StatusJob): Promise<void> {
   for (const status of job.statuses ?? []) {
     try {
-      await applyWhatsAppStatus(deps.kv, status);
+      await applyWhatsAppStatus(kv, status);
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 409) throw err;
       console.warn(

@@ -2,31 +2,33 @@
  * Receiving Meta's webhook: the verification handshake, and the signed POST.
  *
  * The POST is checked on its raw bytes (signature first, then JSON, then the
- * envelope schema), then its messages and statuses are put on the KV queue
- * as ONE atomic operation of `whatsapp.inbound` jobs, and only then is Meta
- * answered 200. So the answer is prompt (no engine work on the request path)
- * and nothing acknowledged can be lost: once the 200 leaves, the events are
- * durably queued; if the enqueue fails Meta gets a 500 and redelivers. The
- * job processes one body's events in Meta's order, idempotently (see
- * whatsapp_inbound.ts), because queues and Meta both deliver at least once.
+ * envelope schema). Its messages are written to their customers' inboxes
+ * with a `whatsapp.drain` job per customer (whatsapp_inbox.ts keeps each
+ * customer's messages in order), its statuses become `whatsapp.statuses` jobs,
+ * all in one atomic KV operation (several only for a huge body), and only
+ * then is Meta answered 200. So the answer is prompt (no engine work on the
+ * request path) and nothing acknowledged can be lost: once the 200 leaves,
+ * the events are durably stored and queued; if that fails Meta gets a 500 and
+ * redelivers. Processing is idempotent (whatsapp_inbound.ts), because queues
+ * and Meta both deliver at least once.
  */
 import { badRequest, unauthorized } from "../http/errors.ts";
 import type { JobMessage } from "../jobs.ts";
 import type { WhatsAppSettings } from "../store/whatsapp_config.ts";
-import {
-  parseWhatsAppWebhook,
-  type WhatsAppInbound,
-  type WhatsAppStatus,
-} from "./whatsapp_payload.ts";
+import { parseWhatsAppWebhook, type WhatsAppStatus } from "./whatsapp_payload.ts";
 import { verifyWhatsAppSignature } from "./whatsapp_signature.ts";
+import { drainJob, fitForInbox, inboxKey } from "./whatsapp_inbox.ts";
 
-export const INBOUND_JOB = "whatsapp.inbound";
+/** The job that applies delivery statuses (`{statuses}`); messages go through the inbox. */
+export const STATUS_JOB = "whatsapp.statuses";
 
-/** The payload of one `whatsapp.inbound` job. */
-export interface InboundJob {
-  messages: WhatsAppInbound[];
+/** The payload of one `whatsapp.statuses` job. */
+export interface StatusJob {
   statuses: WhatsAppStatus[];
 }
+
+/** Redelivery of a failing job: 1 s, 5 s, 30 s, 2 min, 10 min. */
+const BACKOFF = [1000, 5000, 30_000, 120_000, 600_000];
 
 /** A KV queue value is at most 64 KiB; keep each job well under it. */
 const MAX_JOB_BYTES = 48 * 1024;
@@ -55,24 +57,22 @@ export function verificationChallenge(
   return sameSecret(token, settings.verifyToken) ? challenge : null;
 }
 
-/** Splits the events into jobs of bounded size, keeping their order. */
-export function chunkEvents(events: InboundJob): InboundJob[] {
-  const jobs: InboundJob[] = [];
-  let current: InboundJob = { messages: [], statuses: [] };
+/** Splits statuses into jobs of bounded size, keeping their order. */
+export function chunkStatuses(statuses: WhatsAppStatus[]): StatusJob[] {
+  const jobs: StatusJob[] = [];
+  let current: WhatsAppStatus[] = [];
   let size = 0;
-  const push = (kind: "messages" | "statuses", item: WhatsAppInbound | WhatsAppStatus) => {
-    const bytes = JSON.stringify(item).length * 3; // worst case UTF-8
-    if (size + bytes > MAX_JOB_BYTES && size > 0) {
-      jobs.push(current);
-      current = { messages: [], statuses: [] };
+  for (const status of statuses) {
+    const bytes = JSON.stringify(status).length * 3; // worst case UTF-8
+    if (size + bytes > MAX_JOB_BYTES && current.length > 0) {
+      jobs.push({ statuses: current });
+      current = [];
       size = 0;
     }
-    (current[kind] as unknown[]).push(item);
+    current.push(status);
     size += bytes;
-  };
-  for (const m of events.messages) push("messages", m);
-  for (const s of events.statuses) push("statuses", s);
-  if (size > 0) jobs.push(current);
+  }
+  if (current.length > 0) jobs.push({ statuses: current });
   return jobs;
 }
 
@@ -114,17 +114,41 @@ export async function acceptWhatsAppWebhook(
   if (parsed.skipped.length) {
     console.warn(`whatsapp: webhook items skipped: ${parsed.skipped.join(", ")}`);
   }
-  const jobs = chunkEvents(parsed);
-  if (jobs.length) {
-    const op = kv.atomic();
-    for (const payload of jobs) {
-      op.enqueue({ type: INBOUND_JOB, payload } satisfies JobMessage, {
-        backoffSchedule: [1000, 5000, 30_000, 120_000, 600_000],
-      });
-    }
+  // Messages go to their customer's inbox (drained in order, whatsapp_inbox.ts) with one
+  // drain job per customer; statuses need no order (they never move backwards) and go in
+  // `whatsapp.statuses` jobs. Several atomic ops only for huge bodies: a failure answers 500
+  // and Meta redelivers, which is harmless (everything downstream is idempotent).
+  const writes: { key?: Deno.KvKey; value: unknown; enqueue: boolean }[] = [];
+  for (const m of parsed.messages) {
+    const entry = fitForInbox(m);
+    writes.push({ key: inboxKey(entry), value: entry, enqueue: false });
+  }
+  for (const customerId of new Set(parsed.messages.map((m) => m.customer.id))) {
+    writes.push({ value: drainJob(customerId), enqueue: true });
+  }
+  for (const payload of chunkStatuses(parsed.statuses)) {
+    writes.push({ value: { type: STATUS_JOB, payload } satisfies JobMessage, enqueue: true });
+  }
+  let op = kv.atomic();
+  let count = 0;
+  let bytes = 0;
+  const flush = async () => {
+    if (count === 0) return;
     const result = await op.commit();
     if (!result.ok) throw new Error("whatsapp: could not queue the webhook's events");
+    op = kv.atomic();
+    count = 0;
+    bytes = 0;
+  };
+  for (const w of writes) {
+    const size = JSON.stringify(w.value).length * 3;
+    if (count >= 500 || bytes + size > 400 * 1024) await flush();
+    if (w.enqueue) op.enqueue(w.value, { backoffSchedule: BACKOFF });
+    else op.set(w.key!, w.value);
+    count++;
+    bytes += size;
   }
+  await flush();
   return {
     messages: parsed.messages.length,
     statuses: parsed.statuses.length,

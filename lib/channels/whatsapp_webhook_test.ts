@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { chunkEvents, verificationChallenge } from "./whatsapp_webhook.ts";
-import type { WhatsAppInbound } from "./whatsapp_payload.ts";
+import { chunkStatuses, verificationChallenge } from "./whatsapp_webhook.ts";
+import type { WhatsAppStatus } from "./whatsapp_payload.ts";
 import type { WhatsAppSettings } from "../store/whatsapp_config.ts";
 
 const settings: WhatsAppSettings = {
@@ -34,17 +34,15 @@ Deno.test("[whatsapp] handshake: only subscribe with the exact verify token echo
   );
 });
 
-Deno.test("[whatsapp] a large body is split into bounded jobs, in order, nothing lost", () => {
-  const messages: WhatsAppInbound[] = Array.from({ length: 40 }, (_, i) => ({
-    id: `wamid.${i}`,
-    phoneNumberId: "1",
-    customer: { id: "1", waId: "1", userId: null, name: null, phone: null },
-    sentAt: new Date(0).toISOString(),
-    kind: "text",
-    text: `${i} ` + "é".repeat(1000),
-    data: {},
+Deno.test("[whatsapp] many statuses are split into bounded jobs, in order, nothing lost", () => {
+  const statuses: WhatsAppStatus[] = Array.from({ length: 400 }, (_, i) => ({
+    wamid: `wamid.${i}` + "é".repeat(100),
+    status: "delivered",
+    at: new Date(0).toISOString(),
+    recipientId: "16505551234",
+    error: { code: 131000, title: "Something went wrong ".repeat(5), details: null },
   }));
-  const jobs = chunkEvents({ messages, statuses: [] });
+  const jobs = chunkStatuses(statuses);
   assert.ok(jobs.length > 1, "split");
   for (const job of jobs) {
     assert.ok(
@@ -52,6 +50,9 @@ Deno.test("[whatsapp] a large body is split into bounded jobs, in order, nothing
       "under the queue limit",
     );
   }
-  assert.deepEqual(jobs.flatMap((j) => j.messages.map((m) => m.id)), messages.map((m) => m.id));
-  assert.deepEqual(chunkEvents({ messages: [], statuses: [] }), []);
+  assert.deepEqual(
+    jobs.flatMap((j) => j.statuses.map((s) => s.wamid)),
+    statuses.map((s) => s.wamid),
+  );
+  assert.deepEqual(chunkStatuses([]), []);
 });

@@ -1,0 +1,122 @@
+/**
+ * Per-customer ordering of inbound WhatsApp messages.
+ *
+ * The KV queue runs jobs concurrently (and Deno Deploy runs several
+ * isolates), so one job per webhook would let a burst of messages ("Hi",
+ * "my order is late", "#1042") reach the conversation in any order. Instead
+ * the webhook puts each message in its customer's inbox, keyed by Meta's send
+ * time and then arrival, and enqueues a `whatsapp.drain` job for the customer.
+ * A drain job takes the customer's lease (one drainer per customer at a
+ * time, across instances), stores the inbox's messages oldest first, and
+ * deletes each once stored. A job that finds the lease taken re-enqueues
+ * itself shortly, so every entry is drained even if it arrives while another
+ * drainer is finishing. A drainer that dies leaves its lease to expire.
+ *
+ *   ["whatsapp_inbox", customerId, sentAtMs, arrivalId] -> WhatsAppInbound
+ *   ["whatsapp_inbox_lease", customerId]                -> { id, until } (expireIn = 2 min)
+ */
+import type { JobMessage } from "../jobs.ts";
+import { newId } from "../ids.ts";
+import { keys } from "../store/keys.ts";
+import type { WhatsAppInbound } from "./whatsapp_payload.ts";
+
+export const DRAIN_JOB = "whatsapp.drain";
+const LEASE_MS = 60_000;
+const RETRY_HELD_MS = 250;
+/** A KV value is at most 64 KiB. */
+const MAX_ENTRY_BYTES = 60 * 1024;
+
+interface Lease {
+  id: string;
+  until: number;
+}
+
+/** The drain job's queue message for one customer. */
+export function drainJob(customerId: string): JobMessage {
+  return { type: DRAIN_JOB, payload: { customerId } };
+}
+
+/** Shrinks an oversized message (huge shared contact cards) so it fits one KV value. */
+export function fitForInbox(m: WhatsAppInbound): WhatsAppInbound {
+  const size = (x: unknown) => new TextEncoder().encode(JSON.stringify(x)).length;
+  if (size(m) <= MAX_ENTRY_BYTES) return m;
+  const { contacts: _c, location: _l, ...data } = m.data;
+  const smaller = { ...m, text: m.text.slice(0, 4096), data: { ...data, truncated: true } };
+  if (size(smaller) <= MAX_ENTRY_BYTES) return smaller;
+  return {
+    ...smaller,
+    data: { truncated: true, unsupportedType: m.data.unsupportedType ?? null },
+  };
+}
+
+/** The inbox key of `m`: its customer, Meta's send time, then arrival order. */
+export function inboxKey(m: WhatsAppInbound): Deno.KvKey {
+  return keys.whatsappInbox(m.customer.id, Date.parse(m.sentAt) || 0, newId());
+}
+
+async function takeLease(kv: Deno.Kv, customerId: string): Promise<Lease | null> {
+  const key = keys.whatsappInboxLease(customerId);
+  const entry = await kv.get<Lease>(key);
+  if (entry.value && entry.value.until > Date.now()) return null;
+  const lease = { id: crypto.randomUUID(), until: Date.now() + LEASE_MS };
+  const result = await kv.atomic().check(entry).set(key, lease, { expireIn: 2 * LEASE_MS })
+    .commit();
+  return result.ok ? lease : null;
+}
+
+async function renewLease(kv: Deno.Kv, customerId: string, lease: Lease): Promise<boolean> {
+  const key = keys.whatsappInboxLease(customerId);
+  const entry = await kv.get<Lease>(key);
+  if (entry.value?.id !== lease.id) return false;
+  lease.until = Date.now() + LEASE_MS;
+  const result = await kv.atomic().check(entry).set(key, lease, { expireIn: 2 * LEASE_MS })
+    .commit();
+  return result.ok;
+}
+
+async function releaseLease(kv: Deno.Kv, customerId: string, lease: Lease): Promise<void> {
+  const key = keys.whatsappInboxLease(customerId);
+  const entry = await kv.get<Lease>(key);
+  if (entry.value?.id === lease.id) await kv.atomic().check(entry).delete(key).commit();
+}
+
+/**
+ * Drains one customer's inbox in order, calling `store` for each message
+ * (which must be idempotent: a crash between storing and deleting repeats
+ * it). An error from `store` stops the drain with the message still first in
+ * line and propagates (KV redelivers the job). Returns how many were drained,
+ * or null when another drainer holds the lease (this job was re-enqueued).
+ */
+export async function drainInbox(
+  kv: Deno.Kv,
+  customerId: string,
+  store: (m: WhatsAppInbound) => Promise<void>,
+): Promise<number | null> {
+  const lease = await takeLease(kv, customerId);
+  if (!lease) {
+    await kv.enqueue(drainJob(customerId), { delay: RETRY_HELD_MS });
+    return null;
+  }
+  let drained = 0;
+  try {
+    while (true) {
+      const batch: Deno.KvEntry<WhatsAppInbound>[] = [];
+      for await (
+        const e of kv.list<WhatsAppInbound>({ prefix: keys.whatsappInboxPrefix(customerId) }, {
+          limit: 20,
+        })
+      ) batch.push(e);
+      if (batch.length === 0) break;
+      for (const entry of batch) {
+        await store(entry.value);
+        await kv.delete(entry.key);
+        drained++;
+      }
+      // Long drains keep their lease; a lost lease means another drainer took over.
+      if (!await renewLease(kv, customerId, lease)) return drained;
+    }
+  } finally {
+    await releaseLease(kv, customerId, lease);
+  }
+  return drained;
+}
