@@ -221,6 +221,39 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
       assert.deepEqual(actions, ["team.created"]);
     });
 
+    await t.step("no serious accessibility violations on any console page (axe-core)", async () => {
+      const axeSource = await Deno.readTextFile(
+        new URL("../node_modules/axe-core/axe.min.js", import.meta.url),
+      );
+      for (
+        const path of [
+          "/admin/agents",
+          "/admin/teams",
+          "/admin/quick-responses",
+          "/admin/settings",
+          "/admin/channels",
+          "/admin/audit",
+        ]
+      ) {
+        await page.goto(app.url + path);
+        await page.evaluate(axeSource);
+        // deno-lint-ignore no-explicit-any
+        const result: any = await page.evaluate(() =>
+          // deno-lint-ignore no-explicit-any
+          (window as any).axe.run(document, { resultTypes: ["violations"] })
+        );
+        assert.deepEqual(
+          result.violations
+            .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
+            .map((v: { id: string; nodes: { target: string[] }[] }) =>
+              `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`
+            ),
+          [],
+          path,
+        );
+      }
+    });
+
     await t.step("the forms work without JavaScript", async () => {
       const noJs = await browser.newContext({ javaScriptEnabled: false });
       try {
