@@ -5,6 +5,7 @@ import { startFakeGraph } from "./fake_graph.ts";
 import { PHONE_NUMBER_ID } from "./whatsapp_fixtures.ts";
 import { getSite, listSites } from "../lib/store/sites.ts";
 import { getStoredWhatsAppConfig } from "../lib/store/whatsapp_config.ts";
+import { receiveCustomerMessage, setAgentStatus } from "../lib/store/engine/mod.ts";
 
 const TOKEN = "EAAG-admin-browser-token";
 
@@ -103,6 +104,22 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
       await page.getByRole("button", { name: "Deactivate account" }).click();
       await page.getByRole("status").filter({ hasText: "Account deactivated" }).waitFor();
       await page.getByRole("button", { name: "Reactivate account" }).waitFor();
+    });
+
+    await t.step("agents: the list shows status and load live, without a reload", async () => {
+      const olga = await app.createStaff("agent", { name: "Olga Online" });
+      await page.goto(app.url + "/admin/agents");
+      const row = page.getByTestId("agent-table").getByRole("row").filter({ hasText: "Olga" });
+      await row.getByTestId("agent-status").getByText("Offline").waitFor();
+      await setAgentStatus(app.kv, olga.agent.id, "online");
+      await receiveCustomerMessage(app.kv, {
+        channel: "webchat",
+        contact: { webVisitorId: "browser-visitor", name: "Visitor" },
+        clientId: "c1",
+        text: "Hello",
+      });
+      await row.getByTestId("agent-status").getByText("Online").waitFor();
+      await row.getByTestId("agent-load").getByText("1 / 5").waitFor();
     });
 
     await t.step("quick responses: live preview with sample values, syntax errors", async () => {
