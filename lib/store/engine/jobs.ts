@@ -2,8 +2,9 @@
  * The engine's sweep: one KV queue job ("engine.sweep") that re-enqueues
  * itself every few seconds and runs the checks that depend on time passing:
  * lost heartbeats (→ Offline, chats requeued), unanswered chats (→ requeued,
- * setting unansweredTimeoutSeconds), chats still held by Offline agents
- * (repair after a crash between batches), then assignment.
+ * setting unansweredTimeoutSeconds), then assignment. (Chats an Offline agent
+ * holds are left alone here: a supervisor may hand a chat to an Offline agent
+ * on purpose.)
  *
  * One live chain: each start writes a fresh chain id to ["engine_tick"]; a
  * delivery whose chain id is not the stored one ends its chain. Several
@@ -11,11 +12,11 @@
  * listener may run it), and every step is idempotent (atomic, re-checked).
  */
 import type { AppDeps } from "../../http/context.ts";
-import type { AgentLoad, Conversation, Presence } from "../../domain/engine_types.ts";
+import type { Conversation } from "../../domain/engine_types.ts";
 import { keys } from "../keys.ts";
 import { runAssignment } from "./assignment.ts";
 import { requeueConversation } from "./lifecycle.ts";
-import { expireStalePresence, requeueHeldChats } from "./presence.ts";
+import { expireStalePresence } from "./presence.ts";
 import { getSettings } from "./records.ts";
 
 export const SWEEP_JOB = "engine.sweep";
@@ -39,23 +40,10 @@ export async function requeueUnanswered(kv: Deno.Kv, now = Date.now()): Promise<
   return out;
 }
 
-/** Requeues chats still held by Offline agents when requeueOnOffline is on. */
-async function repairOfflineHolders(kv: Deno.Kv): Promise<void> {
-  const settings = await getSettings(kv);
-  if (!settings.requeueOnOffline) return;
-  for await (const e of kv.list<AgentLoad>({ prefix: ["agent_load"] })) {
-    if (e.value.conversationIds.length === 0) continue;
-    const agentId = e.key[1] as string;
-    const p = (await kv.get<Presence>(keys.presence(agentId))).value;
-    if (!p || p.status === "offline") await requeueHeldChats(kv, agentId);
-  }
-}
-
 /** One sweep: every time-driven rule, then assignment. */
 export async function sweep(kv: Deno.Kv): Promise<void> {
   await expireStalePresence(kv);
   await requeueUnanswered(kv);
-  await repairOfflineHolders(kv);
   await runAssignment(kv);
 }
 

@@ -153,7 +153,7 @@ function changesQueue(r: { presence: Presence | null }): boolean {
   return r.presence?.status === "offline";
 }
 
-/** Requeues every chat an Offline agent still holds (batches beyond the first op; crash repair). */
+/** Requeues every chat an Offline agent still holds (the batches beyond the first op). */
 export async function requeueHeldChats(kv: Deno.Kv, agentId: string): Promise<number> {
   const load = (await kv.get<AgentLoad>(keys.agentLoad(agentId))).value ?? EMPTY_LOAD;
   let n = 0;
