@@ -117,25 +117,44 @@ async function visitor(c: Context, deps: AppDeps): Promise<VisitorAccess> {
   );
 }
 
-/** The widget script: the built bundle, cached briefly by browsers, revalidated by ETag. */
+/** Gzips bytes once (the script is small and changes only with a build). */
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * The widget script: the built bundle, gzipped when the browser accepts it
+ * (the server does not compress on its own), cached briefly by browsers and
+ * revalidated by ETag.
+ */
 function widgetScript(deps: AppDeps) {
-  let cached: { bytes: Uint8Array; etag: string } | null = null;
+  let cached: Promise<{ raw: Uint8Array; gz: Uint8Array; tag: string }> | null = null;
+  const load = async (path: string) => {
+    const raw = await Deno.readFile(new URL("." + path, ROOT));
+    return { raw, gz: await gzip(raw), tag: path.replace(/^.*widget\.|\.js$/g, "") };
+  };
   return async (c: Context) => {
     const path = deps.assets.widgetJs;
     if (!path) throw notFound("widget.js");
-    if (!cached) {
-      const bytes = await Deno.readFile(new URL("." + path, ROOT));
-      cached = { bytes, etag: `"${path.replace(/^.*widget\.|\.js$/g, "")}"` };
-    }
-    const headers = {
+    cached ??= load(path).catch((err) => {
+      cached = null;
+      throw err;
+    });
+    const { raw, gz, tag } = await cached;
+    const zipped = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+    const etag = zipped ? `"${tag}-gz"` : `"${tag}"`;
+    const headers: Record<string, string> = {
       "content-type": "text/javascript; charset=utf-8",
       "cache-control": "public, max-age=300",
-      "etag": cached.etag,
+      "etag": etag,
+      "vary": "Accept-Encoding",
       "access-control-allow-origin": "*",
       "cross-origin-resource-policy": "cross-origin",
     };
-    if (c.req.header("if-none-match") === cached.etag) return c.body(null, 304, headers);
-    return c.body(cached.bytes as Uint8Array<ArrayBuffer>, 200, headers);
+    if (zipped) headers["content-encoding"] = "gzip";
+    if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
+    return c.body((zipped ? gz : raw) as Uint8Array<ArrayBuffer>, 200, headers);
   };
 }
 

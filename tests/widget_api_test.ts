@@ -364,19 +364,27 @@ Deno.test("[widget] rate limits per visitor answer 429 with Retry-After, other v
   }
 });
 
-Deno.test("[widget] GET /widget.js serves the built script with a short cache and an ETag", async () => {
+Deno.test("[widget] GET /widget.js serves the built script gzipped, with a short cache and an ETag", async () => {
   const app = await startTestApp();
   try {
-    const res = await fetch(app.url + "/widget.js");
+    const res = await fetch(app.url + "/widget.js", { headers: { "accept-encoding": "gzip" } });
     const text = await res.text();
     assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-encoding"), "gzip");
     assert.match(res.headers.get("content-type") ?? "", /javascript/);
     assert.equal(res.headers.get("cache-control"), "public, max-age=300");
-    assert.ok(text.includes("SyntphonyConversationalAIChat"));
+    assert.ok(text.includes("SyntphonyConversationalAIChat"), "decodes to the script");
     const etag = res.headers.get("etag")!;
-    const again = await fetch(app.url + "/widget.js", { headers: { "if-none-match": etag } });
+    const again = await fetch(app.url + "/widget.js", {
+      headers: { "accept-encoding": "gzip", "if-none-match": etag },
+    });
     await again.body?.cancel();
     assert.equal(again.status, 304);
+    const plain = await fetch(app.url + "/widget.js", {
+      headers: { "accept-encoding": "identity" },
+    });
+    assert.equal(plain.headers.get("content-encoding"), null);
+    assert.equal(await plain.text(), text, "the same script for clients without gzip");
   } finally {
     await app.shutdown();
   }
