@@ -8,9 +8,9 @@ export function Header({ agent, children }: { agent: PublicAgent; children?: Com
   return (
     <header class="flex flex-wrap items-center gap-3 px-4 py-2 bg-white border-b border-gray-200">
       <span class="font-semibold text-brand-600">Parley</span>
-      <div class="flex items-center gap-3 ml-auto">
+      <div class="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 ml-auto">
         {children}
-        <p class="text-sm">
+        <p class="text-sm whitespace-nowrap">
           <span class="font-medium" data-testid="agent-name">{agent.name}</span>{" "}
           <span class="text-gray-600">({ROLE_LABEL[agent.role]})</span>
         </p>

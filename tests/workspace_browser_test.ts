@@ -232,6 +232,24 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await tab(b.page, "Active").filter({ hasText: "2" }).waitFor();
     });
 
+    await step("the tab title counts unread messages; arrows move through the list", async () => {
+      await b.page.waitForFunction(() => /^\(\d+\) Parley$/.test(document.title));
+      await s.page.goto(app.url + "/?tab=active"); // nothing open yet
+      await live(s.page);
+      assert.equal(await s.page.getByRole("heading").count(), 0);
+      const first = rows(s.page).nth(0).getByRole("link");
+      const second = rows(s.page).nth(1).getByRole("link");
+      await first.focus();
+      await s.page.keyboard.press("ArrowDown");
+      assert.equal(await second.evaluate((el) => el === document.activeElement), true);
+      await s.page.keyboard.press("ArrowUp");
+      assert.equal(await first.evaluate((el) => el === document.activeElement), true);
+      await s.page.keyboard.press("ArrowDown");
+      const name = (await rows(s.page).nth(1).locator("span.font-medium").textContent())!;
+      await s.page.keyboard.press("Enter");
+      await s.page.getByRole("heading", { name }).waitFor();
+    });
+
     await step(
       "Close chat with notes → Closed, and in the contact's previous conversations",
       async () => {
@@ -271,6 +289,17 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await log(a.page).getByText("Sent while you were away").waitFor();
       assert.equal(await log(a.page).getByText("Sent while you were away").count(), 1);
     });
+
+    const shots = Deno.env.get("WORKSPACE_SHOTS"); // a folder: save screenshots to look at
+    if (shots) {
+      await a.page.screenshot({ path: `${shots}/agent-1280.png` });
+      await s.page.screenshot({ path: `${shots}/supervisor-1280.png` });
+      await a.page.setViewportSize({ width: 390, height: 844 });
+      await a.page.screenshot({ path: `${shots}/agent-390.png` });
+      await a.page.getByRole("link", { name: "Back to list" }).click();
+      await a.page.screenshot({ path: `${shots}/agent-390-list.png` });
+      await a.page.setViewportSize({ width: 1280, height: 800 });
+    }
 
     await step("axe-core finds no serious or critical violations", async () => {
       // evaluate() is not subject to the page's CSP, unlike an injected <script>.

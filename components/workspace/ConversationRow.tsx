@@ -46,7 +46,7 @@ export function ConversationRow(
         <span class="block text-sm text-gray-700 truncate h-5">{conv.preview || "\u00a0"}</span>
         <span class="flex gap-2 text-xs text-gray-600 h-4">
           {waiting && <span>Waiting {waiting}</span>}
-          {assigneeName && <span>· {assigneeName}</span>}
+          {assigneeName && <span>{waiting ? "· " : ""}{assigneeName}</span>}
           {conv.question && (
             <span class="text-amber-800 font-medium">· Question for a supervisor</span>
           )}

@@ -75,7 +75,14 @@ export async function refreshLists(store: WorkspaceStore): Promise<void> {
     api("GET", "/api/v1/agents").catch(() => null),
     api("GET", "/api/v1/me").catch(() => null),
   ]);
-  const items = (r: { items?: unknown[] }) => (r?.items ?? []).map(toUiSummary);
+  // The open chat is being read right now (markRead follows), so it has nothing unread.
+  const reading = typeof document !== "undefined" && !document.hidden
+    ? store.open.value?.id
+    : undefined;
+  const items = (r: { items?: unknown[] }) =>
+    (r?.items ?? []).map(toUiSummary).map((c: UiSummary) =>
+      c.id === reading && c.unread > 0 ? { ...c, unread: 0 } : c
+    );
   batch(() => {
     // While the agent searches Closed, keep the search results in place.
     const searching = store.closedQuery.value.trim() !== "";
@@ -181,7 +188,7 @@ export async function reloadOpen(store: WorkspaceStore): Promise<void> {
 /** Tells the server the agent has read the open conversation up to its last message. */
 export function markRead(store: WorkspaceStore): void {
   const open = store.open.value;
-  if (!open || open.assigneeId !== store.me.value.id) return;
+  if (!open) return;
   const last = open.messages.filter((m) => m.seq > 0).at(-1);
   if (!last) return;
   api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/read`, { seq: last.seq })
