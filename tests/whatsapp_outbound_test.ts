@@ -65,6 +65,22 @@ Deno.test("[whatsapp] outbound delivery against the fake Graph API: send, retry,
       },
     );
 
+    await t.step(
+      "a burst of replies reaches WhatsApp in the order the agent wrote them",
+      async () => {
+        const { conversationId } = await customerWrites(wa);
+        const before = wa.graph.sends().length;
+        const texts = Array.from({ length: 10 }, (_, i) => `part ${i + 1}`);
+        const ids = [];
+        for (const text of texts) ids.push(await reply(wa, supervisor, conversationId, text));
+        for (const id of ids) await deliveryBecomes(wa, id, "sent");
+        const bodies = wa.graph.sends().slice(before).map((r) =>
+          (r.body as { text: { body: string } }).text.body
+        );
+        assert.deepEqual(bodies, texts);
+      },
+    );
+
     await t.step("retry after a 500: sent on the second attempt", async () => {
       const { conversationId } = await customerWrites(wa);
       const before = wa.graph.sends().length;

@@ -15,6 +15,10 @@
  * - permanent failure (or attempts used up): marks the message "failed" with
  *   Meta's code and a readable reason (131047: outside the 24-hour window).
  *
+ * Replies leave in order: the KV queue runs jobs concurrently, so a job
+ * whose conversation has an earlier reply still "sending" (written less than
+ * 15 minutes ago) re-enqueues itself shortly instead of overtaking it.
+ *
  * Queues deliver at least once: the record `["whatsapp_outbound", messageId]`
  * makes a repeated or stale job a no-op once the message was accepted or
  * failed, or a newer attempt exists. (A crash between Meta accepting and the
@@ -29,7 +33,7 @@
 import { z } from "zod";
 import type { JobMessage } from "../jobs.ts";
 import { WHATSAPP_OUTBOUND_JOB } from "../store/engine/messages.ts";
-import { updateMessageDelivery } from "../store/engine/messages.ts";
+import { listMessagesForStaff, updateMessageDelivery } from "../store/engine/messages.ts";
 import { getContact, getConversation, getMessage } from "../store/engine/records.ts";
 import { keys } from "../store/keys.ts";
 import { canSend, loadWhatsAppSettings } from "../store/whatsapp_config.ts";
@@ -102,6 +106,30 @@ async function fail(
   await updateMessageDelivery(kv, job.messageId, { status: "failed", code, reason });
 }
 
+/** An earlier reply still "sending" after this long no longer holds later ones back. */
+const ORDER_WAIT_LIMIT_MS = 15 * 60_000;
+
+/**
+ * When an earlier agent reply of the conversation (among the 50 before `seq`)
+ * is still on its way to Meta, how long to wait before looking again
+ * (longer while it is backing off); null when nothing earlier is pending.
+ */
+async function earlierReplyPending(
+  kv: Deno.Kv,
+  conversationId: string,
+  seq: number,
+): Promise<number | null> {
+  const earlier = await listMessagesForStaff(kv, conversationId, Math.max(0, seq - 51), 50);
+  const now = Date.now();
+  const pending = earlier.find((m) =>
+    m.seq < seq && m.author.type === "agent" && m.delivery?.status === "sending" &&
+    now - Date.parse(m.createdAt) < ORDER_WAIT_LIMIT_MS
+  );
+  if (!pending) return null;
+  const record = await getOutboundDelivery(kv, pending.id);
+  return record?.state === "retrying" ? 1000 : 50;
+}
+
 /** Runs one delivery attempt of an agent's reply (the `whatsapp.outbound` job). */
 export async function runOutboundJob(
   deps: { kv: Deno.Kv; config: Config },
@@ -121,6 +149,14 @@ export async function runOutboundJob(
 
   const message = await getMessage(kv, job.conversationId, job.seq);
   if (!message || message.id !== job.messageId || message.delivery?.status !== "sending") return;
+  // Replies leave in the order the agent wrote them: wait while an earlier one is on its way.
+  const waitMs = await earlierReplyPending(kv, job.conversationId, job.seq);
+  if (waitMs !== null) {
+    await kv.enqueue({ type: WHATSAPP_OUTBOUND_JOB, payload: job } satisfies JobMessage, {
+      delay: waitMs,
+    });
+    return;
+  }
   const conversation = await getConversation(kv, job.conversationId);
   const contact = conversation ? await getContact(kv, conversation.contactId) : null;
   if (!contact?.whatsappId) {
