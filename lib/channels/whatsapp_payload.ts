@@ -44,7 +44,7 @@ const sharedContactSchema = z.object({
 const replySchema = z.object({ id: str, title: optStr, description: optStr });
 
 const messageSchema = z.object({
-  id: str.min(1).max(512),
+  id: str.min(1).max(200),
   from: optStr,
   from_user_id: optStr,
   timestamp: z.union([str, z.number()]).optional(),
@@ -76,7 +76,7 @@ const errorSchema = z.object({
 });
 
 const statusSchema = z.object({
-  id: str.min(1).max(512),
+  id: str.min(1).max(200),
   status: str,
   timestamp: z.union([str, z.number()]).optional(),
   recipient_id: optStr,
