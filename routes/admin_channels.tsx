@@ -5,15 +5,9 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
-import {
-  Button,
-  Checkbox,
-  type FieldErrors,
-  FormAlert,
-  SelectField,
-  TextArea,
-  TextField,
-} from "../components/admin/Form.tsx";
+import { SiteFields, siteValues } from "../components/admin/SiteFields.tsx";
+import { WhatsAppSection } from "../components/admin/WhatsAppSection.tsx";
+import { Button, type FieldErrors, FormAlert } from "../components/admin/Form.tsx";
 import {
   adminCreateSite,
   adminDeleteSite,
@@ -30,93 +24,12 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/http/validate.ts";
 import { publicAgent } from "../lib/store/agents.ts";
 import { DEFAULT_SITE_ID, getSite, listSites, type Site } from "../lib/store/sites.ts";
-import { listTeams, type Team } from "../lib/store/teams.ts";
+import { listTeams } from "../lib/store/teams.ts";
 import { publicWhatsAppConfig } from "../lib/store/whatsapp_config.ts";
 import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
 
 type Status = 200 | 400 | 403 | 404 | 409 | 429;
 type FormState = { values?: Record<string, string>; fields?: FieldErrors; error?: string };
-
-function teamOptions(teams: Team[]) {
-  return [
-    { value: "", label: "Everyone's queue" },
-    ...teams.map((t) => ({ value: t.id, label: t.name })),
-  ];
-}
-
-function siteValues(site: Site): Record<string, string> {
-  return {
-    name: site.name,
-    allowedOrigins: site.allowedOrigins.join("\n"),
-    allowAnyOrigin: site.allowAnyOrigin ? "on" : "",
-    teamId: site.teamId ?? "",
-    colour: site.colour,
-    greeting: site.greeting,
-  };
-}
-
-function SiteFields(
-  { values, fields, teams, idPrefix }: {
-    values: Record<string, string>;
-    fields: FieldErrors;
-    teams: Team[];
-    idPrefix: string;
-  },
-) {
-  return (
-    <>
-      <div class="grid md:grid-cols-2 gap-x-4">
-        <TextField
-          label="Site name"
-          name="name"
-          idPrefix={idPrefix}
-          value={values.name}
-          error={fields.name}
-        />
-        <SelectField
-          label="Route to team"
-          name="teamId"
-          idPrefix={idPrefix}
-          value={values.teamId}
-          error={fields.teamId}
-          options={teamOptions(teams)}
-        />
-        <TextField
-          label="Colour"
-          name="colour"
-          type="color"
-          idPrefix={idPrefix}
-          value={values.colour || "#1f6feb"}
-          error={fields.colour}
-        />
-        <TextField
-          label="Greeting"
-          name="greeting"
-          idPrefix={idPrefix}
-          value={values.greeting}
-          error={fields.greeting}
-        />
-      </div>
-      <TextArea
-        label="Allowed origins"
-        name="allowedOrigins"
-        idPrefix={idPrefix}
-        rows={3}
-        value={values.allowedOrigins}
-        error={fields.allowedOrigins ??
-          Object.entries(fields).find(([k]) => k.startsWith("allowedOrigins."))?.[1]}
-        hint="One per line, like https://shop.example. Parley's own origin is always allowed."
-      />
-      <Checkbox
-        label="Allow any origin"
-        name="allowAnyOrigin"
-        idPrefix={idPrefix}
-        checked={values.allowAnyOrigin === "on"}
-        hint="Only for testing: any website could then embed this chat."
-      />
-    </>
-  );
-}
 
 export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -138,17 +51,6 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
       publicWhatsAppConfig(deps),
     ]);
     const teamName = (id: string | null) => teams.find((t) => t.id === id)?.name ?? null;
-    const w = state.whatsapp?.values ?? {
-      phoneNumberId: wa.phoneNumberId ?? "",
-      graphUrl: wa.graphUrl,
-      graphVersion: wa.graphVersion,
-      teamId: wa.teamId ?? "",
-    };
-    const wf = state.whatsapp?.fields ?? {};
-    const secretHint = (set: boolean, field: string) =>
-      `${set ? "Set" : "Not set"}${
-        wa.fromEnvironment.includes(field) ? " (from the environment, which wins)" : ""
-      }. Leave empty to keep it; it is never shown again.`;
     return renderPage(
       c,
       <AdminLayout
@@ -207,115 +109,13 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
             <Button>Add site</Button>
           </form>
         </Section>
-        <Section title="WhatsApp">
-          <p class="text-sm mb-3" data-testid="whatsapp-state">
-            {wa.configured
-              ? "Connected settings are complete: webhooks are accepted and replies can be sent."
-              : "Not fully configured yet: set the phone number id, access token, app secret and verify token."}
-          </p>
-          <p class="text-sm text-gray-600 mb-3">
-            Webhook URL for Meta: <code class="font-mono">{origin(c)}/webhooks/whatsapp</code>
-          </p>
-          <form method="post" action="/admin/channels/whatsapp" novalidate autocomplete="off">
-            <FormAlert message={state.whatsapp?.error} />
-            <div class="grid md:grid-cols-2 gap-x-4">
-              <TextField
-                label="Phone number id"
-                name="phoneNumberId"
-                idPrefix="wa"
-                value={w.phoneNumberId}
-                error={wf.phoneNumberId}
-              />
-              <SelectField
-                label="Route to team"
-                name="teamId"
-                idPrefix="wa"
-                value={w.teamId}
-                error={wf.teamId}
-                options={teamOptions(teams)}
-              />
-              <div>
-                <TextField
-                  label="Access token"
-                  name="accessToken"
-                  type="password"
-                  idPrefix="wa"
-                  autocomplete="new-password"
-                  error={wf.accessToken}
-                  hint={secretHint(wa.accessTokenSet, "accessToken")}
-                />
-                <Checkbox
-                  label="Remove the stored access token"
-                  name="clear_accessToken"
-                  idPrefix="wa"
-                />
-              </div>
-              <div>
-                <TextField
-                  label="App secret"
-                  name="appSecret"
-                  type="password"
-                  idPrefix="wa"
-                  autocomplete="new-password"
-                  error={wf.appSecret}
-                  hint={secretHint(wa.appSecretSet, "appSecret")}
-                />
-                <Checkbox
-                  label="Remove the stored app secret"
-                  name="clear_appSecret"
-                  idPrefix="wa"
-                />
-              </div>
-              <div>
-                <TextField
-                  label="Verify token"
-                  name="verifyToken"
-                  type="password"
-                  idPrefix="wa"
-                  autocomplete="new-password"
-                  error={wf.verifyToken}
-                  hint={secretHint(wa.verifyTokenSet, "verifyToken")}
-                />
-                <Checkbox
-                  label="Remove the stored verify token"
-                  name="clear_verifyToken"
-                  idPrefix="wa"
-                />
-              </div>
-              <div>
-                <TextField
-                  label="Graph API URL"
-                  name="graphUrl"
-                  idPrefix="wa"
-                  value={w.graphUrl}
-                  error={wf.graphUrl}
-                />
-                <TextField
-                  label="Graph API version"
-                  name="graphVersion"
-                  idPrefix="wa"
-                  value={w.graphVersion}
-                  error={wf.graphVersion}
-                />
-              </div>
-            </div>
-            <Button>Save WhatsApp settings</Button>
-          </form>
-          <form method="post" action="/admin/channels/whatsapp/test" class="mt-4">
-            {state.test && (
-              <p
-                role={state.test.ok ? "status" : "alert"}
-                data-testid="whatsapp-test-result"
-                class={state.test.ok
-                  ? "mb-3 text-sm text-green-900 bg-green-50 border border-green-200 rounded p-2"
-                  : "mb-3 text-sm text-red-800 bg-red-50 border border-red-200 rounded p-2"}
-              >
-                {state.test.message}
-              </p>
-            )}
-            <Button variant="secondary">Test connection</Button>
-          </form>
-        </Section>
+        <WhatsAppSection
+          wa={wa}
+          teams={teams}
+          origin={origin(c)}
+          state={state.whatsapp}
+          test={state.test}
+        />
       </AdminLayout>,
       state.status ?? 200,
     );

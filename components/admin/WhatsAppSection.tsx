@@ -1,0 +1,143 @@
+/**
+ * The WhatsApp part of the Channels page: state, the form (secrets are
+ * write-only: never rendered, a blank field keeps the stored value), and
+ * "Test connection" with its result.
+ */
+import type { PublicWhatsAppConfig } from "../../lib/store/whatsapp_config.ts";
+import type { Team } from "../../lib/store/teams.ts";
+import { Section } from "./AdminLayout.tsx";
+import { Button, Checkbox, type FieldErrors, FormAlert, SelectField, TextField } from "./Form.tsx";
+import { teamOptions } from "./SiteFields.tsx";
+
+export function WhatsAppSection(
+  { wa, teams, origin, state, test }: {
+    wa: PublicWhatsAppConfig;
+    teams: Team[];
+    origin: string;
+    state?: { values?: Record<string, string>; fields?: FieldErrors; error?: string };
+    test?: { ok: boolean; message: string };
+  },
+) {
+  const w = state?.values ?? {
+    phoneNumberId: wa.phoneNumberId ?? "",
+    graphUrl: wa.graphUrl,
+    graphVersion: wa.graphVersion,
+    teamId: wa.teamId ?? "",
+  };
+  const wf = state?.fields ?? {};
+  const secretHint = (set: boolean, field: string) =>
+    `${set ? "Set" : "Not set"}${
+      wa.fromEnvironment.includes(field) ? " (from the environment, which wins)" : ""
+    }. Leave empty to keep it; it is never shown again.`;
+  return (
+    <Section title="WhatsApp">
+      <p class="text-sm mb-3" data-testid="whatsapp-state">
+        {wa.configured
+          ? "Connected settings are complete: webhooks are accepted and replies can be sent."
+          : "Not fully configured yet: set the phone number id, access token, app secret and verify token."}
+      </p>
+      <p class="text-sm text-gray-600 mb-3">
+        Webhook URL for Meta: <code class="font-mono">{origin}/webhooks/whatsapp</code>
+      </p>
+      <form method="post" action="/admin/channels/whatsapp" novalidate autocomplete="off">
+        <FormAlert message={state?.error} />
+        <div class="grid md:grid-cols-2 gap-x-4">
+          <TextField
+            label="Phone number id"
+            name="phoneNumberId"
+            idPrefix="wa"
+            value={w.phoneNumberId}
+            error={wf.phoneNumberId}
+          />
+          <SelectField
+            label="Route to team"
+            name="teamId"
+            idPrefix="wa"
+            value={w.teamId}
+            error={wf.teamId}
+            options={teamOptions(teams)}
+          />
+          <div>
+            <TextField
+              label="Access token"
+              name="accessToken"
+              type="password"
+              idPrefix="wa"
+              autocomplete="new-password"
+              error={wf.accessToken}
+              hint={secretHint(wa.accessTokenSet, "accessToken")}
+            />
+            <Checkbox
+              label="Remove the stored access token"
+              name="clear_accessToken"
+              idPrefix="wa"
+            />
+          </div>
+          <div>
+            <TextField
+              label="App secret"
+              name="appSecret"
+              type="password"
+              idPrefix="wa"
+              autocomplete="new-password"
+              error={wf.appSecret}
+              hint={secretHint(wa.appSecretSet, "appSecret")}
+            />
+            <Checkbox
+              label="Remove the stored app secret"
+              name="clear_appSecret"
+              idPrefix="wa"
+            />
+          </div>
+          <div>
+            <TextField
+              label="Verify token"
+              name="verifyToken"
+              type="password"
+              idPrefix="wa"
+              autocomplete="new-password"
+              error={wf.verifyToken}
+              hint={secretHint(wa.verifyTokenSet, "verifyToken")}
+            />
+            <Checkbox
+              label="Remove the stored verify token"
+              name="clear_verifyToken"
+              idPrefix="wa"
+            />
+          </div>
+          <div>
+            <TextField
+              label="Graph API URL"
+              name="graphUrl"
+              idPrefix="wa"
+              value={w.graphUrl}
+              error={wf.graphUrl}
+            />
+            <TextField
+              label="Graph API version"
+              name="graphVersion"
+              idPrefix="wa"
+              value={w.graphVersion}
+              error={wf.graphVersion}
+            />
+          </div>
+        </div>
+        <Button>Save WhatsApp settings</Button>
+      </form>
+      <form method="post" action="/admin/channels/whatsapp/test" class="mt-4">
+        {test && (
+          <p
+            role={test.ok ? "status" : "alert"}
+            data-testid="whatsapp-test-result"
+            class={test.ok
+              ? "mb-3 text-sm text-green-900 bg-green-50 border border-green-200 rounded p-2"
+              : "mb-3 text-sm text-red-800 bg-red-50 border border-red-200 rounded p-2"}
+          >
+            {test.message}
+          </p>
+        )}
+        <Button variant="secondary">Test connection</Button>
+      </form>
+    </Section>
+  );
+}
