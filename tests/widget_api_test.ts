@@ -389,3 +389,52 @@ Deno.test("[widget] GET /widget.js serves the built script gzipped, with a short
     await app.shutdown();
   }
 });
+
+Deno.test("[widget] garbage in any part of a visitor request gets a 4xx, never a 500", async () => {
+  const app = await startTestApp();
+  try {
+    const token = await session(app);
+    const junk = [
+      "x".repeat(5000),
+      "\u0000\uffff",
+      "%00",
+      "../../etc",
+      "null",
+      "🙂".repeat(300),
+      "",
+    ];
+    const paths = ["sessions", "context", "messages"];
+    for (const j of junk) {
+      for (const path of paths) {
+        const q = `?siteKey=${encodeURIComponent(j)}&conversationId=${
+          encodeURIComponent(j)
+        }&after=${encodeURIComponent(j)}`;
+        for (const method of ["GET", "POST", "OPTIONS"]) {
+          for (const origin of [j, "https://evil.example", null]) {
+            const res = await fetch(app.url + "/api/v1/widget/" + path + q, {
+              method,
+              headers: {
+                ...(origin !== null && /^[\x20-\x7e]*$/.test(origin) ? { origin } : {}),
+                authorization: /^[\x20-\x7e]*$/.test(j) ? `Bearer ${j}` : `Bearer ${token}`,
+                "content-type": "application/json",
+              },
+              body: method === "POST"
+                ? (j.length % 2 ? j : JSON.stringify({
+                  text: j,
+                  clientId: j,
+                  context: { [j]: j },
+                  siteKey: j,
+                  visitorToken: j,
+                }))
+                : undefined,
+            });
+            await res.body?.cancel();
+            assert.ok(res.status < 500, `${method} ${path} with ${j.slice(0, 20)}: ${res.status}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await app.shutdown();
+  }
+});

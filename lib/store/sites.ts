@@ -134,6 +134,8 @@ export async function getSite(kv: Deno.Kv, id: string): Promise<Site | null> {
 
 export async function getSiteByKey(kv: Deno.Kv, siteKey: string): Promise<Site | null> {
   if (siteKey === DEFAULT_SITE_KEY) return await ensureDefaultSite(kv);
+  // Keys are short and url-safe; anything else cannot exist (and must not reach a KV key).
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(siteKey)) return null;
   const id = (await kv.get<string>(keys.siteByKey(siteKey))).value;
   return id ? await getSite(kv, id) : null;
 }
