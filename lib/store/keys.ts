@@ -40,6 +40,7 @@
  *   ["whatsapp_window", conversationId]          -> { lastCustomerMessageAt, customerId }
  *   ["whatsapp_inbox", customerId, sentAtMs, arrivalId] -> WhatsAppInbound (drained in order)
  *   ["whatsapp_inbox_lease", customerId]         -> { id, until }  (expireIn = 2 min; one drainer)
+ *   ["whatsapp_tick"]                            -> chainId  (the live inbox-sweep job chain)
  *
  * Conversation engine (lib/store/engine/*.ts; docs/engine.md)
  *   ["settings", "routing"]                      -> Settings (routing settings, read live)
@@ -117,6 +118,8 @@ export const keys = {
   ],
   whatsappInboxPrefix: (customerId: string): Key => ["whatsapp_inbox", customerId],
   whatsappInboxLease: (customerId: string): Key => ["whatsapp_inbox_lease", customerId],
+  whatsappInboxesPrefix: (): Key => ["whatsapp_inbox"],
+  whatsappTick: (): Key => ["whatsapp_tick"],
   routingSettings: (): Key => ["settings", "routing"],
   presence: (agentId: string): Key => ["presence", agentId],
   heartbeat: (agentId: string): Key => ["heartbeats", agentId],
