@@ -5,17 +5,19 @@ import { keys } from "../keys.ts";
 import {
   appendStaffMessage,
   closeConversation,
+  getConversation,
   listMessagesForStaff,
   receiveCustomerMessage,
   runAssignment,
   setAgentStatus,
+  transferConversation,
   updateSettings,
 } from "./mod.ts";
 import { allChanges, customerSays, randomAgent } from "./test_util.ts";
 
 const MAX = 3;
 
-Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and chats close: never above max, one assignee, queue order kept", async () => {
+Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and chats close and move: never above max, one assignee, queue order kept", async () => {
   const kv = await Deno.openKv(":memory:");
   try {
     await updateSettings(kv, { maxChatsPerAgent: MAX });
@@ -24,6 +26,7 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
     await Promise.all(agents.map((a) => setAgentStatus(kv, a.id, "online")));
 
     let arrivalsDone = false;
+    let transfers = 0;
     const arrivals = Promise.all(
       Array.from({ length: 200 }, (_, i) => customerSays(kv, `help ${i}`)),
     ).finally(() => arrivalsDone = true);
@@ -44,7 +47,22 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
             if (err?.code !== "conversation_closed") throw err;
           })
         );
-        await Promise.all([flip, ...closes]);
+        // An agent hands one of its chats to a colleague (refused when the rules say so).
+        const handoff = (async () => {
+          const id = active[2];
+          const conv = id ? await getConversation(kv, id) : null;
+          const from = agents.find((a) => a.id === conv?.assigneeId);
+          if (!conv || !from) return;
+          // Mostly to a colleague (often refused: everyone is near max), every 5th to the supervisor.
+          const to = i % 5 === 0 ? boss : agents[Math.floor(Math.random() * agents.length)];
+          await transferConversation(kv, conv.id, from, { toAgentId: to.id }).then(
+            () => transfers++,
+            (err) => {
+              if (err?.status !== 409 && err?.status !== 403) throw err;
+            },
+          );
+        })();
+        await Promise.all([flip, handoff, ...closes]);
         i++;
       }
     })();
@@ -106,6 +124,18 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
         load.set(ch.agentId!, n);
         assert.ok(n <= MAX, `agent held ${n} > ${MAX} chats after an automatic assignment`);
         autoAssignments++;
+      } else if (ch.type === "conversation.transferred") {
+        const from = ch.data!.fromAgentId as string;
+        const to = ch.data!.toAgentId as string;
+        assert.equal(holder.get(id), from, "a transfer moves the chat from its one holder");
+        assert.equal(ch.data!.supervisor, false);
+        load.set(from, load.get(from)! - 1);
+        const n = (load.get(to) ?? 0) + 1;
+        load.set(to, n);
+        holder.set(id, to);
+        if (to !== boss.id) {
+          assert.ok(n <= MAX, `an agent's transfer put ${n} > ${MAX} chats on a colleague`);
+        }
       } else if (ch.type === "conversation.requeued") {
         assert.equal(holder.get(id), ch.agentId);
         holder.delete(id);
@@ -127,6 +157,7 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
       `at least one assignment per chat (${autoAssignments})`,
     );
     assert.ok(requeues > 0, "agents going Offline returned chats to the queue");
+    assert.ok(transfers > 0, "some agent-to-agent transfers went through");
     for (const c of convs.values()) {
       assert.equal(c.status, "closed");
       const seqs = (await listMessagesForStaff(kv, c.id)).map((m) => m.seq);
