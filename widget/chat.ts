@@ -174,6 +174,7 @@ export function createChat(o: Options) {
         loaded = true;
         document.body.append(v.host);
         render();
+        if (isOpen) v.input.focus(); // open() was called before the chat could show
         flush();
         flushCtx();
         tick();
