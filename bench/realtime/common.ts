@@ -1,0 +1,97 @@
+/** Shared pieces of the real-time benchmarks: spawning servers, RSS, percentiles. */
+
+export interface Spawned {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Runs `script` with Deno in its own process and waits for its `READY <url>` line. */
+export async function spawnServer(script: string, env: Record<string, string>): Promise<Spawned> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-kv", new URL(script, import.meta.url).pathname],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${script} ended before it was ready:\n${out}`);
+    out += value;
+    const url = /READY (\S+)/.exec(out)?.[1];
+    if (url) {
+      // Keep draining its output so it never blocks on a full pipe.
+      (async () => {
+        try {
+          for (;;) if ((await reader.read()).done) break;
+        } catch { /* gone */ }
+      })();
+      return {
+        url,
+        pid: child.pid,
+        async stop() {
+          try {
+            child.kill("SIGTERM");
+          } catch { /* already gone */ }
+          await child.status;
+        },
+      };
+    }
+  }
+}
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+export function rssOf(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
+
+export function percentiles(
+  samples: number[],
+): { p50: number; p95: number; p99: number; n: number } {
+  const sorted = samples.toSorted((a, b) => a - b);
+  const at = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), n: sorted.length };
+}
+
+export const ms = (n: number) => `${n.toFixed(2)} ms`;
+export const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+/** A number from the environment, or the default. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  return raw === undefined || raw === "" ? fallback : Number(raw);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens a WebSocket and resolves once it is open. */
+export function openSocket(url: string, headers?: Record<string, string>): Promise<WebSocket> {
+  const ws = new WebSocket(url, { headers } as unknown as string[]);
+  return new Promise((resolve, reject) => {
+    ws.onopen = () => resolve(ws);
+    ws.onerror = (e) => reject(new Error(`WebSocket ${url}: ${(e as ErrorEvent).message}`));
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  }));
+  return out;
+}

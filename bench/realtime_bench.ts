@@ -1,0 +1,391 @@
+/**
+ * `deno task bench:realtime`: end-to-end delivery latency through Parley's
+ * real-time layer under a steady chat load, beside two baselines measured in
+ * the same run. Not a test: it prints figures.
+ *
+ * Load (environment, defaults): CONVERSATIONS=500 visitors on /ws/visitor,
+ * AGENTS=50 on /ws/agent, each visitor sends a message every INTERVAL_MS=2000
+ * for DURATION_S=30, and the agent holding the chat answers each one at once.
+ * Measured at the clients (one clock, this process): visitor→agent and
+ * agent→visitor delivery latency (send frame → message frame at the other
+ * side, through the engine's atomic commit, the change log, the hub and the
+ * socket), messages/s delivered, and the server's RSS (its own process).
+ *
+ * Baselines: (1) a bare Deno WebSocket relay without KV (bench/realtime/
+ * relay.ts) under the same load for RELAY_DURATION_S=10; (2) raw KV commit +
+ * watch latency: one handle commits a key, another handle on the same file
+ * watches it (how one instance hears another), SAMPLES=300.
+ */
+import {
+  envNumber,
+  mib,
+  ms,
+  openSocket,
+  percentiles,
+  pool,
+  rssOf,
+  sleep,
+  spawnServer,
+} from "./realtime/common.ts";
+
+const CONVERSATIONS = envNumber("CONVERSATIONS", 500);
+const AGENTS = envNumber("AGENTS", 50);
+const INTERVAL_MS = envNumber("INTERVAL_MS", 2000);
+const DURATION_S = envNumber("DURATION_S", 30);
+const RELAY_DURATION_S = envNumber("RELAY_DURATION_S", Math.min(10, DURATION_S));
+const SAMPLES = envNumber("SAMPLES", 300);
+
+type Stats = ReturnType<typeof percentiles>;
+const line = (name: string, s: Stats) =>
+  `${name.padEnd(34)} p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  (n=${s.n})`;
+
+// ---------------------------------------------------------------- KV baseline
+async function kvCommitWatch(): Promise<{ cross: Stats; same: Stats }> {
+  const dir = await Deno.makeTempDir();
+  const a = await Deno.openKv(`${dir}/kv`);
+  const b = await Deno.openKv(`${dir}/kv`);
+  const measure = async (watcher: Deno.Kv) => {
+    const samples: number[] = [];
+    const reader = watcher.watch<[number]>([["head"]]).getReader();
+    await reader.read(); // the current value
+    for (let i = 0; i < SAMPLES; i++) {
+      const t0 = performance.now();
+      const head = await a.get<number>(["head"]);
+      await a.atomic().check(head).set(["head"], (head.value ?? 0) + 1).commit();
+      for (;;) {
+        const { value } = await reader.read();
+        if (value?.[0].value === (head.value ?? 0) + 1) break;
+      }
+      samples.push(performance.now() - t0);
+      await sleep(2);
+    }
+    await reader.cancel();
+    return percentiles(samples);
+  };
+  const cross = await measure(b);
+  const same = await measure(a);
+  a.close();
+  b.close();
+  await Deno.remove(dir, { recursive: true });
+  return { cross, same };
+}
+
+// ------------------------------------------------------------- load driver
+/** The load's clock and tallies; the transport wires its sockets to the two callbacks. */
+class Load {
+  v2a: number[] = [];
+  a2v: number[] = [];
+  sent = 0;
+  delivered = 0;
+  errors = 0;
+  seconds = 0;
+  #sentAt = new Map<string, number>();
+
+  /** A visitor message reached its agent; true when the agent should answer it now. */
+  visitorToAgent(tag: string): boolean {
+    const t = this.#sentAt.get(tag);
+    if (t === undefined) return false;
+    this.#sentAt.delete(tag);
+    this.v2a.push(performance.now() - t);
+    this.delivered++;
+    this.#sentAt.set(`r${tag}`, performance.now());
+    this.sent++;
+    return true;
+  }
+
+  /** An agent's answer reached the visitor. */
+  agentToVisitor(tag: string): void {
+    const t = this.#sentAt.get(tag);
+    if (t === undefined) return;
+    this.#sentAt.delete(tag);
+    this.a2v.push(performance.now() - t);
+    this.delivered++;
+  }
+
+  /**
+   * Each of `visitors` sends every INTERVAL_MS (starts spread over one
+   * interval) for `seconds`; then 3 s for the last deliveries. Stops by itself.
+   */
+  async run(seconds: number, visitors: number, send: (i: number, tag: string) => void) {
+    const start = performance.now();
+    const end = start + seconds * 1000;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    for (let i = 0; i < visitors; i++) {
+      let k = 0;
+      const fire = () => {
+        if (performance.now() >= end) return;
+        const tag = `v${i}.${k++}`;
+        this.#sentAt.set(tag, performance.now());
+        this.sent++;
+        send(i, tag);
+      };
+      timers.push(setTimeout(() => {
+        fire();
+        timers.push(setInterval(fire, INTERVAL_MS));
+      }, (i / visitors) * INTERVAL_MS));
+    }
+    await sleep(seconds * 1000);
+    for (const t of timers) clearTimeout(t);
+    this.seconds = (performance.now() - start) / 1000;
+    await sleep(3000);
+  }
+}
+
+// ------------------------------------------------------------- relay baseline
+async function relayBaseline(): Promise<Load> {
+  const relay = await spawnServer("./relay.ts", {});
+  try {
+    const wsBase = relay.url.replace(/^http/, "ws");
+    const agents = await pool(
+      [...Array(AGENTS).keys()],
+      50,
+      (a) => openSocket(`${wsBase}/agent/${a}`),
+    );
+    const visitors = await pool(
+      [...Array(CONVERSATIONS).keys()],
+      50,
+      (i) => openSocket(`${wsBase}/visitor/${i}?agent=${i % AGENTS}`),
+    );
+    const load = new Load();
+    for (const ws of agents) {
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (load.visitorToAgent(f.text)) {
+          ws.send(JSON.stringify({ conv: f.conv, text: `r${f.text}` }));
+        }
+      };
+    }
+    for (const ws of visitors) ws.onmessage = (e) => load.agentToVisitor(JSON.parse(e.data).text);
+    await load.run(RELAY_DURATION_S, CONVERSATIONS, (i, tag) => {
+      visitors[i].send(JSON.stringify({ text: tag }));
+    });
+    for (const ws of [...agents, ...visitors]) ws.close();
+    return load;
+  } finally {
+    await relay.stop();
+  }
+}
+
+// -------------------------------------------------------------- Parley run
+async function json(res: Response) {
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${res.url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function parleyRun(): Promise<Load & { rssStart: number; rssMax: number; rssEnd: number }> {
+  const dir = await Deno.makeTempDir();
+  const password = "bench-password-123";
+  const server = await spawnServer("./server.ts", {
+    KV_PATH: `${dir}/parley.kv`,
+    PORT: "0",
+    ADMIN_EMAIL: "admin@bench.test",
+    ADMIN_PASSWORD: password,
+    PASSWORD_ITERATIONS: "1000",
+  });
+  const url = server.url;
+  const wsBase = url.replace(/^http/, "ws");
+  try {
+    const login = async (email: string) => {
+      const res = await fetch(url + "/api/v1/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+      await json(res);
+      return (res.headers.get("set-cookie") ?? "").split(";")[0];
+    };
+    const admin = await login("admin@bench.test");
+    const call = (method: string, path: string, cookie: string, body?: unknown) =>
+      fetch(url + path, {
+        method,
+        headers: { cookie, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(json);
+    await call("PUT", "/api/v1/admin/settings", admin, {
+      maxChatsPerAgent: Math.min(100, Math.ceil(CONVERSATIONS / AGENTS) + 1),
+    });
+
+    // Agents: accounts, sockets, Online.
+    const agentCookies = await pool([...Array(AGENTS).keys()], 10, async (a) => {
+      const email = `agent${a}@bench.test`;
+      await call("POST", "/api/v1/admin/agents", admin, {
+        name: `Agent ${a}`,
+        email,
+        password,
+        role: "agent",
+      });
+      return await login(email);
+    });
+    const agents = await pool(
+      agentCookies,
+      20,
+      (cookie) => openSocket(`${wsBase}/ws/agent`, { cookie }),
+    );
+    await pool(
+      agentCookies,
+      10,
+      (cookie) => call("PUT", "/api/v1/me/status", cookie, { status: "online" }),
+    );
+
+    // Visitors: a session, a socket, a first message that opens the conversation.
+    const conversationOf: string[] = [];
+    // Sessions one at a time: they all count on one per-address counter in KV, and
+    // concurrent starts from one address lose its races (the widget answers those 429).
+    const tokens = await pool(
+      [...Array(CONVERSATIONS).keys()],
+      1,
+      async () =>
+        (await fetch(url + "/api/v1/widget/sessions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        }).then(json)).visitorToken as string,
+    );
+    const visitors = await pool([...Array(CONVERSATIONS).keys()], 50, async (i) => {
+      const session = { visitorToken: tokens[i] };
+      const ws = await openSocket(
+        `${wsBase}/ws/visitor?token=${encodeURIComponent(session.visitorToken)}`,
+      );
+      const acked = new Promise<{ conversationId: string; seq: number }>((resolve) => {
+        ws.onmessage = (e) => {
+          const f = JSON.parse(e.data);
+          if (f.type === "ack") resolve(f);
+        };
+      });
+      ws.send(
+        JSON.stringify({
+          type: "send",
+          conversationId: "new",
+          clientId: `first-${i}`,
+          text: "Hello",
+        }),
+      );
+      const ack = await acked;
+      conversationOf[i] = ack.conversationId;
+      ws.send(
+        JSON.stringify({
+          type: "subscribe",
+          conversationId: ack.conversationId,
+          afterSeq: ack.seq,
+        }),
+      );
+      return ws;
+    });
+
+    // Every agent subscribes to the chats it was assigned.
+    let assigned = 0;
+    for (let attempt = 0; attempt < 100 && assigned < CONVERSATIONS; attempt++) {
+      assigned = 0;
+      await pool(agentCookies, 10, async (cookie, a) => {
+        const list = await call("GET", "/api/v1/conversations?status=active&limit=200", cookie);
+        for (const c of list.items) {
+          agents[a].send(
+            JSON.stringify({ type: "subscribe", conversationId: c.id, afterSeq: c.lastSeq }),
+          );
+        }
+        assigned += list.items.length;
+      });
+      if (assigned < CONVERSATIONS) await sleep(200);
+    }
+    console.log(`  setup: ${AGENTS} agents, ${CONVERSATIONS} conversations (${assigned} assigned)`);
+    await sleep(1000);
+
+    const rssStart = rssOf(server.pid);
+    let rssMax = rssStart;
+    const sampler = setInterval(() => rssMax = Math.max(rssMax, rssOf(server.pid)), 1000);
+    let k = 0;
+    const load = new Load();
+    for (const ws of agents) {
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (f.type === "error") load.errors++;
+        if (f.type !== "message" || f.message.author?.type !== "customer") return;
+        if (load.visitorToAgent(f.message.text)) {
+          ws.send(JSON.stringify({
+            type: "send",
+            conversationId: f.conversationId,
+            clientId: `a${k++}`,
+            text: `r${f.message.text}`,
+          }));
+        }
+      };
+    }
+    for (const ws of visitors) {
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (f.type === "error") load.errors++;
+        if (f.type === "message" && f.message.author?.type === "agent") {
+          load.agentToVisitor(f.message.text);
+        }
+      };
+    }
+    await load.run(DURATION_S, CONVERSATIONS, (i, tag) => {
+      visitors[i].send(
+        JSON.stringify({
+          type: "send",
+          conversationId: conversationOf[i],
+          clientId: tag,
+          text: tag,
+        }),
+      );
+    });
+    clearInterval(sampler);
+    const rssEnd = rssOf(server.pid);
+    for (const ws of [...agents, ...visitors]) ws.close();
+    return Object.assign(load, { rssStart, rssMax: Math.max(rssMax, rssEnd), rssEnd });
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------- main
+if (import.meta.main) {
+  console.log(
+    `bench:realtime — ${CONVERSATIONS} conversations, ${AGENTS} agents, a visitor message every ` +
+      `${INTERVAL_MS} ms for ${DURATION_S} s, each answered by its agent\n`,
+  );
+  console.log("baseline: raw KV commit + watch");
+  const kv = await kvCommitWatch();
+  console.log("  " + line("commit → watch (other handle)", kv.cross));
+  console.log("  " + line("commit → watch (same handle)", kv.same));
+
+  console.log(`\nbaseline: bare Deno WebSocket relay, no KV (${RELAY_DURATION_S} s)`);
+  const relay = await relayBaseline();
+  const rv2a = percentiles(relay.v2a);
+  const ra2v = percentiles(relay.a2v);
+  console.log("  " + line("visitor → agent", rv2a));
+  console.log("  " + line("agent → visitor", ra2v));
+  console.log(`  delivered ${(relay.delivered / relay.seconds).toFixed(0)} messages/s`);
+
+  console.log(`\nParley (${DURATION_S} s)`);
+  const run = await parleyRun();
+  const v2a = percentiles(run.v2a);
+  const a2v = percentiles(run.a2v);
+  const all = percentiles([...run.v2a, ...run.a2v]);
+  console.log("  " + line("visitor → agent", v2a));
+  console.log("  " + line("agent → visitor", a2v));
+  console.log("  " + line("both directions", all));
+  console.log(
+    `  delivered ${(run.delivered / run.seconds).toFixed(0)} messages/s; sent ${run.sent}, ` +
+      `delivered ${run.delivered}, lost ${run.sent - run.delivered}, error frames ${run.errors}`,
+  );
+  console.log(
+    `  server RSS: ${mib(run.rssStart)} before load, max ${mib(run.rssMax)}, end ${
+      mib(run.rssEnd)
+    }`,
+  );
+
+  const relayAll = percentiles([...relay.v2a, ...relay.a2v]);
+  console.log("\nratios");
+  console.log(
+    `  Parley p50 / KV commit+watch p50 (other handle): ${
+      (all.p50 / kv.cross.p50).toFixed(2)
+    }×  (target ≤ 2×)`,
+  );
+  console.log(`  Parley p50 / relay p50: ${(all.p50 / relayAll.p50).toFixed(2)}×`);
+  console.log(`  Parley p99 / relay p99: ${(all.p99 / relayAll.p99).toFixed(2)}×`);
+  console.log(`  Parley p99: ${ms(all.p99)} (target ≤ 25 ms at ≥ 250 messages/s)`);
+  Deno.exit(0);
+}
