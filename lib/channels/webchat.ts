@@ -284,7 +284,8 @@ export async function sendVisitorMessage(
   input: { text: string; clientId: string },
 ): Promise<{ message: CustomerMessage; conversation: VisitorConversationView }> {
   const visitorId = access.claims.visitorId;
-  const pending = await getPendingVisitorData(kv, visitorId);
+  const pendingEntry = await kv.get<PendingVisitorData>(keys.widgetPending(visitorId));
+  const pending = pendingEntry.value;
   const result = await receiveCustomerMessage(kv, {
     channel: "webchat",
     contact: {
@@ -297,7 +298,19 @@ export async function sendVisitorMessage(
     ...(pending && Object.keys(pending.context).length ? { context: pending.context } : {}),
     teamId: access.site.teamId,
   });
-  if (pending && !result.duplicate) await clearPendingVisitorData(kv, visitorId);
+  if (pending && !result.duplicate) {
+    const cleared = await kv.atomic().check(pendingEntry).delete(keys.widgetPending(visitorId))
+      .commit();
+    if (!cleared.ok) {
+      // Context arrived while the message was on its way: it goes into the conversation too.
+      const later = await getPendingVisitorData(kv, visitorId);
+      if (later && Object.keys(later.context).length) {
+        // Already within bounds (checked when kept); a conversation closed meanwhile keeps none.
+        await mergeContext(kv, result.conversation.id, later.context).catch(() => {});
+      }
+      await clearPendingVisitorData(kv, visitorId);
+    }
+  }
   const message = toCustomerMessage(result.message);
   if (!message) throw new AppError(409, "busy", "The message is not visible; try again.");
   return { message, conversation: await visitorConversationView(kv, result.conversation) };
