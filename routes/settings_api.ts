@@ -1,4 +1,7 @@
-/** Routing settings for admins: `GET|PUT /api/v1/admin/settings` (rules in lib/store/engine/settings.ts). */
+/**
+ * Routing settings for admins: `GET|PUT /api/v1/admin/settings` (rules in
+ * lib/store/engine/settings.ts; changes audited by lib/admin/settings.ts).
+ */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";

@@ -289,6 +289,11 @@ Deno.test("[engine] staff API over real HTTP: every route, bad input and wrong r
       assert.equal(res.body.settings.maxChatsPerAgent, 2);
       res = await app.api("GET", "/api/v1/admin/settings", { as: admin });
       assert.equal(res.body.settings.maxChatsPerAgent, 2);
+      const audited = [];
+      for await (const e of app.kv.list<{ action: string }>({ prefix: ["audit"] })) {
+        if (e.value.action === "settings.updated") audited.push(e.value);
+      }
+      assert.ok(audited.length > 0, "settings changes reach the audit log");
       assert.equal(res.body.settings.heartbeatGraceSeconds, 60);
       res = await app.api("GET", "/api/v1/me", { as: agent });
       assert.equal(res.body.maxChats, 2, "the new max shows at once");
