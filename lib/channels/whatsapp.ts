@@ -31,7 +31,7 @@ import {
 import { processDrainJob, processStatusJob } from "./whatsapp_inbound.ts";
 import { getOutboundDelivery, runOutboundJob, WHATSAPP_OUTBOUND_JOB } from "./whatsapp_outbound.ts";
 import { STATUS_JOB, type StatusJob } from "./whatsapp_webhook.ts";
-import { DRAIN_JOB } from "./whatsapp_inbox.ts";
+import { DRAIN_JOB, SWEEP_INTERVAL_MS, SWEEP_JOB, sweepInboxes } from "./whatsapp_inbox.ts";
 import { getWhatsAppWindow, type WhatsAppWindow } from "./whatsapp_window.ts";
 
 export { getOutboundDelivery, getWhatsAppWindow, type WhatsAppWindow };
@@ -41,6 +41,22 @@ export function registerWhatsAppJobs(deps: Pick<AppDeps, "kv" | "config" | "jobs
   deps.jobs.on(DRAIN_JOB, (payload) => processDrainJob(deps, payload));
   deps.jobs.on(STATUS_JOB, (payload) => processStatusJob(deps.kv, payload as StatusJob));
   deps.jobs.on(WHATSAPP_OUTBOUND_JOB, (payload) => runOutboundJob(deps, payload));
+  // The inbox sweep: one live chain (the last instance started owns it, as the engine's sweep).
+  const { kv, jobs } = deps;
+  jobs.on(SWEEP_JOB, async (payload) => {
+    const chain = (payload as { chain?: string } | null)?.chain;
+    if (!chain || chain !== (await kv.get<string>(keys.whatsappTick())).value) return;
+    try {
+      await sweepInboxes(kv);
+    } catch (err) {
+      console.error("whatsapp: inbox sweep failed:", err);
+    }
+    await jobs.enqueue(SWEEP_JOB, { chain }, { delay: SWEEP_INTERVAL_MS });
+  });
+  const chain = crypto.randomUUID();
+  kv.set(keys.whatsappTick(), chain)
+    .then(() => jobs.enqueue(SWEEP_JOB, { chain }, { delay: SWEEP_INTERVAL_MS }))
+    .catch(() => {/* KV closed during start-up (tests): no chain */});
 }
 
 /**

@@ -10,10 +10,13 @@
  * time, across instances), stores the inbox's messages oldest first, and
  * deletes each once stored. A job that finds the lease taken re-enqueues
  * itself shortly, so every entry is drained even if it arrives while another
- * drainer is finishing. A drainer that dies leaves its lease to expire.
+ * drainer is finishing. A drainer that dies leaves its lease to expire. A
+ * sweep every minute ({@link sweepInboxes}) restarts the drain of any inbox
+ * whose jobs ran out of retries, so an acknowledged message is never lost.
  *
  *   ["whatsapp_inbox", customerId, sentAtMs, arrivalId] -> WhatsAppInbound
  *   ["whatsapp_inbox_lease", customerId]                -> { id, until } (expireIn = 2 min)
+ *   ["whatsapp_tick"]                                   -> the live sweep chain's id
  */
 import type { JobMessage } from "../jobs.ts";
 import { newId } from "../ids.ts";
@@ -119,4 +122,31 @@ export async function drainInbox(
     await releaseLease(kv, customerId, lease);
   }
   return drained;
+}
+
+/** The inbox sweep: a self-re-enqueuing job that restarts drains nobody finished. */
+export const SWEEP_JOB = "whatsapp.sweep";
+export const SWEEP_INTERVAL_MS = 60_000;
+/** An entry waiting this long (by Meta's send time) lost its drain job. */
+const STALE_MS = 60_000;
+
+/**
+ * Customers whose inbox still holds a message sent over a minute ago: their
+ * drain jobs ran out of retries (say, KV or the engine failed for a long
+ * while) and they have not written since. Normally empty.
+ */
+export async function staleInboxCustomers(kv: Deno.Kv, now = Date.now()): Promise<string[]> {
+  const out = new Set<string>();
+  for await (const e of kv.list({ prefix: keys.whatsappInboxesPrefix() }, { limit: 1000 })) {
+    const [, customerId, sentAtMs] = e.key as [string, string, number, string];
+    if (now - sentAtMs > STALE_MS) out.add(customerId);
+  }
+  return [...out];
+}
+
+/** One sweep: a drain job for each customer with stale inbox entries. Returns them. */
+export async function sweepInboxes(kv: Deno.Kv, now = Date.now()): Promise<string[]> {
+  const customers = await staleInboxCustomers(kv, now);
+  for (const customerId of customers) await kv.enqueue(drainJob(customerId));
+  return customers;
 }

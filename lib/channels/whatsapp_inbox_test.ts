@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { drainInbox, fitForInbox, inboxKey } from "./whatsapp_inbox.ts";
+import { drainInbox, fitForInbox, inboxKey, sweepInboxes } from "./whatsapp_inbox.ts";
 import type { WhatsAppInbound } from "./whatsapp_payload.ts";
 
 const message = (id: string, sentAt: string, text = id): WhatsAppInbound => ({
@@ -102,4 +102,26 @@ Deno.test("[whatsapp] inbox: an oversized message is shrunk to fit one KV value"
   assert.equal(fitted.data.truncated, true);
   const small = message("s", "2026-01-01T10:00:00Z");
   assert.equal(fitForInbox(small), small, "small ones untouched");
+});
+
+Deno.test("[whatsapp] inbox sweep: restarts the drain of entries nobody drained", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const now = Date.parse("2026-01-01T12:00:00Z");
+    const stuck = {
+      ...message("old", "2026-01-01T11:50:00Z"),
+      customer: { ...message("x", "").customer, id: "111" },
+    };
+    const fresh = {
+      ...message("new", "2026-01-01T11:59:50Z"),
+      customer: { ...message("x", "").customer, id: "222" },
+    };
+    await kv.set(inboxKey(stuck), stuck);
+    await kv.set(inboxKey(fresh), fresh);
+    const delivered = new Promise<unknown>((resolve) => kv.listenQueue(resolve));
+    assert.deepEqual(await sweepInboxes(kv, now), ["111"]);
+    assert.deepEqual(await delivered, { type: "whatsapp.drain", payload: { customerId: "111" } });
+  } finally {
+    kv.close();
+  }
 });
