@@ -11,9 +11,13 @@
  *   conversation the caller may see can be opened).
  * - {@link whatsAppStateForStaff}: the 24-hour window of a conversation.
  *
- * How the pieces fit: whatsapp_webhook.ts (verify, parse, queue) →
- * whatsapp_inbox.ts (per-customer order) → whatsapp_inbound.ts (engine) ; engine reply → whatsapp_outbound.ts (Graph
- * API, retries, statuses) ; whatsapp_graph.ts (HTTP client, error classes).
+ * How the pieces fit:
+ * - in: whatsapp_webhook.ts (verify, parse, store and queue) → whatsapp_inbox.ts
+ *   (each customer's messages in order) → whatsapp_inbound.ts (the engine);
+ * - out: the engine commits a reply and queues it → whatsapp_outbound.ts
+ *   (Graph API, retries, in order; statuses back onto the message);
+ * - whatsapp_graph.ts (HTTP client, error classes), whatsapp_payload.ts
+ *   (schemas → records), whatsapp_window.ts (24 hours), whatsapp_signature.ts.
  */
 import type { AppDeps } from "../http/context.ts";
 import { forbidden, notFound } from "../http/errors.ts";
