@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { findContact, getOpenConversation } from "../lib/store/engine/records.ts";
 import { getMessageById } from "../lib/store/engine/records.ts";
 import type { Delivery } from "../lib/domain/engine_types.ts";
-import { applyWhatsAppStatus, MAX_ATTEMPTS } from "../lib/channels/whatsapp_outbound.ts";
+import {
+  applyWhatsAppStatus,
+  MAX_ATTEMPTS,
+  runOutboundJob,
+} from "../lib/channels/whatsapp_outbound.ts";
 import { graphError } from "./fake_graph.ts";
 import type { Staff } from "./helpers.ts";
 import { eventually, startWhatsAppTestApp, type WhatsAppTestApp } from "./whatsapp_helpers.ts";
@@ -80,6 +84,18 @@ Deno.test("[whatsapp] outbound delivery against the fake Graph API: send, retry,
         assert.deepEqual(bodies, texts);
       },
     );
+
+    await t.step("a redelivered job does not send the message twice", async () => {
+      const { conversationId } = await customerWrites(wa);
+      const id = await reply(wa, supervisor, conversationId, "exactly once");
+      await deliveryBecomes(wa, id, "sent");
+      const before = wa.graph.sends().length;
+      const message = await getMessageById(wa.app.kv, id);
+      await runOutboundJob(wa.app.deps, { conversationId, seq: message!.seq, messageId: id });
+      await runOutboundJob(wa.app.deps, { conversationId, seq: message!.seq, messageId: id });
+      assert.equal(wa.graph.sends().length, before);
+      assert.equal((await getMessageById(wa.app.kv, id))?.delivery?.status, "sent");
+    });
 
     await t.step("retry after a 500: sent on the second attempt", async () => {
       const { conversationId } = await customerWrites(wa);

@@ -145,6 +145,11 @@ export async function runOutboundJob(
   const { kv } = deps;
   const entry = await kv.get<OutboundDelivery>(keys.whatsappOutbound(job.messageId));
   const known = entry.value;
+  if (known?.state === "accepted") {
+    // A redelivery after Meta accepted it (a crash before "sent" was recorded): finish that.
+    await updateMessageDelivery(kv, job.messageId, { status: "sent" });
+    return;
+  }
   if (known && (known.state !== "retrying" || known.attempt !== attempt)) return; // done or stale
 
   const message = await getMessage(kv, job.conversationId, job.seq);
