@@ -36,8 +36,8 @@
  *   ["whatsapp_outbound", messageId]             -> OutboundDelivery (attempts, wamid, state)
  *   ["whatsapp_by_wamid", wamid]                 -> { messageId, conversationId }
  *   ["whatsapp_early_status", wamid, status]     -> WhatsAppStatus (expireIn = 7 d; before the wamid is linked)
- *   ["whatsapp_media", mediaId]                  -> { conversationId, mimeType }
- *   ["whatsapp_window", conversationId]          -> { lastCustomerMessageAt, customerId }
+ *   ["whatsapp_media", mediaId]                  -> { customerId, conversationId?, mimeType }
+ *   ["whatsapp_window", customerId]              -> { lastCustomerMessageAt } (24-hour window)
  *   ["whatsapp_inbox", customerId, sentAtMs, arrivalId] -> WhatsAppInbound (drained in order)
  *   ["whatsapp_inbox_lease", customerId]         -> { id, until }  (expireIn = 2 min; one drainer)
  *   ["whatsapp_tick"]                            -> chainId  (the live inbox-sweep job chain)
@@ -109,7 +109,7 @@ export const keys = {
   ],
   whatsappEarlyStatusPrefix: (wamid: string): Key => ["whatsapp_early_status", wamid],
   whatsappMedia: (mediaId: string): Key => ["whatsapp_media", mediaId],
-  whatsappWindow: (conversationId: string): Key => ["whatsapp_window", conversationId],
+  whatsappWindow: (customerId: string): Key => ["whatsapp_window", customerId],
   whatsappInbox: (customerId: string, sentAtMs: number, arrivalId: string): Key => [
     "whatsapp_inbox",
     customerId,
