@@ -49,6 +49,25 @@ class Visitor {
     assert.ok(res.status < 300, JSON.stringify(res.body));
   }
 
+  /** Opens the visitor WebSocket subscribed to its conversation. */
+  async socket(): Promise<WebSocket> {
+    const ws = new WebSocket(
+      `${this.app.url.replace("http", "ws")}/ws/visitor?token=${encodeURIComponent(this.token)}`,
+    );
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = () => reject(new Error("visitor socket failed"));
+    });
+    const subscribed = new Promise<void>((resolve) => {
+      ws.addEventListener("message", (e) => {
+        if (JSON.parse(e.data).type === "subscribed") resolve();
+      });
+    });
+    ws.send(JSON.stringify({ type: "subscribe", conversationId: this.conversationId }));
+    await subscribed;
+    return ws;
+  }
+
   /** The texts the visitor can see in its conversation. */
   async texts(): Promise<string[]> {
     const res = await this.app.api("GET", "/api/v1/widget/messages", {
@@ -99,6 +118,13 @@ function log(page: Page) {
 async function send(page: Page, text: string) {
   await page.getByRole("textbox", { name: "Message" }).fill(text);
   await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await stored(page, text);
+}
+
+/** Waits until the message with `text` is in the log and no longer "Sending" (it is committed). */
+async function stored(page: Page, text: string) {
+  await log(page).locator("li", { hasText: text })
+    .filter({ hasNot: page.locator('[data-delivery="sending"]') }).waitFor();
 }
 
 Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole day", async (t) => {
@@ -151,6 +177,25 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await a.page.locator("#announcer").filter({ hasText: "Thanks! Order A-17" }).waitFor();
     });
 
+    await step("the customer's typing shows, and clears when the message lands", async () => {
+      const ws = await v1.socket();
+      try {
+        const typing = a.page.getByText("Customer is typing…");
+        ws.send(JSON.stringify({ type: "typing", conversationId: c1, typing: true }));
+        await typing.waitFor();
+        ws.send(JSON.stringify({
+          type: "send",
+          conversationId: c1,
+          clientId: `v-${crypto.randomUUID()}`,
+          text: "Typed over the socket",
+        }));
+        await log(a.page).getByText("Typed over the socket").waitFor();
+        await typing.waitFor({ state: "detached" });
+      } finally {
+        ws.close();
+      }
+    });
+
     await step("a quick response with a custom field, filled with Tab", async () => {
       const made = await app.api("POST", "/api/v1/quick-responses", {
         as: ana,
@@ -175,7 +220,7 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await box.press("Tab"); // selects the custom field
       await box.pressSequentially("A-17");
       await box.press("Enter");
-      await log(a.page).getByText("I'm Ana Agent: order A-17 ships today.").waitFor();
+      await stored(a.page, "I'm Ana Agent: order A-17 ships today.");
       assert.ok((await v1.texts()).includes("I'm Ana Agent: order A-17 ships today."));
     });
 
@@ -280,6 +325,30 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       assert.match(await a.page.title(), /Parley/);
     });
 
+    await step("an agent asks a supervisor; the supervisor answers in place", async () => {
+      await a.page.getByLabel("Ask a supervisor").check();
+      await send(a.page, "Can I refund twice?");
+      const question = log(a.page).locator("li", { hasText: "Can I refund twice?" });
+      await question.getByText("Internal · question for a supervisor").waitFor();
+      await s.page.getByLabel("Questions only").check();
+      const row = rows(s.page).filter({ hasText: "Question for a supervisor" });
+      await row.waitFor();
+      assert.equal(await rows(s.page).count(), 1, "only chats with an open question");
+      await row.getByRole("link").click();
+      await log(s.page).getByText("Can I refund twice?").waitFor();
+      await s.page.getByLabel("Internal note").and(s.page.locator(":checked")).waitFor();
+      await send(s.page, "Yes, once more is fine.");
+      const answer = log(a.page).locator("li", { hasText: "Yes, once more is fine." });
+      await answer.getByText(/Internal note/).waitFor();
+      assert.equal(await answer.getAttribute("data-kind"), "internal");
+      await rows(s.page).waitFor({ state: "detached" }); // no open question is left
+      await s.page.getByLabel("Questions only").uncheck();
+      assert.ok(
+        !(await v1.texts()).some((t) => t.includes("refund twice")),
+        "never to the customer",
+      );
+    });
+
     await step("a dropped connection shows reconnecting and loses no message", async () => {
       proxy.cut();
       await a.page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor();
@@ -288,6 +357,24 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await live(a.page);
       await log(a.page).getByText("Sent while you were away").waitFor();
       assert.equal(await log(a.page).getByText("Sent while you were away").count(), 1);
+    });
+
+    await step("useful before scripts run: server-rendered lists and conversation", async () => {
+      const ctx = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        const [name, value] = sue.cookie.split("=");
+        await ctx.addCookies([{ name, value, url: app.url }]);
+        const page = await ctx.newPage();
+        page.setDefaultTimeout(8_000);
+        await page.goto(app.url + "/?tab=closed");
+        const row = rows(page).filter({ hasText: "Carla Customer" }).first();
+        await row.getByRole("link").click();
+        await page.getByRole("heading", { name: "Carla Customer" }).waitFor();
+        await log(page).getByText("Hello, my parcel is late").waitFor();
+        await page.getByText("Wrap-up: Refund issued for A-17").first().waitFor();
+      } finally {
+        await ctx.close();
+      }
     });
 
     const shots = Deno.env.get("WORKSPACE_SHOTS"); // a folder: save screenshots to look at

@@ -1,4 +1,4 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { loadQuickResponses, sendMessage } from "../../lib/ui/actions.ts";
 import { nextField, waitingLabel } from "../../lib/ui/format.ts";
@@ -16,9 +16,11 @@ import { notifyTyping } from "../../lib/ui/pane_socket.ts";
 export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
   const [text, setText] = useState("");
   // A supervisor opening a chat with an agent's open question answers it with an internal note.
-  const [internal, setInternal] = useState(
-    ws.isSupervisor.value && conv.question && conv.assigneeId !== ws.me.value.id,
-  );
+  const answering = ws.isSupervisor.value && conv.question && conv.assigneeId !== ws.me.value.id;
+  const [internal, setInternal] = useState(answering);
+  useEffect(() => {
+    if (answering) setInternal(true); // a question arrived while the chat was open
+  }, [answering]);
   const [ask, setAsk] = useState(false);
   const [picking, setPicking] = useState(false);
   const [problem, setProblem] = useState("");
