@@ -26,7 +26,7 @@ import {
   loadWithout,
   writeConversation,
 } from "./records.ts";
-import { mutate, refusalError } from "./tx.ts";
+import { isStoreBusy, mutate, refusalError } from "./tx.ts";
 
 /** How an agent came to hold a chat. */
 export type AssignedBy = "auto" | "pickup" | "transfer";
@@ -248,7 +248,13 @@ async function assignmentPass(kv: Deno.Kv): Promise<number> {
   let total = 0;
   let conflicts = 0;
   for (;;) {
-    const outcome = await assignBatch(kv);
+    let outcome: Outcome;
+    try {
+      outcome = await assignBatch(kv);
+    } catch (err) {
+      if (!isStoreBusy(err)) throw err;
+      outcome = "conflict";
+    }
     if (outcome === "conflict") {
       if (++conflicts > 2) {
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, conflicts)));

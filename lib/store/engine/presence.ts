@@ -26,7 +26,7 @@ import { runAssignment } from "./assignment.ts";
 import { planRequeue, requeueConversation } from "./lifecycle.ts";
 import { eventEntry } from "./log.ts";
 import { getManyEntries, getSettings, getSettingsEntry } from "./records.ts";
-import { mutate } from "./tx.ts";
+import { mutate, writeRetrying } from "./tx.ts";
 
 /** Chats requeued in the same atomic op as the status change (the op limits); the rest follow. */
 const REQUEUE_BATCH = 20;
@@ -60,7 +60,7 @@ export async function setAgentStatus(
   opts: { onlyIfStale?: boolean } = {},
 ): Promise<Presence> {
   const nowMs = Date.now();
-  if (status !== "offline") await kv.set(keys.heartbeat(agentId), nowMs);
+  if (status !== "offline") await writeRetrying(() => kv.set(keys.heartbeat(agentId), nowMs));
   const result = await mutate(kv, async () => {
     const [agentEntry, presenceEntry, loadEntry, beatEntry] = await kv.getMany<
       [Agent, Presence, AgentLoad, number]
@@ -171,7 +171,7 @@ export async function requeueHeldChats(kv: Deno.Kv, agentId: string): Promise<nu
  * status now.
  */
 export async function heartbeatAgent(kv: Deno.Kv, agentId: string): Promise<AgentStatus> {
-  await kv.set(keys.heartbeat(agentId), Date.now());
+  await writeRetrying(() => kv.set(keys.heartbeat(agentId), Date.now()));
   const presence = (await kv.get<Presence>(keys.presence(agentId))).value;
   if (
     presence?.status === "offline" && presence.reason === "heartbeat_lost" && presence.resumeStatus

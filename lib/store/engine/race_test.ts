@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Conversation } from "../../domain/engine_types.ts";
+import type { Agent } from "../agents.ts";
 import { FRONT_OFFSET } from "../../domain/routing.ts";
 import { keys } from "../keys.ts";
 import {
@@ -16,6 +17,114 @@ import {
 import { allChanges, customerSays, randomAgent } from "./test_util.ts";
 
 const MAX = 3;
+
+/** Ids of the Active conversations. */
+async function activeIds(kv: Deno.Kv): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of kv.list({ prefix: keys.conversationsByStatusPrefix("active") })) {
+    out.push(e.key[3] as string);
+  }
+  return out;
+}
+
+/** Everyone Online, then close everything until the queue is empty. */
+async function drain(kv: Deno.Kv, agents: Agent[], boss: Agent): Promise<void> {
+  await Promise.all(agents.map((a) => setAgentStatus(kv, a.id, "online")));
+  for (let round = 0; round < 200; round++) {
+    const active = await activeIds(kv);
+    let queued = 0;
+    for await (const _ of kv.list({ prefix: keys.queuePrefix() })) queued++;
+    if (active.length === 0 && queued === 0) return;
+    await Promise.all(active.map((id) => closeConversation(kv, id, boss, { notes: "done" })));
+    await runAssignment(kv);
+  }
+  assert.fail("the queue never drained");
+}
+
+/**
+ * Replays the change log in order, tracking each agent's running load, each
+ * chat's holder and the queue; asserts at every step that automatic
+ * assignment took the queue head and never put an agent above `max` (nor did
+ * an agent's transfer to a colleague; `exempt` may hold more: a supervisor).
+ */
+async function replayChangeLog(kv: Deno.Kv, max: number, exempt: string) {
+  const changes = await allChanges(kv);
+  const convs = new Map<string, Conversation>();
+  for await (const e of kv.list<Conversation>({ prefix: ["conversations"] })) {
+    convs.set(e.value.id, e.value);
+  }
+  const load = new Map<string, number>();
+  const holder = new Map<string, string>();
+  const queue = new Map<string, number>(); // id -> rank
+  let autoAssignments = 0;
+  let requeues = 0;
+  const rankOf = (id: string) => queue.get(id)!;
+  const before = (a: string, b: string) =>
+    rankOf(a) < rankOf(b) || (rankOf(a) === rankOf(b) && a < b);
+  const add = (agentId: string, n: number) => {
+    load.set(agentId, (load.get(agentId) ?? 0) + n);
+    return load.get(agentId)!;
+  };
+  for (const ch of changes) {
+    const id = ch.conversationId!;
+    if (ch.type === "conversation.created") {
+      queue.set(id, Date.parse(convs.get(id)!.createdAt));
+    } else if (ch.type === "conversation.assigned") {
+      assert.ok(queue.has(id), `assigned ${id} was not queued`);
+      for (const other of queue.keys()) {
+        assert.ok(other === id || before(id, other), "the queue head goes first");
+      }
+      queue.delete(id);
+      assert.ok(!holder.has(id), "one assignee at a time");
+      holder.set(id, ch.agentId!);
+      const n = add(ch.agentId!, 1);
+      assert.ok(n <= max, `agent held ${n} > ${max} chats after an automatic assignment`);
+      autoAssignments++;
+    } else if (ch.type === "conversation.transferred") {
+      const from = ch.data!.fromAgentId as string;
+      const to = ch.data!.toAgentId as string;
+      assert.equal(holder.get(id), from, "a transfer moves the chat from its one holder");
+      assert.equal(ch.data!.supervisor, false);
+      add(from, -1);
+      const n = add(to, 1);
+      holder.set(id, to);
+      if (to !== exempt) {
+        assert.ok(n <= max, `an agent's transfer put ${n} > ${max} chats on a colleague`);
+      }
+    } else if (ch.type === "conversation.requeued") {
+      assert.equal(holder.get(id), ch.agentId);
+      holder.delete(id);
+      add(ch.agentId!, -1);
+      queue.set(id, Date.parse(convs.get(id)!.createdAt) - FRONT_OFFSET);
+      requeues++;
+    } else if (ch.type === "conversation.closed") {
+      queue.delete(id);
+      const h = holder.get(id);
+      if (h) {
+        add(h, -1);
+        holder.delete(id);
+      }
+    }
+  }
+  return { autoAssignments, requeues, convs };
+}
+
+/** Every chat closed with seqs 1..n, every load record empty. */
+async function assertAllClosedAndEmpty(
+  kv: Deno.Kv,
+  convs: Map<string, Conversation>,
+  agents: Agent[],
+): Promise<void> {
+  for (const c of convs.values()) {
+    assert.equal(c.status, "closed");
+    const seqs = (await listMessagesForStaff(kv, c.id)).map((m) => m.seq);
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), "seqs 1..n without gaps or repeats");
+  }
+  for (const a of agents) {
+    const l = (await kv.get<{ conversationIds: string[] }>(keys.agentLoad(a.id))).value;
+    assert.deepEqual(l?.conversationIds ?? [], [], "every load record emptied at the end");
+  }
+}
 
 Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and chats close and move: never above max, one assignee, queue order kept", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -38,10 +147,7 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
       while (!arrivalsDone || i < 60) {
         const a = agents[Math.floor(Math.random() * agents.length)];
         const flip = setAgentStatus(kv, a.id, statuses[i % statuses.length]);
-        const active: string[] = [];
-        for await (const e of kv.list({ prefix: keys.conversationsByStatusPrefix("active") })) {
-          active.push(e.key[3] as string);
-        }
+        const active = await activeIds(kv);
         const closes = active.slice(0, 2).map((id) =>
           closeConversation(kv, id, boss, { notes: "done" }).catch((err) => {
             if (err?.code !== "conversation_closed") throw err;
@@ -79,78 +185,9 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
       assert.deepEqual([...(l?.conversationIds ?? [])].sort(), (held.get(a.id) ?? []).sort());
       assert.ok((l?.conversationIds.length ?? 0) <= MAX);
     }
-    // Drain: everyone Online, close everything until the queue is empty.
-    await Promise.all(agents.map((a) => setAgentStatus(kv, a.id, "online")));
-    for (let round = 0; round < 200; round++) {
-      const active: string[] = [];
-      for await (const e of kv.list({ prefix: keys.conversationsByStatusPrefix("active") })) {
-        active.push(e.key[3] as string);
-      }
-      let queued = 0;
-      for await (const _ of kv.list({ prefix: keys.queuePrefix() })) queued++;
-      if (active.length === 0 && queued === 0) break;
-      await Promise.all(active.map((id) => closeConversation(kv, id, boss, { notes: "done" })));
-      await runAssignment(kv);
-    }
-
-    // Replay the change log: the running load of each agent, and the queue.
-    const changes = await allChanges(kv);
-    const convs = new Map<string, Conversation>();
-    for await (const e of kv.list<Conversation>({ prefix: ["conversations"] })) {
-      convs.set(e.value.id, e.value);
-    }
+    await drain(kv, agents, boss);
+    const { autoAssignments, requeues, convs } = await replayChangeLog(kv, MAX, boss.id);
     assert.equal(convs.size, 200, "every arrival opened one conversation");
-    const load = new Map<string, number>();
-    const holder = new Map<string, string>();
-    const queue = new Map<string, number>(); // id -> rank
-    let autoAssignments = 0;
-    let requeues = 0;
-    const rankOf = (id: string) => queue.get(id)!;
-    const before = (a: string, b: string) =>
-      rankOf(a) < rankOf(b) || (rankOf(a) === rankOf(b) && a < b);
-    for (const ch of changes) {
-      const id = ch.conversationId!;
-      if (ch.type === "conversation.created") {
-        queue.set(id, Date.parse(convs.get(id)!.createdAt));
-      } else if (ch.type === "conversation.assigned") {
-        assert.ok(queue.has(id), `assigned ${id} was not queued`);
-        for (const other of queue.keys()) {
-          assert.ok(other === id || before(id, other), "the queue head goes first");
-        }
-        queue.delete(id);
-        assert.ok(!holder.has(id), "one assignee at a time");
-        holder.set(id, ch.agentId!);
-        const n = (load.get(ch.agentId!) ?? 0) + 1;
-        load.set(ch.agentId!, n);
-        assert.ok(n <= MAX, `agent held ${n} > ${MAX} chats after an automatic assignment`);
-        autoAssignments++;
-      } else if (ch.type === "conversation.transferred") {
-        const from = ch.data!.fromAgentId as string;
-        const to = ch.data!.toAgentId as string;
-        assert.equal(holder.get(id), from, "a transfer moves the chat from its one holder");
-        assert.equal(ch.data!.supervisor, false);
-        load.set(from, load.get(from)! - 1);
-        const n = (load.get(to) ?? 0) + 1;
-        load.set(to, n);
-        holder.set(id, to);
-        if (to !== boss.id) {
-          assert.ok(n <= MAX, `an agent's transfer put ${n} > ${MAX} chats on a colleague`);
-        }
-      } else if (ch.type === "conversation.requeued") {
-        assert.equal(holder.get(id), ch.agentId);
-        holder.delete(id);
-        load.set(ch.agentId!, load.get(ch.agentId!)! - 1);
-        queue.set(id, Date.parse(convs.get(id)!.createdAt) - FRONT_OFFSET);
-        requeues++;
-      } else if (ch.type === "conversation.closed") {
-        queue.delete(id);
-        const h = holder.get(id);
-        if (h) {
-          load.set(h, load.get(h)! - 1);
-          holder.delete(id);
-        }
-      }
-    }
     assert.equal(
       autoAssignments >= 200,
       true,
@@ -158,15 +195,7 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
     );
     assert.ok(requeues > 0, "agents going Offline returned chats to the queue");
     assert.ok(transfers > 0, "some agent-to-agent transfers went through");
-    for (const c of convs.values()) {
-      assert.equal(c.status, "closed");
-      const seqs = (await listMessagesForStaff(kv, c.id)).map((m) => m.seq);
-      assert.deepEqual(seqs, seqs.map((_, i) => i + 1), "seqs 1..n without gaps or repeats");
-    }
-    for (const a of agents) {
-      const l = (await kv.get<{ conversationIds: string[] }>(keys.agentLoad(a.id))).value;
-      assert.deepEqual(l?.conversationIds ?? [], [], "every load record emptied at the end");
-    }
+    await assertAllClosedAndEmpty(kv, convs, agents);
   } finally {
     kv.close();
   }
@@ -204,5 +233,48 @@ Deno.test("[engine] concurrent identical sends store one message, and every seq 
     assert.equal(texts.length, 1);
   } finally {
     kv.close();
+  }
+});
+
+Deno.test("[engine] two instances on one KV file: arrivals, status flips and closes on both, rules still hold", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-engine-race-" });
+  const a = await Deno.openKv(`${dir}/shared.kv`);
+  const b = await Deno.openKv(`${dir}/shared.kv`);
+  try {
+    await updateSettings(a, { maxChatsPerAgent: 2 });
+    const agents = await Promise.all(Array.from({ length: 4 }, () => randomAgent(a)));
+    const boss = await randomAgent(a, "supervisor");
+    await Promise.all(agents.map((ag, i) => setAgentStatus(i % 2 ? a : b, ag.id, "online")));
+    // Each instance coalesces its own assignment runs; across instances only the commits' checks
+    // keep the rules.
+    const arrivals = Promise.all(
+      Array.from({ length: 60 }, (_, i) => customerSays(i % 2 ? a : b, `help ${i}`)),
+    );
+    const chaos = (async () => {
+      for (let i = 0; i < 30; i++) {
+        const kv = i % 2 ? a : b;
+        const ag = agents[i % agents.length];
+        const active = await activeIds(kv);
+        await Promise.all([
+          setAgentStatus(kv, ag.id, i % 3 === 0 ? "offline" : "online"),
+          ...active.slice(0, 1).map((id) =>
+            closeConversation(i % 2 ? b : a, id, boss, { notes: "done" }).catch((err) => {
+              if (err?.code !== "conversation_closed") throw err;
+            })
+          ),
+          runAssignment(i % 2 ? b : a),
+        ]);
+      }
+    })();
+    await Promise.all([arrivals, chaos]);
+    await drain(a, agents, boss);
+    const { convs, autoAssignments } = await replayChangeLog(b, 2, boss.id);
+    assert.equal(convs.size, 60);
+    assert.ok(autoAssignments >= 60);
+    await assertAllClosedAndEmpty(b, convs, agents);
+  } finally {
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

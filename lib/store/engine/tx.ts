@@ -24,14 +24,21 @@ export const MAX_ATTEMPTS = 1000;
  */
 export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Promise<T> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const head = await readHead(kv);
-    const plan = await build();
-    if (!plan.op) return plan.value;
-    withChanges(plan.op, head, plan.changes ?? []);
-    const result = await plan.op.commit();
-    if (result.ok) {
+    let committed = false;
+    let value: T | undefined;
+    try {
+      const head = await readHead(kv);
+      const plan = await build();
+      if (!plan.op) return plan.value;
+      withChanges(plan.op, head, plan.changes ?? []);
+      committed = (await plan.op.commit()).ok;
+      value = plan.value;
+    } catch (err) {
+      if (!isStoreBusy(err)) throw err;
+    }
+    if (committed) {
       ringLocalBell(kv);
-      return plan.value;
+      return value as T;
     }
     // Lost a race (every commit bumps the one change head, so most losses are
     // unrelated changes): retry soon, with a little jitter so contenders spread.
@@ -40,6 +47,27 @@ export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Pro
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, attempt)));
   }
   throw conflict("busy", "Too many changes at the same moment; try again.");
+}
+
+/**
+ * True for SQLite's "database is locked", which a local KV file answers when
+ * another handle (another process or instance on the same file) is writing at
+ * that moment: a lost race like any other, so it is retried.
+ */
+export function isStoreBusy(err: unknown): boolean {
+  return err instanceof Error && /database is locked|database is busy/i.test(err.message);
+}
+
+/** Runs a plain write (no checks), retrying while the local KV file is busy. */
+export async function writeRetrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isStoreBusy(err) || attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 10));
+    }
+  }
 }
 
 /** A typed error from a pure-rule refusal. */
