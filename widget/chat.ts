@@ -21,8 +21,11 @@ import {
   Session,
   UserInput,
 } from "./schemas.ts";
-import { fill, type Words, words } from "./i18n.ts";
-import { buildView, el, type View } from "./view.ts";
+import { type Words, words } from "./i18n.ts";
+import { buildView, el, entryView, pendingView, statusLine, syncLog, type View } from "./view.ts";
+import { load, save } from "./storage.ts";
+import { backoff } from "./backoff.ts";
+import { createLive } from "./live.ts";
 
 export interface Options {
   base: string;
@@ -33,7 +36,7 @@ export interface Options {
   lang?: string;
 }
 
-interface Out {
+export interface Out {
   clientId: string;
   text: string;
   tries: number;
@@ -43,23 +46,7 @@ interface Out {
 type Handler = (data?: unknown) => void;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Exponential backoff with jitter: 0.5–1 × min(30 s, 0.5 s × 2^n). */
-export const backoff = (n: number) => Math.min(30_000, 500 * 2 ** n) * (0.5 + Math.random() / 2);
 const uid = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
-
-function load(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-function save(key: string, value: string | null): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch { /* storage disabled: the chat still works for this page */ }
-}
 
 export function createChat(o: Options) {
   const w: Words = words(o.lang);
@@ -88,11 +75,15 @@ export function createChat(o: Options) {
   let ctxBusy = false;
   let ctxTries = 0;
   let flushing = false;
-  let ws: WebSocket | null = null;
-  let wsOpen = false;
-  let wsTries = 0;
-  let wsAt = 0;
   let subscribed: string | null = null;
+  const live = createLive(
+    () => o.base.replace(/^http/, "ws") + "/ws/visitor?token=" + encodeURIComponent(token ?? ""),
+    () => {
+      subscribed = null;
+      subscribe();
+    },
+    (data) => frame(data),
+  );
   const handlers: Record<string, Handler[]> = {};
   const items = new Map<string, HTMLElement>();
 
@@ -219,7 +210,7 @@ export function createChat(o: Options) {
       typing = null;
     }
     conv = c;
-    if (c && wsOpen && subscribed !== c.id) subscribe();
+    if (c && live.up() && subscribed !== c.id) subscribe();
   }
 
   function add(m: Message): void {
@@ -342,45 +333,18 @@ export function createChat(o: Options) {
   /** Runs every few seconds: reconnects the socket, polls while it is down or while Pending. */
   function tick(): void {
     const c = conv;
-    const live = c && c.status !== "closed";
-    if (live && !ws && Date.now() >= wsAt) connect();
-    if (live && (!wsOpen || c.status === "pending")) sync().catch(() => {});
+    const going = c && c.status !== "closed";
+    if (going) live.ensure();
+    if (going && (!live.up() || c.status === "pending")) sync().catch(() => {});
     clearTimeout(timer);
     timer = setTimeout(() => tick(), 2500 + Math.random() * 1000);
   }
 
-  function connect(): void {
-    let s: WebSocket;
-    try {
-      s = new WebSocket(
-        o.base.replace(/^http/, "ws") + "/ws/visitor?token=" + encodeURIComponent(token ?? ""),
-      );
-    } catch {
-      wsAt = Date.now() + backoff(wsTries++);
-      return;
-    }
-    ws = s;
-    s.onopen = () => {
-      wsOpen = true;
-      wsTries = 0;
-      subscribed = null;
-      subscribe();
-    };
-    s.onmessage = (e) => frame(e.data);
-    s.onclose = () => {
-      if (ws !== s) return;
-      ws = null;
-      wsOpen = false;
-      subscribed = null;
-      wsAt = Date.now() + backoff(wsTries++);
-    };
-  }
-
   function subscribe(): void {
     const c = conv;
-    if (!c || !ws || !wsOpen) return;
-    subscribed = c.id;
-    ws.send(JSON.stringify({ type: "subscribe", conversationId: c.id, afterSeq: cursor }));
+    if (c && live.send({ type: "subscribe", conversationId: c.id, afterSeq: cursor })) {
+      subscribed = c.id;
+    }
   }
 
   function frame(data: unknown): void {
@@ -417,9 +381,10 @@ export function createChat(o: Options) {
 
   function sendTyping(on: boolean): void {
     const now = Date.now();
-    if (!ws || !wsOpen || !conv || (on && now - sentTyping < 2500)) return;
-    sentTyping = on ? now : 0;
-    ws.send(JSON.stringify({ type: "typing", conversationId: conv.id, typing: on }));
+    if (!conv || (on && now - sentTyping < 2500)) return;
+    if (live.send({ type: "typing", conversationId: conv.id, typing: on })) {
+      sentTyping = on ? now : 0;
+    }
   }
 
   function open(): void {
@@ -452,15 +417,7 @@ export function createChat(o: Options) {
     v.badge.hidden = unread === 0;
     v.badge.textContent = String(unread);
     if (unread) v.launcher.setAttribute("aria-label", `${w.open} (${unread} ${w.unread})`);
-    v.status.textContent = !navigator.onLine
-      ? w.offline
-      : typing !== null
-      ? fill(w.typing, typing || c?.agentName || "…")
-      : c?.status === "pending"
-      ? w.wait + (c.queuePosition ? " " + fill(w.queue, c.queuePosition) : "")
-      : c?.status === "active" && c.agentName
-      ? fill(w.with, c.agentName)
-      : "";
+    v.status.textContent = statusLine(w, c, typing);
     const isClosed = c?.status === "closed";
     v.closed.hidden = !isClosed;
     v.form.hidden = isClosed;
@@ -468,61 +425,12 @@ export function createChat(o: Options) {
     const wanted: [string, () => HTMLElement][] = [];
     if (greeting) wanted.push(["g", () => el("div", "m", greeting)]);
     for (const m of [...msgs.values()].sort((a, b) => a.seq - b.seq)) {
-      wanted.push(["m" + m.id, () => entry(m)]);
+      wanted.push(["m" + m.id, () => entryView(m, w)]);
     }
     for (const o of out) {
-      wanted.push(["o" + o.clientId + (o.failed ? "f" : ""), () => pending(o)]);
+      wanted.push(["o" + o.clientId + (o.failed ? "f" : ""), () => pendingView(o, w, retry)]);
     }
-    const keep = new Set(wanted.map(([k]) => k));
-    for (const [k, li] of items) {
-      if (!keep.has(k)) {
-        li.remove();
-        items.delete(k);
-      }
-    }
-    let grew = false;
-    wanted.forEach(([k, make], i) => {
-      let li = items.get(k);
-      if (!li) {
-        items.set(k, li = make());
-        grew = true;
-      }
-      if (v.log.children[i] !== li) v.log.insertBefore(li, v.log.children[i] ?? null);
-    });
-    if (grew) v.log.scrollTop = v.log.scrollHeight;
-  }
-
-  function entry(m: Message): HTMLElement {
-    if (m.type === "event") {
-      // Known events in the visitor's language; others as the engine wrote them.
-      const name = m.data?.agentName;
-      return el(
-        "div",
-        "m sy",
-        m.kind === "closed"
-          ? w.closed
-          : m.kind === "assigned" && typeof name === "string"
-          ? fill(w.joined, name)
-          : m.text,
-      );
-    }
-    const li = el("div", m.author.type === "customer" ? "m me" : "m");
-    if (m.author.type === "agent" && m.author.name) li.append(el("small", "", m.author.name));
-    li.append(m.text);
-    return li;
-  }
-
-  function pending(o: Out): HTMLElement {
-    const li = el("div", o.failed ? "m me f" : "m me", o.text);
-    const note = el("small", "", o.failed ? w.failed + " " : w.sending);
-    if (o.failed) {
-      const b = el("button", "", w.retry);
-      b.type = "button";
-      b.onclick = () => retry(o.clientId);
-      note.append(b);
-    }
-    li.append(note);
-    return li;
+    syncLog(v.log, items, wanted);
   }
 
   return { start, open, close, toggle, on, addContext, setUser };

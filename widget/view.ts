@@ -4,7 +4,9 @@
  * page sends is set with `textContent`, never as markup.
  */
 import { CSS } from "./styles.ts";
-import type { Words } from "./i18n.ts";
+import { fill, type Words } from "./i18n.ts";
+import type { Conversation, Message } from "./schemas.ts";
+import type { Out } from "./chat.ts";
 
 /** Creates an element with a class and text. */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -102,4 +104,79 @@ export function buildView(w: Words, position: string): View {
   panel.append(header, log, closed, form);
   root.append(panel, launcher);
   return { host, launcher, badge, panel, title, status, closeBtn, log, closed, again, form, input };
+}
+
+/** One log entry: a message bubble, or a system line (known events in the visitor's language). */
+export function entryView(m: Message, w: Words): HTMLElement {
+  if (m.type === "event") {
+    const name = m.data?.agentName;
+    return el(
+      "div",
+      "m sy",
+      m.kind === "closed"
+        ? w.closed
+        : m.kind === "assigned" && typeof name === "string"
+        ? fill(w.joined, name)
+        : m.text,
+    );
+  }
+  const e = el("div", m.author.type === "customer" ? "m me" : "m");
+  if (m.author.type === "agent" && m.author.name) e.append(el("small", "", m.author.name));
+  e.append(m.text);
+  return e;
+}
+
+/** An outbox message: "Sending…", or "Not sent." with a Retry button. */
+export function pendingView(o: Out, w: Words, retry: (clientId: string) => void): HTMLElement {
+  const e = el("div", o.failed ? "m me f" : "m me", o.text);
+  const note = el("small", "", o.failed ? w.failed + " " : w.sending);
+  if (o.failed) {
+    const b = el("button", "", w.retry);
+    b.type = "button";
+    b.onclick = () => retry(o.clientId);
+    note.append(b);
+  }
+  e.append(note);
+  return e;
+}
+
+/** The header's status line: offline, typing, waiting with the queue position, or who answers. */
+export function statusLine(w: Words, c: Conversation | null, typing: string | null): string {
+  return !navigator.onLine
+    ? w.offline
+    : typing !== null
+    ? fill(w.typing, typing || c?.agentName || "…")
+    : c?.status === "pending"
+    ? w.wait + (c.queuePosition ? " " + fill(w.queue, c.queuePosition) : "")
+    : c?.status === "active" && c.agentName
+    ? fill(w.with, c.agentName)
+    : "";
+}
+
+/**
+ * Brings the log in line with `wanted` (key → maker), keeping existing nodes
+ * so the live region announces only what is new; scrolls down when it grew.
+ */
+export function syncLog(
+  log: HTMLElement,
+  items: Map<string, HTMLElement>,
+  wanted: [string, () => HTMLElement][],
+): void {
+  const keep = new Set(wanted.map(([k]) => k));
+  for (const [k, e] of items) {
+    if (!keep.has(k)) {
+      e.remove();
+      items.delete(k);
+    }
+  }
+  let grew = false;
+  wanted.forEach(([k, make], i) => {
+    let e = items.get(k);
+    if (!e) {
+      items.set(k, e = make());
+      grew = true;
+    }
+    if (log.children[i] !== e) log.insertBefore(e, log.children[i] ?? null);
+  });
+  if (grew) log.scrollTop = log.scrollHeight;
 }

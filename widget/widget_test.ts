@@ -4,7 +4,7 @@
  * widget, which drops answers it does not recognise).
  */
 import assert from "node:assert/strict";
-import { backoff } from "./chat.ts";
+import { backoff } from "./backoff.ts";
 import { fill, words } from "./i18n.ts";
 import { ContextInput, is, Listing, Sent, Session, UserInput } from "./schemas.ts";
 import { startTestApp } from "../tests/helpers.ts";
