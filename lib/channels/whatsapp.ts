@@ -22,7 +22,7 @@
 import type { AppDeps } from "../http/context.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import type { Agent } from "../store/agents.ts";
-import { getConversation } from "../store/engine/records.ts";
+import { findContact, getConversation, getOpenConversation } from "../store/engine/records.ts";
 import { canView } from "../domain/permissions.ts";
 import { keys } from "../store/keys.ts";
 import { loadWhatsAppSettings } from "../store/whatsapp_config.ts";
@@ -107,11 +107,21 @@ export async function openWhatsAppMedia(
   mediaId: string,
 ): Promise<Response> {
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(mediaId)) throw notFound("Media");
-  const ref = (await deps.kv.get<{ conversationId: string; mimeType: string | null }>(
-    keys.whatsappMedia(mediaId),
-  )).value;
+  const ref = (await deps.kv.get<
+    { customerId: string; conversationId?: string; mimeType: string | null }
+  >(keys.whatsappMedia(mediaId))).value;
   if (!ref) throw notFound("Media");
-  await visibleConversation(deps, agent, ref.conversationId);
+  // The conversation is recorded just after the message commits; until then it is the
+  // customer's open one.
+  let conversationId = ref.conversationId;
+  if (!conversationId) {
+    const contact = await findContact(deps.kv, "whatsapp", ref.customerId);
+    conversationId = contact
+      ? (await getOpenConversation(deps.kv, contact.id, "whatsapp"))?.id
+      : undefined;
+  }
+  if (!conversationId) throw notFound("Media");
+  await visibleConversation(deps, agent, conversationId);
   const settings = await loadWhatsAppSettings(deps);
   const info = await getWhatsAppMedia(settings, mediaId);
   if (!info.ok) return mediaError(info.failure.reason);

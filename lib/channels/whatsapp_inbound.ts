@@ -7,8 +7,8 @@
  *   redelivered webhook (or job) stores nothing new. The profile name and
  *   number become the contact; the same number continues its open
  *   conversation, or opens a new one after close. The conversation's 24-hour
- *   window moves to the message's time, and media ids are remembered with
- *   their conversation for the media proxy.
+ *   window (per customer) moves to the message's time and media ids are
+ *   remembered for the media proxy, both before the message is stored.
  * - `whatsapp.statuses {statuses}`: each status updates the outbound message
  *   it names (whatsapp_outbound.ts).
  *
@@ -53,6 +53,15 @@ export async function receiveWhatsAppMessage(
   teamId: string | null = null,
 ): Promise<{ conversationId: string; duplicate: boolean }> {
   const { text, data } = engineFields(m);
+  // Noted first, so nobody sees the message before its window and media are known.
+  await noteCustomerMessage(deps.kv, m.customer.id, m.sentAt);
+  const media = m.data.media as { id?: string; mimeType?: string | null } | undefined;
+  const mediaRef = media?.id
+    ? { key: keys.whatsappMedia(media.id), mimeType: media.mimeType ?? null }
+    : null;
+  if (mediaRef) {
+    await deps.kv.set(mediaRef.key, { customerId: m.customer.id, mimeType: mediaRef.mimeType });
+  }
   const result = await receiveCustomerMessage(deps.kv, {
     channel: "whatsapp",
     contact: {
@@ -67,13 +76,11 @@ export async function receiveWhatsAppMessage(
     teamId,
   });
   const conversationId = result.conversation.id;
-  // The message itself was committed above (once); these are derived and idempotent.
-  await noteCustomerMessage(deps.kv, conversationId, m.sentAt);
-  const media = m.data.media as { id?: string; mimeType?: string | null } | undefined;
-  if (media?.id) {
-    await deps.kv.set(keys.whatsappMedia(media.id), {
+  if (mediaRef) {
+    await deps.kv.set(mediaRef.key, {
+      customerId: m.customer.id,
       conversationId,
-      mimeType: media.mimeType ?? null,
+      mimeType: mediaRef.mimeType,
     });
   }
   return { conversationId, duplicate: result.duplicate };

@@ -1,13 +1,16 @@
 /**
- * The 24-hour customer-service window of a WhatsApp conversation: free-form
- * replies are allowed until 24 hours after the customer's last message
- * (Meta answers 131047 afterwards). Tracked per conversation from the time
- * the customer sent each message (Meta's timestamp), never moving back when
- * webhooks arrive out of order.
+ * The 24-hour customer-service window: free-form replies are allowed until 24
+ * hours after the customer's last message (Meta answers 131047 afterwards).
+ * Meta keeps it per customer, and so does Parley: the time each message was
+ * sent (Meta's timestamp) is noted under the customer BEFORE the message is
+ * stored, so a conversation never shows up with its window not yet open. It
+ * never moves back when webhooks arrive out of order. A conversation's window
+ * is its customer's.
  *
- *   ["whatsapp_window", conversationId] -> WindowRecord
+ *   ["whatsapp_window", customerId] -> WindowRecord
  */
 import { keys } from "../store/keys.ts";
+import { getContact, getConversation } from "../store/engine/records.ts";
 
 export const WINDOW_MS = 24 * 60 * 60_000;
 
@@ -37,10 +40,10 @@ export function windowAt(lastCustomerMessageAt: string | null, now = Date.now())
 /** Records a customer message sent at `sentAt`; keeps the latest time under races. */
 export async function noteCustomerMessage(
   kv: Deno.Kv,
-  conversationId: string,
+  customerId: string,
   sentAt: string,
 ): Promise<void> {
-  const key = keys.whatsappWindow(conversationId);
+  const key = keys.whatsappWindow(customerId);
   // The customer's clock is Meta's; never trust a time in the future.
   const at = new Date(Math.min(new Date(sentAt).getTime() || Date.now(), Date.now()));
   for (let i = 0; i < 20; i++) {
@@ -53,12 +56,24 @@ export async function noteCustomerMessage(
   }
 }
 
-/** The conversation's window now (closed when no customer message was seen). */
+/** A WhatsApp customer's window now (closed when no message was seen). */
+export async function getCustomerWindow(
+  kv: Deno.Kv,
+  customerId: string,
+  now = Date.now(),
+): Promise<WhatsAppWindow> {
+  const entry = await kv.get<WindowRecord>(keys.whatsappWindow(customerId));
+  return windowAt(entry.value?.lastCustomerMessageAt ?? null, now);
+}
+
+/** A conversation's window now: its WhatsApp customer's (closed for other channels). */
 export async function getWhatsAppWindow(
   kv: Deno.Kv,
   conversationId: string,
   now = Date.now(),
 ): Promise<WhatsAppWindow> {
-  const entry = await kv.get<WindowRecord>(keys.whatsappWindow(conversationId));
-  return windowAt(entry.value?.lastCustomerMessageAt ?? null, now);
+  const conversation = await getConversation(kv, conversationId);
+  const contact = conversation ? await getContact(kv, conversation.contactId) : null;
+  if (!contact?.whatsappId) return windowAt(null, now);
+  return await getCustomerWindow(kv, contact.whatsappId, now);
 }
