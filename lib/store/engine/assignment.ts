@@ -300,6 +300,19 @@ export function runAssignment(kv: Deno.Kv): Promise<number> {
 }
 
 /**
+ * Runs assignment after a committed change, for that change's caller: a
+ * failure here must not turn the caller's committed change into an error
+ * (the sweep job runs assignment again within seconds), so it is logged.
+ */
+export async function triggerAssignment(kv: Deno.Kv): Promise<void> {
+  try {
+    await runAssignment(kv);
+  } catch (err) {
+    console.error("engine: assignment after a change failed; the sweep retries:", err);
+  }
+}
+
+/**
  * An agent picks up a Pending chat by hand (rules 3, with assignment on or
  * off): agents below their max, not Offline, in the chat's team; supervisors
  * always. 409 `not_pending` when someone else got it first.

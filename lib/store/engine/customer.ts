@@ -19,7 +19,7 @@ import { parseWith } from "../../http/validate.ts";
 import { newId } from "../../ids.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
-import { runAssignment } from "./assignment.ts";
+import { triggerAssignment } from "./assignment.ts";
 import { appendToLog, messageChange } from "./log.ts";
 import { getContact, getConversation, getMessage, writeConversation } from "./records.ts";
 import { mutate } from "./tx.ts";
@@ -220,7 +220,7 @@ export async function receiveCustomerMessage(
     };
   });
   if (!result.duplicate && result.conversation.status === "pending") {
-    await runAssignment(kv);
+    await triggerAssignment(kv);
     const fresh = await getConversation(kv, result.conversation.id);
     if (fresh) result.conversation = fresh;
   }

@@ -15,7 +15,7 @@ import { EMPTY_LOAD, frontRank } from "../../domain/routing.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
-import { planAssign, readAgentState, runAssignment } from "./assignment.ts";
+import { planAssign, readAgentState, triggerAssignment } from "./assignment.ts";
 import { appendToLog, eventEntry, messageChange } from "./log.ts";
 import { getSettingsEntry, loadWithout, writeConversation } from "./records.ts";
 import { mutate, refusalError } from "./tx.ts";
@@ -102,7 +102,7 @@ export async function transferConversation(
       ],
     };
   });
-  await runAssignment(kv);
+  await triggerAssignment(kv);
   return conv;
 }
 
@@ -164,7 +164,7 @@ export async function transferToQueue(
       ],
     };
   });
-  await runAssignment(kv);
+  await triggerAssignment(kv);
   return (await kv.get<Conversation>(keys.conversation(conv.id))).value ?? conv;
 }
 
@@ -323,6 +323,6 @@ export async function closeConversation(
       ],
     };
   });
-  await runAssignment(kv);
+  await triggerAssignment(kv);
   return conv;
 }

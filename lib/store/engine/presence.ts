@@ -22,7 +22,7 @@ import { notFound } from "../../http/errors.ts";
 import { type Agent, getAgent, listAgents } from "../agents.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
-import { runAssignment } from "./assignment.ts";
+import { triggerAssignment } from "./assignment.ts";
 import { planRequeue, requeueConversation } from "./lifecycle.ts";
 import { eventEntry } from "./log.ts";
 import { getManyEntries, getSettings, getSettingsEntry } from "./records.ts";
@@ -145,7 +145,7 @@ export async function setAgentStatus(
     return { op, changes, value: { presence, requeueRest } };
   });
   if (result.requeueRest) await requeueHeldChats(kv, agentId);
-  if (status === "online" || changesQueue(result)) await runAssignment(kv);
+  if (status === "online" || changesQueue(result)) await triggerAssignment(kv);
   return result.presence;
 }
 
@@ -254,6 +254,6 @@ export async function releaseAgent(kv: Deno.Kv, agentId: string): Promise<number
   for (const id of load.conversationIds) {
     if (await requeueConversation(kv, id, agentId, "offline")) n++;
   }
-  if (n > 0) await runAssignment(kv);
+  if (n > 0) await triggerAssignment(kv);
   return n;
 }

@@ -2,7 +2,7 @@
 import type { Settings } from "../../domain/engine_types.ts";
 import type { SettingsUpdate } from "../../domain/settings.ts";
 import { keys } from "../keys.ts";
-import { runAssignment } from "./assignment.ts";
+import { triggerAssignment } from "./assignment.ts";
 import { getSettingsEntry } from "./records.ts";
 import { mutate } from "./tx.ts";
 
@@ -29,7 +29,7 @@ export async function updateSettings(
       changes: [{ type: "settings.updated", data: { ...next, byAgentId } }],
     };
   });
-  await runAssignment(kv);
+  await triggerAssignment(kv);
   return settings;
 }
 
