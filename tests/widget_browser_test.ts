@@ -1,97 +1,13 @@
 /**
  * The widget in real Chromium, embedded by a host page served from another
- * origin (a second port on 127.0.0.1), talking to a real Parley. The agent
- * side uses the staff HTTP API.
+ * origin (a second port on 127.0.0.1), talking to a real Parley: context,
+ * a full chat, isolation, refusal, the demo page. The agent side uses the
+ * staff HTTP API and WebSocket.
  */
 import assert from "node:assert/strict";
-import type { Page, WebSocketRoute } from "playwright-core";
-import { launchBrowser, type Staff, startTestApp, type TestApp } from "./helpers.ts";
+import { launchBrowser, startTestApp } from "./helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
-import { WIDGET_STUB } from "../lib/channels/widget_snippet.ts";
-
-const AXE_PATH = new URL("../node_modules/axe-core/axe.min.js", import.meta.url);
-
-interface HostOptions {
-  siteKey: string;
-  /** Extra CSS for the host page (hostile styles). */
-  css?: string;
-  /** Send a strict CSP that allows only Parley's origin. */
-  strictCsp?: boolean;
-}
-
-/** A website on its own origin that embeds the widget with the documented snippet. */
-function startHost(app: TestApp) {
-  const nonce = "n0nce" + crypto.randomUUID().slice(0, 8);
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
-    const url = new URL(req.url);
-    const opts = JSON.parse(url.searchParams.get("o") ?? "{}") as HostOptions;
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<style nonce="${nonce}">${opts.css ?? ""}</style>
-<script nonce="${nonce}">
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
-window.__before = Object.getOwnPropertyNames(window);
-${WIDGET_STUB}
-var customValue1 = "value-before-load";
-SyntphonyConversationalAIChat.addContext({ 'CUSTOM_KEY1': customValue1 });
-Parley.on("ready", function () { window.__ready = true; });
-</script>
-<script src="${app.url}/widget.js" data-site-key="${opts.siteKey}" async></script>
-</head><body><h1>Welcome to the shop</h1><p>Some text.</p></body></html>`;
-    const headers: Record<string, string> = { "content-type": "text/html; charset=utf-8" };
-    if (opts.strictCsp) {
-      const ws = app.url.replace(/^http/, "ws");
-      headers["content-security-policy"] =
-        `default-src 'none'; script-src 'nonce-${nonce}' ${app.url}; style-src 'nonce-${nonce}'; connect-src ${app.url} ${ws}; img-src 'none'`;
-    }
-    return new Response(html, { headers });
-  });
-  const origin = `http://127.0.0.1:${server.addr.port}`;
-  return {
-    origin,
-    url: (o: HostOptions) => `${origin}/?o=${encodeURIComponent(JSON.stringify(o))}`,
-    shutdown: () => server.shutdown(),
-  };
-}
-
-/** Waits until `check` returns a truthy value (staff-side state arrives asynchronously). */
-async function until<T>(
-  what: string,
-  check: () => T | Promise<T>,
-  ms = 15_000,
-): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  while (true) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`Gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-// deno-lint-ignore no-explicit-any
-async function pendingConversation(app: TestApp, staff: Staff): Promise<any> {
-  return await until("a pending conversation", async () => {
-    const res = await app.api("GET", "/api/v1/conversations?status=pending", { as: staff });
-    return res.body.items?.[0];
-  });
-}
-
-// deno-lint-ignore no-explicit-any
-async function detail(app: TestApp, staff: Staff, id: string): Promise<any> {
-  const res = await app.api("GET", `/api/v1/conversations/${id}`, { as: staff });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.conversation ?? res.body;
-}
-
-function widget(page: Page) {
-  return {
-    launcher: page.getByRole("button", { name: /Open chat|Close chat/ }),
-    input: page.getByLabel("Message", { exact: true }),
-    log: page.getByRole("log", { name: "Messages" }),
-    send: page.getByRole("button", { name: "Send" }),
-  };
-}
+import { AXE_PATH, detail, pendingConversation, startHost, until, widget } from "./widget_host.ts";
 
 Deno.test("[widget] browser: context before and after load, a full chat with an agent, reload resumes, close and start again", async () => {
   const app = await startTestApp();
@@ -248,86 +164,6 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
     await app.shutdown();
   }
 });
-
-Deno.test("[widget] browser: offline queue, failed send with retry, no duplicate after a lost answer", async () => {
-  const app = await startTestApp();
-  const host = startHost(app);
-  const browser = await launchBrowser();
-  try {
-    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
-    const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(host.url({ siteKey: site.siteKey }));
-    const w = widget(page);
-    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
-    await w.launcher.click();
-
-    // The answer to the first send is lost after the server stored it; the retry must not duplicate.
-    let lost = 0;
-    await page.route("**/api/v1/widget/messages?**", async (route) => {
-      if (route.request().method() === "POST" && lost === 0) {
-        lost++;
-        await route.fetch();
-        await route.abort("connectionreset");
-        return;
-      }
-      await route.fallback();
-    });
-    await w.input.fill("First message");
-    await w.input.press("Enter");
-    await w.log.getByText("First message").waitFor();
-    await until(
-      "the first message delivered",
-      async () => (await w.log.getByText("Sending…").count()) === 0,
-    );
-    const conv = await pendingConversation(app, sam);
-    const messages = await app.api("GET", `/api/v1/conversations/${conv.id}/messages`, { as: sam });
-    const firsts = messages.body.items.filter((m: { text: string }) => m.text === "First message");
-    assert.equal(firsts.length, 1, "stored once although it was sent twice");
-    await page.unroute("**/api/v1/widget/messages?**");
-
-    // Offline: the message waits as "Sending…" and goes out when the page is back online.
-    await context.setOffline(true);
-    await page.getByText("You are offline. Messages will be sent when you are back.").waitFor();
-    await w.input.fill("Typed while offline");
-    await w.input.press("Enter");
-    await w.log.getByText("Sending…").waitFor();
-    await context.setOffline(false);
-    await until(
-      "the offline message delivered",
-      async () => (await w.log.getByText("Sending…").count()) === 0,
-    );
-
-    // The network fails on every try: "Not sent." with Retry; Retry delivers it once.
-    await page.route("**/api/v1/widget/messages?**", async (route) => {
-      if (route.request().method() === "POST") return await route.abort("failed");
-      await route.fallback();
-    });
-    await w.input.fill("Flaky network message");
-    await w.input.press("Enter");
-    await w.log.getByText("Not sent.").waitFor();
-    await page.unroute("**/api/v1/widget/messages?**");
-    await w.log.getByRole("button", { name: "Retry" }).click();
-    await until(
-      "the retried message delivered",
-      async () =>
-        (await w.log.getByText("Not sent.").count()) === 0 &&
-        (await w.log.getByText("Sending…").count()) === 0,
-    );
-
-    const after = await app.api("GET", `/api/v1/conversations/${conv.id}/messages`, { as: sam });
-    const texts = after.body.items.filter((m: { type: string }) => m.type === "message")
-      .map((m: { text: string }) => m.text);
-    assert.deepEqual(texts, ["First message", "Typed while offline", "Flaky network message"]);
-    for (const text of texts) assert.equal(await w.log.getByText(text).count(), 1, text);
-  } finally {
-    await browser.close();
-    await host.shutdown();
-    await app.shutdown();
-  }
-});
-
 Deno.test("[widget] browser: hostile CSS and a strict CSP leave the widget intact, two globals only", async () => {
   const app = await startTestApp();
   const host = startHost(app);
@@ -460,61 +296,6 @@ Deno.test("[widget] browser: /demo on Parley's own origin and CSP, with its cont
     assert.deepEqual(problems, [], "no script errors or CSP refusals on the demo page");
   } finally {
     await browser.close();
-    await app.shutdown();
-  }
-});
-
-Deno.test("[widget] browser: the live socket reconnects after a drop; nothing lost, nothing doubled", async () => {
-  const app = await startTestApp();
-  const host = startHost(app);
-  const browser = await launchBrowser();
-  try {
-    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
-    const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
-    const page = await browser.newPage();
-    const sockets: WebSocketRoute[] = [];
-    await page.routeWebSocket(/\/ws\/visitor/, (ws) => {
-      ws.connectToServer();
-      sockets.push(ws);
-    });
-    const heard: string[] = [];
-    await page.exposeFunction("heard", (text: string) => heard.push(text));
-    await page.goto(host.url({ siteKey: site.siteKey }));
-    const w = widget(page);
-    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
-    await page.evaluate(() => {
-      // deno-lint-ignore no-explicit-any
-      const win = window as any;
-      win.Parley.on("message", (m: { text: string }) => win.heard(m.text));
-    });
-    await w.launcher.click();
-    await w.input.fill("Hello");
-    await w.input.press("Enter");
-    const conv = await pendingConversation(app, sam);
-    await app.api("POST", `/api/v1/conversations/${conv.id}/pickup`, { as: sam });
-    await page.getByText("You are chatting with Sam Agent.").waitFor();
-    await until("the live socket", () => sockets.length >= 1);
-
-    await sockets[0].close({ code: 1012, reason: "restarting" });
-    const reply = await app.api("POST", `/api/v1/conversations/${conv.id}/messages`, {
-      as: sam,
-      body: { text: "Sent while the socket was down", clientId: "d1" },
-    });
-    assert.equal(reply.status, 201);
-    await w.log.getByText("Sent while the socket was down").waitFor();
-    await until("a new socket after the drop", () => sockets.length >= 2);
-    await app.api("POST", `/api/v1/conversations/${conv.id}/messages`, {
-      as: sam,
-      body: { text: "And after it", clientId: "d2" },
-    });
-    await w.log.getByText("And after it").waitFor();
-    assert.equal(await w.log.getByText("Sent while the socket was down").count(), 1);
-    assert.equal(await w.log.getByText("And after it").count(), 1);
-    await until("on('message') heard both replies", () => heard.length >= 2);
-    assert.deepEqual(heard, ["Sent while the socket was down", "And after it"]);
-  } finally {
-    await browser.close();
-    await host.shutdown();
     await app.shutdown();
   }
 });
