@@ -3,13 +3,14 @@ import { findContact, getOpenConversation } from "../lib/store/engine/records.ts
 import { listMessagesForStaff } from "../lib/store/engine/messages.ts";
 import type { Message } from "../lib/domain/engine_types.ts";
 import { signWhatsAppBody } from "../lib/channels/whatsapp_signature.ts";
-import { eventually, startWhatsAppTestApp, VERIFY_TOKEN } from "./whatsapp_helpers.ts";
+import { APP_SECRET, eventually, startWhatsAppTestApp, VERIFY_TOKEN } from "./whatsapp_helpers.ts";
 import {
   buttonReplyBody,
   envelope,
   imageBody,
   inbound,
   listReplyBody,
+  statusBody,
   textBody,
   wamid,
 } from "./whatsapp_fixtures.ts";
@@ -248,6 +249,58 @@ Deno.test("[whatsapp] webhook over real HTTP: handshake, signatures, message typ
       const foreign = await wa.postWebhook({ hello: "world" });
       assert.equal(foreign.status, 400);
       assert.equal((foreign.body as { error: { code: string } }).error.code, "invalid");
+    });
+
+    await t.step("fuzz: mangled signed bodies are answered 200 or 400, never 500", async () => {
+      const seeds = [
+        textBody(newCustomer(), "fuzz"),
+        imageBody(newCustomer(), "77", "c"),
+        buttonReplyBody(newCustomer(), "id", "t"),
+        statusBody("wamid.X", "failed", "1", { code: 131047, title: "t" }),
+      ];
+      const odd = [null, 0, -1, 1e308, "", "x".repeat(300), [], {}, [[]], true, { "__proto__": 1 }];
+      let seed = 7; // mulberry32: repeatable runs
+      const rand = (n: number) => {
+        seed = (seed + 0x6d2b79f5) | 0;
+        let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+        return (((x ^ (x >>> 14)) >>> 0) / 4294967296 * n) | 0;
+      };
+      const mangle = (value: unknown, depth = 0): unknown => {
+        if (rand(6) === 0) return odd[rand(odd.length)];
+        if (Array.isArray(value)) return value.map((v) => mangle(v, depth + 1));
+        if (value && typeof value === "object") {
+          return Object.fromEntries(
+            Object.entries(value).filter(() => rand(8) !== 0).map((
+              [k, v],
+            ) => [k, mangle(v, depth + 1)]),
+          );
+        }
+        return value;
+      };
+      const statuses = new Set<number>();
+      for (let i = 0; i < 150; i++) {
+        const res = await wa.postWebhook(mangle(seeds[i % seeds.length]));
+        statuses.add(res.status);
+        assert.ok(res.status === 200 || res.status === 400, `got ${res.status}`);
+      }
+      const deep = "[".repeat(20_000) + "]".repeat(20_000);
+      assert.equal((await wa.postWebhook(null, { raw: deep })).status, 400);
+      const nul = await wa.postWebhook(null, { raw: "null" });
+      assert.equal(nul.status, 400);
+      const badUtf8 = await fetch(`${app.url}/webhooks/whatsapp`, {
+        method: "POST",
+        headers: {
+          "x-hub-signature-256": await signWhatsAppBody(
+            APP_SECRET,
+            new Uint8Array([0x7b, 0xff, 0x7d]),
+          ),
+        },
+        body: new Uint8Array([0x7b, 0xff, 0x7d]),
+      });
+      assert.equal(badUtf8.status, 400);
+      await badUtf8.body?.cancel();
+      assert.ok(statuses.has(200) && statuses.has(400), `both kinds exercised: ${[...statuses]}`);
     });
 
     await t.step("an oversized body: 413", async () => {

@@ -161,6 +161,9 @@ export interface ParsedWebhook {
   skipped: string[];
 }
 
+/** A sender-controlled string as it may appear in a log line: short, quoted, one line. */
+const quote = (value: string) => JSON.stringify(value.slice(0, 60));
+
 function isoFrom(timestamp: string | number | undefined): string {
   const seconds = Number(timestamp);
   if (timestamp === undefined || !Number.isFinite(seconds) || seconds <= 0) {
@@ -304,13 +307,13 @@ export function parseWhatsAppWebhook(body: unknown): ParsedWebhook | null {
   if (!envelope.success) return null;
   const out: ParsedWebhook = { messages: [], statuses: [], skipped: [] };
   if (envelope.data.object !== "whatsapp_business_account") {
-    out.skipped.push(`object ${envelope.data.object}`);
+    out.skipped.push(`object ${quote(envelope.data.object)}`);
     return out;
   }
   for (const entry of envelope.data.entry) {
     for (const change of entry.changes) {
       if (change.field !== undefined && change.field !== "messages") {
-        out.skipped.push(`field ${change.field}`);
+        out.skipped.push(`field ${quote(change.field)}`);
         continue;
       }
       const value = valueSchema.safeParse(change.value);
@@ -327,7 +330,9 @@ export function parseWhatsAppWebhook(body: unknown): ParsedWebhook | null {
         const parsed = messageSchema.safeParse(raw);
         if (!parsed.success) return void out.skipped.push("message without id or type");
         const customer = customerFor(parsed.data, contacts, index);
-        if (!customer) return void out.skipped.push(`message ${parsed.data.id} without sender`);
+        if (!customer) {
+          return void out.skipped.push(`message ${quote(parsed.data.id)} without sender`);
+        }
         out.messages.push({
           id: parsed.data.id,
           phoneNumberId,
