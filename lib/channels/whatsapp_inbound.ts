@@ -102,7 +102,9 @@ export async function processDrainJob(
       await receiveWhatsAppMessage(deps, message, settings.teamId);
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 409) throw err; // transient: redeliver
-      console.warn(`whatsapp: message ${message.id} refused by the engine: ${err.message}`);
+      console.warn(
+        `whatsapp: message ${JSON.stringify(message.id)} refused by the engine: ${err.message}`,
+      );
     }
   });
 }
@@ -115,7 +117,9 @@ export async function processStatusJob(kv: Deno.Kv, job: StatusJob): Promise<voi
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 409) throw err;
       console.warn(
-        `whatsapp: status ${status.status} of ${status.wamid} not applied: ${err.message}`,
+        `whatsapp: status ${status.status} of ${
+          JSON.stringify(status.wamid)
+        } not applied: ${err.message}`,
       );
     }
   }
