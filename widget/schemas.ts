@@ -56,12 +56,12 @@ export const Listing = type({
 
 export const Sent = type({ message: Message, conversation: Conversation });
 
-/** What `addContext` takes: a flat object of text, number or true/false values. */
-export const ContextInput = define<Record<string, string | number | boolean>>(
+/** What `addContext` takes: a flat object of text, number or true/false values (`null` removes a key). */
+export const ContextInput = define<Record<string, string | number | boolean | null>>(
   "context",
   (v) =>
     !!v && typeof v === "object" && !Array.isArray(v) &&
-    Object.values(v).every((x) => ["string", "number", "boolean"].includes(typeof x)),
+    Object.values(v).every((x) => x === null || ["string", "number", "boolean"].includes(typeof x)),
 );
 
 /** What `setUser` takes. */

@@ -31,7 +31,7 @@ Deno.test("[widget] words: languages by prefix, English for gaps and unknown lan
 });
 
 Deno.test("[widget] browser-side checks of addContext and setUser input", () => {
-  assert.ok(is({ CUSTOM_KEY1: "x", n: 1, ok: true }, ContextInput));
+  assert.ok(is({ CUSTOM_KEY1: "x", n: 1, ok: true, gone: null }, ContextInput));
   for (const bad of [null, "x", [1], { nested: { a: 1 } }, { list: [1] }, { f: () => 1 }]) {
     assert.equal(is(bad, ContextInput), false, JSON.stringify(bad) ?? String(bad));
   }
