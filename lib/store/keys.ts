@@ -41,6 +41,7 @@
  *   ["whatsapp_inbox", customerId, sentAtMs, arrivalId] -> WhatsAppInbound (drained in order)
  *   ["whatsapp_inbox_lease", customerId]         -> { id, until }  (expireIn = 2 min; one drainer)
  *   ["whatsapp_tick"]                            -> chainId  (the live inbox-sweep job chain)
+ *   ["whatsapp_user", bsuid]                     -> customerId (the id a business-scoped user id maps to)
  *
  * Conversation engine (lib/store/engine/*.ts; docs/engine.md)
  *   ["settings", "routing"]                      -> Settings (routing settings, read live)
@@ -120,6 +121,7 @@ export const keys = {
   whatsappInboxLease: (customerId: string): Key => ["whatsapp_inbox_lease", customerId],
   whatsappInboxesPrefix: (): Key => ["whatsapp_inbox"],
   whatsappTick: (): Key => ["whatsapp_tick"],
+  whatsappUser: (userId: string): Key => ["whatsapp_user", userId],
   routingSettings: (): Key => ["settings", "routing"],
   presence: (agentId: string): Key => ["presence", agentId],
   heartbeat: (agentId: string): Key => ["heartbeats", agentId],
