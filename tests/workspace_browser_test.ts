@@ -84,9 +84,22 @@ async function openAs(
   staff: Staff,
   viewport = { width: 1280, height: 800 },
 ): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport });
+  const ctx = await browser.newContext({ viewport, permissions: ["notifications"] });
   const [name, value] = staff.cookie.split("=");
   await ctx.addCookies([{ name, value, url: baseUrl }]);
+  // Records the browser notifications the page shows (the real API still runs).
+  await ctx.addInitScript(() => {
+    const Real = globalThis.Notification;
+    const shown: string[] = [];
+    Object.assign(globalThis, { shownNotifications: shown });
+    if (!Real) return;
+    globalThis.Notification = class extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        shown.push(title);
+        super(title, options);
+      }
+    };
+  });
   const page = await ctx.newPage();
   page.setDefaultTimeout(8_000);
   page.on("pageerror", (e) => console.error(`[${staff.agent.name}] page error:`, e.message));
@@ -163,6 +176,10 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
           hasText: "my parcel is late",
         }).waitFor();
         await tab(a.page, "Active").filter({ hasText: "1" }).waitFor();
+        await a.page.waitForFunction(() =>
+          (globalThis as unknown as { shownNotifications: string[] }).shownNotifications
+            .includes("New chat assigned")
+        );
       },
     );
 

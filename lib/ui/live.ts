@@ -157,7 +157,7 @@ function snapshot(active: UiSummary[], meId: string): Known {
   };
 }
 
-/** Sound and browser notification for newly assigned chats and new messages while hidden. */
+/** Sound and browser notification for a newly assigned chat, or new messages while away. */
 function notifyChanges(store: WorkspaceStore, before: Known): Known {
   const after = snapshot(store.lists.value.active, store.me.value.id);
   const mine = store.lists.value.active.filter((c) => c.assigneeId === store.me.value.id);
@@ -165,23 +165,23 @@ function notifyChanges(store: WorkspaceStore, before: Known): Known {
   const messaged = mine.filter((c) =>
     before.ids.has(c.id) && c.unread > (before.unread.get(c.id) ?? 0)
   );
+  const away = document.hidden || !document.hasFocus();
   if (assigned.length > 0) {
+    // A new chat always chimes: the agent may be busy in another one.
+    const names = assigned.map((c) => c.contactName).join(", ");
     beep();
-    notify("New chat assigned", assigned.map((c) => c.contactName).join(", "));
-    store.announcement.value = `New chat assigned: ${
-      assigned.map((c) => c.contactName).join(", ")
-    }`;
-  } else if (messaged.length > 0 && document.hidden) {
+    notify("New chat assigned", names);
+    store.announcement.value = `New chat assigned: ${names}`;
+  } else if (messaged.length > 0 && away) {
     beep();
     notify(`New message from ${messaged[0].contactName}`, messaged[0].preview);
   }
   return after;
 }
 
-/** Shows a browser notification when the agent allowed them and the tab is hidden. */
+/** Shows a browser notification when the agent allowed them. */
 function notify(title: string, body: string): void {
-  if (!document.hidden || typeof Notification === "undefined") return;
-  if (Notification.permission !== "granted") return;
+  if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
   try {
     new Notification(title, { body, tag: "parley" });
   } catch { /* some browsers only allow notifications from a service worker */ }
