@@ -86,7 +86,7 @@ export function wsRoutes(deps: AppDeps): Hono<AppEnv> {
       get bufferedAmount() {
         return ws?.bufferedAmount ?? 0;
       },
-    }, realtime.widgetLimits);
+    });
     return await upgradeWebSocket(c, {
       onOpen: (_event, context) => {
         ws = context.raw as WebSocket;

@@ -32,10 +32,20 @@ export async function spawnServer(script: string, env: Record<string, string>): 
       return {
         url,
         pid: child.pid,
+        /** SIGTERM (graceful shutdown); SIGKILL if it is still busy after 5 s. */
         async stop() {
           try {
             child.kill("SIGTERM");
           } catch { /* already gone */ }
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            child.status,
+            new Promise((r) => timer = setTimeout(r, 5000)),
+          ]);
+          clearTimeout(timer);
+          try {
+            child.kill("SIGKILL");
+          } catch { /* exited */ }
           await child.status;
         },
       };

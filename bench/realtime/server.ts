@@ -8,12 +8,13 @@
 import { loadConfig } from "../../fresh.config.ts";
 import { WIDGET_LIMITS } from "../../lib/channels/webchat_limits.ts";
 import { startServer } from "../../lib/server.ts";
+import { BucketPool } from "../../lib/realtime/limits.ts";
 
 for (const bucket of Object.values(WIDGET_LIMITS) as { limit: number }[]) {
   bucket.limit = 1_000_000_000;
 }
 const server = await startServer(loadConfig(Deno.env.toObject()));
-server.deps.realtime.widgetLimits = WIDGET_LIMITS;
+server.deps.realtime.visitorSends = new BucketPool(1_000_000, 1_000_000);
 console.log(`READY ${server.url}`);
 const stop = async () => {
   await server.shutdown();

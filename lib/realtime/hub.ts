@@ -74,6 +74,8 @@ class Sub implements Subscription {
 export class Hub {
   #cursor = 0;
   #subs = new Set<Sub>();
+  /** Live-only listeners per conversation (chat panes, the widget): no cursor of their own. */
+  #topics = new Map<string, Set<ChangeListener>>();
   #connections = new Set<HubConnection>();
   #inFlight = new Set<Promise<unknown>>();
   #pumping = false;
@@ -168,6 +170,9 @@ export class Hub {
             sub.cursor = head;
             this.#safely(() => sub.listener.onReset(head));
           }
+          for (const set of this.#topics.values()) {
+            for (const listener of set) this.#safely(() => listener.onReset(head));
+          }
           break;
         }
         if (changes.length === 0) break;
@@ -185,6 +190,39 @@ export class Hub {
       if (!sub.live || sub.closed) continue;
       this.#deliver(sub, changes);
     }
+    if (this.#topics.size === 0) return;
+    // Per-conversation listeners: cost follows the changes, not the number of connections.
+    const byConversation = new Map<string, Change[]>();
+    for (const change of changes) {
+      if (!change.conversationId || !this.#topics.has(change.conversationId)) continue;
+      const list = byConversation.get(change.conversationId);
+      if (list) list.push(change);
+      else byConversation.set(change.conversationId, [change]);
+    }
+    for (const [id, list] of byConversation) {
+      for (const listener of [...this.#topics.get(id) ?? []]) {
+        this.#safely(() => listener.onChanges(list));
+      }
+    }
+  }
+
+  /**
+   * Listens to one conversation's changes from now on, without a cursor: the
+   * caller resumes by the conversation's own message seq, after registering
+   * (so nothing committed after the registration can be missed). `onReset`
+   * means the hub itself lost its place in the log: re-read from your seq.
+   * Returns the function that stops listening.
+   */
+  listen(conversationId: string, listener: ChangeListener): () => void {
+    let set = this.#topics.get(conversationId);
+    if (!set) this.#topics.set(conversationId, set = new Set());
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#topics.get(conversationId) === set) {
+        this.#topics.delete(conversationId);
+      }
+    };
   }
 
   #deliver(sub: Sub, changes: Change[]): void {
@@ -308,5 +346,6 @@ export class Hub {
     await Promise.allSettled([this.#watchLoop, this.#pumpDone]);
     for (const sub of this.#subs) sub.closed = true;
     this.#subs.clear();
+    this.#topics.clear();
   }
 }

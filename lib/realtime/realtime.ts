@@ -9,10 +9,10 @@
  * await realtime.close(); // closes sockets with 1012, waits for in-flight commits
  */
 import { Hub } from "./hub.ts";
+import { BucketPool } from "./limits.ts";
 import { Presence } from "./presence.ts";
 import { RecordCache } from "./records.ts";
 import { TypingBus } from "./typing.ts";
-import { WIDGET_LIMITS, type WidgetBucket } from "../channels/webchat_limits.ts";
 import { heartbeatAgent } from "../store/engine/presence.ts";
 
 export interface RealtimeOptions {
@@ -28,8 +28,15 @@ export class Realtime {
   readonly records: RecordCache;
   readonly typing: TypingBus;
   readonly presence: Presence;
-  /** Visitor quotas applied to WebSocket sends (the widget's, shared with its HTTP API). */
-  widgetLimits: Record<WidgetBucket, { limit: number; windowMs: number }> = WIDGET_LIMITS;
+  /**
+   * Messages per visitor over the visitor WebSocket, on this instance: a burst
+   * of 10, then one every 2 s (the widget's HTTP quota is 30 a minute). Kept in
+   * memory rather than in KV: a KV quota costs a commit per message, which
+   * doubled the visitor→agent latency under load (bench:realtime); the price
+   * is that a visitor with sockets on several instances gets each one's
+   * allowance. The benchmark replaces it with a larger one.
+   */
+  visitorSends = new BucketPool(10, 0.5);
 
   constructor(readonly kv: Deno.Kv, options: RealtimeOptions = {}) {
     this.records = new RecordCache(kv);

@@ -5,18 +5,18 @@
  * - Every client frame is parsed with zod; a bad one gets an `error` frame
  *   naming the problem and the socket stays open. Frames are rate-limited per
  *   connection (token buckets in ./limits.ts); visitor sends also count
- *   against the visitor's own quota in KV, shared with the HTTP widget API
- *   and across instances. Many refusals in a row close the socket (1008).
+ *   against the visitor's own allowance (per instance, in memory: see
+ *   `Realtime.visitorSends`). Many refusals in a row close the socket (1008).
  * - Every frame is authorised on its own: staff are re-read (a deactivated
  *   account or an ended session closes the socket) and may only touch the
  *   conversations the engine's `canView` allows; a visitor only its own
  *   contact's web chats.
- * - Each connection holds ONE hub subscription (from the moment it opened)
- *   and a set of subscribed conversations. `subscribe {afterSeq}` sends the
- *   log after `afterSeq`, then live entries; the per-conversation seq makes
- *   the switch from catch-up to live gap-free and duplicate-free. Catch-up and
- *   live deliveries run through one queue per connection, so they stay in
- *   order.
+ * - `subscribe {afterSeq}` registers a per-conversation hub listener, THEN
+ *   reads the log after `afterSeq`, then passes live entries on; the
+ *   per-conversation seq makes the switch from catch-up to live gap-free and
+ *   duplicate-free. Catch-up and live deliveries run through one queue per
+ *   connection, so they stay in order. Idle sockets cost the hub nothing: it
+ *   only calls the listeners of the conversations a batch of changes is about.
  * - `send` is acknowledged with the stored seq only after the commit (the
  *   engine stores a clientId once; a retry is acked with the same seq).
  * - A client that stops reading is closed (1013) once its socket buffers more
@@ -24,7 +24,6 @@
  */
 import type { VisitorAccess } from "../channels/webchat.ts";
 import { sendVisitorMessage } from "../channels/webchat.ts";
-import { takeWidgetQuota, WIDGET_LIMITS, type WidgetBucket } from "../channels/webchat_limits.ts";
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import { canView } from "../domain/permissions.ts";
 import { AppError } from "../http/errors.ts";
@@ -54,7 +53,6 @@ import {
   type ServerFrame,
 } from "./protocol.ts";
 import type { Realtime } from "./realtime.ts";
-import type { Subscription } from "./hub.ts";
 import type { TypingSignal } from "./typing.ts";
 
 /** Who is on the other end. `recheck` re-validates a staff session (null when it ended). */
@@ -85,7 +83,8 @@ const RECHECK_MS = 5_000;
 interface ConversationState {
   /** The newest log seq sent (or skipped as not visible) on this connection. */
   lastSeq: number;
-  offTyping: () => void;
+  /** Stops the hub and typing listeners of this conversation. */
+  off: () => void;
 }
 
 export class SocketSession {
@@ -94,7 +93,6 @@ export class SocketSession {
   #sends = new TokenBucket(SEND_BURST, SENDS_PER_SECOND);
   #refusals = 0;
   #queue: Promise<void> = Promise.resolve();
-  #hubSub: Subscription | null = null;
   #cleanup: (() => void)[] = [];
   #closed = false;
   #agent: Agent | null;
@@ -104,9 +102,6 @@ export class SocketSession {
     readonly realtime: Realtime,
     readonly identity: Identity,
     readonly socket: SocketLike,
-    /** Visitor quota limits (the benchmark raises them). */
-    readonly widgetLimits: Record<WidgetBucket, { limit: number; windowMs: number }> =
-      WIDGET_LIMITS,
   ) {
     this.#agent = identity.kind === "staff" ? identity.agent : null;
   }
@@ -130,17 +125,6 @@ export class SocketSession {
     }
     this.#cleanup.push(hub.register({ close: (code, reason) => this.close(code, reason) }));
     if (this.#agent) this.#cleanup.push(presence.connect(this.#agent.id));
-    this.#hubSub = hub.subscribe(null, {
-      onChanges: (changes) => {
-        if (changes.some((c) => c.conversationId && this.#subs.has(c.conversationId))) {
-          this.#enqueue(() => this.#live(changes));
-        }
-      },
-      onReset: () => {
-        // The log lost our place (it expired): re-read each conversation's log from its seq.
-        for (const id of this.#subs.keys()) this.#enqueue(() => this.#catchUp(id));
-      },
-    });
     const identity = this.identity;
     this.send({
       type: "hello",
@@ -185,8 +169,7 @@ export class SocketSession {
   #teardown(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#hubSub?.close();
-    for (const state of this.#subs.values()) state.offTyping();
+    for (const state of this.#subs.values()) state.off();
     this.#subs.clear();
   }
 
@@ -253,7 +236,7 @@ export class SocketSession {
       case "subscribe":
         return await this.#subscribe(frame.conversationId, frame.afterSeq ?? 0);
       case "unsubscribe": {
-        this.#subs.get(frame.conversationId)?.offTyping();
+        this.#subs.get(frame.conversationId)?.off();
         this.#subs.delete(frame.conversationId);
         this.#refusals = 0;
         return;
@@ -309,10 +292,21 @@ export class SocketSession {
     }
     if (!(await this.#authorize(conversationId)) || this.#closed) return;
     this.#refusals = 0;
-    this.#subs.get(conversationId)?.offTyping();
+    this.#subs.get(conversationId)?.off();
+    // Listen first, then read the log: whatever commits in between arrives twice and the
+    // seq drops the copy; nothing can fall between the two.
+    const offHub = this.realtime.hub.listen(conversationId, {
+      onChanges: (changes) => this.#enqueue(() => this.#live(changes)),
+      // The hub lost its place in the log (it expired): re-read from our seq.
+      onReset: () => this.#enqueue(() => this.#catchUp(conversationId)),
+    });
+    const offTyping = this.realtime.typing.on(conversationId, (s) => this.#onSignal(s));
     this.#subs.set(conversationId, {
       lastSeq: afterSeq,
-      offTyping: this.realtime.typing.on(conversationId, (s) => this.#onSignal(s)),
+      off: () => {
+        offHub();
+        offTyping();
+      },
     });
     this.#enqueue(async () => {
       await this.#catchUp(conversationId);
@@ -380,7 +374,7 @@ export class SocketSession {
         });
         if (conv && !canView(this.#agent, conv)) {
           // E.g. transferred away: the agent keeps the event, then loses the subscription.
-          state.offTyping();
+          state.off();
           this.#subs.delete(id);
           this.#error("access_lost", "You no longer have access to this conversation.", id);
         }
@@ -405,8 +399,16 @@ export class SocketSession {
         return;
       }
       const visitorId = this.identity.access.claims.visitorId;
-      await takeWidgetQuota(this.#kv, visitorId, "messages", this.widgetLimits);
-      const { message, conversation } = await sendVisitorMessage(this.#kv, this.identity.access, {
+      if (!this.realtime.visitorSends.take(visitorId)) {
+        this.#refuse(
+          "rate_limited",
+          "Too many messages from this visitor; slow down.",
+          frame.clientId,
+        );
+        return;
+      }
+      const access = this.identity.access;
+      const { message, conversation } = await sendVisitorMessage(this.#kv, access, {
         text: frame.text,
         clientId: frame.clientId,
       });
@@ -420,7 +422,8 @@ export class SocketSession {
       });
       return;
     }
-    const { message } = await appendStaffMessage(this.#kv, conv!.id, this.#agent!, {
+    const agent = this.#agent!;
+    const { message } = await appendStaffMessage(this.#kv, conv!.id, agent, {
       text: frame.text,
       clientId: frame.clientId,
       internal: frame.internal,
