@@ -26,7 +26,7 @@ import {
   loadWithout,
   writeConversation,
 } from "./records.ts";
-import { isStoreBusy, mutate, refusalError } from "./tx.ts";
+import { inTurn, isStoreBusy, mutate, refusalError } from "./tx.ts";
 
 /** How an agent came to hold a chat. */
 export type AssignedBy = "auto" | "pickup" | "transfer";
@@ -250,7 +250,7 @@ async function assignmentPass(kv: Deno.Kv): Promise<number> {
   for (;;) {
     let outcome: Outcome;
     try {
-      outcome = await assignBatch(kv);
+      outcome = await inTurn(kv, () => assignBatch(kv));
     } catch (err) {
       if (!isStoreBusy(err)) throw err;
       outcome = "conflict";

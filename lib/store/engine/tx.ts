@@ -18,27 +18,43 @@ export interface Plan<T> {
 /** Attempts before giving up with a 409 `busy`. */
 export const MAX_ATTEMPTS = 1000;
 
+const turns = new WeakMap<Deno.Kv, Promise<unknown>>();
+
+/**
+ * Runs `fn` when this process's previous engine attempt on `kv` is done: one
+ * read-decide-commit attempt at a time per process. Every commit bumps the
+ * one change head, so concurrent attempts in one process would mostly undo
+ * each other; taking turns leaves lost races to other instances (and other
+ * modules' writers), where the checks and retries still decide.
+ */
+export function inTurn<T>(kv: Deno.Kv, fn: () => Promise<T>): Promise<T> {
+  const previous = turns.get(kv) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  turns.set(kv, run.catch(() => {}));
+  return run;
+}
+
 /**
  * Runs `build` (which reads, checks the rules and fills an atomic op) until
  * its commit lands. Errors thrown by `build` (typed 4xx) stop at once.
  */
 export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Promise<T> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    let committed = false;
-    let value: T | undefined;
-    try {
-      const head = await readHead(kv);
-      const plan = await build();
-      if (!plan.op) return plan.value;
-      withChanges(plan.op, head, plan.changes ?? []);
-      committed = (await plan.op.commit()).ok;
-      value = plan.value;
-    } catch (err) {
-      if (!isStoreBusy(err)) throw err;
-    }
-    if (committed) {
-      ringLocalBell(kv);
-      return value as T;
+    const outcome = await inTurn(kv, async () => {
+      try {
+        const head = await readHead(kv);
+        const plan = await build();
+        if (!plan.op) return { done: true, wrote: false, value: plan.value };
+        withChanges(plan.op, head, plan.changes ?? []);
+        return { done: (await plan.op.commit()).ok, wrote: true, value: plan.value };
+      } catch (err) {
+        if (!isStoreBusy(err)) throw err;
+        return { done: false, wrote: false };
+      }
+    });
+    if (outcome.done) {
+      if (outcome.wrote) ringLocalBell(kv);
+      return outcome.value as T;
     }
     // Lost a race (every commit bumps the one change head, so most losses are
     // unrelated changes): retry soon, with a little jitter so contenders spread.
