@@ -299,3 +299,51 @@ Deno.test("[widget] browser: /demo on Parley's own origin and CSP, with its cont
     await app.shutdown();
   }
 });
+
+Deno.test("[widget] browser: one script tag without the stub, with data-* settings (left, colour, German)", async () => {
+  const app = await startTestApp();
+  const host = startHost(app);
+  const browser = await launchBrowser();
+  try {
+    const site = await createSite(app.kv, { name: "Laden", allowedOrigins: [host.origin] });
+    const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await page.goto(host.url({
+      siteKey: site.siteKey,
+      oneTag: true,
+      data: {
+        position: "left",
+        colour: "#aa0000",
+        lang: "de",
+        greeting: "Hallo! Wie können wir helfen?",
+      },
+    }));
+    const launcher = page.getByRole("button", { name: "Chat öffnen" });
+    await launcher.waitFor();
+    const box = (await launcher.boundingBox())!;
+    assert.ok(box.x < 100, `on the left: x = ${box.x}`);
+    assert.equal(
+      await launcher.evaluate((el) => getComputedStyle(el).backgroundColor),
+      "rgb(170, 0, 0)",
+    );
+    // The script installed both objects itself; the documented call works after load.
+    await page.evaluate(() => {
+      // deno-lint-ignore no-explicit-any
+      (window as any).SyntphonyConversationalAIChat.addContext({ CUSTOM_KEY1: "after-load-only" });
+    });
+    await launcher.click();
+    await page.getByText("Hallo! Wie können wir helfen?").waitFor();
+    await page.getByLabel("Nachricht", { exact: true }).fill("Guten Tag");
+    await page.getByRole("button", { name: "Senden" }).click();
+    await page.getByText("Warten auf einen Mitarbeiter…").waitFor();
+    const conv = await pendingConversation(app, sam);
+    await until(
+      "the context sent after load",
+      async () => (await detail(app, sam, conv.id)).context?.CUSTOM_KEY1 === "after-load-only",
+    );
+  } finally {
+    await browser.close();
+    await host.shutdown();
+    await app.shutdown();
+  }
+});

@@ -16,6 +16,10 @@ export interface HostOptions {
   css?: string;
   /** Send a strict CSP that allows only Parley's origin. */
   strictCsp?: boolean;
+  /** Only the script tag: no stub, no calls before load. */
+  oneTag?: boolean;
+  /** More `data-*` settings on the script tag, e.g. `{ lang: "de" }`. */
+  data?: Record<string, string>;
 }
 
 /** A website on its own origin that embeds the widget with the documented snippet. */
@@ -30,12 +34,16 @@ export function startHost(app: TestApp) {
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
 window.__before = Object.getOwnPropertyNames(window);
-${WIDGET_STUB}
+${
+      opts.oneTag ? "" : `${WIDGET_STUB}
 var customValue1 = "value-before-load";
 SyntphonyConversationalAIChat.addContext({ 'CUSTOM_KEY1': customValue1 });
-Parley.on("ready", function () { window.__ready = true; });
+Parley.on("ready", function () { window.__ready = true; });`
+    }
 </script>
-<script src="${app.url}/widget.js" data-site-key="${opts.siteKey}" async></script>
+<script src="${app.url}/widget.js" data-site-key="${opts.siteKey}" ${
+      Object.entries(opts.data ?? {}).map(([k, v]) => `data-${k}="${v}"`).join(" ")
+    } async></script>
 </head><body><h1>Welcome to the shop</h1><p>Some text.</p></body></html>`;
     const headers: Record<string, string> = { "content-type": "text/html; charset=utf-8" };
     if (opts.strictCsp) {
