@@ -194,10 +194,21 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
           </form>
         </Section>
         <Section title="Import">
-          <form method="post" action="/admin/quick-responses/import" novalidate>
+          <form
+            method="post"
+            action="/admin/quick-responses/import"
+            enctype="multipart/form-data"
+            novalidate
+          >
             <FormAlert message={state.importError} />
+            <div class="mb-3">
+              <label for="import-file" class="block text-sm font-medium mb-1">
+                JSON file to import
+              </label>
+              <input id="import-file" name="file" type="file" accept=".json,application/json" />
+            </div>
             <TextArea
-              label="JSON to import"
+              label="Or paste the JSON"
               name="json"
               idPrefix="import"
               rows={6}
@@ -284,8 +295,10 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.post("/admin/quick-responses/import", async (c) => {
-    const form = await readForm(c);
-    const text = form.json ?? "";
+    const body = await c.req.parseBody();
+    const file = body.file instanceof File && body.file.size > 0 ? body.file : null;
+    const pasted = typeof body.json === "string" ? body.json : "";
+    const text = pasted.trim() === "" && file ? await file.text() : pasted;
     try {
       let value: unknown;
       try {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchBrowser, type Staff, startTestApp } from "./helpers.ts";
 import { startFakeGraph } from "./fake_graph.ts";
@@ -148,6 +149,34 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
       const row = page.getByRole("row").filter({ hasText: "Order status" });
       await row.getByText("/order").waitFor();
       await row.getByText("Team: Billing").waitFor();
+    });
+
+    await t.step("quick responses: import a JSON file; bad JSON is refused", async () => {
+      await page.goto(app.url + "/admin/quick-responses");
+      await page.getByLabel("Or paste the JSON").fill("{not json");
+      await page.getByRole("button", { name: "Import", exact: true }).click();
+      await page.getByRole("alert").filter({ hasText: "not valid JSON" }).waitFor();
+      const file = {
+        quickResponses: [
+          {
+            title: "Goodbye",
+            shortcut: "bye",
+            body: "Bye {{contact.firstName}}",
+            scope: "everyone",
+          },
+          { title: "Order status", shortcut: "order", body: "Replaced", scope: "everyone" },
+        ],
+      };
+      await page.getByLabel("Or paste the JSON").fill("");
+      await page.getByLabel("JSON file to import").setInputFiles({
+        name: "quick-responses.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(file)),
+      });
+      await page.getByRole("button", { name: "Import", exact: true }).click();
+      await page.getByRole("status").filter({ hasText: "Imported: 2 created, 0 replaced." })
+        .waitFor();
+      await page.getByRole("row").filter({ hasText: "/bye" }).waitFor();
     });
 
     await t.step("routing: settings saved with field errors on bad values", async () => {
