@@ -99,7 +99,10 @@ function QuickResponseFields(
           hint="For the personal scope; empty means you."
           options={[
             { value: "", label: "—" },
-            ...agents.filter((a) => a.active).map((a) => ({ value: a.id, label: a.name })),
+            ...agents.filter((a) => a.active || a.id === values.ownerId).map((a) => ({
+              value: a.id,
+              label: a.name,
+            })),
           ]}
         />
       </div>
