@@ -6,7 +6,7 @@
  * while the agent reads older messages; it follows new ones only when the
  * agent is already at the bottom.
  */
-import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { useWorkspace, type WorkspaceSeed, type WorkspaceStore } from "../lib/ui/state.ts";
 import { pickUp, retryMessage } from "../lib/ui/actions.ts";
 import { channelLabel } from "../lib/ui/format.ts";
@@ -124,38 +124,60 @@ function Log({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
   const box = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const shownId = useRef<string | null>(null);
-  useLayoutEffect(() => {
+  const [unseen, setUnseen] = useState(false);
+  const toBottom = () => {
     const el = box.current;
-    if (!el) return;
-    // Follow new messages only when the agent was at the bottom; a new conversation starts there.
-    if (shownId.current !== conv.id || atBottom.current) el.scrollTop = el.scrollHeight;
+    if (el) el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setUnseen(false);
+  };
+  useLayoutEffect(() => {
+    // Follow new messages only when the agent is at the bottom (or just sent one); a new
+    // conversation starts there. Reading older messages, the view stays put and a button
+    // offers the new ones.
+    const last = conv.messages.at(-1);
+    const mine = last?.authorId === ws.me.value.id && last.seq === 0;
+    if (shownId.current !== conv.id || atBottom.current || mine) toBottom();
+    else setUnseen(true);
     shownId.current = conv.id;
   }, [conv.id, conv.messages.length]);
   return (
-    <div
-      ref={box}
-      tabIndex={0}
-      aria-label="Conversation log"
-      role="region"
-      onScroll={(e) => {
-        const el = e.currentTarget as HTMLDivElement;
-        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-      }}
-      class="flex-1 min-h-0 overflow-y-auto px-4 py-3 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-brand-500"
-      style={{ overflowAnchor: "auto" }}
-    >
-      <PreviousConversations key={conv.id} conversationId={conv.id} now={ws.now.value} />
-      <MessageLog
-        messages={conv.messages}
-        now={ws.now.value}
-        onRetry={(m) => retryMessage(ws, m)}
-        agentName={(id) => ws.agents.value.find((a) => a.id === id)?.name ?? null}
-      />
-      {conv.status === "closed" && conv.wrapUp && (
-        <p class="mt-3 text-sm text-gray-800 bg-white border border-gray-200 rounded p-2 whitespace-pre-wrap break-words">
-          <span class="font-semibold">Wrap-up:</span> {conv.wrapUp.notes}
-          {conv.wrapUp.tags.length > 0 && ` · Tags: ${conv.wrapUp.tags.join(", ")}`}
-        </p>
+    <div class="relative flex-1 min-h-0 flex flex-col">
+      <div
+        ref={box}
+        tabIndex={0}
+        aria-label="Conversation log"
+        role="region"
+        onScroll={(e) => {
+          const el = e.currentTarget as HTMLDivElement;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          if (atBottom.current) setUnseen(false);
+        }}
+        class="flex-1 min-h-0 overflow-y-auto px-4 py-3 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-brand-500"
+        style={{ overflowAnchor: "auto" }}
+      >
+        <PreviousConversations key={conv.id} conversationId={conv.id} now={ws.now.value} />
+        <MessageLog
+          messages={conv.messages}
+          now={ws.now.value}
+          onRetry={(m) => retryMessage(ws, m)}
+          agentName={(id) => ws.agents.value.find((a) => a.id === id)?.name ?? null}
+        />
+        {conv.status === "closed" && conv.wrapUp && (
+          <p class="mt-3 text-sm text-gray-800 bg-white border border-gray-200 rounded p-2 whitespace-pre-wrap break-words">
+            <span class="font-semibold">Wrap-up:</span> {conv.wrapUp.notes}
+            {conv.wrapUp.tags.length > 0 && ` · Tags: ${conv.wrapUp.tags.join(", ")}`}
+          </p>
+        )}
+      </div>
+      {unseen && (
+        <button
+          type="button"
+          onClick={toBottom}
+          class="absolute bottom-2 right-4 rounded-full bg-brand-600 text-white text-sm px-3 py-1 shadow hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
+        >
+          New messages below
+        </button>
       )}
     </div>
   );

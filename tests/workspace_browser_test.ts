@@ -342,6 +342,30 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       assert.match(await a.page.title(), /Parley/);
     });
 
+    await step("reading older messages, a new one does not move the view", async () => {
+      const convId = new URL(a.page.url()).searchParams.get("c")!;
+      for (let i = 1; i <= 30; i++) {
+        const res = await app.api("POST", `/api/v1/conversations/${convId}/messages`, {
+          as: ana,
+          body: { text: `Checking step ${i} of 30`, clientId: `bulk-${i}` },
+        });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+      }
+      await log(a.page).getByText("Checking step 30 of 30").waitFor();
+      const region = a.page.getByRole("region", { name: "Conversation log" });
+      await region.evaluate((el) => el.scrollTop = 0);
+      await v1.say("Are you still there?");
+      await log(a.page).getByText("Are you still there?").waitFor();
+      const button = a.page.getByRole("button", { name: "New messages below" });
+      await button.waitFor();
+      assert.equal(await region.evaluate((el) => el.scrollTop), 0, "the view stayed put");
+      await button.click();
+      assert.ok(
+        await region.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 40),
+        "the button brings the newest message into view",
+      );
+    });
+
     await step("an agent asks a supervisor; the supervisor answers in place", async () => {
       await a.page.getByLabel("Ask a supervisor").check();
       await send(a.page, "Can I refund twice?");
