@@ -210,6 +210,18 @@ Deno.test("[whatsapp] webhook over real HTTP: handshake, signatures, message typ
       assert.equal(contact.phone, null);
     });
 
+    await t.step("a customer who hides their number later stays the same contact", async () => {
+      const both = { waId: "16505559876", userId: "US.99887766554433221100", name: "Lee" };
+      await wa.postWebhook(textBody(both, "with my number"));
+      const first = await logWith(both.waId, "with my number");
+      await wa.postWebhook(textBody({ userId: both.userId, name: "Lee" }, "username only now"));
+      const second = await logWith(both.waId, "username only now");
+      assert.equal(second.conv.id, first.conv.id, "the same open conversation");
+      assert.equal(second.contact.id, first.contact.id);
+      assert.equal(second.contact.phone, "+16505559876");
+      assert.equal(await findContact(kv, "whatsapp", both.userId), null, "no second contact");
+    });
+
     await t.step("missing or wrong signature: 401 and nothing stored", async () => {
       const c = newCustomer();
       const bad = textBody(c, "forged message");

@@ -10,7 +10,8 @@
  * that is not a WhatsApp webhook envelope at all is refused.
  *
  * Identity: a contact may lack `wa_id` (users with a username hide their
- * number); the business-scoped `user_id` is used then.
+ * number); the business-scoped `user_id` is used then (whatsapp_identity.ts
+ * keeps one customer id per person across both).
  */
 import { z } from "zod";
 

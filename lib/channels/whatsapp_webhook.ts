@@ -18,6 +18,8 @@ import type { WhatsAppSettings } from "../store/whatsapp_config.ts";
 import { parseWhatsAppWebhook, type WhatsAppStatus } from "./whatsapp_payload.ts";
 import { verifyWhatsAppSignature } from "./whatsapp_signature.ts";
 import { drainJob, fitForInbox, inboxKey } from "./whatsapp_inbox.ts";
+import { resolveCustomerIds } from "./whatsapp_identity.ts";
+import { keys } from "../store/keys.ts";
 
 /** The job that applies delivery statuses (`{statuses}`); messages go through the inbox. */
 export const STATUS_JOB = "whatsapp.statuses";
@@ -119,6 +121,9 @@ export async function acceptWhatsAppWebhook(
   // `whatsapp.statuses` jobs. Several atomic ops only for huge bodies: a failure answers 500
   // and Meta redelivers, which is harmless (everything downstream is idempotent).
   const writes: { key?: Deno.KvKey; value: unknown; enqueue: boolean }[] = [];
+  for (const [userId, customerId] of await resolveCustomerIds(kv, parsed.messages)) {
+    writes.push({ key: keys.whatsappUser(userId), value: customerId, enqueue: false });
+  }
   for (const m of parsed.messages) {
     const entry = fitForInbox(m);
     writes.push({ key: inboxKey(entry), value: entry, enqueue: false });
