@@ -61,7 +61,7 @@ Deno.test("[widget] sessions: default site on Parley's origin, allowed and refus
     assert.equal(own.status, 200);
     assert.match(own.body.visitorToken, /^pv1\./);
     assert.equal(own.body.conversationId, null);
-    assert.equal(own.body.site.name, "Default site");
+    assert.equal(own.body.site.name, "Support chat");
 
     const evil = await call(app, "POST", "/api/v1/widget/sessions", {
       origin: "https://evil.example",

@@ -103,7 +103,7 @@ function defaultSite(): Site {
   return {
     id: DEFAULT_SITE_ID,
     siteKey: DEFAULT_SITE_KEY,
-    name: "Default site",
+    name: "Support chat", // shown to visitors as the chat title; the site key "default" marks it
     allowedOrigins: [],
     allowAnyOrigin: false,
     teamId: null,
