@@ -206,6 +206,14 @@ export async function receiveCustomerMessage(
     if (conv.context !== before.context) {
       changes.push(contextChange(conv));
     }
+    if (contactEntry && updated !== contact) {
+      changes.push({
+        type: "contact.updated",
+        conversationId: conv.id,
+        ...(conv.status === "active" && conv.assigneeId ? { agentId: conv.assigneeId } : {}),
+        data: { contactId: contact.id },
+      });
+    }
     changes.push(messageChange(conv, appended.message));
     return {
       op,

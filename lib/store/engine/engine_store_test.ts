@@ -51,6 +51,12 @@ Deno.test("[engine] a customer's chat: pending, assigned, continued, closed, the
     assert.equal(again.created, false);
     assert.equal(again.conversation.id, conv.id);
     assert.equal(again.contact.name, "Bob");
+    assert.ok(
+      (await allChanges(kv)).some((c) =>
+        c.type === "contact.updated" && c.data?.contactId === first.contact.id
+      ),
+      "the contact's new name is announced",
+    );
     await appendStaffMessage(kv, conv.id, agent, { text: "Yes!", clientId: "r1" });
     conv = await closeConversation(kv, conv.id, agent, { notes: "Answered", tags: ["billing"] });
     assert.equal(conv.status, "closed");
