@@ -98,6 +98,16 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
       await subscribed;
       agentWs.send(JSON.stringify({ type: "typing", conversationId, typing: true }));
       await page.getByText("Sam Agent is typing…").waitFor();
+      // And the other way: the visitor typing reaches the agent's socket.
+      const visitorTyping = new Promise((resolve) => {
+        agentWs.onmessage = (e) => {
+          const f = JSON.parse(e.data);
+          if (f.type === "typing" && f.from?.kind === "visitor" && f.typing) resolve(true);
+        };
+      });
+      await w.input.pressSequentially("Let me");
+      await visitorTyping;
+      await w.input.fill("");
     } finally {
       agentWs.close();
     }
