@@ -32,7 +32,13 @@
  * // later
  * sub.close();
  */
-import { type Change, CHANGE_HEAD_KEY, localBell, readChangesSince } from "../store/changes.ts";
+import {
+  type Change,
+  CHANGE_HEAD_KEY,
+  changeKey,
+  localBell,
+  readChangesSince,
+} from "../store/changes.ts";
 
 /** What a subscriber receives. Both are called synchronously by the hub: never block in them. */
 export interface ChangeListener {
@@ -59,6 +65,31 @@ export const CLOSE_RESTART = 1012;
 const PAGE = 500;
 /** How long shutdown waits for clients to complete the close handshake. */
 const CLOSE_WAIT_MS = 2_000;
+
+/**
+ * The changes after `cursor` in one KV read in the usual case (the entries and
+ * the head are committed together, so a contiguous run starting at cursor + 1
+ * is exact); an empty or gapped answer falls back to `readChangesSince`,
+ * which reads the head to tell "nothing new" from "expired" (reset).
+ */
+async function readAfter(
+  kv: Deno.Kv,
+  cursor: number,
+): Promise<{ changes: Change[]; head: number; reset: boolean }> {
+  const changes: Change[] = [];
+  for await (
+    const entry of kv.list<Change>({
+      start: changeKey(cursor + 1),
+      end: changeKey(Number.MAX_SAFE_INTEGER),
+    }, { limit: PAGE })
+  ) changes.push(entry.value);
+  if (changes.length > 0 && changes[0].seq === cursor + 1) {
+    // More may follow when the page is full; the callers loop until they reach the head.
+    const last = changes[changes.length - 1].seq;
+    return { changes, head: changes.length === PAGE ? last + 1 : last, reset: false };
+  }
+  return await readChangesSince(kv, cursor, PAGE);
+}
 
 class Sub implements Subscription {
   live = false;
@@ -160,7 +191,7 @@ export class Hub {
     do {
       this.#again = false;
       for (;;) {
-        const { changes, head, reset } = await readChangesSince(this.kv, this.#cursor, PAGE);
+        const { changes, head, reset } = await readAfter(this.kv, this.#cursor);
         if (this.#closing) return;
         if (reset) {
           // The hub itself fell out of the log's window (or the store was reset).
@@ -269,7 +300,7 @@ export class Hub {
         sub.live = true;
         return;
       }
-      const { changes, head, reset } = await readChangesSince(this.kv, sub.cursor, PAGE);
+      const { changes, head, reset } = await readAfter(this.kv, sub.cursor);
       if (sub.closed || this.#closing) return;
       if (reset) {
         sub.cursor = head;

@@ -391,8 +391,11 @@ export class SocketSession {
   async #send(frame: Extract<ClientFrame, { type: "send" }>): Promise<void> {
     // A visitor's first message has no conversation yet: it sends with conversationId "new".
     const first = this.identity.kind === "visitor" && frame.conversationId === NEW_CONVERSATION;
-    const conv = first ? null : await this.#authorize(frame.conversationId);
-    if ((!conv && !first) || this.#closed) return;
+    // A subscribed conversation was authorised at subscribe time and loses its subscription
+    // when access ends (#live); the engine checks the write rules again in the commit.
+    const known = this.#subs.has(frame.conversationId);
+    const conv = first || known ? null : await this.#authorize(frame.conversationId);
+    if ((!conv && !first && !known) || this.#closed) return;
     if (this.identity.kind === "visitor") {
       if (frame.internal) {
         this.#refuse("forbidden", "Visitors cannot write internal notes.", frame.clientId);
@@ -423,7 +426,7 @@ export class SocketSession {
       return;
     }
     const agent = this.#agent!;
-    const { message } = await appendStaffMessage(this.#kv, conv!.id, agent, {
+    const { message } = await appendStaffMessage(this.#kv, frame.conversationId, agent, {
       text: frame.text,
       clientId: frame.clientId,
       internal: frame.internal,
@@ -432,7 +435,7 @@ export class SocketSession {
     this.send({
       type: "ack",
       clientId: frame.clientId,
-      conversationId: conv!.id,
+      conversationId: frame.conversationId,
       seq: message.seq,
       messageId: message.id,
     });
