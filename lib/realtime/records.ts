@@ -12,7 +12,10 @@ import type { Conversation, Message } from "../domain/engine_types.ts";
 import type { Change } from "../store/changes.ts";
 import { keys } from "../store/keys.ts";
 
-const MAX_ENTRIES = 20_000;
+/** Conversation records kept (small; list rows update from them). */
+const MAX_CONVERSATIONS = 5_000;
+/** Messages kept (up to 4,096 characters each): only needed right after their batch. */
+const MAX_MESSAGES = 2_000;
 /** Deno KV's getMany takes at most 10 keys. */
 const GET_MANY = 10;
 
@@ -62,13 +65,13 @@ export class RecordCache {
         }
       }
     }
-    this.#trim(this.#conversations);
-    this.#trim(this.#messages);
+    this.#trim(this.#conversations, MAX_CONVERSATIONS);
+    this.#trim(this.#messages, MAX_MESSAGES);
   }
 
-  #trim(map: Map<string, unknown>): void {
-    if (map.size <= MAX_ENTRIES) return;
-    let extra = map.size - MAX_ENTRIES;
+  #trim(map: Map<string, unknown>, max: number): void {
+    if (map.size <= max) return;
+    let extra = map.size - max;
     for (const key of map.keys()) {
       if (extra-- <= 0) break;
       map.delete(key);
