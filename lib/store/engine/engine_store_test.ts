@@ -203,6 +203,16 @@ Deno.test("[engine] requeueOnOffline off keeps the chats; going Offline by hand 
     await setAgentStatus(kv, a.id, "offline");
     assert.equal((await getConversation(kv, c.conversation.id))?.status, "pending");
     assert.equal((await getLoad(kv, a.id)).conversationIds.length, 0);
+    // More chats than one atomic op takes: all of them still go back.
+    await updateSettings(kv, { maxChatsPerAgent: 30 });
+    await setAgentStatus(kv, a.id, "online");
+    for (let i = 0; i < 24; i++) await customerSays(kv, `more ${i}`);
+    assert.equal((await getLoad(kv, a.id)).conversationIds.length, 25);
+    await setAgentStatus(kv, a.id, "offline");
+    assert.equal((await getLoad(kv, a.id)).conversationIds.length, 0);
+    let queued = 0;
+    for await (const _ of kv.list({ prefix: keys.queuePrefix() })) queued++;
+    assert.equal(queued, 25);
   });
 });
 

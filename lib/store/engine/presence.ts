@@ -29,7 +29,7 @@ import { getManyEntries, getSettings, getSettingsEntry } from "./records.ts";
 import { mutate, writeRetrying } from "./tx.ts";
 
 /** Chats requeued in the same atomic op as the status change (the op limits); the rest follow. */
-const REQUEUE_BATCH = 20;
+const REQUEUE_BATCH = 10;
 
 /** What staff lists show about an agent. */
 export interface AgentSummary {
