@@ -10,6 +10,7 @@ import { AppError, badRequest } from "../lib/http/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseCursor, staffStream } from "../lib/realtime/sse.ts";
 import { staffView } from "../lib/realtime/visibility.ts";
+import { QUEUE_CHANGES } from "../lib/realtime/records.ts";
 
 export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -28,6 +29,10 @@ export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
       hub: realtime.hub,
       after,
       view: staffView(agent, realtime.records),
+      extra: (changes) =>
+        realtime.records.queue && changes.some((c) => QUEUE_CHANGES.has(c.type))
+          ? [{ event: "queue", data: realtime.records.queue }]
+          : [],
       onEnd: leave,
     });
   });

@@ -99,6 +99,10 @@ Deno.test("[realtime] SSE stream: agents see their chats, the queue and presence
       "…and only the message written while it was Pending",
     );
     assert.ok(!JSON.stringify(bobStream.events).includes("secret"));
+    const queue = bobStream.events.filter((e) => e.event === "queue");
+    assert.ok(queue.length > 0, "queue length reaches agents");
+    assert.equal(queue.at(-1)!.data.pending, 0, "the chat left the queue when Ada got it");
+    assert.equal(queue.at(-1)!.id, null, "queue events are not cursors");
   } finally {
     await Promise.all(readers.map((r) => r.close()));
     await app.shutdown();

@@ -16,12 +16,31 @@ import { keys } from "../store/keys.ts";
 const MAX_CONVERSATIONS = 5_000;
 /** Messages kept (up to 4,096 characters each): only needed right after their batch. */
 const MAX_MESSAGES = 2_000;
+/** Changes that can move the Pending queue; a batch with one recounts it. */
+export const QUEUE_CHANGES = new Set([
+  "conversation.created",
+  "conversation.assigned",
+  "conversation.transferred",
+  "conversation.requeued",
+  "conversation.closed",
+]);
+/** Counting stops here (a queue this long is its own alarm). */
+const MAX_COUNTED = 10_000;
+
+/** The Pending queue's length: in all, and per team ("none" = everyone's queue). */
+export interface QueueLength {
+  pending: number;
+  byTeam: Record<string, number>;
+}
 /** Deno KV's getMany takes at most 10 keys. */
 const GET_MANY = 10;
 
 export class RecordCache {
   #conversations = new Map<string, Conversation>();
   #messages = new Map<string, Message>();
+
+  /** The queue length as of the latest batch that could change it (null before the first). */
+  queue: QueueLength | null = null;
 
   constructor(readonly kv: Deno.Kv) {}
 
@@ -47,6 +66,7 @@ export class RecordCache {
         );
       }
     }
+    const recount = changes.some((c) => QUEUE_CHANGES.has(c.type)) ? this.#countQueue() : null;
     const list = [...wanted.values()];
     const reads: Promise<Deno.KvEntryMaybe<unknown>[]>[] = [];
     for (let i = 0; i < list.length; i += GET_MANY) {
@@ -65,8 +85,24 @@ export class RecordCache {
         }
       }
     }
+    if (recount) this.queue = await recount;
     this.#trim(this.#conversations, MAX_CONVERSATIONS);
     this.#trim(this.#messages, MAX_MESSAGES);
+  }
+
+  async #countQueue(): Promise<QueueLength> {
+    const byTeam: Record<string, number> = {};
+    let pending = 0;
+    for await (
+      const entry of this.kv.list<string | null>({ prefix: keys.queuePrefix() }, {
+        limit: MAX_COUNTED,
+      })
+    ) {
+      pending++;
+      const team = entry.value ?? "none";
+      byTeam[team] = (byTeam[team] ?? 0) + 1;
+    }
+    return { pending, byTeam };
   }
 
   #trim(map: Map<string, unknown>, max: number): void {

@@ -9,7 +9,9 @@
  * `id: head`: reload the lists, then keep listening. The first event of every
  * stream is `event: ready` with `id:` the cursor it starts from, so a client
  * that starts fresh learns a cursor even when nothing happens.
- * A `: ping` comment every 15 s keeps idle streams open through proxies.
+ * After a batch that moved the Pending queue, `event: queue` (no id) carries
+ * `{pending, byTeam}`. A `: ping` comment every 15 s keeps idle streams open
+ * through proxies.
  *
  * Writes never block the hub: each stream has its own queue, drained by its
  * own writer; a client that lets more than {@link MAX_QUEUED_BYTES} pile up is
@@ -29,6 +31,8 @@ export interface StaffStreamOptions {
   /** The cursor to resume after, or null to start from now. */
   after: number | null;
   view: ChangeView;
+  /** Extra events after a batch (no `id`: they are not cursors), e.g. the queue length. */
+  extra?: (changes: Change[]) => { event: string; data: unknown }[];
   /** Called once when the stream ends (client gone, too slow, or shutdown). */
   onEnd?: () => void;
 }
@@ -85,6 +89,9 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
         for (const change of changes) {
           const seen = view(change);
           if (seen) event(seen.type, seen.seq, seen);
+        }
+        for (const more of options.extra?.(changes) ?? []) {
+          push(`event: ${more.event}\ndata: ${JSON.stringify(more.data)}\n\n`);
         }
       },
       onReset(head) {
