@@ -152,6 +152,9 @@ Deno.test("[admin] quick responses over HTTP: scopes, personal ones, import and 
       body: { name: "Billing" },
     });
     assert.equal(team.status, 201);
+    const teams = await app.api("GET", "/api/v1/teams", { as: agent });
+    assert.deepEqual(teams.body.items, [{ id: team.body.team.id, name: "Billing" }]);
+    assert.equal((await app.api("GET", "/api/v1/teams")).status, 401);
 
     const shared = await app.api("POST", "/api/v1/admin/quick-responses", {
       as: admin,

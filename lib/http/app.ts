@@ -19,6 +19,7 @@ import { adminConsoleApiRoutes } from "../../routes/admin_console_api.ts";
 import { adminPageRoutes } from "../../routes/admin.tsx";
 import { inviteRoutes } from "../../routes/invite.tsx";
 import { quickResponseRoutes } from "../../routes/quick_responses.ts";
+import { teamRoutes } from "../../routes/teams_api.ts";
 import { authRoutes } from "../../routes/auth.tsx";
 import { healthRoutes } from "../../routes/health.ts";
 import { conversationsApiRoutes } from "../../routes/conversations_api.ts";
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminApiRoutes(deps));
   app.route("/", adminConsoleApiRoutes(deps));
   app.route("/", quickResponseRoutes(deps));
+  app.route("/", teamRoutes(deps));
   app.route("/", adminPageRoutes(deps));
   app.route("/", inviteRoutes(deps));
   app.route("/", workspaceRoutes(deps));

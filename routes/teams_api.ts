@@ -1,0 +1,18 @@
+/**
+ * `GET /api/v1/teams` for every signed-in staff member: the teams, so the
+ * workspace can offer "transfer to a team's queue" (admins manage teams in
+ * the admin API).
+ */
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { requireRole } from "../lib/http/middleware.ts";
+import { listTeams } from "../lib/store/teams.ts";
+
+export function teamRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/api/v1/teams", requireRole(), async (c) => {
+    const items = (await listTeams(deps.kv)).map(({ id, name }) => ({ id, name }));
+    return c.json({ items });
+  });
+  return app;
+}
