@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { keys } from "../lib/store/keys.ts";
 import { startTestApp } from "./helpers.ts";
 import { type Frame, newVisitor, TestSocket, visitorSays, wsUrl } from "./realtime_helpers.ts";
 
@@ -18,6 +19,7 @@ Deno.test("[realtime] agent and visitor talk over their WebSockets", async (t) =
     const conv = await app.api("GET", `/api/v1/conversations/${conversationId}`, { as: agent });
     assert.equal(conv.body.conversation?.assigneeId ?? conv.body.assigneeId, agent.agent.id);
 
+    const opened = Date.now();
     const agentWs = await TestSocket.open(wsUrl(app, "/ws/agent"), { cookie: agent.cookie });
     const visitorWs = await TestSocket.open(
       wsUrl(app, `/ws/visitor?token=${encodeURIComponent(visitor.token)}`),
@@ -55,6 +57,12 @@ Deno.test("[realtime] agent and visitor talk over their WebSockets", async (t) =
         assert.equal(got.message.author.name, "Ada Agent", "the visitor sees the agent's name");
       },
     );
+
+    await t.step("an open chat pane keeps the agent's presence alive (heartbeat)", async () => {
+      // (Several round trips after the socket opened: the beat, written at open, has landed.)
+      const beat = await app.kv.get<number>(keys.heartbeat(agent.agent.id));
+      assert.ok(beat.value && beat.value >= opened, "the socket beat for the agent");
+    });
 
     await t.step("the visitor's message, over WS and over HTTP, reaches the agent", async () => {
       visitorWs.send({ type: "send", conversationId, clientId: "v-2", text: "My order is late" });
