@@ -423,6 +423,14 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
     const shots = Deno.env.get("WORKSPACE_SHOTS"); // a folder: save screenshots to look at
     if (shots) {
       await a.page.screenshot({ path: `${shots}/agent-1280.png` });
+      await a.page.getByRole("button", { name: "Transfer" }).click();
+      await a.page.screenshot({ path: `${shots}/agent-transfer.png` });
+      await a.page.getByRole("button", { name: "Context" }).click();
+      await a.page.screenshot({ path: `${shots}/agent-context.png` });
+      await a.page.getByRole("button", { name: "Context" }).click();
+      await a.page.getByRole("button", { name: "Quick responses" }).click();
+      await a.page.screenshot({ path: `${shots}/agent-quick.png` });
+      await a.page.keyboard.press("Escape");
       await s.page.screenshot({ path: `${shots}/supervisor-1280.png` });
       await a.page.setViewportSize({ width: 390, height: 844 });
       await a.page.screenshot({ path: `${shots}/agent-390.png` });

@@ -52,6 +52,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
     }
     setProblem("");
     setText("");
+    setAsk(false); // one question at a time
     sendMessage(ws, body, { internal: internal || ask, toSupervisor: ask });
     notifyTyping(conv.id, false);
   };

@@ -66,14 +66,25 @@ export async function api(method: string, path: string, body?: unknown): Promise
 
 const CLOSED_PAGE = 50;
 
-/** Reloads the three lists (closed: the first page), the agents and, for the header, me. */
-export async function refreshLists(store: WorkspaceStore): Promise<void> {
+/** What a reload fetches: the open lists, the closed list, the agents (load, status), me. */
+export type ListPart = "open" | "closed" | "agents" | "me";
+export const ALL_PARTS: ReadonlySet<ListPart> = new Set(["open", "closed", "agents", "me"]);
+
+/**
+ * Reloads what `parts` names (everything by default): Active and Pending, the
+ * first page of Closed, the agents, and the signed-in member.
+ */
+export async function refreshLists(
+  store: WorkspaceStore,
+  parts: ReadonlySet<ListPart> = ALL_PARTS,
+): Promise<void> {
+  const get = (want: ListPart, path: string) => parts.has(want) ? api("GET", path) : null;
   const [active, pending, closed, agents, me] = await Promise.all([
-    api("GET", "/api/v1/conversations?status=active&limit=200"),
-    api("GET", "/api/v1/conversations?status=pending&order=queue&limit=200"),
-    api("GET", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`),
-    api("GET", "/api/v1/agents").catch(() => null),
-    api("GET", "/api/v1/me").catch(() => null),
+    get("open", "/api/v1/conversations?status=active&limit=200"),
+    get("open", "/api/v1/conversations?status=pending&order=queue&limit=200"),
+    get("closed", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`),
+    get("agents", "/api/v1/agents")?.catch(() => null),
+    get("me", "/api/v1/me")?.catch(() => null),
   ]);
   // The open chat is being read right now (markRead follows), so it has nothing unread.
   const reading = typeof document !== "undefined" && !document.hidden
@@ -86,12 +97,13 @@ export async function refreshLists(store: WorkspaceStore): Promise<void> {
   batch(() => {
     // While the agent searches Closed, keep the search results in place.
     const searching = store.closedQuery.value.trim() !== "";
+    const lists = store.lists.value;
     store.lists.value = {
-      active: items(active),
-      pending: items(pending),
-      closed: searching ? store.lists.value.closed : items(closed),
+      active: active ? items(active) : lists.active,
+      pending: pending ? items(pending) : lists.pending,
+      closed: closed && !searching ? items(closed) : lists.closed,
     };
-    if (!searching) store.closedMore.value = Boolean(closed?.cursor);
+    if (closed && !searching) store.closedMore.value = Boolean(closed.cursor);
     if (agents) {
       store.agents.value = (agents.items ?? []).filter((a: { active?: boolean }) =>
         a.active !== false

@@ -9,7 +9,7 @@
  */
 import { effect } from "@preact/signals";
 import type { WorkspaceStore } from "./state.ts";
-import { markRead, refreshLists, reloadOpen } from "./actions.ts";
+import { ALL_PARTS, type ListPart, markRead, refreshLists, reloadOpen } from "./actions.ts";
 import { titleWithUnread } from "./format.ts";
 import type { UiSummary } from "./model.ts";
 
@@ -39,6 +39,7 @@ const EVENT_NAMES = [
   "typing",
   "reset",
   "ready",
+  "restart",
 ];
 
 let started = false;
@@ -69,15 +70,21 @@ export function startLive(store: WorkspaceStore): void {
   let retryMs = 1000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let openDirty = false;
+  const dirty = new Set<ListPart>();
   let known = snapshot(store.lists.value.active, store.me.value.id);
 
   const reload = () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       const reloadConversation = openDirty;
+      const parts = new Set(dirty);
       openDirty = false;
+      dirty.clear();
       try {
-        await Promise.all([refreshLists(store), reloadConversation ? reloadOpen(store) : null]);
+        await Promise.all([
+          parts.size ? refreshLists(store, parts) : null,
+          reloadConversation ? reloadOpen(store) : null,
+        ]);
         known = notifyChanges(store, known);
       } catch { /* the next event or reconnect tries again */ }
     }, 120);
@@ -86,7 +93,7 @@ export function startLive(store: WorkspaceStore): void {
   let lastId = String(store.cursor);
   const onEvent = (ev: MessageEvent) => {
     if (ev.lastEventId) lastId = ev.lastEventId;
-    if (ev.type === "ready") return;
+    if (ev.type === "ready" || ev.type === "restart") return; // a restart reconnects by itself
     let data: { type?: string; conversationId?: string } = {};
     try {
       data = JSON.parse(ev.data);
@@ -101,9 +108,10 @@ export function startLive(store: WorkspaceStore): void {
       return;
     }
     const openId = store.open.value?.id;
-    if (type === "reset" || !data.conversationId || data.conversationId === openId) {
+    if (type === "reset" || (data.conversationId && data.conversationId === openId)) {
       openDirty = true;
     }
+    for (const part of partsFor(type, data, store.me.value.id)) dirty.add(part);
     reload();
   };
 
@@ -121,6 +129,7 @@ export function startLive(store: WorkspaceStore): void {
       if (hadError) {
         hadError = false;
         openDirty = true;
+        for (const part of ALL_PARTS) dirty.add(part);
         reload(); // catch up on whatever happened while we were away
       }
     };
@@ -135,6 +144,28 @@ export function startLive(store: WorkspaceStore): void {
     };
   }
   connect();
+}
+
+/** Which parts of the page an event makes stale (the event is a doorbell; the API is the truth). */
+function partsFor(
+  type: string,
+  data: { conversationId?: string; agentId?: string },
+  meId: string,
+): ListPart[] {
+  if (type === "reset") return [...ALL_PARTS];
+  if (type.startsWith("agent.")) return data.agentId === meId ? ["agents", "me"] : ["agents"];
+  if (type === "conversation.closed") return ["open", "closed", "agents"];
+  if (
+    ["conversation.assigned", "conversation.transferred", "conversation.requeued"].includes(type)
+  ) return ["open", "agents"];
+  if (type === "settings.updated") return ["agents"];
+  if (type === "queue") return ["open"];
+  if (
+    type.startsWith("conversation.") || type.startsWith("message.") || type === "context.updated"
+  ) {
+    return ["open"];
+  }
+  return [];
 }
 
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
