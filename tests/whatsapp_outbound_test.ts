@@ -95,6 +95,15 @@ Deno.test("[whatsapp] outbound delivery against the fake Graph API: send, retry,
       await runOutboundJob(wa.app.deps, { conversationId, seq: message!.seq, messageId: id });
       assert.equal(wa.graph.sends().length, before);
       assert.equal((await getMessageById(wa.app.kv, id))?.delivery?.status, "sent");
+
+      wa.graph.scriptSend({ status: 400, body: graphError(131026, "Message Undeliverable") });
+      const refused = await reply(wa, supervisor, conversationId, "refused once");
+      await deliveryBecomes(wa, refused, "failed");
+      const count = wa.graph.sends().length;
+      const seq = (await getMessageById(wa.app.kv, refused))!.seq;
+      await runOutboundJob(wa.app.deps, { conversationId, seq, messageId: refused });
+      assert.equal(wa.graph.sends().length, count, "a failed message is not sent again");
+      assert.equal((await getMessageById(wa.app.kv, refused))?.delivery?.status, "failed");
     });
 
     await t.step("retry after a 500: sent on the second attempt", async () => {

@@ -106,6 +106,17 @@ async function fail(
   await updateMessageDelivery(kv, job.messageId, { status: "failed", code, reason });
 }
 
+/** Marks an accepted message "sent" and applies the statuses that arrived before the link. */
+async function markSent(kv: Deno.Kv, job: OutboundJob, wamid: string): Promise<void> {
+  await updateMessageDelivery(kv, job.messageId, { status: "sent" });
+  for await (
+    const early of kv.list<WhatsAppStatus>({ prefix: keys.whatsappEarlyStatusPrefix(wamid) })
+  ) {
+    await applyWhatsAppStatus(kv, early.value);
+    await kv.delete(early.key);
+  }
+}
+
 /** An earlier reply still "sending" after this long no longer holds later ones back. */
 const ORDER_WAIT_LIMIT_MS = 15 * 60_000;
 
@@ -145,12 +156,15 @@ export async function runOutboundJob(
   const { kv } = deps;
   const entry = await kv.get<OutboundDelivery>(keys.whatsappOutbound(job.messageId));
   const known = entry.value;
-  if (known?.state === "accepted") {
-    // A redelivery after Meta accepted it (a crash before "sent" was recorded): finish that.
-    await updateMessageDelivery(kv, job.messageId, { status: "sent" });
+  // A redelivery after the outcome was recorded (the run that recorded it may have died
+  // before telling the engine): finish telling it; never send again.
+  if (known?.state === "accepted" && known.wamid) return await markSent(kv, job, known.wamid);
+  if (known?.state === "failed") {
+    const error = known.lastError ?? { code: "unknown", reason: "" };
+    await updateMessageDelivery(kv, job.messageId, { status: "failed", ...error });
     return;
   }
-  if (known && (known.state !== "retrying" || known.attempt !== attempt)) return; // done or stale
+  if (known && known.attempt !== attempt) return; // a stale copy of an earlier attempt
 
   const message = await getMessage(kv, job.conversationId, job.seq);
   if (!message || message.id !== job.messageId || message.delivery?.status !== "sending") return;
@@ -210,13 +224,7 @@ export async function runOutboundJob(
         } satisfies WamidLink,
       )
       .commit();
-    await updateMessageDelivery(kv, job.messageId, { status: "sent" });
-    for await (
-      const early of kv.list<WhatsAppStatus>({ prefix: keys.whatsappEarlyStatusPrefix(wamid) })
-    ) {
-      await applyWhatsAppStatus(kv, early.value);
-      await kv.delete(early.key);
-    }
+    await markSent(kv, job, wamid);
     return;
   }
 
