@@ -14,6 +14,7 @@ import { adminAuditPages } from "./admin_audit.tsx";
 import { adminSettingsPages } from "./admin_settings.tsx";
 import { adminChannelPages } from "./admin_channels.tsx";
 
+/** Mounts every `/admin` page behind the admin-only guard. */
 export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("/admin", adminPageGuard(deps));

@@ -57,6 +57,7 @@ function InviteLink({ url }: { url: string }) {
   );
 }
 
+/** The `/admin/agents` pages and their form posts. */
 export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;

@@ -5,6 +5,7 @@ import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody } from "../lib/http/validate.ts";
 import { adminCreateAgent, createAgentRequestSchema } from "../lib/admin/agents.ts";
 
+/** `POST /api/v1/admin/agents` (the rest of the admin API is in admin_console_api.ts). */
 export function adminApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("/api/v1/admin/*", requireRole("admin"));

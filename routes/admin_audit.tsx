@@ -19,6 +19,7 @@ const TARGET_LABEL: Record<string, string> = {
   whatsapp: "WhatsApp connection",
 };
 
+/** The `/admin/audit` page. */
 export function adminAuditPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 

@@ -31,6 +31,7 @@ import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
 type Status = 200 | 400 | 403 | 404 | 409 | 429;
 type FormState = { values?: Record<string, string>; fields?: FieldErrors; error?: string };
 
+/** The `/admin/channels` pages and their form posts. */
 export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;

@@ -44,6 +44,7 @@ import {
 } from "../lib/store/quick_responses.ts";
 import { createTeam, listTeams, renameTeam, teamInputSchema } from "../lib/store/teams.ts";
 
+/** Query of the audit list (API and page). */
 export const auditQuerySchema = z.object({
   targetType: z.enum(AUDIT_TARGETS).optional().or(z.literal("").transform(() => undefined)),
   actorId: z.string().max(100).optional(),
@@ -52,6 +53,7 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
 
+/** The admin JSON API for agents, teams, quick responses, channels and the audit log. */
 export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;

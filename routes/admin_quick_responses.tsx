@@ -110,6 +110,7 @@ function QuickResponseFields(
   );
 }
 
+/** The `/admin/quick-responses` pages, import included. */
 export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;

@@ -18,6 +18,7 @@ import { publicAgent } from "../lib/store/agents.ts";
 import { getSettings } from "../lib/store/engine/mod.ts";
 import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
 
+/** The `/admin/settings` page (routing settings). */
 export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 

@@ -12,6 +12,7 @@ import { listAgents, publicAgent } from "../lib/store/agents.ts";
 import { createTeam, listTeams, renameTeam, teamInputSchema } from "../lib/store/teams.ts";
 import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
 
+/** The `/admin/teams` page and its form posts. */
 export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;

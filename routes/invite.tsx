@@ -75,6 +75,7 @@ function InvalidInvite({ deps }: { deps: AppDeps }) {
   );
 }
 
+/** `GET|POST /invite/:token`: the invitee chooses a password. */
 export function inviteRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 

@@ -17,6 +17,7 @@ import {
   updateQuickResponse,
 } from "../lib/store/quick_responses.ts";
 
+/** The workspace quick-responses API (`/api/v1/quick-responses`). */
 export function quickResponseRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;

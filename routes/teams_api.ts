@@ -8,6 +8,7 @@ import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { requireRole } from "../lib/http/middleware.ts";
 import { listTeams } from "../lib/store/teams.ts";
 
+/** `GET /api/v1/teams` for any signed-in staff member. */
 export function teamRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/api/v1/teams", requireRole(), async (c) => {

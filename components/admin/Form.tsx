@@ -23,6 +23,7 @@ function describedBy(id: string, error?: string, hint?: unknown) {
   return ids.length ? ids.join(" ") : undefined;
 }
 
+/** A labelled input with its hint and field error. */
 export function TextField(
   {
     label,
@@ -67,6 +68,7 @@ export function TextField(
   );
 }
 
+/** A labelled textarea with its hint and field error. */
 export function TextArea(
   { label, name, value, error, hint, rows = 4, idPrefix = "f" }: {
     label: string;
@@ -98,6 +100,7 @@ export function TextArea(
   );
 }
 
+/** A labelled select with its hint and field error. */
 export function SelectField(
   { label, name, value, options, error, hint, idPrefix = "f" }: {
     label: string;
@@ -132,6 +135,7 @@ export function SelectField(
   );
 }
 
+/** A checkbox with its label (absent from the form when unchecked). */
 export function Checkbox(
   { label, name, checked, error, hint, idPrefix = "f" }: {
     label: string;
@@ -172,6 +176,7 @@ export function FormAlert({ message }: { message?: string | null }) {
   );
 }
 
+/** A submit button: primary, secondary or danger. */
 export function Button(
   { children, variant = "primary", name, value }: {
     children: ComponentChildren;

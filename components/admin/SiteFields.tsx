@@ -3,6 +3,7 @@ import type { Site } from "../../lib/store/sites.ts";
 import type { Team } from "../../lib/store/teams.ts";
 import { Checkbox, type FieldErrors, SelectField, TextArea, TextField } from "./Form.tsx";
 
+/** Options of a "route to team" select; empty means everyone's queue. */
 export function teamOptions(teams: Team[]) {
   return [
     { value: "", label: "Everyone's queue" },
@@ -10,6 +11,7 @@ export function teamOptions(teams: Team[]) {
   ];
 }
 
+/** A site as form values. */
 export function siteValues(site: Site): Record<string, string> {
   return {
     name: site.name,
@@ -21,6 +23,7 @@ export function siteValues(site: Site): Record<string, string> {
   };
 }
 
+/** The fields of the site form (create and edit). */
 export function SiteFields(
   { values, fields, teams, idPrefix }: {
     values: Record<string, string>;

@@ -9,6 +9,7 @@ import { Section } from "./AdminLayout.tsx";
 import { Button, Checkbox, type FieldErrors, FormAlert, SelectField, TextField } from "./Form.tsx";
 import { teamOptions } from "./SiteFields.tsx";
 
+/** The WhatsApp section of the Channels page. */
 export function WhatsAppSection(
   { wa, teams, origin, state, test }: {
     wa: PublicWhatsAppConfig;

@@ -88,6 +88,7 @@ export interface AgentRow extends PublicAgent {
   invitePending: boolean;
 }
 
+/** The path of the invite page for a raw invite token. */
 export function invitePath(token: string): string {
   return `/invite/${token}`;
 }
@@ -125,6 +126,7 @@ export async function adminCreateAgent(
   return { agent: publicAgent(agent), invitePath: token ? invitePath(token) : null };
 }
 
+/** Edits an account (audited); an admin cannot take away their own admin role. */
 export async function adminUpdateAgent(
   deps: AppDeps,
   actor: Actor,
@@ -152,6 +154,7 @@ export async function adminDeactivateAgent(
   return { agent: publicAgent(agent), requeued };
 }
 
+/** Lets a deactivated account sign in again (audited); its chats stay where they went. */
 export async function adminReactivateAgent(
   deps: AppDeps,
   actor: Actor,

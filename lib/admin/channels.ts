@@ -65,6 +65,7 @@ const siteAudit = (
   details,
 });
 
+/** Creates a widget site after checking its team; audited. */
 export async function adminCreateSite(
   deps: AppDeps,
   actor: Actor,
@@ -76,6 +77,7 @@ export async function adminCreateSite(
   return site;
 }
 
+/** Changes a widget site; the audit entry names the changed fields. */
 export async function adminUpdateSite(
   deps: AppDeps,
   actor: Actor,
@@ -93,6 +95,7 @@ export async function adminUpdateSite(
   return site;
 }
 
+/** Deletes a widget site (not the default one); audited. */
 export async function adminDeleteSite(deps: AppDeps, actor: Actor, id: string): Promise<void> {
   const site = await getSite(deps.kv, id);
   await deleteSite(deps.kv, id);

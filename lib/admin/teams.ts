@@ -11,6 +11,7 @@ import { listSites } from "../store/sites.ts";
 import { deleteTeam } from "../store/teams.ts";
 import { getStoredWhatsAppConfig } from "../store/whatsapp_config.ts";
 
+/** Deletes a team unless it has members or a channel routes to it; audited. */
 export async function adminDeleteTeam(deps: AppDeps, actor: Actor, id: string): Promise<void> {
   const users = (await listSites(deps.kv)).filter((s) => s.teamId === id).map((s) =>
     `the widget site "${s.name}"`

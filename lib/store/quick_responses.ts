@@ -110,6 +110,7 @@ function normalise(input: QuickResponseInput, caller: QuickResponseCaller): Quic
   return { ...input, teamId: null, ownerId: null };
 }
 
+/** The quick response with this id, or null. */
 export async function getQuickResponse(kv: Deno.Kv, id: string): Promise<QuickResponse | null> {
   return (await kv.get<QuickResponse>(keys.quickResponse(id))).value;
 }
@@ -257,6 +258,7 @@ export async function updateQuickResponse(
   });
 }
 
+/** Deletes a quick response the caller may manage (404 otherwise), with its indexes. */
 export async function deleteQuickResponse(
   kv: Deno.Kv,
   id: string,
@@ -293,6 +295,7 @@ export const quickResponseImportSchema = z.object({
   quickResponses: z.array(quickResponseInputSchema).max(500, "At most 500 quick responses at once"),
 });
 
+/** The portable form of a quick response (no id, no times). */
 export function exportQuickResponse(qr: QuickResponse): QuickResponseExport {
   const { title, shortcut, body, scope, teamId, ownerId } = qr;
   return { title, shortcut, body, scope, teamId, ownerId };

@@ -27,6 +27,7 @@ function takenError(name: string) {
   return conflict("name_taken", `A team named "${name}" already exists.`);
 }
 
+/** The team with this id, or null. */
 export async function getTeam(kv: Deno.Kv, id: string): Promise<Team | null> {
   return (await kv.get<Team>(keys.team(id))).value;
 }
@@ -38,6 +39,7 @@ export async function listTeams(kv: Deno.Kv): Promise<Team[]> {
   return teams.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Creates a team (409 `name_taken` for a name in use); audited in the same commit. */
 export async function createTeam(kv: Deno.Kv, input: TeamInput, actor: Actor): Promise<Team> {
   const team: Team = { id: newId(), name: input.name, createdAt: new Date().toISOString() };
   return await commitAudited(kv, async () => {
@@ -59,6 +61,7 @@ export async function createTeam(kv: Deno.Kv, input: TeamInput, actor: Actor): P
   });
 }
 
+/** Renames a team, moving the name index atomically; audited. */
 export async function renameTeam(
   kv: Deno.Kv,
   id: string,
@@ -104,6 +107,7 @@ export async function countTeamMembers(kv: Deno.Kv, id: string): Promise<number>
   return n;
 }
 
+/** Deletes an empty team (409 `team_not_empty` otherwise); audited. */
 export async function deleteTeam(kv: Deno.Kv, id: string, actor: Actor): Promise<void> {
   await commitAudited(kv, async () => {
     const entry = await kv.get<Team>(keys.team(id));
