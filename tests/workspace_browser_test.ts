@@ -245,11 +245,21 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
 
     await step("Context shows what the site attached, as inert text", async () => {
       const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
-      await v1.addContext({ plan: "Gold", note: hostile });
+      await v1.addContext({
+        plan: "Gold",
+        note: hostile,
+        pageUrl: "https://shop.example/checkout?step=2",
+        userAgent:
+          "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0.0.0 Safari/537.36",
+        language: "pt-BR",
+      });
       await a.page.getByRole("button", { name: "Context" }).click();
       const panel = a.page.getByRole("complementary", { name: "Context" });
       await panel.getByText("Gold").waitFor();
       await panel.getByText(hostile).waitFor();
+      await panel.getByText("https://shop.example/checkout?step=2").waitFor();
+      await panel.getByText("Chrome 131").waitFor();
+      await panel.getByText("pt-BR").waitFor();
       assert.equal(await panel.locator("img, script").count(), 0);
       assert.equal(
         await a.page.evaluate(() => (window as { __pwned?: number }).__pwned),

@@ -10,7 +10,7 @@ import {
   titleWithUnread,
   waitingLabel,
 } from "./format.ts";
-import { toUiMessage, toUiSummary } from "./model.ts";
+import { toUiConversation, toUiMessage, toUiSummary } from "./model.ts";
 import { transferOption } from "./transfer_view.ts";
 import type { UiAgent } from "./model.ts";
 
@@ -126,4 +126,22 @@ Deno.test("[workspace] transfer bar: agents see forbidden targets disabled, supe
   const warned = transferOption(sup, target({ status: "busy", activeChats: 4 }), "me");
   assert.equal(warned.blocked, false);
   assert.match(warned.reason, /Busy, at capacity \(4\/4\)/);
+});
+
+Deno.test("[workspace] context: the site's keys as text, the visitor's page, browser, language apart", () => {
+  const conv = toUiConversation({
+    id: "c1",
+    status: "active",
+    context: {
+      plan: "Gold",
+      seats: 12,
+      pageUrl: "https://shop.example/checkout",
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+      lang: "pt-BR",
+    },
+  }, []);
+  assert.deepEqual(conv.context, [["plan", "Gold"], ["seats", "12"]]);
+  assert.equal(conv.pageUrl, "https://shop.example/checkout");
+  assert.equal(browserName(conv.userAgent), "Firefox 133");
+  assert.equal(conv.language, "pt-BR");
 });

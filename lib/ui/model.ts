@@ -190,29 +190,44 @@ export function toUiMessage(raw: Raw): UiMessage {
   };
 }
 
-function contextPairs(raw: Raw): [string, string][] {
-  const ctx = raw.context && typeof raw.context === "object" ? raw.context : {};
-  const data = ctx.data && typeof ctx.data === "object" ? ctx.data : ctx;
-  return Object.entries(data)
-    .filter(([k]) => !["pageUrl", "userAgent", "language", "data"].includes(k))
+/**
+ * Context keys the widget may use to report the visitor's page, browser and
+ * language; the Context panel shows them apart as "Page", "Browser", "Language".
+ */
+export const VISITOR_KEYS = {
+  pageUrl: ["pageUrl", "page_url"],
+  userAgent: ["userAgent", "user_agent"],
+  language: ["language", "lang"],
+} as const;
+const RESERVED = new Set<string>(Object.values(VISITOR_KEYS).flat());
+
+function contextPairs(ctx: Record<string, unknown>): [string, string][] {
+  return Object.entries(ctx)
+    .filter(([k]) => !RESERVED.has(k))
     .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)] as [string, string]);
 }
 
+function visitorValue(ctx: Record<string, unknown>, names: readonly string[]): string | null {
+  for (const name of names) if (typeof ctx[name] === "string" && ctx[name]) return ctx[name];
+  return null;
+}
+
 export function toUiConversation(raw: Raw, messages: Raw[] = raw.messages ?? []): UiConversation {
-  const ctx = raw.context ?? {};
-  const visitor = raw.visitor ?? ctx.visitor ?? ctx;
+  const ctx: Record<string, unknown> = raw.context && typeof raw.context === "object"
+    ? raw.context
+    : {};
   const wrap = raw.wrapUp;
   return {
     ...toUiSummary(raw),
     messages: messages.map(toUiMessage).sort((a, b) => a.seq - b.seq),
-    context: contextPairs(raw),
-    pageUrl: strOrNull(visitor.pageUrl ?? visitor.url),
-    userAgent: strOrNull(visitor.userAgent ?? visitor.browser),
-    language: strOrNull(visitor.language ?? visitor.lang),
+    context: contextPairs(ctx),
+    pageUrl: visitorValue(ctx, VISITOR_KEYS.pageUrl),
+    userAgent: visitorValue(ctx, VISITOR_KEYS.userAgent),
+    language: visitorValue(ctx, VISITOR_KEYS.language),
     wrapUp: wrap
       ? { notes: str(wrap.notes), tags: Array.isArray(wrap.tags) ? wrap.tags : [] }
       : null,
-    windowEndsAt: strOrNull(raw.whatsappWindowEndsAt ?? raw.windowEndsAt ?? raw.window?.endsAt),
+    windowEndsAt: null, // WhatsApp only: set from the channel's window (GET …/whatsapp)
   };
 }
 
