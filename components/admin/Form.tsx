@@ -60,7 +60,9 @@ export function TextField(
         autocomplete={autocomplete}
         aria-invalid={error ? "true" : undefined}
         aria-describedby={describedBy(id, error, hint)}
-        class={INPUT}
+        class={type === "color"
+          ? "h-10 w-24 border border-gray-300 rounded p-1 focus:outline-none focus:ring-2 focus:ring-brand-500"
+          : INPUT}
       />
       <Hint id={id} hint={hint} />
       <ErrorText id={id} error={error} />
