@@ -20,6 +20,7 @@ import {
   listMessagesForStaff,
   markRead,
   MAX_TEXT_CHARS,
+  mergeContacts,
   pickupConversation,
   transferConversation,
   transferToQueue,
@@ -58,6 +59,7 @@ const closeBody = z.object({
   notes: z.string().trim().min(1, "Wrap-up notes are required").max(5000),
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
 }).strict();
+const mergeBody = z.object({ contactId: z.string().min(1).max(100) }).strict();
 const readBody = z.object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict();
 
 /** A path id: anything longer than an id cannot exist (and must not reach a KV key). */
@@ -71,6 +73,7 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const kv = deps.kv;
   app.use("/api/v1/conversations", requireRole());
   app.use("/api/v1/conversations/*", requireRole());
+  app.use("/api/v1/contacts/*", requireRole("supervisor", "admin"));
 
   app.get("/api/v1/conversations", async (c) => {
     const q = parseQuery(c, listQuery);
@@ -143,6 +146,13 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     const agent = currentAgent(c);
     const conv = await getConversationFor(kv, agent, idParam(c.req.param("id")));
     return c.json({ seq: await markRead(kv, conv.id, agent.id, seq) });
+  });
+
+  app.post("/api/v1/contacts/:id/merge", async (c) => {
+    const { contactId } = await parseJsonBody(c, mergeBody);
+    const id = c.req.param("id");
+    if (id.length > 100) throw notFound("Contact");
+    return c.json(await mergeContacts(kv, currentAgent(c), id, contactId));
   });
 
   return app;

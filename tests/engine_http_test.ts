@@ -32,6 +32,7 @@ Deno.test("[engine] staff API over real HTTP: every route, bad input and wrong r
           ["POST", "/api/v1/conversations/x/transfer"],
           ["POST", "/api/v1/conversations/x/close"],
           ["POST", "/api/v1/conversations/x/read"],
+          ["POST", "/api/v1/contacts/x/merge"],
           ["GET", "/api/v1/admin/settings"],
           ["PUT", "/api/v1/admin/settings"],
         ]
@@ -263,6 +264,38 @@ Deno.test("[engine] staff API over real HTTP: every route, bad input and wrong r
         },
       );
       assert.equal(res.status, 400);
+    });
+
+    await t.step("contact merge: supervisors only, validated", async () => {
+      const x = await customer("x");
+      const y = await customer("y");
+      await app.api("POST", `/api/v1/conversations/${y.conversation.id}/close`, {
+        as: boss,
+        body: { notes: "dup" },
+      });
+      const path = `/api/v1/contacts/${x.contact.id}/merge`;
+      let res = await app.api("POST", path, { as: agent, body: { contactId: y.contact.id } });
+      assert.equal(res.status, 403);
+      res = await app.api("POST", path, { as: boss, body: { contactId: "" } });
+      assert.equal(res.status, 400);
+      res = await app.api("POST", path, { as: boss, body: { contactId: "nobody" } });
+      assert.equal(res.status, 404);
+      res = await app.api("POST", path, { as: boss, body: { contactId: y.contact.id } });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.moved, 1);
+      res = await app.api("GET", `/api/v1/conversations/${x.conversation.id}/history`, {
+        as: boss,
+      });
+      assert.deepEqual(
+        res.body.items.map((i: { conversation: { id: string } }) => i.conversation.id),
+        [
+          y.conversation.id,
+        ],
+      );
+      await app.api("POST", `/api/v1/conversations/${x.conversation.id}/close`, {
+        as: boss,
+        body: { notes: "merged" },
+      });
     });
 
     await t.step("settings: admins only, validated, live", async () => {

@@ -22,6 +22,10 @@ export interface Contact {
   whatsappId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Contacts merged into this one (their channel ids now find this contact). */
+  mergedFrom?: string[];
+  /** Set on a contact merged into another: the one that holds its history now. */
+  mergedInto?: string;
 }
 
 /** Context values a page attaches (rule 10): scalars only. */

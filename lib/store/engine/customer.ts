@@ -122,10 +122,13 @@ export async function receiveCustomerMessage(
       contactEntry = await kv.get<Contact>(keys.contact(indexEntry.value));
       if (!contactEntry.value) throw conflict("busy", "Contact index is out of step; try again.");
       contact = contactEntry.value;
-      const dupEntry = await kv.get<Stored>(
-        keys.messageClientId(`contact:${contact.id}`, input.clientId),
+      // The clientId may be stored under this contact or one merged into it.
+      const scopes = [contact.id, ...(contact.mergedFrom ?? [])].slice(0, 10);
+      const dupEntries = await kv.getMany<Stored[]>(
+        scopes.map((id) => keys.messageClientId(`contact:${id}`, input.clientId)),
       );
-      if (dupEntry.value) {
+      const dupEntry = dupEntries.find((e) => e.value !== null);
+      if (dupEntry?.value) {
         const [message, conversation] = await Promise.all([
           getMessage(kv, dupEntry.value.conversationId, dupEntry.value.seq),
           getConversation(kv, dupEntry.value.conversationId),

@@ -10,6 +10,7 @@
  * });
  */
 export { pickupConversation, runAssignment } from "./assignment.ts";
+export { mergeContacts } from "./contacts.ts";
 export {
   type CustomerMessageInput,
   type CustomerMessageResult,
