@@ -23,7 +23,7 @@ import {
   resetPasswordRequestSchema,
   updateAgentRequestSchema,
 } from "../lib/admin/agents.ts";
-import { globalMaxChats } from "../lib/admin/engine_bridge.ts";
+import { agentLiveOne, globalMaxChats } from "../lib/admin/engine_bridge.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
@@ -32,6 +32,8 @@ import { getAgent, type PublicAgent, publicAgent } from "../lib/store/agents.ts"
 import { hasPendingInvite } from "../lib/store/invites.ts";
 import { listTeams, type Team } from "../lib/store/teams.ts";
 import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
+
+const STATUS_LABEL = { online: "Online", busy: "Busy", offline: "Offline" } as const;
 
 const ROLE_OPTIONS = [
   { value: "agent", label: "Agent" },
@@ -168,7 +170,10 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
     } = {},
   ) {
     const teams = await listTeams(kv);
-    const invited = await hasPendingInvite(kv, agent.id);
+    const [invited, live] = await Promise.all([
+      hasPendingInvite(kv, agent.id),
+      agentLiveOne(kv, agent.id),
+    ]);
     const v = state.values ?? {
       name: agent.name,
       email: agent.email,
@@ -191,6 +196,11 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
           <a href="/admin/agents" class="underline text-brand-700">All agents</a>
           {" · "}
           {agent.active ? (invited ? "Invited, no password chosen yet" : "Active") : "Deactivated"}
+          {live && agent.active && (
+            <span data-testid="agent-live">
+              {` · ${STATUS_LABEL[live.status]} · ${live.activeChats} of ${live.maxChats} chats`}
+            </span>
+          )}
         </p>
         {state.inviteUrl && <InviteLink url={state.inviteUrl} />}
         <Section title="Profile">

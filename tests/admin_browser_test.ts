@@ -121,6 +121,8 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
       });
       await row.getByTestId("agent-status").getByText("Online").waitFor();
       await row.getByTestId("agent-load").getByText("1 / 5").waitFor();
+      await row.getByRole("link", { name: "Edit Olga Online" }).click();
+      await page.getByTestId("agent-live").getByText("Online · 1 of 5 chats").waitFor();
     });
 
     await t.step("quick responses: live preview with sample values, syntax errors", async () => {

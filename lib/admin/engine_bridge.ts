@@ -6,6 +6,7 @@
  */
 import type { AppDeps } from "../http/context.ts";
 import {
+  getAgentSummary,
   getLoad,
   getSettings,
   listAgentSummaries,
@@ -47,4 +48,13 @@ export async function releaseAgent(deps: AppDeps, agentId: string): Promise<numb
   }
   await runAssignment(deps.kv);
   return before - (await getLoad(deps.kv, agentId)).conversationIds.length;
+}
+
+/** One agent's live status, load and effective max chats, or null for an unknown id. */
+export async function agentLiveOne(
+  kv: Deno.Kv,
+  agentId: string,
+): Promise<(AgentLive & { maxChats: number }) | null> {
+  const s = await getAgentSummary(kv, agentId);
+  return s ? { status: s.status, activeChats: s.activeChats, maxChats: s.maxChats } : null;
 }
