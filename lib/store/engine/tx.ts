@@ -37,6 +37,8 @@ export function inTurn<T>(kv: Deno.Kv, fn: () => Promise<T>): Promise<T> {
 /**
  * Runs `build` (which reads, checks the rules and fills an atomic op) until
  * its commit lands. Errors thrown by `build` (typed 4xx) stop at once.
+ * `build` only reads: it must never call `mutate` itself (it runs in its
+ * turn, and would wait for itself).
  */
 export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Promise<T> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
