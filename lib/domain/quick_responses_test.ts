@@ -90,3 +90,49 @@ Deno.test("[quick-responses] preview marks missing values", () => {
     ],
   );
 });
+
+Deno.test("[quick-responses] random templates: never throws; a filled one has no braces left", () => {
+  const pieces = [
+    "{{",
+    "}}",
+    "{",
+    "}",
+    "contact.name",
+    "field:Order",
+    "context.plan",
+    " ",
+    "hi",
+    ":",
+  ];
+  const values = {
+    contact: { name: "Ada" },
+    context: { plan: "Pro" },
+    fields: { Order: "A-1" },
+  };
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let valid = 0;
+  let filled = 0;
+  for (let i = 0; i < 3000; i++) {
+    const body = Array.from(
+      { length: 1 + Math.floor(random() * 12) },
+      () => pieces[Math.floor(random() * pieces.length)],
+    ).join("");
+    const issues = validateTemplate(body);
+    const result = fillTemplate(body, values);
+    if (issues.length === 0) {
+      valid++;
+      if (result.ok) {
+        filled++;
+        assert.equal(result.text.includes("{{"), false, body);
+        assert.equal(result.text.includes("}}"), false, body);
+      } else {
+        assert.deepEqual(result.issues, [], body);
+        assert.ok(result.missing.length > 0, body);
+      }
+    } else {
+      assert.equal(result.ok, false, body);
+    }
+  }
+  assert.ok(valid > 100 && filled > 50, "the generator produces valid, fillable templates too");
+});
