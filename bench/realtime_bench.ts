@@ -183,7 +183,7 @@ async function parleyRun(): Promise<Load & { rssStart: number; rssMax: number; r
   const dir = await Deno.makeTempDir();
   const password = "bench-password-123";
   const server = await spawnServer("./server.ts", {
-    KV_PATH: `${dir}/parley.kv`,
+    KV_PATH: Deno.env.get("BENCH_KV") === "memory" ? ":memory:" : `${dir}/parley.kv`,
     PORT: "0",
     ADMIN_EMAIL: "admin@bench.test",
     ADMIN_PASSWORD: password,

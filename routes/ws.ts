@@ -14,7 +14,8 @@ import { authorizeVisitor, selfOriginOf } from "../lib/channels/webchat.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { AppError, badRequest, forbidden, unauthorized } from "../lib/http/errors.ts";
 import { requestHost } from "../lib/http/middleware.ts";
-import { activeAgent, type Identity, SocketSession } from "../lib/realtime/socket.ts";
+import { type Identity, SocketSession } from "../lib/realtime/socket.ts";
+import { type Agent, getAgent } from "../lib/store/agents.ts";
 
 function requireUpgrade(c: Context<AppEnv>, deps: AppDeps): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -26,6 +27,12 @@ function requireUpgrade(c: Context<AppEnv>, deps: AppDeps): void {
   if (deps.realtime.hub.closing) {
     throw new AppError(409, "restarting", "The server is restarting; reconnect in a moment.");
   }
+}
+
+/** A staff member whose account is still active, or null. */
+async function activeAgent(kv: Deno.Kv, agentId: string): Promise<Agent | null> {
+  const agent = await getAgent(kv, agentId);
+  return agent?.active ? agent : null;
 }
 
 export function wsRoutes(deps: AppDeps): Hono<AppEnv> {

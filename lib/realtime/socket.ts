@@ -27,10 +27,8 @@ import { sendVisitorMessage } from "../channels/webchat.ts";
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import { canView } from "../domain/permissions.ts";
 import { AppError } from "../http/errors.ts";
-import { getAgent } from "../store/agents.ts";
 import type { Agent } from "../store/agents.ts";
 import type { Change } from "../store/changes.ts";
-import { toCustomerMessage } from "../store/engine/log.ts";
 import { appendStaffMessage, listMessagesForStaff, markRead } from "../store/engine/messages.ts";
 import { findContact, getConversation, getMessage } from "../store/engine/records.ts";
 import {
@@ -52,6 +50,7 @@ import {
   parseClientFrame,
   type ServerFrame,
 } from "./protocol.ts";
+import { entryFrame, eventFrame, NEW_CONVERSATION, signalFrame } from "./frames.ts";
 import type { Realtime } from "./realtime.ts";
 import type { TypingSignal } from "./typing.ts";
 
@@ -67,17 +66,7 @@ export interface SocketLike {
   readonly bufferedAmount?: number;
 }
 
-/** Changes a visitor hears about as `event` frames (then reloads its state). */
-const VISITOR_EVENTS = new Set([
-  "conversation.created",
-  "conversation.assigned",
-  "conversation.transferred",
-  "conversation.requeued",
-  "conversation.closed",
-]);
 const MAX_SUBSCRIPTIONS = 50;
-/** The conversationId a visitor's first `send` uses (the engine opens the conversation). */
-export const NEW_CONVERSATION = "new";
 const RECHECK_MS = 5_000;
 
 interface ConversationState {
@@ -330,14 +319,8 @@ export class SocketSession {
   #sendEntry(state: ConversationState, m: Message): void {
     if (m.seq <= state.lastSeq) return;
     state.lastSeq = m.seq;
-    if (this.#agent) {
-      this.send({ type: "message", conversationId: m.conversationId, message: { ...m } });
-      return;
-    }
-    const visible = toCustomerMessage(m);
-    if (visible) {
-      this.send({ type: "message", conversationId: m.conversationId, message: { ...visible } });
-    }
+    const frame = entryFrame(m, this.#agent !== null);
+    if (frame) this.send(frame);
   }
 
   /** Live changes for the subscribed conversations (in the connection's queue). */
@@ -360,30 +343,13 @@ export class SocketSession {
         continue;
       }
       const conv = records.conversation(id) ?? await getConversation(this.#kv, id);
-      if (this.#agent) {
-        this.send({
-          type: "event",
-          conversationId: id,
-          event: {
-            type: change.type,
-            changeSeq: change.seq,
-            agentId: change.agentId ?? null,
-            data: change.data ?? null,
-            conversation: conv,
-          },
-        });
-        if (conv && !canView(this.#agent, conv)) {
-          // E.g. transferred away: the agent keeps the event, then loses the subscription.
-          state.off();
-          this.#subs.delete(id);
-          this.#error("access_lost", "You no longer have access to this conversation.", id);
-        }
-      } else if (VISITOR_EVENTS.has(change.type)) {
-        this.send({
-          type: "event",
-          conversationId: id,
-          event: { type: change.type, status: conv?.status ?? null },
-        });
+      const frame = eventFrame(change, conv, this.#agent !== null);
+      if (frame) this.send(frame);
+      if (this.#agent && conv && !canView(this.#agent, conv)) {
+        // E.g. transferred away: the agent keeps the event, then loses the subscription.
+        state.off();
+        this.#subs.delete(id);
+        this.#error("access_lost", "You no longer have access to this conversation.", id);
       }
     }
   }
@@ -468,31 +434,7 @@ export class SocketSession {
   }
 
   #onSignal(signal: TypingSignal): void {
-    const me = this.#actor;
-    if (signal.from.kind === me.kind && (signal.from.id ?? null) === (me.id ?? null)) return;
-    // Visitors hear only staff; staff hear everyone else.
-    if (!this.#agent && signal.from.kind === "visitor") return;
-    const from = this.#agent ? signal.from : { kind: signal.from.kind, name: signal.from.name };
-    if (signal.kind === "read") {
-      this.send({
-        type: "read",
-        conversationId: signal.conversationId,
-        seq: signal.seq ?? 0,
-        by: from,
-      });
-    } else {
-      this.send({
-        type: "typing",
-        conversationId: signal.conversationId,
-        from,
-        typing: signal.typing,
-      });
-    }
+    const frame = signalFrame(signal, this.#actor, this.#agent !== null);
+    if (frame) this.send(frame);
   }
-}
-
-/** Re-reads a staff member for {@link Identity}'s `recheck`. */
-export async function activeAgent(kv: Deno.Kv, agentId: string): Promise<Agent | null> {
-  const agent = await getAgent(kv, agentId);
-  return agent?.active ? agent : null;
 }
