@@ -75,41 +75,48 @@ async function assignmentRate(kv: Deno.Kv): Promise<number> {
   return CHATS / seconds;
 }
 
-async function appendRates(kv: Deno.Kv): Promise<{ sequential: number; concurrent: number }> {
+/** Message appends into Active chats: agent replies, customer messages, 10 customers at once. */
+async function appendRates(kv: Deno.Kv): Promise<{ staff: number; customer: number; ten: number }> {
+  await updateSettings(kv, { maxChatsPerAgent: 100 });
   const agent = await createAgent(kv, {
     name: "Writer",
     email: `writer-${crypto.randomUUID().slice(0, 6)}@example.test`,
     password: "bench-password",
-    role: "supervisor",
+    role: "agent",
   }, 1000);
-  const first = await receiveCustomerMessage(kv, {
-    channel: "webchat",
-    contact: { webVisitorId: "bench-writer" },
-    clientId: "w0",
-    text: "hi",
-  });
-  let t0 = performance.now();
-  for (let i = 0; i < MESSAGES; i++) {
-    await appendStaffMessage(kv, first.conversation.id, agent, {
-      text: `m${i}`,
-      clientId: `s${i}`,
+  await setAgentStatus(kv, agent.id, "online");
+  const say = (visitor: string, clientId: string) =>
+    receiveCustomerMessage(kv, {
+      channel: "webchat",
+      contact: { webVisitorId: visitor },
+      clientId,
+      text: "hello",
     });
+  const chats: { id: string; assigneeId: string | null }[] = [];
+  for (let w = 0; w <= 10; w++) {
+    chats.push((await say(`bench-writer-${w}`, `open-${w}`)).conversation);
   }
-  const sequential = MESSAGES / ((performance.now() - t0) / 1000);
-  // Ten customers writing at once into their own conversations (each commit bumps one change head).
-  t0 = performance.now();
-  await Promise.all(Array.from({ length: 10 }, async (_, w) => {
-    for (let i = 0; i < MESSAGES / 10; i++) {
-      await receiveCustomerMessage(kv, {
-        channel: "webchat",
-        contact: { webVisitorId: `bench-writer-${w}` },
-        clientId: `cw${w}-${i}`,
-        text: `m${i}`,
-      });
+  if (chats.some((c) => c.assigneeId !== agent.id)) throw new Error("setup: chats not assigned");
+  const rate = async (work: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await work();
+    return MESSAGES / ((performance.now() - t0) / 1000);
+  };
+  const staff = await rate(async () => {
+    for (let i = 0; i < MESSAGES; i++) {
+      await appendStaffMessage(kv, chats[0].id, agent, { text: `m${i}`, clientId: `s${i}` });
     }
-  }));
-  const concurrent = MESSAGES / ((performance.now() - t0) / 1000);
-  return { sequential, concurrent };
+  });
+  const customer = await rate(async () => {
+    for (let i = 0; i < MESSAGES; i++) await say("bench-writer-0", `c${i}`);
+  });
+  // Ten customers at once, each in its own chat (every commit still bumps the one change head).
+  const ten = await rate(() =>
+    Promise.all(Array.from({ length: 10 }, async (_, w) => {
+      for (let i = 0; i < MESSAGES / 10; i++) await say(`bench-writer-${w + 1}`, `t${w}-${i}`);
+    }))
+  );
+  return { staff, customer, ten };
 }
 
 /** Runs `work` with the raw commit rate measured on the same store just before and after. */
@@ -134,14 +141,14 @@ async function run(label: string, open: () => Promise<Deno.Kv>) {
   );
   kv.close();
   const kv2 = await open();
-  let concurrent = 0;
-  const [sequential, raw] = await paired(kv2, async () => {
-    const r = await appendRates(kv2);
-    concurrent = r.concurrent;
-    return r.sequential;
+  let rates = { staff: 0, customer: 0, ten: 0 };
+  const [, raw] = await paired(kv2, async () => {
+    rates = await appendRates(kv2);
+    return 0;
   });
-  row("message appends, one writer", [sequential, raw]);
-  row("message appends, 10 writers at once", [concurrent, raw]);
+  row("agent replies, one writer", [rates.staff, raw]);
+  row("customer messages, one writer", [rates.customer, raw]);
+  row("customer messages, 10 writers at once", [rates.ten, raw]);
   kv2.close();
 }
 
