@@ -402,7 +402,51 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       );
     });
 
+    await step("Pick up: agents when dynamic assignment is off, supervisors always", async () => {
+      const admin = await app.createStaff("admin");
+      const off = await app.api("PUT", "/api/v1/admin/settings", {
+        as: admin,
+        body: { dynamicAssignment: false },
+      });
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      const v3 = await new Visitor(app).start("Eve Customer");
+      await v3.say("Anyone there?");
+      await tab(a.page, "Pending").click();
+      const row = rows(a.page).filter({ hasText: "Eve Customer" });
+      await row.getByRole("button", { name: /Pick up/ }).click();
+      await a.page.getByRole("heading", { name: "Eve Customer" }).waitFor();
+      await tab(a.page, "Active").filter({ hasText: "2" }).waitFor();
+
+      const v4 = await new Visitor(app).start("Finn Customer");
+      await v4.say("Hello?");
+      await tab(b.page, "Pending").click();
+      await rows(b.page).filter({ hasText: "Finn Customer" }).waitFor();
+      assert.equal(
+        await rows(b.page).filter({ hasText: "Finn Customer" }).getByRole("button").count(),
+        1,
+        "dynamic assignment is off: agents pick up by hand",
+      );
+      const on = await app.api("PUT", "/api/v1/admin/settings", {
+        as: admin,
+        body: { dynamicAssignment: true },
+      });
+      assert.equal(on.status, 200, JSON.stringify(on.body));
+      // Back on: nobody has room (Ana 2/2, Bo Busy), so Finn waits; only supervisors pick by hand.
+      await rows(b.page).filter({ hasText: "Finn Customer" }).getByRole("button")
+        .waitFor({ state: "detached" });
+      await tab(s.page, "Pending").click();
+      await rows(s.page).filter({ hasText: "Finn Customer" }).getByRole("button", {
+        name: /Pick up/,
+      }).click();
+      await s.page.getByRole("heading", { name: "Finn Customer" }).waitFor();
+      await tab(s.page, "Active").click();
+      await rows(s.page).filter({ hasText: "Finn Customer" }).waitFor();
+    });
+
     await step("a dropped connection shows reconnecting and loses no message", async () => {
+      await tab(a.page, "Active").click();
+      await rows(a.page).filter({ hasText: "Carla Customer" }).getByRole("link").click();
+      await a.page.getByRole("heading", { name: "Carla Customer" }).waitFor();
       proxy.cut();
       await a.page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor();
       await v1.say("Sent while you were away");

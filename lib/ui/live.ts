@@ -94,7 +94,12 @@ export function startLive(store: WorkspaceStore): void {
   const onEvent = (ev: MessageEvent) => {
     if (ev.lastEventId) lastId = ev.lastEventId;
     if (ev.type === "ready" || ev.type === "restart") return; // a restart reconnects by itself
-    let data: { type?: string; conversationId?: string } = {};
+    let data: {
+      type?: string;
+      conversationId?: string;
+      agentId?: string;
+      data?: { dynamicAssignment?: unknown };
+    } = {};
     try {
       data = JSON.parse(ev.data);
     } catch { /* comment or plain text */ }
@@ -106,6 +111,9 @@ export function startLive(store: WorkspaceStore): void {
     if (type === "typing") {
       if (data.conversationId === store.open.value?.id) showTyping(store);
       return;
+    }
+    if (type === "settings.updated" && typeof data.data?.dynamicAssignment === "boolean") {
+      store.dynamicAssignment.value = data.data.dynamicAssignment; // "Pick up" follows at once
     }
     const openId = store.open.value?.id;
     if (type === "reset" || (data.conversationId && data.conversationId === openId)) {
