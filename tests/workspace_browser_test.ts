@@ -103,7 +103,7 @@ async function openAs(
     };
   });
   const page = await ctx.newPage();
-  page.setDefaultTimeout(8_000);
+  page.setDefaultTimeout(15_000);
   page.on("pageerror", (e) => console.error(`[${staff.agent.name}] page error:`, e.message));
   await page.goto(baseUrl + "/");
   await live(page);
@@ -284,6 +284,8 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await tab(s.page, "Active").click();
       await rows(s.page).filter({ hasText: "Carla Customer" }).waitFor();
       await rows(a.page).filter({ hasText: "Carla Customer" }).waitFor({ state: "detached" });
+      await a.page.getByText("Select a conversation.").waitFor(); // no longer Ana's to see
+      assert.equal(await bar.count(), 0);
       await rows(s.page).filter({ hasText: "Carla Customer" }).getByRole("link").click();
       await log(s.page).getByText(/Transferred from Ana Agent to Sue Supervisor/).waitFor();
       await log(s.page).getByText("VIP, please handle the refund").waitFor();
@@ -462,7 +464,7 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
         const [name, value] = sue.cookie.split("=");
         await ctx.addCookies([{ name, value, url: app.url }]);
         const page = await ctx.newPage();
-        page.setDefaultTimeout(8_000);
+        page.setDefaultTimeout(15_000);
         await page.goto(app.url + "/?tab=closed");
         const row = rows(page).filter({ hasText: "Carla Customer" }).first();
         await row.getByRole("link").click();

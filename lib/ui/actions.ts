@@ -187,7 +187,25 @@ export async function openConversation(
 export async function reloadOpen(store: WorkspaceStore): Promise<void> {
   const open = store.open.value;
   if (!open) return;
-  const fresh = await fetchConversation(open.id);
+  let fresh: UiConversation;
+  try {
+    fresh = await fetchConversation(open.id);
+  } catch (err) {
+    // Transferred away (or gone): the chat is no longer this agent's to see.
+    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
+      if (store.open.value?.id !== open.id) return;
+      batch(() => {
+        store.open.value = null;
+        store.panel.value = "none";
+        store.announcement.value = `The chat with ${open.contactName} is no longer yours.`;
+      });
+      const url = new URL(location.href);
+      url.searchParams.delete("c");
+      history.replaceState(null, "", url);
+      return;
+    }
+    throw err;
+  }
   if (store.open.value?.id !== fresh.id) return;
   const stored = new Set(fresh.messages.map((m) => m.clientId).filter(Boolean));
   const local = (store.open.value?.messages ?? []).filter((m) =>
