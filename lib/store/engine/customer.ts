@@ -117,17 +117,29 @@ export async function receiveCustomerMessage(
     const at = new Date().toISOString();
     const indexEntry = await kv.get<string>(keys.contactByChannel(channel, ext));
     let contactEntry: Deno.KvEntryMaybe<Contact> | null = null;
+    let openEntry: Deno.KvEntryMaybe<string>;
     let contact: Contact;
     if (indexEntry.value) {
-      contactEntry = await kv.get<Contact>(keys.contact(indexEntry.value));
-      if (!contactEntry.value) throw conflict("busy", "Contact index is out of step; try again.");
-      contact = contactEntry.value;
+      const id = indexEntry.value;
+      const [c, ownDup, open] = await kv.getMany<[Contact, Stored, string]>([
+        keys.contact(id),
+        keys.messageClientId(`contact:${id}`, input.clientId),
+        keys.contactOpen(id, channel),
+      ]);
+      if (!c.value) throw conflict("busy", "Contact index is out of step; try again.");
+      contactEntry = c;
+      openEntry = open;
+      contact = c.value;
       // The clientId may be stored under this contact or one merged into it.
-      const scopes = [contact.id, ...(contact.mergedFrom ?? [])].slice(0, 10);
-      const dupEntries = await kv.getMany<Stored[]>(
-        scopes.map((id) => keys.messageClientId(`contact:${id}`, input.clientId)),
-      );
-      const dupEntry = dupEntries.find((e) => e.value !== null);
+      let dupEntry = ownDup.value ? ownDup : null;
+      if (!dupEntry && contact.mergedFrom?.length) {
+        const more = await kv.getMany<Stored[]>(
+          contact.mergedFrom.slice(0, 10).map((m) =>
+            keys.messageClientId(`contact:${m}`, input.clientId)
+          ),
+        );
+        dupEntry = more.find((e) => e.value !== null) ?? null;
+      }
       if (dupEntry?.value) {
         const [message, conversation] = await Promise.all([
           getMessage(kv, dupEntry.value.conversationId, dupEntry.value.seq),
@@ -150,10 +162,10 @@ export async function receiveCustomerMessage(
         createdAt: at,
         updatedAt: at,
       };
+      openEntry = { key: keys.contactOpen(contact.id, channel), value: null, versionstamp: null };
     }
     const updated = updateContact(contact, input.contact, at);
 
-    const openEntry = await kv.get<string>(keys.contactOpen(contact.id, channel));
     const convEntry = openEntry.value
       ? await kv.get<Conversation>(keys.conversation(openEntry.value))
       : null;
