@@ -1,146 +1,23 @@
 /**
  * The agent workspace in real Chromium against a real server and KV: two
- * agents, a supervisor and web visitors (through the visitor HTTP API). The
- * page is driven by role and label, in the product's words.
+ * agents, a supervisor and web visitors (through the visitor HTTP API and
+ * WebSocket). The page is driven by role and label, in the product's words.
  */
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, type Staff, startTestApp, type TestApp } from "./helpers.ts";
+import { launchBrowser, startTestApp } from "./helpers.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
-import { startWhatsAppTestApp } from "./whatsapp_helpers.ts";
-import { textBody } from "./whatsapp_fixtures.ts";
-
-const AXE_PATH = new URL("../node_modules/axe-core/axe.min.js", import.meta.url);
-
-/** A web visitor speaking through the visitor HTTP API. */
-class Visitor {
-  token = "";
-  conversationId: string | null = null;
-  #n = 0;
-  constructor(readonly app: TestApp) {}
-
-  /** Opens a visitor session and tells Parley the visitor's name (as `setUser` does). */
-  async start(name: string): Promise<this> {
-    const res = await this.app.api("POST", "/api/v1/widget/sessions", { body: {} });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    this.token = res.body.visitorToken;
-    const user = await this.app.api("POST", "/api/v1/widget/context", {
-      body: { user: { name } },
-      headers: { authorization: `Bearer ${this.token}` },
-    });
-    assert.ok(user.status < 300, JSON.stringify(user.body));
-    return this;
-  }
-
-  async say(text: string): Promise<string> {
-    const res = await this.app.api("POST", "/api/v1/widget/messages", {
-      body: { text, clientId: `v-${crypto.randomUUID()}-${++this.#n}` },
-      headers: { authorization: `Bearer ${this.token}` },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    this.conversationId = res.body.conversation?.id ?? res.body.message?.conversationId ??
-      this.conversationId;
-    return this.conversationId!;
-  }
-
-  async addContext(context: Record<string, string>): Promise<void> {
-    const res = await this.app.api("POST", "/api/v1/widget/context", {
-      body: { context },
-      headers: { authorization: `Bearer ${this.token}` },
-    });
-    assert.ok(res.status < 300, JSON.stringify(res.body));
-  }
-
-  /** Opens the visitor WebSocket subscribed to its conversation. */
-  async socket(): Promise<WebSocket> {
-    const ws = new WebSocket(
-      `${this.app.url.replace("http", "ws")}/ws/visitor?token=${encodeURIComponent(this.token)}`,
-    );
-    await new Promise((resolve, reject) => {
-      ws.onopen = resolve;
-      ws.onerror = () => reject(new Error("visitor socket failed"));
-    });
-    const subscribed = new Promise<void>((resolve) => {
-      ws.addEventListener("message", (e) => {
-        if (JSON.parse(e.data).type === "subscribed") resolve();
-      });
-    });
-    ws.send(JSON.stringify({ type: "subscribe", conversationId: this.conversationId }));
-    await subscribed;
-    return ws;
-  }
-
-  /** The texts the visitor can see in its conversation. */
-  async texts(): Promise<string[]> {
-    const res = await this.app.api("GET", "/api/v1/widget/messages", {
-      headers: { authorization: `Bearer ${this.token}` },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return (res.body.messages ?? []).map((m: { text: string }) => m.text);
-  }
-}
-
-async function openAs(
-  browser: Browser,
-  baseUrl: string,
-  staff: Staff,
-  viewport = { width: 1280, height: 800 },
-): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport, permissions: ["notifications"] });
-  const [name, value] = staff.cookie.split("=");
-  await ctx.addCookies([{ name, value, url: baseUrl }]);
-  // Records the browser notifications the page shows (the real API still runs).
-  await ctx.addInitScript(() => {
-    const Real = globalThis.Notification;
-    const shown: string[] = [];
-    Object.assign(globalThis, { shownNotifications: shown });
-    if (!Real) return;
-    globalThis.Notification = class extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        shown.push(title);
-        super(title, options);
-      }
-    };
-  });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (e) => console.error(`[${staff.agent.name}] page error:`, e.message));
-  await page.goto(baseUrl + "/");
-  await live(page);
-  return { ctx, page };
-}
-
-async function live(page: Page): Promise<void> {
-  await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
-}
-
-async function setStatus(page: Page, status: "online" | "busy" | "offline") {
-  await page.getByLabel("Status", { exact: true }).selectOption(status);
-}
-
-function tab(page: Page, name: "Active" | "Pending" | "Closed") {
-  return page.getByRole("tab", { name: new RegExp(`^${name}`) });
-}
-
-function rows(page: Page) {
-  return page.locator("#conversation-rows li");
-}
-
-function log(page: Page) {
-  return page.getByRole("list", { name: "Messages" }).last();
-}
-
-async function send(page: Page, text: string) {
-  await page.getByRole("textbox", { name: "Message" }).fill(text);
-  await page.getByRole("textbox", { name: "Message" }).press("Enter");
-  await stored(page, text);
-}
-
-/** Waits until the message with `text` is in the log and no longer "Sending" (it is committed). */
-async function stored(page: Page, text: string) {
-  await log(page).locator("li", { hasText: text })
-    .filter({ hasNot: page.locator('[data-delivery="sending"]') }).waitFor();
-}
+import {
+  AXE_PATH,
+  live,
+  log,
+  openAs,
+  rows,
+  send,
+  setStatus,
+  stored,
+  tab,
+  Visitor,
+} from "./workspace_helpers.ts";
 
 Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole day", async (t) => {
   const app = await startTestApp();
@@ -517,42 +394,5 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
     await browser.close();
     proxy.close();
     await app.shutdown();
-  }
-});
-
-Deno.test("[workspace] browser: WhatsApp free-form replies follow the 24-hour window", async () => {
-  const wa = await startWhatsAppTestApp();
-  const browser = await launchBrowser();
-  try {
-    const agent = await wa.app.createStaff("agent", { name: "Wanda Agent" });
-    const { page } = await openAs(browser, wa.app.url, agent);
-    await setStatus(page, "online");
-    const customer = { waId: "447700900777", name: "Olga Old" };
-    // Meta's timestamp says when the customer wrote: 25 hours ago.
-    const old = textBody(customer, "I wrote yesterday") as unknown as {
-      entry: { changes: { value: { messages: { timestamp: string }[] } }[] }[];
-    };
-    old.entry[0].changes[0].value.messages[0].timestamp = String(
-      Math.floor(Date.now() / 1000) - 25 * 3600,
-    );
-    assert.equal((await wa.postWebhook(old)).status, 200);
-    const row = rows(page).filter({ hasText: "Olga Old" });
-    await row.getByText("WhatsApp").waitFor();
-    await row.getByRole("link").click();
-    await log(page).getByText("I wrote yesterday").waitFor();
-    const box = page.getByRole("textbox", { name: "Message" });
-    await page.getByText(/more than 24 hours since the customer's last message/).waitFor();
-    assert.equal(await box.isDisabled(), true, "free-form replies are off outside the window");
-    await page.getByLabel("Internal note").check();
-    assert.equal(await box.isDisabled(), false, "internal notes still work");
-    await page.getByLabel("Internal note").uncheck();
-
-    await wa.postWebhook(textBody(customer, "Hello again, today"));
-    await log(page).getByText("Hello again, today").waitFor();
-    await page.getByText(/WhatsApp reply window open for 23 h/).waitFor();
-    assert.equal(await box.isDisabled(), false);
-  } finally {
-    await browser.close();
-    await wa.shutdown();
   }
 });
