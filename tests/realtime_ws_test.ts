@@ -180,6 +180,50 @@ Deno.test("[realtime] agent and visitor talk over their WebSockets", async (t) =
         );
       },
     );
+
+    await t.step(
+      "a transfer away ends the agent's subscription; a close reaches the visitor",
+      async () => {
+        const sue = await app.createStaff("supervisor", { name: "Sue Supervisor" });
+        const sueWs = await TestSocket.open(wsUrl(app, "/ws/agent"), { cookie: sue.cookie });
+        sockets.push(sueWs);
+        sueWs.send({ type: "subscribe", conversationId });
+        await sueWs.next("subscribed");
+        const moved = await app.api("POST", `/api/v1/conversations/${conversationId}/transfer`, {
+          as: agent,
+          body: { toAgentId: sue.agent.id, note: "Needs a refund" },
+        });
+        assert.equal(moved.status, 200);
+        const lost = await agentWs.waitFor((f) => f.type === "error" && f.code === "access_lost");
+        assert.equal(lost.ref, conversationId);
+        const transferred = agentWs.frames.find((f) =>
+          f.type === "event" && f.event.type === "conversation.transferred"
+        );
+        assert.equal(
+          transferred?.event.data.note,
+          "Needs a refund",
+          "Ada sees where it went first",
+        );
+        await visitorWs.waitFor((f) =>
+          f.type === "event" && f.event.type === "conversation.transferred"
+        );
+
+        const closed = await app.api("POST", `/api/v1/conversations/${conversationId}/close`, {
+          as: sue,
+          body: { notes: "Refunded" },
+        });
+        assert.equal(closed.status, 200);
+        const event = await visitorWs.waitFor((f) =>
+          f.type === "event" && f.event.type === "conversation.closed"
+        );
+        assert.deepEqual(event.event, { type: "conversation.closed", status: "closed" });
+        await sueWs.waitFor((f) => f.type === "event" && f.event.type === "conversation.closed");
+        assert.ok(
+          !visitorWs.frames.some((f) => JSON.stringify(f).includes("Needs a refund")),
+          "the visitor never sees the staff note of the transfer",
+        );
+      },
+    );
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
     await app.shutdown();
