@@ -133,7 +133,15 @@ Deno.test("[admin] accounts over HTTP: invite link, edit, reset, deactivate ends
       ) {
         assert.ok(actions.includes(a), a);
       }
-      assert.ok(res.body.items.every((e: { actorId: string }) => e.actorId === admin.agent.id));
+      const accepted = res.body.items.find((e: { action: string }) =>
+        e.action === "agent.invite_accepted"
+      );
+      assert.equal(accepted.actorId, inviteeId, "the invitee set their own password");
+      assert.ok(
+        res.body.items.every((e: { actorId: string; action: string }) =>
+          e.actorId === admin.agent.id || e.action === "agent.invite_accepted"
+        ),
+      );
       const bad = await app.api("GET", `/api/v1/admin/audit?targetType=bogus`, { as: admin });
       assert.equal(bad.status, 400);
     });

@@ -9,6 +9,7 @@ import { randomToken, sha256Hex } from "../ids.ts";
 import { hashPassword } from "../auth/password.ts";
 import { badRequest } from "../http/errors.ts";
 import type { Agent } from "./agents.ts";
+import { addAudit } from "./audit.ts";
 import { keys } from "./keys.ts";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
@@ -56,7 +57,10 @@ export async function getInvite(
   return agent && agent.active ? { invite, agent } : null;
 }
 
-/** Sets the invitee's password and spends the invite, atomically. 400 `invite_invalid` otherwise. */
+/**
+ * Sets the invitee's password and spends the invite, atomically, with an audit
+ * entry (`agent.invite_accepted`). 400 `invite_invalid` otherwise.
+ */
 export async function acceptInvite(
   kv: Deno.Kv,
   token: string,
@@ -77,13 +81,21 @@ export async function acceptInvite(
   const agentEntry = await kv.get<Agent>(keys.agent(invite.agentId));
   if (!agentEntry.value?.active) throw invalid();
   const agent = { ...agentEntry.value, passwordHash };
-  const result = await kv.atomic()
+  const op = kv.atomic()
     .check(inviteEntry)
     .check(agentEntry)
     .set(keys.agent(agent.id), agent)
     .delete(keys.invite(hash))
-    .delete(keys.inviteByAgent(agent.id))
-    .commit();
+    .delete(keys.inviteByAgent(agent.id));
+  addAudit(op, {
+    actorId: agent.id,
+    actorName: agent.name,
+    action: "agent.invite_accepted",
+    targetType: "agent",
+    targetId: agent.id,
+    targetLabel: agent.email,
+  });
+  const result = await op.commit();
   if (!result.ok) throw invalid();
   return agent;
 }
