@@ -10,7 +10,8 @@
  * - `unsubscribe {conversationId}`
  * - `send {conversationId, clientId, text, internal?}`: answered with
  *   `ack {clientId, seq}` after the commit (the same clientId again is acked
- *   with the stored seq, nothing new stored). `internal` is staff-only.
+ *   with the stored seq, nothing new stored). `internal` is staff-only. A
+ *   visitor's first message uses `conversationId: "new"`.
  * - `typing {conversationId, typing}`: ephemeral, never stored.
  * - `read {conversationId, seq}`: read marker up to `seq`.
  * - `ping`: answered with `pong` (keeps proxies from closing idle sockets).
