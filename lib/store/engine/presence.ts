@@ -145,12 +145,9 @@ export async function setAgentStatus(
     return { op, changes, value: { presence, requeueRest } };
   });
   if (result.requeueRest) await requeueHeldChats(kv, agentId);
-  if (status === "online" || changesQueue(result)) await triggerAssignment(kv);
+  // Online: this agent may take queued chats. Offline: its chats may have gone back to the queue.
+  if (status === "online" || status === "offline") await triggerAssignment(kv);
   return result.presence;
-}
-
-function changesQueue(r: { presence: Presence | null }): boolean {
-  return r.presence?.status === "offline";
 }
 
 /** Requeues every chat an Offline agent still holds (the batches beyond the first op). */
