@@ -73,17 +73,20 @@ export async function listConversations(
     throw badRequest("invalid_cursor", "That cursor is not valid here.");
   }
   let scanned = 0;
+  let done = false;
   try {
-    for (;;) {
+    // Chunks never larger than what the page still needs, so the cursor sits right after
+    // the last item returned; a page stops early after scanning 5 × limit hidden entries.
+    while (!done && items.length < limit && scanned < limit * 5) {
+      const want = Math.min(10, limit - items.length);
       const batch: string[] = [];
-      for (let i = 0; i < 10; i++) {
+      while (batch.length < want) {
         const next = await iter.next();
-        if (next.done) break;
+        if (next.done) {
+          done = true;
+          break;
+        }
         batch.push(next.value.key[idAt] as string);
-      }
-      if (batch.length === 0) {
-        cursor = null;
-        break;
       }
       scanned += batch.length;
       const convs = await getManyEntries<Conversation>(kv, batch.map(keys.conversation));
@@ -92,8 +95,7 @@ export async function listConversations(
           items.push(c.value);
         }
       }
-      cursor = iter.cursor;
-      if (items.length >= limit || scanned >= limit * 5) break;
+      cursor = done ? null : iter.cursor;
     }
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) {
