@@ -19,6 +19,7 @@
  * watches it (how one instance hears another), SAMPLES=300.
  */
 import {
+  cpuSecondsOf,
   envNumber,
   mib,
   ms,
@@ -179,7 +180,9 @@ async function json(res: Response) {
   return body;
 }
 
-async function parleyRun(): Promise<Load & { rssStart: number; rssMax: number; rssEnd: number }> {
+async function parleyRun(): Promise<
+  Load & { rssStart: number; rssMax: number; rssEnd: number; cpu: number }
+> {
   const dir = await Deno.makeTempDir();
   const password = "bench-password-123";
   const server = await spawnServer("./server.ts", {
@@ -298,6 +301,7 @@ async function parleyRun(): Promise<Load & { rssStart: number; rssMax: number; r
     await sleep(1000);
 
     const rssStart = rssOf(server.pid);
+    const cpuStart = cpuSecondsOf(server.pid);
     let rssMax = rssStart;
     const sampler = setInterval(() => rssMax = Math.max(rssMax, rssOf(server.pid)), 1000);
     let k = 0;
@@ -338,8 +342,9 @@ async function parleyRun(): Promise<Load & { rssStart: number; rssMax: number; r
     });
     clearInterval(sampler);
     const rssEnd = rssOf(server.pid);
+    const cpu = (cpuSecondsOf(server.pid) - cpuStart) / (load.seconds + 3);
     for (const ws of [...agents, ...visitors]) ws.close();
-    return Object.assign(load, { rssStart, rssMax: Math.max(rssMax, rssEnd), rssEnd });
+    return Object.assign(load, { rssStart, rssMax: Math.max(rssMax, rssEnd), rssEnd, cpu });
   } finally {
     await server.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -385,7 +390,7 @@ if (import.meta.main) {
   console.log(
     `  server RSS: ${mib(run.rssStart)} before load, max ${mib(run.rssMax)}, end ${
       mib(run.rssEnd)
-    }`,
+    }; server CPU ${(run.cpu * 100).toFixed(0)}% of one core during the load`,
   );
 
   const relayAll = percentiles([...relay.v2a, ...relay.a2v]);

@@ -154,3 +154,37 @@ Deno.test("[realtime] a chat pane dropped mid-stream resumes from its seq: nothi
     await app.shutdown();
   }
 });
+
+Deno.test("[realtime] a visitor's message allowance is per visitor, not per connection", async () => {
+  const app = await startTestApp();
+  const sockets: TestSocket[] = [];
+  try {
+    const visitor = await newVisitor(app);
+    const conversationId = (await visitorSays(app, visitor.token, "hi")).conversation.id;
+    const url = wsUrl(app, `/ws/visitor?token=${encodeURIComponent(visitor.token)}`);
+    const a = await TestSocket.open(url);
+    const b = await TestSocket.open(url);
+    sockets.push(a, b);
+    // Six on each socket: within each connection's burst of 20, over the visitor's 10.
+    for (let i = 0; i < 6; i++) {
+      a.send({ type: "send", conversationId, clientId: `a${i}`, text: `a${i}` });
+      b.send({ type: "send", conversationId, clientId: `b${i}`, text: `b${i}` });
+    }
+    const answers = (s: TestSocket) =>
+      s.frames.filter((f) => f.type === "ack" || f.type === "error").length;
+    await Promise.all(
+      [a, b].map((s) =>
+        s.waitFor(() => answers(s) === 6, "an answer to each send").catch(() => {})
+      ),
+    );
+    const frames = [...a.frames, ...b.frames];
+    const acks = frames.filter((f) => f.type === "ack").length;
+    const limited = frames.filter((f) => f.type === "error" && f.code === "rate_limited");
+    assert.equal(acks, 10, "the visitor's burst");
+    assert.equal(limited.length, 2);
+    assert.match(limited[0].message, /this visitor/);
+  } finally {
+    await Promise.all(sockets.map((s) => s.close()));
+    await app.shutdown();
+  }
+});

@@ -60,6 +60,13 @@ export function rssOf(pid: number): number {
   return kb * 1024;
 }
 
+/** CPU time a process has used so far (user + system), in seconds (Linux /proc, 100 ticks/s). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export function percentiles(
   samples: number[],
 ): { p50: number; p95: number; p99: number; n: number } {
