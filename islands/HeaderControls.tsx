@@ -24,9 +24,10 @@ const CONNECTION = {
 
 export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
   const ws = useWorkspace(seed);
-  const [permission, setPermission] = useState<string>("unsupported");
+  // "unknown" until the browser answers (after hydration): the button's place is kept meanwhile.
+  const [permission, setPermission] = useState<string>("unknown");
   useEffect(() => {
-    if (typeof Notification !== "undefined") setPermission(Notification.permission);
+    setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission);
   }, []);
   const conn = CONNECTION[ws.connection.value];
   const status = ws.me.value.status;
@@ -53,15 +54,17 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
         <span aria-hidden="true" class={`inline-block w-2 h-2 rounded-full ${conn.dot}`}></span>
         <span class="sr-only">Connection:</span> {conn.text}
       </p>
-      {permission === "default" && (
-        <button
-          type="button"
-          onClick={async () => setPermission(await Notification.requestPermission())}
-          class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
-        >
-          Allow notifications
-        </button>
-      )}
+      {/* Invisible (its space kept) unless the browser can still ask: the header never shifts. */}
+      <button
+        type="button"
+        disabled={permission !== "default"}
+        onClick={async () => setPermission(await Notification.requestPermission())}
+        class={permission === "default"
+          ? "text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+          : "invisible text-sm border border-gray-300 rounded px-2 py-1"}
+      >
+        Allow notifications
+      </button>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { launchBrowser, startTestApp } from "./helpers.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
 import {
   AXE_PATH,
+  layoutShift,
   live,
   log,
   openAs,
@@ -71,6 +72,14 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await v1.say("Thanks! Order A-17");
       await log(a.page).getByText("Thanks! Order A-17").waitFor();
       await a.page.locator("#announcer").filter({ hasText: "Thanks! Order A-17" }).waitFor();
+    });
+
+    await step("no layout shift while messages stream in", async () => {
+      const before = await layoutShift(a.page);
+      for (let i = 1; i <= 5; i++) await v1.say(`Streaming line ${i}`);
+      await log(a.page).getByText("Streaming line 5").waitFor();
+      await rows(a.page).filter({ hasText: "Streaming line 5" }).waitFor();
+      assert.equal(await layoutShift(a.page) - before, 0);
     });
 
     await step("the customer's typing shows, and clears when the message lands", async () => {
@@ -244,7 +253,16 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       }
       await log(a.page).getByText("Checking step 30 of 30").waitFor();
       const region = a.page.getByRole("region", { name: "Conversation log" });
-      await region.evaluate((el) => el.scrollTop = 0);
+      // The agent scrolls up to read (and the page has seen the scroll before anything arrives).
+      await region.hover();
+      await a.page.mouse.wheel(0, -100_000);
+      await region.evaluate((el) =>
+        new Promise((resolve) => {
+          const check = () => el.scrollTop === 0 ? resolve(null) : requestAnimationFrame(check);
+          check();
+        })
+      );
+      await a.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
       await v1.say("Are you still there?");
       await log(a.page).getByText("Are you still there?").waitFor();
       const button = a.page.getByRole("button", { name: "New messages below" });

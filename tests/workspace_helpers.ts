@@ -88,8 +88,21 @@ export async function openAs(
   const ctx = await browser.newContext({ viewport, permissions: ["notifications"] });
   const [name, value] = staff.cookie.split("=");
   await ctx.addCookies([{ name, value, url: baseUrl }]);
-  // Records the browser notifications the page shows (the real API still runs).
+  // Records the browser notifications the page shows (the real API still runs), and adds up
+  // layout shifts not caused by the user (Chromium's layout-shift entries).
   await ctx.addInitScript(() => {
+    const cls = { value: 0 };
+    Object.assign(globalThis, { layoutShift: cls });
+    try {
+      new PerformanceObserver((list) => {
+        for (
+          const e of list
+            .getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]
+        ) {
+          if (!e.hadRecentInput) cls.value += e.value;
+        }
+      }).observe({ type: "layout-shift", buffered: true });
+    } catch { /* not Chromium */ }
     const Real = globalThis.Notification;
     const shown: string[] = [];
     Object.assign(globalThis, { shownNotifications: shown });
@@ -145,4 +158,11 @@ export async function send(page: Page, text: string) {
 export async function stored(page: Page, text: string) {
   await log(page).locator("li", { hasText: text })
     .filter({ hasNot: page.locator('[data-delivery="sending"]') }).waitFor();
+}
+
+/** The page's cumulative layout shift so far (shifts right after user input excluded). */
+export async function layoutShift(page: Page): Promise<number> {
+  return await page.evaluate(() =>
+    (globalThis as unknown as { layoutShift: { value: number } }).layoutShift.value
+  );
 }
