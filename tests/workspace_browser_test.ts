@@ -351,6 +351,10 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await live(a.page);
       await log(a.page).getByText("Sent while you were away").waitFor();
       assert.equal(await log(a.page).getByText("Sent while you were away").count(), 1);
+      await a.ctx.setOffline(true); // the browser itself knows it is offline
+      await a.page.getByRole("status").filter({ hasText: "Offline" }).waitFor();
+      await a.ctx.setOffline(false);
+      await live(a.page);
     });
 
     await step("useful before scripts run: server-rendered lists and conversation", async () => {
