@@ -106,6 +106,7 @@ class Sub implements Subscription {
   }
 }
 
+/** The change hub of one app instance (see the module doc). */
 export class Hub {
   #cursor = 0;
   #subs = new Set<Sub>();

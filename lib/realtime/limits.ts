@@ -9,6 +9,7 @@ export const FRAME_BURST = 40;
 export const FRAMES_PER_SECOND = 20;
 /** `send` frames (messages) a connection may send: burst, then per second. */
 export const SEND_BURST = 20;
+/** ... refilled at this many per second. */
 export const SENDS_PER_SECOND = 10;
 /** After this many refused frames in a row the connection is closed (1008 policy violation). */
 export const MAX_REFUSALS_IN_A_ROW = 50;

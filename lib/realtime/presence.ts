@@ -10,6 +10,7 @@
 /** Default heartbeat interval: well inside the engine's 60 s default grace period. */
 export const HEARTBEAT_MS = 20_000;
 
+/** Reference-counted presence heartbeats for the staff connected to this instance. */
 export class Presence {
   #count = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | null = null;

@@ -29,17 +29,20 @@ export const MAX_FRAME_BYTES = 20 * 1024;
 const id = z.string().min(1, "must not be empty").max(100, "too long");
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** `subscribe`: the log after `afterSeq`, then live entries. */
 export const subscribeFrame = z.object({
   type: z.literal("subscribe"),
   conversationId: id,
   afterSeq: seq.optional(),
 }).strict();
 
+/** `unsubscribe`: stop receiving a conversation. */
 export const unsubscribeFrame = z.object({
   type: z.literal("unsubscribe"),
   conversationId: id,
 }).strict();
 
+/** `send`: append a message (acked after the commit). */
 export const sendFrame = z.object({
   type: z.literal("send"),
   conversationId: id,
@@ -51,20 +54,24 @@ export const sendFrame = z.object({
   internal: z.boolean().optional(),
 }).strict();
 
+/** `typing`: ephemeral, never stored. */
 export const typingFrame = z.object({
   type: z.literal("typing"),
   conversationId: id,
   typing: z.boolean(),
 }).strict();
 
+/** `read`: a read marker up to `seq`. */
 export const readFrame = z.object({
   type: z.literal("read"),
   conversationId: id,
   seq,
 }).strict();
 
+/** `ping`: answered with `pong`. */
 export const pingFrame = z.object({ type: z.literal("ping") }).strict();
 
+/** Every client frame type, for "unknown type" answers. */
 export const CLIENT_FRAME_TYPES = [
   "subscribe",
   "unsubscribe",
@@ -74,6 +81,7 @@ export const CLIENT_FRAME_TYPES = [
   "ping",
 ] as const;
 
+/** Any client frame. */
 export const clientFrame = z.discriminatedUnion("type", [
   subscribeFrame,
   unsubscribeFrame,
@@ -82,6 +90,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   readFrame,
   pingFrame,
 ]);
+/** A parsed client frame. */
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 /** Who wrote or is typing, as the receiver may see it. */
@@ -90,11 +99,13 @@ export const actor = z.object({
   id: z.string().nullable().optional(),
   name: z.string().nullable().optional(),
 });
+/** Who wrote, typed or read. */
 export type Actor = z.infer<typeof actor>;
 
 /** A log entry as sent to clients: the engine's message record (visitors get a filtered view). */
 export const logEntry = z.object({ id: z.string(), seq }).passthrough();
 
+/** Any server frame (islands parse what they receive with it). */
 export const serverFrame = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("hello"),
@@ -139,6 +150,7 @@ export const serverFrame = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("pong") }),
 ]);
+/** A server frame. */
 export type ServerFrame = z.infer<typeof serverFrame>;
 
 /** Why a client frame was refused: `code` for programs, `message` for people. */

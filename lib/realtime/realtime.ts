@@ -15,6 +15,7 @@ import { RecordCache } from "./records.ts";
 import { TypingBus } from "./typing.ts";
 import { heartbeatAgent } from "../store/engine/presence.ts";
 
+/** Options of {@link Realtime}; the defaults suit the app. */
 export interface RealtimeOptions {
   /** Records that a staff member's workspace is open (default: the engine's `heartbeatAgent`). */
   heartbeat?: (agentId: string) => Promise<void>;
@@ -22,6 +23,7 @@ export interface RealtimeOptions {
   heartbeatMs?: number;
 }
 
+/** The real-time service of one app instance (`deps.realtime`). */
 export class Realtime {
   readonly hub: Hub;
   /** Conversations and messages of the latest changes, read once per batch (see records.ts). */

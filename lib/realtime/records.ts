@@ -35,6 +35,7 @@ export interface QueueLength {
 /** Deno KV's getMany takes at most 10 keys. */
 const GET_MANY = 10;
 
+/** The per-instance cache of the records the latest changes are about. */
 export class RecordCache {
   #conversations = new Map<string, Conversation>();
   #messages = new Map<string, Message>();

@@ -76,6 +76,7 @@ interface ConversationState {
   off: () => void;
 }
 
+/** One WebSocket connection: its subscriptions, limits and frame handling. */
 export class SocketSession {
   #subs = new Map<string, ConversationState>();
   #frames = new TokenBucket(FRAME_BURST, FRAMES_PER_SECOND);

@@ -26,6 +26,7 @@ import { MAX_QUEUED_BYTES, SSE_HEARTBEAT_MS } from "./limits.ts";
 /** Decides per change whether this stream's viewer sees it, and may project it. */
 export type ChangeView = (change: Change) => Change | null;
 
+/** What {@link staffStream} needs. */
 export interface StaffStreamOptions {
   hub: Hub;
   /** The cursor to resume after, or null to start from now. */

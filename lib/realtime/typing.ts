@@ -17,12 +17,14 @@
 import { keys } from "../store/keys.ts";
 import type { Actor } from "./protocol.ts";
 
+/** Typing keys in KV; every instance watches all of them with one `watch`. */
 export const SHARDS = 10;
 /** Signals kept per shard value. */
 const KEEP = 32;
 /** A signal older than this is stale and dropped. */
 export const TYPING_TTL_MS = 6_000;
 
+/** One ephemeral signal (typing, or a read marker). */
 export interface TypingSignal {
   id: string;
   conversationId: string;
@@ -42,6 +44,7 @@ function shardOf(conversationId: string): number {
   return Math.abs(h) % SHARDS;
 }
 
+/** Publishes and delivers ephemeral signals across instances (see the module doc). */
 export class TypingBus {
   #listeners = new Map<string, Set<Listener>>();
   #seen = new Map<string, number>();
