@@ -370,6 +370,22 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
         await page.getByRole("heading", { name: "Carla Customer" }).waitFor();
         await log(page).getByText("Hello, my parcel is late").waitFor();
         await page.getByText("Wrap-up: Refund issued for A-17").first().waitFor();
+        // Searching Closed by contact name, as a plain form.
+        await page.goto(app.url + "/?tab=closed");
+        await page.getByLabel("Search closed chats by contact name").fill("carla");
+        await page.getByLabel("Search closed chats by contact name").press("Enter");
+        await rows(page).filter({ hasText: "Carla Customer" }).first().waitFor();
+        await page.getByLabel("Search closed chats by contact name").fill("nobody-by-that-name");
+        await page.getByLabel("Search closed chats by contact name").press("Enter");
+        await page.getByText("No closed chats found.").waitFor();
+        // With scripts, the same search filters as the agent types.
+        await tab(s.page, "Closed").click();
+        const search = s.page.getByLabel("Search closed chats by contact name");
+        await search.fill("zzz");
+        await s.page.getByText("No closed chats found.").waitFor();
+        await search.fill("carl");
+        await rows(s.page).filter({ hasText: "Carla Customer" }).first().waitFor();
+        await search.fill("");
       } finally {
         await ctx.close();
       }

@@ -39,6 +39,8 @@ export interface WorkspaceSeed {
   dynamicAssignment: boolean;
   /** The server's clock at render time, so waiting times render identically on hydration. */
   now: number;
+  /** The Closed search the page was rendered with (`?q=`), "" for none. */
+  closedQuery: string;
   /** The change-log cursor at render time: the stream resumes after it, so nothing is missed. */
   cursor: number;
 }
@@ -76,7 +78,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
   const me = signal(seed.me);
   const lists = signal(seed.lists);
   const tab = signal(seed.tab);
-  const closedQuery = signal("");
+  const closedQuery = signal(seed.closedQuery ?? "");
   const agentFilter = signal("");
   const questionsOnly = signal(false);
   const isSupervisor = computed(() => me.value.role !== "agent");

@@ -10,6 +10,7 @@ import { AppError } from "../http/errors.ts";
 import type { Agent } from "../store/agents.ts";
 import { readHead } from "../store/changes.ts";
 import {
+  type ConversationSummary,
   getAgentSummary,
   getConversationDetail,
   getSettings,
@@ -52,7 +53,9 @@ export async function loadWorkspaceSeed(
     getSettings(kv),
     listConversations(kv, agent, { status: "active", limit: 200 }),
     listConversations(kv, agent, { status: "pending", order: "queue", limit: 200 }),
-    listConversations(kv, agent, { status: "closed", limit: LIST_LIMIT }),
+    query.closedQuery?.trim()
+      ? searchClosed(kv, agent, query.closedQuery)
+      : listConversations(kv, agent, { status: "closed", limit: LIST_LIMIT }),
     query.conversationId ? loadOpen(deps, agent, query.conversationId) : null,
   ]);
   const wanted = TABS.includes(query.tab as Tab) ? query.tab as Tab : null;
@@ -66,11 +69,36 @@ export async function loadWorkspaceSeed(
     },
     closedMore: closed.cursor !== null,
     tab: wanted ?? open?.status ?? "active",
+    closedQuery: query.closedQuery?.trim().slice(0, 100) ?? "",
     open,
     dynamicAssignment: settings.dynamicAssignment,
     now: Date.now(),
     cursor,
   };
+}
+
+/**
+ * Closed conversations whose contact name contains `query` (case-insensitive),
+ * newest first: pages through the closed list (at most 10 pages of 200), the
+ * same search the islands run through the API.
+ */
+async function searchClosed(
+  kv: Deno.Kv,
+  agent: Agent,
+  query: string,
+): Promise<{ items: ConversationSummary[]; cursor: string | null }> {
+  const q = query.trim().toLowerCase().slice(0, 100);
+  const items: ConversationSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10 && items.length < LIST_LIMIT; page++) {
+    const res = await listConversations(kv, agent, { status: "closed", limit: 200, cursor });
+    for (const c of res.items) {
+      if (toUiSummary(c).contactName.toLowerCase().includes(q)) items.push(c);
+    }
+    if (!res.cursor) break;
+    cursor = res.cursor;
+  }
+  return { items: items.slice(0, LIST_LIMIT), cursor: null };
 }
 
 /** The conversation `?c=` names, or null when it is unknown or not the viewer's to see. */
