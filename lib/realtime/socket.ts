@@ -74,7 +74,11 @@ interface ConversationState {
   lastSeq: number;
   /** Stops the hub and typing listeners of this conversation. */
   off: () => void;
+  /** When this connection last published "typing: true" here (0: not typing). */
+  typingAt?: number;
 }
+/** A repeated "typing: true" within this long is not published again (each costs a KV write). */
+const TYPING_REPEAT_MS = 1_500;
 
 /** One WebSocket connection: its subscriptions, limits and frame handling. */
 export class SocketSession {
@@ -416,6 +420,10 @@ export class SocketSession {
     }
     this.#refusals = 0;
     if (frame.type === "typing") {
+      const state = this.#subs.get(frame.conversationId)!;
+      const now = Date.now();
+      if (frame.typing ? now - (state.typingAt ?? 0) < TYPING_REPEAT_MS : !state.typingAt) return;
+      state.typingAt = frame.typing ? now : 0;
       await this.realtime.typing.publish({
         conversationId: frame.conversationId,
         from: this.#actor,
