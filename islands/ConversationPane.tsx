@@ -51,6 +51,13 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
             : ws.panel.value === "close"
             ? "Close chat"
             : "Context"}
+          onKeyDown={(e) => {
+            if (e.key !== "Escape") return;
+            const panel = ws.panel.value;
+            ws.panel.value = "none";
+            // Back to the button that opened it.
+            document.querySelector<HTMLElement>(`[data-panel="${panel}"]`)?.focus();
+          }}
           class="absolute inset-0 z-10 md:static md:z-auto md:w-80 shrink-0 border-l border-gray-200 bg-white p-3 overflow-y-auto"
         >
           <button
@@ -84,6 +91,7 @@ function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
       <button
         type="button"
         aria-expanded={ws.panel.value === panel ? "true" : "false"}
+        data-panel={panel}
         onClick={() => toggle(panel)}
         class={ws.panel.value === panel
           ? "text-sm rounded px-3 py-1 bg-brand-600 text-white focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"

@@ -164,6 +164,11 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
         "an Offline agent is not a target for an agent",
       );
       await bar.getByText(/agents transfer only to Online agents/).waitFor();
+      // Focus moved into the bar, onto the first agent that can be chosen.
+      assert.equal(
+        await bar.getByLabel(/Sue Supervisor/).evaluate((el) => el === document.activeElement),
+        true,
+      );
       await bar.getByLabel(/Sue Supervisor/).check();
       await bar.getByLabel("Note (optional)").fill("VIP, please handle the refund");
       await bar.getByRole("button", { name: "Confirm transfer" }).click();
@@ -183,7 +188,11 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await v2.say("Second customer here");
       await rows(b.page).filter({ hasText: "Dan Customer" }).waitFor();
       await setStatus(b.page, "busy");
+      // Keyboard only: open the bar, Escape closes it and returns to the button, Enter reopens.
       await s.page.getByRole("button", { name: "Transfer" }).click();
+      await s.page.keyboard.press("Escape");
+      await s.page.getByRole("complementary", { name: "Transfer" }).waitFor({ state: "detached" });
+      await s.page.keyboard.press("Enter");
       const bar = s.page.getByRole("complementary", { name: "Transfer" });
       const bo = bar.getByLabel(/Bo Agent/);
       assert.equal(await bo.isDisabled(), false, "a supervisor may pick anyone");

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { transfer } from "../../lib/ui/actions.ts";
 import { loadLabel } from "../../lib/ui/format.ts";
@@ -18,6 +18,11 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
   const [note, setNote] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // Opening the bar moves focus into it: the first agent that can be chosen.
+    form.current?.querySelector<HTMLInputElement>("input[type=radio]:not(:disabled)")?.focus();
+  }, []);
   const conv = ws.open.value;
   if (!conv) return null;
   const me = ws.me.value;
@@ -26,6 +31,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
   const chosenOption = chosen ? transferOption(me, chosen, conv.assigneeId) : null;
   return (
     <form
+      ref={form}
       aria-label="Transfer"
       class="flex flex-col gap-2 h-full"
       onSubmit={async (e) => {
