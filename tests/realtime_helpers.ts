@@ -132,6 +132,7 @@ export class SseReader {
   readonly comments: string[] = [];
   readonly done: Promise<void>;
   #waiters: Waiter<SseEvent>[] = [];
+  #commentWaiters: Waiter<string>[] = [];
   #abort = new AbortController();
 
   private constructor(readonly response: Response) {
@@ -168,8 +169,12 @@ export class SseReader {
     let id: string | null = null;
     const data: string[] = [];
     for (const line of block.split("\n")) {
-      if (line.startsWith(":")) this.comments.push(line);
-      else if (line.startsWith("event: ")) event = line.slice(7);
+      if (line.startsWith(":")) {
+        this.comments.push(line);
+        this.#commentWaiters = this.#commentWaiters.filter((w) =>
+          !(w.match(line) && (w.resolve(line), true))
+        );
+      } else if (line.startsWith("event: ")) event = line.slice(7);
       else if (line.startsWith("id: ")) id = line.slice(4);
       else if (line.startsWith("data: ")) data.push(line.slice(6));
     }
@@ -183,6 +188,20 @@ export class SseReader {
     const found = this.events.find(match);
     if (found) return Promise.resolve(found);
     return guard(new Promise((resolve) => this.#waiters.push({ match, resolve })), what);
+  }
+
+  /** Resolves once `count` comment lines (e.g. heartbeats) have arrived. */
+  waitForComments(count: number): Promise<void> {
+    if (this.comments.length >= count) return Promise.resolve();
+    return guard(
+      new Promise((resolve) =>
+        this.#commentWaiters.push({
+          match: () => this.comments.length >= count,
+          resolve: () => resolve(),
+        })
+      ),
+      `${count} comments`,
+    );
   }
 
   /** Change seqs received (ids of change events), in order. */

@@ -34,6 +34,8 @@ export interface StaffStreamOptions {
   view: ChangeView;
   /** Extra events after a batch (no `id`: they are not cursors), e.g. the queue length. */
   extra?: (changes: Change[]) => { event: string; data: unknown }[];
+  /** Heartbeat comment interval (default {@link SSE_HEARTBEAT_MS}). */
+  heartbeatMs?: number;
   /** Called once when the stream ends (client gone, too slow, or shutdown). */
   onEnd?: () => void;
 }
@@ -99,7 +101,10 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
         event("reset", head, { cursor: head });
       },
     });
-    const heartbeat = setInterval(() => push(": ping\n\n"), SSE_HEARTBEAT_MS);
+    const heartbeat = setInterval(
+      () => push(": ping\n\n"),
+      options.heartbeatMs ?? SSE_HEARTBEAT_MS,
+    );
     try {
       while (!ended || queue.length > 0) {
         if (queue.length === 0) {
