@@ -22,6 +22,17 @@ import { PreviousConversations } from "../components/workspace/PreviousConversat
 export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
   const ws = useWorkspace(seed);
   useEffect(() => startPaneSocket(ws), []);
+  useEffect(() => {
+    // Escape closes the side panel (from anywhere) and returns to the button that opened it.
+    const onKey = (e: KeyboardEvent) => {
+      const panel = ws.panel.peek();
+      if (e.key !== "Escape" || e.defaultPrevented || panel === "none") return;
+      ws.panel.value = "none";
+      document.querySelector<HTMLElement>(`[data-panel="${panel}"]`)?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
   const conv = ws.open.value;
   if (!conv) {
     return (
@@ -51,13 +62,6 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
             : ws.panel.value === "close"
             ? "Close chat"
             : "Context"}
-          onKeyDown={(e) => {
-            if (e.key !== "Escape") return;
-            const panel = ws.panel.value;
-            ws.panel.value = "none";
-            // Back to the button that opened it.
-            document.querySelector<HTMLElement>(`[data-panel="${panel}"]`)?.focus();
-          }}
           class="absolute inset-0 z-10 md:static md:z-auto md:w-80 shrink-0 border-l border-gray-200 bg-white p-3 overflow-y-auto"
         >
           <button

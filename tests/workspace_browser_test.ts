@@ -165,10 +165,7 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       );
       await bar.getByText(/agents transfer only to Online agents/).waitFor();
       // Focus moved into the bar, onto the first agent that can be chosen.
-      assert.equal(
-        await bar.getByLabel(/Sue Supervisor/).evaluate((el) => el === document.activeElement),
-        true,
-      );
+      await bar.getByLabel(/Sue Supervisor/).and(a.page.locator(":focus")).waitFor();
       await bar.getByLabel(/Sue Supervisor/).check();
       await bar.getByLabel("Note (optional)").fill("VIP, please handle the refund");
       await bar.getByRole("button", { name: "Confirm transfer" }).click();
@@ -401,7 +398,7 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
     });
 
     const shots = Deno.env.get("WORKSPACE_SHOTS"); // a folder: save screenshots to look at
-    if (shots) {
+    if (shots && !failed) {
       await a.page.screenshot({ path: `${shots}/agent-1280.png` });
       await a.page.getByRole("button", { name: "Transfer" }).click();
       await a.page.screenshot({ path: `${shots}/agent-transfer.png` });
