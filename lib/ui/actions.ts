@@ -215,14 +215,20 @@ export async function reloadOpen(store: WorkspaceStore): Promise<void> {
   if (!document.hidden) markRead(store);
 }
 
+/** The read marker this page last sent per conversation (so it is sent once per new message). */
+const readUpTo = new Map<string, number>();
+
 /** Tells the server the agent has read the open conversation up to its last message. */
 export function markRead(store: WorkspaceStore): void {
   const open = store.open.value;
   if (!open) return;
   const last = open.messages.filter((m) => m.seq > 0).at(-1);
   if (!last) return;
-  api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/read`, { seq: last.seq })
-    .catch(() => {});
+  if ((readUpTo.get(open.id) ?? 0) < last.seq) {
+    readUpTo.set(open.id, last.seq);
+    api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/read`, { seq: last.seq })
+      .catch(() => readUpTo.delete(open.id)); // try again next time
+  }
   const clear = (rows: UiSummary[]) => rows.map((r) => r.id === open.id ? { ...r, unread: 0 } : r);
   store.lists.value = { ...store.lists.value, active: clear(store.lists.value.active) };
 }
