@@ -181,7 +181,13 @@ async function json(res: Response) {
 }
 
 async function parleyRun(): Promise<
-  Load & { rssStart: number; rssMax: number; rssEnd: number; cpu: number }
+  Load & {
+    rssStart: number;
+    rssMax: number;
+    rssEnd: number;
+    cpu: number;
+    kvCommits: { n: number; p50: number; p99: number; max: number };
+  }
 > {
   const dir = await Deno.makeTempDir();
   const password = "bench-password-123";
@@ -302,6 +308,8 @@ async function parleyRun(): Promise<
 
     const rssStart = rssOf(server.pid);
     const cpuStart = cpuSecondsOf(server.pid);
+    Deno.kill(server.pid, "SIGUSR1"); // reset the server's commit timings
+    await server.nextLine("COMMITS");
     let rssMax = rssStart;
     const sampler = setInterval(() => rssMax = Math.max(rssMax, rssOf(server.pid)), 1000);
     let k = 0;
@@ -343,8 +351,22 @@ async function parleyRun(): Promise<
     clearInterval(sampler);
     const rssEnd = rssOf(server.pid);
     const cpu = (cpuSecondsOf(server.pid) - cpuStart) / (load.seconds + 3);
+    const stats = server.nextLine("COMMITS");
+    Deno.kill(server.pid, "SIGUSR1");
+    const kvCommits = JSON.parse((await stats).slice("COMMITS ".length)) as {
+      n: number;
+      p50: number;
+      p99: number;
+      max: number;
+    };
     for (const ws of [...agents, ...visitors]) ws.close();
-    return Object.assign(load, { rssStart, rssMax: Math.max(rssMax, rssEnd), rssEnd, cpu });
+    return Object.assign(load, {
+      rssStart,
+      rssMax: Math.max(rssMax, rssEnd),
+      rssEnd,
+      cpu,
+      kvCommits,
+    });
   } finally {
     await server.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -391,6 +413,11 @@ if (import.meta.main) {
     `  server RSS: ${mib(run.rssStart)} before load, max ${mib(run.rssMax)}, end ${
       mib(run.rssEnd)
     }; server CPU ${(run.cpu * 100).toFixed(0)}% of one core during the load`,
+  );
+  const c = run.kvCommits;
+  console.log(
+    `  the server's KV commits during the load: ${c.n}, p50 ${ms(c.p50)}, p99 ${ms(c.p99)}, ` +
+      `max ${ms(c.max)} (a stalled commit holds up every message behind it)`,
   );
 
   const relayAll = percentiles([...relay.v2a, ...relay.a2v]);

@@ -3,6 +3,8 @@
 export interface Spawned {
   url: string;
   pid: number;
+  /** Resolves with the next output line starting with `prefix`. */
+  nextLine(prefix: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -23,15 +25,31 @@ export async function spawnServer(script: string, env: Record<string, string>): 
     out += value;
     const url = /READY (\S+)/.exec(out)?.[1];
     if (url) {
-      // Keep draining its output so it never blocks on a full pipe.
+      // Keep draining its output (so it never blocks on a full pipe), handing lines to waiters.
+      let rest = out.slice(out.indexOf(url) + url.length);
+      const waiters: { prefix: string; resolve: (line: string) => void }[] = [];
       (async () => {
         try {
-          for (;;) if ((await reader.read()).done) break;
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            rest += value;
+            let nl;
+            while ((nl = rest.indexOf("\n")) >= 0) {
+              const line = rest.slice(0, nl).trim();
+              rest = rest.slice(nl + 1);
+              const i = waiters.findIndex((w) => line.startsWith(w.prefix));
+              if (i >= 0) waiters.splice(i, 1)[0].resolve(line);
+            }
+          }
         } catch { /* gone */ }
       })();
       return {
         url,
         pid: child.pid,
+        nextLine(prefix: string) {
+          return new Promise((resolve) => waiters.push({ prefix, resolve }));
+        },
         /** SIGTERM (graceful shutdown); SIGKILL if it is still busy after 5 s. */
         async stop() {
           try {
