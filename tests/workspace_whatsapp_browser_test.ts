@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { launchBrowser } from "./helpers.ts";
 import { startWhatsAppTestApp } from "./whatsapp_helpers.ts";
 import { textBody } from "./whatsapp_fixtures.ts";
+import { graphError } from "./fake_graph.ts";
 import { log, openAs, rows, setStatus } from "./workspace_helpers.ts";
 
 Deno.test("[workspace] browser: WhatsApp free-form replies follow the 24-hour window", async () => {
@@ -40,6 +41,27 @@ Deno.test("[workspace] browser: WhatsApp free-form replies follow the 24-hour wi
     await log(page).getByText("Hello again, today").waitFor();
     await page.getByText(/WhatsApp reply window open for 23 h/).waitFor();
     assert.equal(await box.isDisabled(), false);
+
+    // A reply Meta refuses shows "Failed" with the reason; Retry sends it again.
+    wa.graph.scriptSend({
+      status: 400,
+      body: graphError(131026, "Message undeliverable", "The recipient cannot be reached."),
+    });
+    await box.fill("Your refund is on its way");
+    await box.press("Enter");
+    const failed = log(page).locator("li", { hasText: "Your refund is on its way" })
+      .filter({ has: page.locator('[data-delivery="failed"]') });
+    await failed.waitFor();
+    await failed.getByRole("button", { name: "Retry" }).click();
+    await log(page).locator("li", { hasText: "Your refund is on its way" })
+      .filter({ has: page.locator('[data-delivery="sent"]') }).waitFor();
+    assert.equal(
+      wa.graph.sends().filter((r) =>
+        (r.body as { text?: { body?: string } }).text?.body === "Your refund is on its way"
+      ).length,
+      2,
+      "Meta was asked twice: the refused send and the retry",
+    );
   } finally {
     await browser.close();
     await wa.shutdown();
