@@ -73,9 +73,15 @@ export function startLive(store: WorkspaceStore): void {
   const dirty = new Set<ListPart>();
   let known = snapshot(store.lists.value.active, store.me.value.id);
 
+  // Coalesce bursts: at most one reload in flight, started at most ~150 ms after the first
+  // event of a burst (a steady stream of events never starves it), and one more after it when
+  // events arrived meanwhile.
+  let running = false;
   const reload = () => {
-    clearTimeout(timer);
+    if (timer !== undefined || running) return;
     timer = setTimeout(async () => {
+      timer = undefined;
+      running = true;
       const reloadConversation = openDirty;
       const parts = new Set(dirty);
       openDirty = false;
@@ -87,7 +93,9 @@ export function startLive(store: WorkspaceStore): void {
         ]);
         known = notifyChanges(store, known);
       } catch { /* the next event or reconnect tries again */ }
-    }, 120);
+      running = false;
+      if (openDirty || dirty.size) reload();
+    }, 150);
   };
 
   let lastId = String(store.cursor);
