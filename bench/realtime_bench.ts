@@ -30,6 +30,7 @@ import {
   sleep,
   spawnServer,
 } from "./realtime/common.ts";
+import { kvCommitWatch, Load, type LoadShape, relayBaseline, type Stats } from "./realtime/load.ts";
 
 const CONVERSATIONS = envNumber("CONVERSATIONS", 500);
 const AGENTS = envNumber("AGENTS", 50);
@@ -39,139 +40,15 @@ const RELAY_DURATION_S = envNumber("RELAY_DURATION_S", Math.min(10, DURATION_S))
 const SAMPLES = envNumber("SAMPLES", 300);
 /** The agent answers every REPLY_EVERY-th message of each visitor (1 = every one). */
 const REPLY_EVERY = envNumber("REPLY_EVERY", 4);
+const SHAPE: LoadShape = {
+  conversations: CONVERSATIONS,
+  agents: AGENTS,
+  intervalMs: INTERVAL_MS,
+  replyEvery: REPLY_EVERY,
+};
 
-type Stats = ReturnType<typeof percentiles>;
 const line = (name: string, s: Stats) =>
   `${name.padEnd(34)} p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  (n=${s.n})`;
-
-// ---------------------------------------------------------------- KV baseline
-async function kvCommitWatch(): Promise<{ cross: Stats; same: Stats }> {
-  const dir = await Deno.makeTempDir();
-  const a = await Deno.openKv(`${dir}/kv`);
-  const b = await Deno.openKv(`${dir}/kv`);
-  const measure = async (watcher: Deno.Kv) => {
-    const samples: number[] = [];
-    const reader = watcher.watch<[number]>([["head"]]).getReader();
-    await reader.read(); // the current value
-    for (let i = 0; i < SAMPLES; i++) {
-      const t0 = performance.now();
-      const head = await a.get<number>(["head"]);
-      await a.atomic().check(head).set(["head"], (head.value ?? 0) + 1).commit();
-      for (;;) {
-        const { value } = await reader.read();
-        if (value?.[0].value === (head.value ?? 0) + 1) break;
-      }
-      samples.push(performance.now() - t0);
-      await sleep(2);
-    }
-    await reader.cancel();
-    return percentiles(samples);
-  };
-  const cross = await measure(b);
-  const same = await measure(a);
-  a.close();
-  b.close();
-  await Deno.remove(dir, { recursive: true });
-  return { cross, same };
-}
-
-// ------------------------------------------------------------- load driver
-/** The load's clock and tallies; the transport wires its sockets to the two callbacks. */
-class Load {
-  v2a: number[] = [];
-  a2v: number[] = [];
-  sent = 0;
-  delivered = 0;
-  errors = 0;
-  seconds = 0;
-  #sentAt = new Map<string, number>();
-
-  /** A visitor message reached its agent; true when the agent should answer it now. */
-  visitorToAgent(tag: string): boolean {
-    const t = this.#sentAt.get(tag);
-    if (t === undefined) return false;
-    this.#sentAt.delete(tag);
-    this.v2a.push(performance.now() - t);
-    this.delivered++;
-    // Tags are `v<visitor>.<k>`: answer every REPLY_EVERY-th message of each visitor.
-    if (Number(tag.split(".")[1]) % REPLY_EVERY !== 0) return false;
-    this.#sentAt.set(`r${tag}`, performance.now());
-    this.sent++;
-    return true;
-  }
-
-  /** An agent's answer reached the visitor. */
-  agentToVisitor(tag: string): void {
-    const t = this.#sentAt.get(tag);
-    if (t === undefined) return;
-    this.#sentAt.delete(tag);
-    this.a2v.push(performance.now() - t);
-    this.delivered++;
-  }
-
-  /**
-   * Each of `visitors` sends every INTERVAL_MS (starts spread over one
-   * interval) for `seconds`; then 3 s for the last deliveries. Stops by itself.
-   */
-  async run(seconds: number, visitors: number, send: (i: number, tag: string) => void) {
-    const start = performance.now();
-    const end = start + seconds * 1000;
-    const timers: ReturnType<typeof setTimeout>[] = [];
-    for (let i = 0; i < visitors; i++) {
-      let k = 0;
-      const fire = () => {
-        if (performance.now() >= end) return;
-        const tag = `v${i}.${k++}`;
-        this.#sentAt.set(tag, performance.now());
-        this.sent++;
-        send(i, tag);
-      };
-      timers.push(setTimeout(() => {
-        fire();
-        timers.push(setInterval(fire, INTERVAL_MS));
-      }, (i / visitors) * INTERVAL_MS));
-    }
-    await sleep(seconds * 1000);
-    for (const t of timers) clearTimeout(t);
-    this.seconds = (performance.now() - start) / 1000;
-    await sleep(3000);
-  }
-}
-
-// ------------------------------------------------------------- relay baseline
-async function relayBaseline(): Promise<Load> {
-  const relay = await spawnServer("./relay.ts", {});
-  try {
-    const wsBase = relay.url.replace(/^http/, "ws");
-    const agents = await pool(
-      [...Array(AGENTS).keys()],
-      50,
-      (a) => openSocket(`${wsBase}/agent/${a}`),
-    );
-    const visitors = await pool(
-      [...Array(CONVERSATIONS).keys()],
-      50,
-      (i) => openSocket(`${wsBase}/visitor/${i}?agent=${i % AGENTS}`),
-    );
-    const load = new Load();
-    for (const ws of agents) {
-      ws.onmessage = (e) => {
-        const f = JSON.parse(e.data);
-        if (load.visitorToAgent(f.text)) {
-          ws.send(JSON.stringify({ conv: f.conv, text: `r${f.text}` }));
-        }
-      };
-    }
-    for (const ws of visitors) ws.onmessage = (e) => load.agentToVisitor(JSON.parse(e.data).text);
-    await load.run(RELAY_DURATION_S, CONVERSATIONS, (i, tag) => {
-      visitors[i].send(JSON.stringify({ text: tag }));
-    });
-    for (const ws of [...agents, ...visitors]) ws.close();
-    return load;
-  } finally {
-    await relay.stop();
-  }
-}
 
 // -------------------------------------------------------------- Parley run
 async function json(res: Response) {
@@ -308,12 +185,12 @@ async function parleyRun(): Promise<
 
     const rssStart = rssOf(server.pid);
     const cpuStart = cpuSecondsOf(server.pid);
-    Deno.kill(server.pid, "SIGUSR1"); // reset the server's commit timings
+    Deno.kill(server.pid, "SIGUSR2"); // reset the server's commit timings
     await server.nextLine("COMMITS");
     let rssMax = rssStart;
     const sampler = setInterval(() => rssMax = Math.max(rssMax, rssOf(server.pid)), 1000);
     let k = 0;
-    const load = new Load();
+    const load = new Load(SHAPE);
     for (const ws of agents) {
       ws.onmessage = (e) => {
         const f = JSON.parse(e.data);
@@ -352,7 +229,7 @@ async function parleyRun(): Promise<
     const rssEnd = rssOf(server.pid);
     const cpu = (cpuSecondsOf(server.pid) - cpuStart) / (load.seconds + 3);
     const stats = server.nextLine("COMMITS");
-    Deno.kill(server.pid, "SIGUSR1");
+    Deno.kill(server.pid, "SIGUSR2");
     const kvCommits = JSON.parse((await stats).slice("COMMITS ".length)) as {
       n: number;
       p50: number;
@@ -385,12 +262,12 @@ if (import.meta.main) {
       })\n`,
   );
   console.log("baseline: raw KV commit + watch");
-  const kv = await kvCommitWatch();
+  const kv = await kvCommitWatch(SAMPLES);
   console.log("  " + line("commit → watch (other handle)", kv.cross));
   console.log("  " + line("commit → watch (same handle)", kv.same));
 
   console.log(`\nbaseline: bare Deno WebSocket relay, no KV (${RELAY_DURATION_S} s)`);
-  const relay = await relayBaseline();
+  const relay = await relayBaseline(SHAPE, RELAY_DURATION_S);
   const rv2a = percentiles(relay.v2a);
   const ra2v = percentiles(relay.a2v);
   console.log("  " + line("visitor → agent", rv2a));

@@ -5,8 +5,8 @@
  * A load test is not a visitor abusing the widget, so the per-visitor and
  * per-address widget quotas are lifted here (and only here).
  *
- * It also times every KV commit: on SIGUSR1 it prints `COMMITS {n, p50, p99,
- * max}` (ms) for the commits since the previous SIGUSR1, so the benchmark can
+ * It also times every KV commit: on SIGUSR2 it prints `COMMITS {n, p50, p99,
+ * max}` (ms) for the commits since the previous SIGUSR2, so the benchmark can
  * show how much of the delivery latency is the store's.
  */
 import { loadConfig } from "../../fresh.config.ts";
@@ -24,7 +24,7 @@ Deno.AtomicOperation.prototype.commit = async function (this: Deno.AtomicOperati
     commits.push(performance.now() - t0);
   }
 };
-Deno.addSignalListener("SIGUSR1", () => {
+Deno.addSignalListener("SIGUSR2", () => {
   const sorted = commits.toSorted((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   console.log(

@@ -1,0 +1,150 @@
+/**
+ * Pieces of bench:realtime: the chat load driver (one clock, in the client
+ * process) and the two baselines it is compared with: raw KV commit + watch,
+ * and a bare WebSocket relay without KV (./relay.ts).
+ */
+import { openSocket, percentiles, pool, sleep, spawnServer } from "./common.ts";
+
+export type Stats = ReturnType<typeof percentiles>;
+
+/** Load shape shared by the Parley run and the relay baseline. */
+export interface LoadShape {
+  conversations: number;
+  agents: number;
+  intervalMs: number;
+  /** The agent answers every `replyEvery`-th message of each visitor. */
+  replyEvery: number;
+}
+
+// ---------------------------------------------------------------- KV baseline
+/** Commit → watch latency: another handle on the same file, and the committing handle. */
+export async function kvCommitWatch(count: number): Promise<{ cross: Stats; same: Stats }> {
+  const dir = await Deno.makeTempDir();
+  const a = await Deno.openKv(`${dir}/kv`);
+  const b = await Deno.openKv(`${dir}/kv`);
+  const measure = async (watcher: Deno.Kv) => {
+    const samples: number[] = [];
+    const reader = watcher.watch<[number]>([["head"]]).getReader();
+    await reader.read(); // the current value
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      const head = await a.get<number>(["head"]);
+      await a.atomic().check(head).set(["head"], (head.value ?? 0) + 1).commit();
+      for (;;) {
+        const { value } = await reader.read();
+        if (value?.[0].value === (head.value ?? 0) + 1) break;
+      }
+      samples.push(performance.now() - t0);
+      await sleep(2);
+    }
+    await reader.cancel();
+    return percentiles(samples);
+  };
+  const cross = await measure(b);
+  const same = await measure(a);
+  a.close();
+  b.close();
+  await Deno.remove(dir, { recursive: true });
+  return { cross, same };
+}
+
+// ------------------------------------------------------------- load driver
+/** The load's clock and tallies; the transport wires its sockets to the two callbacks. */
+export class Load {
+  constructor(readonly shape: LoadShape) {}
+
+  v2a: number[] = [];
+  a2v: number[] = [];
+  sent = 0;
+  delivered = 0;
+  errors = 0;
+  seconds = 0;
+  #sentAt = new Map<string, number>();
+
+  /** A visitor message reached its agent; true when the agent should answer it now. */
+  visitorToAgent(tag: string): boolean {
+    const t = this.#sentAt.get(tag);
+    if (t === undefined) return false;
+    this.#sentAt.delete(tag);
+    this.v2a.push(performance.now() - t);
+    this.delivered++;
+    // Tags are `v<visitor>.<k>`: answer every REPLY_EVERY-th message of each visitor.
+    if (Number(tag.split(".")[1]) % this.shape.replyEvery !== 0) return false;
+    this.#sentAt.set(`r${tag}`, performance.now());
+    this.sent++;
+    return true;
+  }
+
+  /** An agent's answer reached the visitor. */
+  agentToVisitor(tag: string): void {
+    const t = this.#sentAt.get(tag);
+    if (t === undefined) return;
+    this.#sentAt.delete(tag);
+    this.a2v.push(performance.now() - t);
+    this.delivered++;
+  }
+
+  /**
+   * Each of `visitors` sends every `shape.intervalMs` (starts spread over one
+   * interval) for `seconds`; then 3 s for the last deliveries. Stops by itself.
+   */
+  async run(seconds: number, visitors: number, send: (i: number, tag: string) => void) {
+    const start = performance.now();
+    const end = start + seconds * 1000;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    for (let i = 0; i < visitors; i++) {
+      let k = 0;
+      const fire = () => {
+        if (performance.now() >= end) return;
+        const tag = `v${i}.${k++}`;
+        this.#sentAt.set(tag, performance.now());
+        this.sent++;
+        send(i, tag);
+      };
+      timers.push(setTimeout(() => {
+        fire();
+        timers.push(setInterval(fire, this.shape.intervalMs));
+      }, (i / visitors) * this.shape.intervalMs));
+    }
+    await sleep(seconds * 1000);
+    for (const t of timers) clearTimeout(t);
+    this.seconds = (performance.now() - start) / 1000;
+    await sleep(3000);
+  }
+}
+
+// ------------------------------------------------------------- relay baseline
+/** The same load through a bare WebSocket relay (no KV, no validation). */
+export async function relayBaseline(shape: LoadShape, seconds: number): Promise<Load> {
+  const relay = await spawnServer("./relay.ts", {});
+  try {
+    const wsBase = relay.url.replace(/^http/, "ws");
+    const agents = await pool(
+      [...Array(shape.agents).keys()],
+      50,
+      (a) => openSocket(`${wsBase}/agent/${a}`),
+    );
+    const visitors = await pool(
+      [...Array(shape.conversations).keys()],
+      50,
+      (i) => openSocket(`${wsBase}/visitor/${i}?agent=${i % shape.agents}`),
+    );
+    const load = new Load(shape);
+    for (const ws of agents) {
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (load.visitorToAgent(f.text)) {
+          ws.send(JSON.stringify({ conv: f.conv, text: `r${f.text}` }));
+        }
+      };
+    }
+    for (const ws of visitors) ws.onmessage = (e) => load.agentToVisitor(JSON.parse(e.data).text);
+    await load.run(seconds, shape.conversations, (i, tag) => {
+      visitors[i].send(JSON.stringify({ text: tag }));
+    });
+    for (const ws of [...agents, ...visitors]) ws.close();
+    return load;
+  } finally {
+    await relay.stop();
+  }
+}
