@@ -146,6 +146,12 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await panel.getByText("https://shop.example/checkout?step=2").waitFor();
       await panel.getByText("Chrome 131").waitFor();
       await panel.getByText("pt-BR").waitFor();
+      await a.ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: proxy.url });
+      await panel.getByRole("button", { name: "Copy" }).click();
+      await panel.getByText("Copied.").waitFor();
+      const copied = await a.page.evaluate(() => navigator.clipboard.readText());
+      assert.match(copied, /^plan: Gold$/m);
+      assert.ok(copied.includes(hostile), "copied as the same plain text");
       assert.equal(await panel.locator("img, script").count(), 0);
       assert.equal(
         await a.page.evaluate(() => (window as { __pwned?: number }).__pwned),
