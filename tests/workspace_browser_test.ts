@@ -7,13 +7,13 @@ import assert from "node:assert/strict";
 import { launchBrowser, startTestApp } from "./helpers.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
 import {
-  AXE_PATH,
   layoutShift,
   live,
   log,
   openAs,
   rows,
   send,
+  seriousViolations,
   setStatus,
   stored,
   tab,
@@ -423,22 +423,17 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
     }
 
     await step("axe-core finds no serious or critical violations", async () => {
-      // evaluate() is not subject to the page's CSP, unlike an injected <script>.
-      await a.page.evaluate(await Deno.readTextFile(AXE_PATH));
-      // deno-lint-ignore no-explicit-any
-      const result: any = await a.page.evaluate(() =>
-        // deno-lint-ignore no-explicit-any
-        (window as any).axe.run(document, { resultTypes: ["violations"] })
-      );
-      const bad = result.violations.filter((v: { impact: string }) =>
-        v.impact === "serious" || v.impact === "critical"
-      );
-      assert.deepEqual(
-        bad.map((v: { id: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`
-        ),
-        [],
-      );
+      // The agent with a conversation open; the supervisor with the Transfer bar open; the
+      // wrap-up form; a phone-sized list.
+      assert.deepEqual(await seriousViolations(a.page), [], "agent, conversation open");
+      await s.page.getByRole("button", { name: "Transfer" }).click();
+      await s.page.getByRole("complementary", { name: "Transfer" }).waitFor();
+      assert.deepEqual(await seriousViolations(s.page), [], "supervisor, Transfer bar");
+      await s.page.getByRole("button", { name: "Close chat" }).click();
+      await s.page.getByRole("form", { name: "Wrap-up" }).waitFor();
+      assert.deepEqual(await seriousViolations(s.page), [], "supervisor, wrap-up form");
+      await b.page.setViewportSize({ width: 390, height: 844 });
+      assert.deepEqual(await seriousViolations(b.page), [], "agent at 390 px");
     });
   } finally {
     await browser.close();

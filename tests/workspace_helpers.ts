@@ -166,3 +166,17 @@ export async function layoutShift(page: Page): Promise<number> {
     (globalThis as unknown as { layoutShift: { value: number } }).layoutShift.value
   );
 }
+
+/** axe-core's serious and critical violations on the page, as "rule: selectors" lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // evaluate() is not subject to the page's CSP, unlike an injected <script>.
+  await page.evaluate(await Deno.readTextFile(AXE_PATH));
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as {
+      axe: { run(ctx: Document, o: unknown): Promise<unknown> };
+    }).axe.run(document, { resultTypes: ["violations"] })
+  ) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
