@@ -69,6 +69,14 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await send(a.page, "Let me check that for you.");
       await log(a.page).getByText("Let me check that for you.").waitFor();
       assert.ok((await v1.texts()).includes("Let me check that for you."));
+      // Shift+Enter adds a line; Enter sends both lines as one message.
+      const box = a.page.getByRole("textbox", { name: "Message" });
+      await box.pressSequentially("First line");
+      await box.press("Shift+Enter");
+      await box.pressSequentially("second line");
+      await box.press("Enter");
+      await stored(a.page, "second line");
+      assert.ok((await v1.texts()).includes("First line\nsecond line"));
       await v1.say("Thanks! Order A-17");
       await log(a.page).getByText("Thanks! Order A-17").waitFor();
       await a.page.locator("#announcer").filter({ hasText: "Thanks! Order A-17" }).waitFor();
