@@ -1,0 +1,66 @@
+/**
+ * The workspace page over real HTTP (no browser): what the server renders for
+ * whom, and that customer text can never break out of the page's markup.
+ */
+import assert from "node:assert/strict";
+import { startTestApp } from "./helpers.ts";
+import { receiveCustomerMessage, setAgentStatus } from "../lib/store/engine/mod.ts";
+
+Deno.test("[workspace] / renders each member's own lists, escaped, and nobody else's chat", async () => {
+  const app = await startTestApp();
+  try {
+    const ana = await app.createStaff("agent", { name: "Ana Agent" });
+    const bo = await app.createStaff("agent", { name: "Bo Agent" });
+    const sue = await app.createStaff("supervisor", { name: "Sue Supervisor" });
+
+    const signedOut = await fetch(app.url + "/", { redirect: "manual" });
+    await signedOut.body?.cancel();
+    assert.equal(signedOut.status, 302);
+    assert.match(signedOut.headers.get("location") ?? "", /\/login$/);
+
+    await setAgentStatus(app.kv, ana.agent.id, "online");
+    const hostile = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`;
+    const r = await receiveCustomerMessage(app.kv, {
+      channel: "webchat",
+      contact: { webVisitorId: "visitor-1", name: `Mallory ${hostile}` },
+      clientId: "m-1",
+      text: `Hi ${hostile}`,
+      context: { note: hostile },
+    });
+    assert.equal(r.conversation.assigneeId, ana.agent.id);
+    const id = r.conversation.id;
+
+    const page = async (who: typeof ana, query = "") => {
+      const res = await app.api("GET", "/" + query, { as: who });
+      assert.equal(res.status, 200);
+      return res.body as string;
+    };
+
+    const anaHtml = await page(ana, `?c=${id}`);
+    assert.ok(anaHtml.includes("Mallory"), "Ana's active chat is in her list");
+    assert.ok(anaHtml.includes('id="workspace-seed"'));
+    // Customer text appears only escaped: no second script element, no live img tag.
+    assert.equal(anaHtml.match(/<script/g)?.length, 2, "the bundle and the JSON seed only");
+    assert.ok(!anaHtml.includes("<img src=x"));
+    assert.ok(anaHtml.includes("&lt;/script&gt;") || anaHtml.includes("\\u003c/script>"));
+    const seed = anaHtml.match(
+      /<script type="application\/json" id="workspace-seed">(.*?)<\/script>/s,
+    )?.[1];
+    assert.ok(seed, "the seed is one script element");
+    const parsed = JSON.parse(seed!);
+    assert.equal(parsed.open.id, id);
+    assert.ok(parsed.open.messages.some((m: { text: string }) => m.text === `Hi ${hostile}`));
+
+    const boHtml = await page(bo, `?c=${id}`);
+    assert.ok(!boHtml.includes("Mallory"), "Bo neither lists nor opens Ana's chat");
+    assert.equal(JSON.parse(boHtml.match(/id="workspace-seed">(.*?)<\/script>/s)![1]).open, null);
+
+    const sueHtml = await page(sue, `?c=${id}`);
+    assert.ok(sueHtml.includes("Mallory"), "a supervisor sees every chat");
+
+    const garbage = await page(sue, `?c=${"x".repeat(500)}&tab=nonsense&q=${"%3C".repeat(50)}`);
+    assert.ok(garbage.includes("Select a conversation."), "bad query values render the plain page");
+  } finally {
+    await app.shutdown();
+  }
+});
