@@ -14,7 +14,8 @@ import { authorizeVisitor, selfOriginOf } from "../lib/channels/webchat.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { AppError, badRequest, forbidden, unauthorized } from "../lib/http/errors.ts";
 import { requestHost } from "../lib/http/middleware.ts";
-import { type Identity, SocketSession } from "../lib/realtime/socket.ts";
+import type { Identity } from "../lib/realtime/access.ts";
+import { SocketSession } from "../lib/realtime/socket.ts";
 import { type Agent, getAgent } from "../lib/store/agents.ts";
 
 function requireUpgrade(c: Context<AppEnv>, deps: AppDeps): void {

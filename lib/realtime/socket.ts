@@ -22,7 +22,6 @@
  * - A client that stops reading is closed (1013) once its socket buffers more
  *   than MAX_QUEUED_BYTES, so it cannot hold memory or slow the others.
  */
-import type { VisitorAccess } from "../channels/webchat.ts";
 import { sendVisitorMessage } from "../channels/webchat.ts";
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import { canView } from "../domain/permissions.ts";
@@ -30,7 +29,7 @@ import { AppError } from "../http/errors.ts";
 import type { Agent } from "../store/agents.ts";
 import type { Change } from "../store/changes.ts";
 import { appendStaffMessage, listMessagesForStaff, markRead } from "../store/engine/messages.ts";
-import { findContact, getConversation, getMessage } from "../store/engine/records.ts";
+import { getConversation, getMessage } from "../store/engine/records.ts";
 import {
   CLOSE_POLICY,
   CLOSE_TOO_SLOW,
@@ -50,21 +49,10 @@ import {
   parseClientFrame,
   type ServerFrame,
 } from "./protocol.ts";
+import { type Identity, type SocketLike, visitorMaySee } from "./access.ts";
 import { entryFrame, eventFrame, NEW_CONVERSATION, signalFrame } from "./frames.ts";
 import type { Realtime } from "./realtime.ts";
 import type { TypingSignal } from "./typing.ts";
-
-/** Who is on the other end. `recheck` re-validates a staff session (null when it ended). */
-export type Identity =
-  | { kind: "staff"; agent: Agent; recheck: () => Promise<Agent | null> }
-  | { kind: "visitor"; access: VisitorAccess };
-
-/** The socket as the session needs it (the Deno WebSocket behind Hono's WSContext). */
-export interface SocketLike {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  readonly bufferedAmount?: number;
-}
 
 const MAX_SUBSCRIPTIONS = 50;
 const RECHECK_MS = 5_000;
@@ -268,11 +256,11 @@ export class SocketSession {
     return null;
   }
 
-  async #maySee(conv: Conversation): Promise<boolean> {
-    if (this.#agent) return canView(this.#agent, conv);
-    if (this.identity.kind !== "visitor" || conv.channel !== "webchat") return false;
-    const contact = await findContact(this.#kv, "webchat", this.identity.access.claims.visitorId);
-    return contact !== null && contact.id === conv.contactId;
+  #maySee(conv: Conversation): Promise<boolean> {
+    if (this.#agent) return Promise.resolve(canView(this.#agent, conv));
+    return this.identity.kind === "visitor"
+      ? visitorMaySee(this.#kv, this.identity.access.claims.visitorId, conv)
+      : Promise.resolve(false);
   }
 
   async #subscribe(conversationId: string, afterSeq: number): Promise<void> {
