@@ -443,6 +443,12 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await b.page.setViewportSize({ width: 390, height: 844 });
       assert.deepEqual(await seriousViolations(b.page), [], "agent at 390 px");
     });
+    await step("signed out elsewhere: the next action leads to sign-in", async () => {
+      const out = await app.api("POST", "/api/v1/auth/logout", { as: bo });
+      assert.ok(out.status < 300, JSON.stringify(out.body));
+      await setStatus(b.page, "online");
+      await b.page.waitForURL(/\/login$/);
+    });
   } finally {
     await browser.close();
     proxy.close();

@@ -9,7 +9,7 @@
  */
 import { effect } from "@preact/signals";
 import type { WorkspaceStore } from "./state.ts";
-import { ALL_PARTS, type ListPart, markRead, refreshLists, reloadOpen } from "./actions.ts";
+import { ALL_PARTS, api, type ListPart, markRead, refreshLists, reloadOpen } from "./actions.ts";
 import { titleWithUnread } from "./format.ts";
 import type { UiSummary } from "./model.ts";
 
@@ -153,6 +153,8 @@ export function startLive(store: WorkspaceStore): void {
       hadError = true;
       store.connection.value = navigator.onLine ? "reconnecting" : "offline";
       if (source?.readyState === EventSource.CLOSED) {
+        // Refused (not a network blip): if the session ended, api() takes the agent to sign-in.
+        api("GET", "/api/v1/me").catch(() => {});
         const wait = retryMs + Math.random() * 500;
         retryMs = Math.min(retryMs * 2, 15_000);
         setTimeout(connect, wait);
