@@ -12,7 +12,13 @@ import {
   type WorkspaceSeed,
   type WorkspaceStore,
 } from "../lib/ui/state.ts";
-import { openConversation, pickUp, searchClosed, selectTab } from "../lib/ui/actions.ts";
+import {
+  moreClosed,
+  openConversation,
+  pickUp,
+  searchClosed,
+  selectTab,
+} from "../lib/ui/actions.ts";
 import { startLive } from "../lib/ui/live.ts";
 import { ConversationRow } from "../components/workspace/ConversationRow.tsx";
 
@@ -109,6 +115,15 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
               />
             ))}
           </ul>
+        )}
+        {tab === "closed" && ws.closedCursor.value && !ws.closedQuery.value.trim() && (
+          <button
+            type="button"
+            onClick={() => moreClosed(ws).catch((err) => ws.notice.value = err.message)}
+            class="m-3 text-sm underline focus:outline-none focus:ring-2 focus:ring-brand-500"
+          >
+            Show more closed chats
+          </button>
         )}
       </div>
     </nav>

@@ -103,7 +103,7 @@ export async function refreshLists(
       pending: pending ? items(pending) : lists.pending,
       closed: closed && !searching ? items(closed) : lists.closed,
     };
-    if (closed && !searching) store.closedMore.value = Boolean(closed.cursor);
+    if (closed && !searching) store.closedCursor.value = closed.cursor ?? null;
     if (agents) {
       store.agents.value = (agents.items ?? []).filter((a: { active?: boolean }) =>
         a.active !== false
@@ -112,6 +112,20 @@ export async function refreshLists(
     if (me) store.me.value = toUiMe(me);
     store.now.value = Date.now();
   });
+}
+
+/** Appends the next page of the Closed list. */
+export async function moreClosed(store: WorkspaceStore): Promise<void> {
+  const cursor = store.closedCursor.value;
+  if (!cursor) return;
+  const res = await api(
+    "GET",
+    `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}&cursor=${encodeURIComponent(cursor)}`,
+  );
+  const seen = new Set(store.lists.value.closed.map((c) => c.id));
+  const next = (res.items ?? []).map(toUiSummary).filter((c: UiSummary) => !seen.has(c.id));
+  store.lists.value = { ...store.lists.value, closed: [...store.lists.value.closed, ...next] };
+  store.closedCursor.value = res.cursor ?? null;
 }
 
 /**
@@ -123,7 +137,7 @@ export async function searchClosed(store: WorkspaceStore, query: string): Promis
   if (!q) {
     const res = await api("GET", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`);
     store.lists.value = { ...store.lists.value, closed: (res.items ?? []).map(toUiSummary) };
-    store.closedMore.value = Boolean(res.cursor);
+    store.closedCursor.value = res.cursor ?? null;
     return;
   }
   const found: UiSummary[] = [];
@@ -139,7 +153,7 @@ export async function searchClosed(store: WorkspaceStore, query: string): Promis
   }
   if (store.closedQuery.value.trim().toLowerCase() !== q) return; // a newer search is under way
   store.lists.value = { ...store.lists.value, closed: found };
-  store.closedMore.value = false;
+  store.closedCursor.value = null;
 }
 
 /** Fetches a conversation with its log (and, for WhatsApp, its 24-hour window). */

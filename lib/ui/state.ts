@@ -32,8 +32,8 @@ export interface WorkspaceSeed {
   me: UiMe;
   agents: UiAgent[];
   lists: Record<Tab, UiSummary[]>;
-  /** More closed conversations exist than the list holds (search or page to see them). */
-  closedMore: boolean;
+  /** Where the Closed list's next page starts (null: the list holds them all). */
+  closedCursor: string | null;
   tab: Tab;
   open: UiConversation | null;
   dynamicAssignment: boolean;
@@ -49,7 +49,7 @@ export interface WorkspaceStore {
   me: Signal<UiMe>;
   agents: Signal<UiAgent[]>;
   lists: Signal<Record<Tab, UiSummary[]>>;
-  closedMore: Signal<boolean>;
+  closedCursor: Signal<string | null>;
   tab: Signal<Tab>;
   open: Signal<UiConversation | null>;
   dynamicAssignment: Signal<boolean>;
@@ -86,7 +86,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
     me,
     agents: signal(seed.agents),
     lists,
-    closedMore: signal(seed.closedMore),
+    closedCursor: signal(seed.closedCursor),
     tab,
     open: signal(seed.open),
     dynamicAssignment: signal(seed.dynamicAssignment),
@@ -150,7 +150,7 @@ export function tabCounts(store: WorkspaceStore): Record<Tab, string> {
   const out = {} as Record<Tab, string>;
   for (const t of TABS) {
     const n = store.lists.value[t].length;
-    out[t] = t === "closed" && store.closedMore.value ? `${n}+` : String(n);
+    out[t] = t === "closed" && store.closedCursor.value ? `${n}+` : String(n);
   }
   return out;
 }

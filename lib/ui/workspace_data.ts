@@ -67,7 +67,7 @@ export async function loadWorkspaceSeed(
       pending: pending.items.map(toUiSummary),
       closed: closed.items.map(toUiSummary),
     },
-    closedMore: closed.cursor !== null,
+    closedCursor: closed.cursor,
     tab: wanted ?? open?.status ?? "active",
     closedQuery: query.closedQuery?.trim().slice(0, 100) ?? "",
     open,
