@@ -95,10 +95,13 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
             class="divide-y divide-gray-100"
             onKeyDown={onKeyDown}
           >
-            {rows.map((c: UiSummary) => (
+            {rows.map((c: UiSummary, i: number) => (
               <ConversationRow
                 key={c.id}
                 conv={c}
+                queuePosition={tab === "pending" && !ws.agentFilter.value && !ws.questionsOnly.value
+                  ? i + 1
+                  : null}
                 now={ws.now.value}
                 selected={c.id === openId}
                 assigneeName={ws.isSupervisor.value

@@ -330,6 +330,7 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await v3.say("Anyone there?");
       await tab(a.page, "Pending").click();
       const row = rows(a.page).filter({ hasText: "Eve Customer" });
+      await row.getByText("#1 in queue").waitFor();
       await row.getByRole("button", { name: /Pick up/ }).click();
       await a.page.getByRole("heading", { name: "Eve Customer" }).waitFor();
       await tab(a.page, "Active").filter({ hasText: "2" }).waitFor();

@@ -7,8 +7,10 @@ import { channelLabel, waitingLabel } from "../../lib/ui/format.ts";
  * and "Pick up" when the caller may take it from the queue.
  */
 export function ConversationRow(
-  { conv, now, selected, assigneeName, onOpen, onPickUp }: {
+  { conv, now, selected, assigneeName, queuePosition, onOpen, onPickUp }: {
     conv: UiSummary;
+    /** Place in the Pending queue (1 = next), shown on the Pending tab. */
+    queuePosition?: number | null;
     now: number;
     selected: boolean;
     assigneeName?: string | null;
@@ -45,6 +47,7 @@ export function ConversationRow(
         </span>
         <span class="block text-sm text-gray-700 truncate h-5">{conv.preview || "\u00a0"}</span>
         <span class="flex gap-2 text-xs text-gray-600 h-4">
+          {queuePosition && <span>#{queuePosition} in queue ·</span>}
           {waiting && <span>Waiting {waiting}</span>}
           {assigneeName && <span>{waiting ? "· " : ""}{assigneeName}</span>}
           {conv.question && (
