@@ -4,7 +4,7 @@
  * Pending, search on Closed, a filter by agent for supervisors, and arrow-key
  * navigation between rows. Live through the shared store (lib/ui/state.ts).
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type Tab, TABS, type UiSummary } from "../lib/ui/model.ts";
 import {
   tabCounts,
@@ -27,7 +27,12 @@ const TAB_LABEL: Record<Tab, string> = { active: "Active", pending: "Pending", c
 export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
   const ws = useWorkspace(seed);
   const listRef = useRef<HTMLUListElement>(null);
-  useEffect(() => startLive(ws), []);
+  // Roving focus on the tabs needs the arrow keys, i.e. scripts: before them every tab is a link.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => {
+    setHydrated(true);
+    startLive(ws);
+  }, []);
   const counts = tabCounts(ws);
   const tab = ws.tab.value;
   const rows = ws.visibleRows.value;
@@ -57,7 +62,28 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
         ? "hidden md:flex flex-col min-h-0 md:w-80 shrink-0 border-r border-gray-200 bg-white"
         : "flex flex-col min-h-0 w-full md:w-80 shrink-0 border-r border-gray-200 bg-white"}
     >
-      <div role="tablist" aria-label="Conversation lists" class="flex border-b border-gray-200">
+      <div
+        role="tablist"
+        aria-label="Conversation lists"
+        class="flex border-b border-gray-200"
+        onKeyDown={(e) => {
+          // The tabs pattern: arrows move between tabs (and select), Home/End to the ends.
+          const i = TABS.indexOf(tab);
+          const next = e.key === "ArrowRight"
+            ? TABS[(i + 1) % TABS.length]
+            : e.key === "ArrowLeft"
+            ? TABS[(i + TABS.length - 1) % TABS.length]
+            : e.key === "Home"
+            ? TABS[0]
+            : e.key === "End"
+            ? TABS[TABS.length - 1]
+            : null;
+          if (!next) return;
+          e.preventDefault();
+          selectTab(ws, next);
+          document.getElementById(`tab-${next}`)?.focus();
+        }}
+      >
         {TABS.map((t) => (
           <a
             key={t}
@@ -65,6 +91,7 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
             id={`tab-${t}`}
             href={`/?tab=${t}`}
             aria-selected={tab === t ? "true" : "false"}
+            tabIndex={hydrated && tab !== t ? -1 : 0}
             aria-controls="conversation-rows"
             onClick={(e) => {
               e.preventDefault();

@@ -216,8 +216,12 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
 
     await step("the tab title counts unread messages; arrows move through the list", async () => {
       await b.page.waitForFunction(() => /^\(\d+\) Parley$/.test(document.title));
-      await s.page.goto(app.url + "/?tab=active"); // nothing open yet
+      await s.page.goto(app.url + "/?tab=pending"); // nothing open yet
       await live(s.page);
+      // The tabs: arrow keys move between them.
+      await tab(s.page, "Pending").focus();
+      await s.page.keyboard.press("ArrowLeft");
+      await tab(s.page, "Active").and(s.page.locator("[aria-selected=true]:focus")).waitFor();
       assert.equal(await s.page.getByRole("heading").count(), 0);
       const first = rows(s.page).nth(0).getByRole("link");
       const second = rows(s.page).nth(1).getByRole("link");
