@@ -32,6 +32,12 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
   useEffect(() => {
     setHydrated(true);
     startLive(ws);
+    // A form's notice was shown once; a reload should not show it again.
+    const url = new URL(location.href);
+    if (url.searchParams.has("notice")) {
+      url.searchParams.delete("notice");
+      history.replaceState(history.state, "", url);
+    }
   }, []);
   const counts = tabCounts(ws);
   const tab = ws.tab.value;
@@ -108,6 +114,21 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
           </a>
         ))}
       </div>
+      {ws.notice.value && (
+        <p
+          role="alert"
+          class="m-2 flex gap-2 rounded border border-red-200 bg-red-50 p-2 text-sm text-red-800"
+        >
+          <span class="flex-1">{ws.notice.value}</span>
+          <button
+            type="button"
+            onClick={() => ws.notice.value = ""}
+            class="underline focus:outline-none focus:ring-2 focus:ring-brand-500"
+          >
+            Dismiss
+          </button>
+        </p>
+      )}
       <Filters ws={ws} />
       <div
         id="conversation-rows"

@@ -201,18 +201,26 @@ function Footer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
     (ws.isSupervisor.value || !ws.dynamicAssignment.value);
   return (
     <div class="border-t border-gray-200 bg-white p-3 text-sm text-gray-700 flex items-center gap-3">
-      {ws.notice.value && <span role="alert" class="text-red-800">{ws.notice.value}</span>}
       {conv.status === "pending" && <span>Waiting for an agent.</span>}
       {conv.status === "closed" && <span>This chat is closed.</span>}
       {conv.status === "active" && <span>Assigned to a colleague.</span>}
       {canPick && (
-        <button
-          type="button"
-          onClick={() => pickUp(ws, conv.id).catch((err) => ws.notice.value = err.message)}
-          class="ml-auto bg-brand-600 text-white rounded px-3 py-1 font-medium hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        <form
+          method="post"
+          action={`/workspace/conversations/${encodeURIComponent(conv.id)}/pickup`}
+          class="ml-auto"
         >
-          Pick up
-        </button>
+          <button
+            type="submit"
+            onClick={(e) => {
+              e.preventDefault();
+              pickUp(ws, conv.id).catch((err) => ws.notice.value = err.message);
+            }}
+            class="bg-brand-600 text-white rounded px-3 py-1 font-medium hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
+          >
+            Pick up
+          </button>
+        </form>
       )}
     </div>
   );

@@ -33,10 +33,12 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
   const status = ws.me.value.status;
   return (
     <div class="flex flex-wrap items-center gap-3">
-      <div class="flex items-center gap-1">
+      {/* A plain form too, so the status can be set before scripts run ("Set"). */}
+      <form method="post" action="/workspace/status" class="flex items-center gap-1">
         <label for="status-switcher" class="text-sm font-medium">Status</label>
         <select
           id="status-switcher"
+          name="status"
           value={status}
           onChange={(e) => setStatus(ws, (e.target as HTMLSelectElement).value as AgentStatus)}
           class="text-sm border border-gray-300 rounded px-1 py-1 bg-white focus:outline-none focus:ring-2 focus:ring-brand-500"
@@ -45,7 +47,12 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
             <option key={s.value} value={s.value}>{s.label} – {s.description}</option>
           ))}
         </select>
-      </div>
+        <noscript>
+          <button type="submit" class="text-sm border border-gray-300 rounded px-2 py-1">
+            Set
+          </button>
+        </noscript>
+      </form>
       <p
         role="status"
         class="flex items-center gap-1 text-sm w-32 whitespace-nowrap"

@@ -3,7 +3,8 @@
  * lists and the open conversation (`?c=ID`, `?tab=active|pending|closed`,
  * `?q=` to search Closed), so it is useful before scripts run; then the
  * islands (islands/HeaderControls, ConversationList, ConversationPane) make
- * it live over the event stream and the agent WebSocket.
+ * it live over the event stream and the agent WebSocket. Without scripts,
+ * routes/workspace_forms.ts takes the status, pick-up and reply forms.
  */
 import { Hono } from "hono";
 import { Header } from "../components/Header.tsx";
@@ -17,9 +18,11 @@ import { titleWithUnread } from "../lib/ui/format.ts";
 import HeaderControls from "../islands/HeaderControls.tsx";
 import ConversationList from "../islands/ConversationList.tsx";
 import ConversationPane from "../islands/ConversationPane.tsx";
+import { workspaceFormRoutes } from "./workspace_forms.ts";
 
 export function workspaceRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.route("/", workspaceFormRoutes(deps));
   app.get("/", async (c) => {
     const agent = c.get("agent");
     if (!agent) return c.redirect("/login");
@@ -27,6 +30,7 @@ export function workspaceRoutes(deps: AppDeps): Hono<AppEnv> {
       conversationId: c.req.query("c") ?? null,
       tab: c.req.query("tab") ?? null,
       closedQuery: c.req.query("q") ?? null,
+      notice: c.req.query("notice") ?? null,
     });
     const unread = seed.lists.active
       .filter((conv) => conv.assigneeId === agent.id)

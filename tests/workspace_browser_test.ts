@@ -411,6 +411,29 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
         await search.fill("carl");
         await rows(s.page).filter({ hasText: "Carla Customer" }).first().waitFor();
         await search.fill("");
+
+        // Plain forms: set the status, pick up a waiting chat, reply; a refusal says why.
+        await page.goto(app.url + "/?tab=pending");
+        await page.getByLabel("Status", { exact: true }).selectOption("busy");
+        await page.getByRole("button", { name: "Set" }).click();
+        await page.waitForLoadState();
+        assert.equal(await page.getByLabel("Status", { exact: true }).inputValue(), "busy");
+        const v6 = await new Visitor(app).start("Gus Customer");
+        await v6.say("Is anyone reading this?");
+        await page.goto(app.url + "/?tab=pending");
+        const stale = await ctx.newPage();
+        await stale.goto(app.url + "/?tab=pending");
+        await rows(page).filter({ hasText: "Gus Customer" }).getByRole("button", {
+          name: /Pick up/,
+        }).click();
+        await page.getByRole("heading", { name: "Gus Customer" }).waitFor();
+        await page.getByRole("textbox", { name: "Message" }).fill("Yes, a plain form reply.");
+        await page.getByRole("button", { name: "Send" }).click();
+        await log(page).getByText("Yes, a plain form reply.").waitFor();
+        assert.ok((await v6.texts()).includes("Yes, a plain form reply."));
+        // A second tab still shows Gus waiting; picking up there is refused, with the reason.
+        await stale.getByRole("button", { name: /Pick up Gus Customer/ }).click();
+        await stale.getByRole("alert").filter({ hasText: /not pending/ }).waitFor();
       } finally {
         await ctx.close();
       }

@@ -129,7 +129,13 @@ export async function live(page: Page): Promise<void> {
 
 /** Picks a status in the header's "Status" switcher. */
 export async function setStatus(page: Page, status: "online" | "busy" | "offline") {
-  await page.getByLabel("Status", { exact: true }).selectOption(status);
+  const select = page.getByLabel("Status", { exact: true });
+  if (await select.inputValue() === status) return;
+  // Done when the server has it (routing depends on it), not when the select shows it.
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/api/v1/me/status")),
+    select.selectOption(status),
+  ]);
 }
 
 /** The "Active", "Pending" or "Closed" tab (its name carries the count). */

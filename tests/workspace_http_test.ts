@@ -64,3 +64,68 @@ Deno.test("[workspace] / renders each member's own lists, escaped, and nobody el
     await app.shutdown();
   }
 });
+
+Deno.test("[workspace] plain form posts: same-origin only, bad input comes back as a notice", async () => {
+  const app = await startTestApp();
+  try {
+    const ana = await app.createStaff("agent", { name: "Ana Agent" });
+    const post = (path: string, body: Record<string, string>, origin = app.url) =>
+      fetch(app.url + path, {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          cookie: ana.cookie,
+          origin,
+          referer: app.url + "/?tab=pending",
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams(body),
+      });
+
+    const notice = (res: Response) =>
+      new URL(res.headers.get("location") ?? "/", app.url).searchParams.get("notice") ?? "";
+
+    const ok = await post("/workspace/status", { status: "busy" });
+    await ok.body?.cancel();
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get("location"), "/?tab=pending", "back to where the form was");
+    const me = await app.api("GET", "/api/v1/me", { as: ana });
+    assert.equal(me.body.status, "busy");
+
+    const bad = await post("/workspace/status", { status: "asleep" });
+    await bad.body?.cancel();
+    assert.equal(bad.status, 303);
+    assert.match(bad.headers.get("location") ?? "", /notice=/);
+    assert.equal((await app.api("GET", "/api/v1/me", { as: ana })).body.status, "busy");
+
+    const forged = await post("/workspace/status", { status: "offline" }, "https://evil.example");
+    await forged.body?.cancel();
+    assert.equal(forged.status, 403, "another site cannot post the form");
+    assert.equal((await app.api("GET", "/api/v1/me", { as: ana })).body.status, "busy");
+
+    const unknown = await post("/workspace/conversations/nope/pickup", {});
+    await unknown.body?.cancel();
+    assert.equal(unknown.status, 303);
+    assert.match(notice(unknown), /not found/i);
+
+    const empty = await post("/workspace/conversations/nope/messages", {
+      text: " ",
+      clientId: "x",
+    });
+    await empty.body?.cancel();
+    assert.equal(empty.status, 303);
+    assert.match(notice(empty), /Write a message/);
+
+    const signedOut = await fetch(app.url + "/workspace/status", {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url },
+      body: "status=online",
+    });
+    await signedOut.body?.cancel();
+    assert.equal(signedOut.status, 303);
+    assert.match(signedOut.headers.get("location") ?? "", /\/login$/);
+  } finally {
+    await app.shutdown();
+  }
+});

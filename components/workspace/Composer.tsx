@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { loadQuickResponses, sendMessage } from "../../lib/ui/actions.ts";
-import { nextField, waitingLabel } from "../../lib/ui/format.ts";
+import { newClientId, nextField, waitingLabel } from "../../lib/ui/format.ts";
 import { fillTemplate, previewTemplate } from "../../lib/domain/quick_responses.ts";
 import type { UiConversation, UiQuickResponse } from "../../lib/ui/model.ts";
 import { QuickResponsePicker } from "./QuickResponsePicker.tsx";
@@ -25,6 +25,8 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
   const [picking, setPicking] = useState(false);
   const [problem, setProblem] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
+  // The plain form's idempotency key (a resubmitted form stores the message once).
+  const [formClientId] = useState(newClientId);
   const now = ws.now.value;
   const windowClosed = conv.channel === "whatsapp" &&
     (!conv.windowEndsAt || Date.parse(conv.windowEndsAt) <= Date.now());
@@ -121,15 +123,19 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
         />
       )}
       <form
+        method="post"
+        action={`/workspace/conversations/${encodeURIComponent(conv.id)}/messages`}
         onSubmit={(e) => {
-          e.preventDefault();
+          e.preventDefault(); // with scripts: the JSON API (the form posts only without them)
           submit();
         }}
         class="flex flex-col gap-1"
       >
+        <input type="hidden" name="clientId" value={formClientId} />
         <label for="composer" class="sr-only">Message</label>
         <textarea
           id="composer"
+          name="text"
           ref={area}
           rows={3}
           value={text}
@@ -157,6 +163,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
           <label class="flex items-center gap-1 text-sm">
             <input
               type="checkbox"
+              name="internal"
               checked={internal}
               onChange={(e) => setInternal((e.target as HTMLInputElement).checked)}
             />

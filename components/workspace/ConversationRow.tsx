@@ -56,14 +56,23 @@ export function ConversationRow(
         </span>
       </a>
       {onPickUp && (
-        <button
-          type="button"
-          onClick={() => onPickUp(conv.id)}
-          aria-label={`Pick up ${conv.contactName}`}
-          class="absolute right-2 top-2 text-xs bg-brand-600 text-white rounded px-2 py-1 hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        <form
+          method="post"
+          action={`/workspace/conversations/${encodeURIComponent(conv.id)}/pickup`}
+          class="absolute right-2 top-2"
         >
-          Pick up
-        </button>
+          <button
+            type="submit"
+            onClick={(e) => {
+              e.preventDefault(); // with scripts: the JSON API, no page load
+              onPickUp(conv.id);
+            }}
+            aria-label={`Pick up ${conv.contactName}`}
+            class="text-xs bg-brand-600 text-white rounded px-2 py-1 hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
+          >
+            Pick up
+          </button>
+        </form>
       )}
     </li>
   );

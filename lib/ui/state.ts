@@ -41,6 +41,8 @@ export interface WorkspaceSeed {
   now: number;
   /** The Closed search the page was rendered with (`?q=`), "" for none. */
   closedQuery: string;
+  /** Why the last form action was refused (`?notice=`), "" for none. */
+  notice?: string;
   /** The change-log cursor at render time: the stream resumes after it, so nothing is missed. */
   cursor: number;
 }
@@ -99,7 +101,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
     questionsOnly,
     customerTyping: signal(false),
     announcement: signal(""),
-    notice: signal(""),
+    notice: signal(seed.notice ?? ""),
     quickResponses: signal<UiQuickResponse[] | null>(null),
     isSupervisor,
     unreadTotal: computed(() =>

@@ -33,6 +33,8 @@ export interface SeedQuery {
   conversationId: string | null;
   tab: string | null;
   closedQuery: string | null;
+  /** A form action's refusal to show (`?notice=`). */
+  notice?: string | null;
 }
 
 /** How many rows each list renders on the server. */
@@ -70,6 +72,7 @@ export async function loadWorkspaceSeed(
     closedCursor: closed.cursor,
     tab: wanted ?? open?.status ?? "active",
     closedQuery: query.closedQuery?.trim().slice(0, 100) ?? "",
+    notice: query.notice?.slice(0, 300) ?? "",
     open,
     dynamicAssignment: settings.dynamicAssignment,
     now: Date.now(),

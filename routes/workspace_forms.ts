@@ -1,0 +1,104 @@
+/**
+ * The workspace without scripts: plain HTML form posts for the few actions an
+ * agent needs most (set the status, pick up a chat, reply or add a note), so
+ * the server-rendered page is usable before (or without) the islands. Each
+ * answers with a redirect back to the page (303), carrying the reason as
+ * `?notice=` when the engine refused. With scripts, the islands use the JSON
+ * API instead. Thin: parse, call lib/store/engine, redirect.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import { AGENT_STATUSES } from "../lib/domain/engine_types.ts";
+import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { AppError } from "../lib/http/errors.ts";
+import { requestHost } from "../lib/http/middleware.ts";
+import { parseWith } from "../lib/http/validate.ts";
+import type { Agent } from "../lib/store/agents.ts";
+import { appendStaffMessage, pickupConversation, setAgentStatus } from "../lib/store/engine/mod.ts";
+
+const statusForm = z.object({ status: z.enum(AGENT_STATUSES) });
+const messageForm = z.object({
+  text: z.string().trim().min(1, "Write a message first.").max(4096),
+  clientId: z.string().min(1).max(200),
+  internal: z.string().optional(),
+});
+
+/** The workspace URL the form came from (same host only), else `/`. */
+function backTo(c: Context<AppEnv>): string {
+  try {
+    const ref = new URL(c.req.header("referer") ?? "");
+    if (ref.host === requestHost(c) && ref.pathname === "/") return ref.pathname + ref.search;
+  } catch { /* no or bad Referer */ }
+  return "/";
+}
+
+function withNotice(path: string, notice: string | null): string {
+  const url = new URL(path, "http://x");
+  if (notice) url.searchParams.set("notice", notice.slice(0, 300));
+  else url.searchParams.delete("notice");
+  return url.pathname + url.search;
+}
+
+async function fields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(await c.req.parseBody())) {
+    if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}
+
+/** Runs a form action for the signed-in member; refusals come back as a notice on the page. */
+async function formAction(
+  c: Context<AppEnv>,
+  to: string,
+  action: (agent: Agent, form: Record<string, string>) => Promise<void>,
+): Promise<Response> {
+  const agent = c.get("agent");
+  if (!agent) return c.redirect("/login", 303);
+  try {
+    await action(agent, await fields(c));
+    return c.redirect(withNotice(to, null), 303);
+  } catch (err) {
+    if (err instanceof AppError && err.status !== 401) {
+      return c.redirect(withNotice(to, err.message), 303);
+    }
+    throw err;
+  }
+}
+
+export function workspaceFormRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const kv = deps.kv;
+  const chat = (id: string) => `/?c=${encodeURIComponent(id)}`;
+  const idParam = (c: Context<AppEnv>) => c.req.param("id")?.slice(0, 100) ?? "";
+
+  app.post("/workspace/status", (c) =>
+    formAction(c, backTo(c), async (agent, form) => {
+      const { status } = parseWith(statusForm, form);
+      await setAgentStatus(kv, agent.id, status);
+    }));
+
+  app.post(
+    "/workspace/conversations/:id/pickup",
+    (c) =>
+      formAction(c, chat(idParam(c)), async (agent) => {
+        await pickupConversation(kv, idParam(c), agent);
+      }),
+  );
+
+  app.post(
+    "/workspace/conversations/:id/messages",
+    (c) =>
+      formAction(c, chat(idParam(c)), async (agent, form) => {
+        const input = parseWith(messageForm, form);
+        await appendStaffMessage(kv, idParam(c), agent, {
+          text: input.text,
+          clientId: input.clientId,
+          internal: input.internal === "on" || input.internal === "1",
+        });
+      }),
+  );
+
+  return app;
+}
