@@ -7,7 +7,12 @@
  * agent is already at the bottom.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { useWorkspace, type WorkspaceSeed, type WorkspaceStore } from "../lib/ui/state.ts";
+import {
+  localTimes,
+  useWorkspace,
+  type WorkspaceSeed,
+  type WorkspaceStore,
+} from "../lib/ui/state.ts";
 import { pickUp, retryMessage } from "../lib/ui/actions.ts";
 import { channelLabel } from "../lib/ui/format.ts";
 import { startPaneSocket } from "../lib/ui/pane_socket.ts";
@@ -21,7 +26,10 @@ import { PreviousConversations } from "../components/workspace/PreviousConversat
 
 export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
   const ws = useWorkspace(seed);
-  useEffect(() => startPaneSocket(ws), []);
+  useEffect(() => {
+    startPaneSocket(ws);
+    localTimes.value = true; // hydrated: show times in the browser's time zone
+  }, []);
   useEffect(() => {
     // Escape closes the side panel (from anywhere) and returns to the button that opened it.
     const onKey = (e: KeyboardEvent) => {

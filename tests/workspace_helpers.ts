@@ -84,8 +84,13 @@ export async function openAs(
   baseUrl: string,
   staff: Staff,
   viewport = { width: 1280, height: 800 },
+  timezoneId = "UTC",
 ): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport, permissions: ["notifications"] });
+  const ctx = await browser.newContext({
+    viewport,
+    timezoneId,
+    permissions: ["notifications"],
+  });
   const [name, value] = staff.cookie.split("=");
   await ctx.addCookies([{ name, value, url: baseUrl }]);
   // Records the browser notifications the page shows (the real API still runs), and adds up

@@ -26,7 +26,8 @@ Deno.test("[workspace] browser: Closed pages beyond 50 and search reaches old ch
       });
       await closeConversation(app.kv, r.conversation.id, agent.agent, { notes: `Done ${i}` });
     }
-    const { page } = await openAs(browser, app.url, agent);
+    // An agent in India (UTC+5:30): times show in the browser's zone, not the server's.
+    const { page } = await openAs(browser, app.url, agent, undefined, "Asia/Kolkata");
     await tab(page, "Closed").click();
     await tab(page, "Closed").filter({ hasText: "50+" }).waitFor();
     assert.equal(await rows(page).count(), 50, "the first page, newest first");
@@ -44,6 +45,21 @@ Deno.test("[workspace] browser: Closed pages beyond 50 and search reaches old ch
     // "Customer Number 3" is on the second page; the search finds it (and 30..39).
     await rows(page).filter({ hasText: /Customer Number 3(?!\d)/ }).waitFor();
     assert.equal(await rows(page).count(), 11);
+
+    // Straight from the server (then hydrated), not opened by a click.
+    const id = await rows(page).first().getAttribute("data-conversation");
+    await page.goto(`${app.url}/?c=${id}`);
+    const time = page.getByRole("list", { name: "Messages" }).locator("time").first();
+    await time.waitFor();
+    const iso = (await time.getAttribute("datetime"))!;
+    const expected = new Intl.DateTimeFormat("en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: "Asia/Kolkata",
+    }).format(new Date(iso));
+    await page.getByRole("list", { name: "Messages" }).locator("time", { hasText: expected })
+      .first().waitFor();
   } finally {
     await browser.close();
     await app.shutdown();

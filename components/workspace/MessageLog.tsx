@@ -1,5 +1,6 @@
 import type { UiMessage } from "../../lib/ui/model.ts";
 import { clockLabel, deliveryLabel } from "../../lib/ui/format.ts";
+import { localTimes } from "../../lib/ui/state.ts";
 
 /**
  * One conversation's log: customer and agent messages, system events
@@ -39,7 +40,13 @@ function MessageItem(
     agentName?: (id: string) => string | null;
   },
 ) {
-  const time = <time dateTime={m.at} class="text-xs text-gray-600">{clockLabel(m.at, now)}</time>;
+  // A new key when local times switch on: the element is rebuilt with the browser's time zone.
+  const local = localTimes.value;
+  const time = (
+    <time key={local ? "local" : "utc"} dateTime={m.at} class="text-xs text-gray-600">
+      {clockLabel(m.at, now, local)}
+    </time>
+  );
   if (m.author === "system") {
     return (
       <li
@@ -79,7 +86,7 @@ function MessageItem(
       data-kind={customer ? "customer" : "agent"}
     >
       <p class="text-xs font-semibold text-gray-700">
-        {customer ? "Customer" : (m.authorName ?? "Agent")}
+        {customer ? (m.authorName ?? "Customer") : (m.authorName ?? "Agent")}
       </p>
       {m.text && <p class="whitespace-pre-wrap break-words">{m.text}</p>}
       {m.kind !== "text" && (

@@ -18,21 +18,32 @@ export function waitingLabel(sinceIso: string | null | undefined, nowMs: number)
   return `${Math.floor(hours / 24)} d`;
 }
 
-/** "14:05" for today, "3 Nov 14:05" otherwise, in UTC on the server and local time in the browser. */
-export function clockLabel(iso: string | null | undefined, nowMs = Date.now()): string {
+/**
+ * "14:05" for today, "3 Nov 14:05" otherwise: in local time with `local`, else
+ * in UTC (what the server renders, so the first browser render matches it).
+ */
+export function clockLabel(
+  iso: string | null | undefined,
+  nowMs = Date.now(),
+  local = false,
+): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
+  const parts = (t: Date) =>
+    local
+      ? [t.getFullYear(), t.getMonth(), t.getDate(), t.getHours(), t.getMinutes()]
+      : [t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes()];
+  const [y, mo, day, h, mi] = parts(d);
+  const [ny, nmo, nday] = parts(new Date(nowMs));
   const pad = (n: number) => String(n).padStart(2, "0");
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const now = new Date(nowMs);
-  if (d.toDateString() === now.toDateString()) return time;
-  const month =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
-      d.getMonth()
-    ];
-  return `${d.getDate()} ${month} ${time}`;
+  const time = `${pad(h)}:${pad(mi)}`;
+  if (y === ny && mo === nmo && day === nday) return time;
+  const month = MONTHS[mo];
+  return `${day} ${month} ${time}`;
 }
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** The document title: `(3) Parley` when 3 messages are unread, `Parley` otherwise. */
 export function titleWithUnread(unread: number, base = "Parley"): string {

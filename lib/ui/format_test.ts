@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   browserName,
   channelLabel,
+  clockLabel,
   customFields,
   deliveryLabel,
   loadLabel,
@@ -144,4 +145,16 @@ Deno.test("[workspace] context: the site's keys as text, the visitor's page, bro
   assert.equal(conv.pageUrl, "https://shop.example/checkout");
   assert.equal(browserName(conv.userAgent), "Firefox 133");
   assert.equal(conv.language, "pt-BR");
+});
+
+Deno.test("[workspace] clock times: UTC as the server renders, local once hydrated", () => {
+  const at = "2026-11-26T09:05:00Z";
+  assert.equal(clockLabel(at, NOW), "09:05");
+  assert.equal(clockLabel("2026-11-03T23:59:00Z", NOW), "3 Nov 23:59");
+  assert.equal(clockLabel("nonsense", NOW), "");
+  const d = new Date(at);
+  const local = `${String(d.getHours()).padStart(2, "0")}:${
+    String(d.getMinutes()).padStart(2, "0")
+  }`;
+  assert.match(clockLabel(at, NOW, true), new RegExp(`${local}$`));
 });

@@ -124,6 +124,13 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
 let clientStore: WorkspaceStore | null = null;
 
 /**
+ * Times show in the browser's own time zone once the page is hydrated; until
+ * then (and always on the server) in UTC, so hydration matches the HTML.
+ * Only the browser ever sets it.
+ */
+export const localTimes = signal(false);
+
+/**
  * The page's store. In the browser the first call creates it from `seed`;
  * later calls return the same store. On the server, a new store per call.
  */
