@@ -72,9 +72,20 @@ Deno.test("[admin] deactivating an agent returns its chats to the queue and to o
   const app = await startTestApp();
   try {
     const admin = await app.createStaff("admin");
+    // With requeue-on-offline on (the default), the count still says how many went back.
+    const first = await app.createStaff("agent");
+    await setAgentStatus(app.kv, first.agent.id, "online");
+    const early = await newChat(app, 0);
+    const off = await app.api("POST", `/api/v1/admin/agents/${first.agent.id}/deactivate`, {
+      as: admin,
+    });
+    assert.equal(off.body.requeued, 1);
+    assert.equal((await getConversation(app.kv, early))?.status, "pending");
+
     const leaving = await app.createStaff("agent");
     await setAgentStatus(app.kv, leaving.agent.id, "online");
-    const chats = [await newChat(app, 1), await newChat(app, 2)];
+    assert.equal((await getConversation(app.kv, early))?.assigneeId, leaving.agent.id);
+    const chats = [early, await newChat(app, 1)];
     for (const id of chats) {
       assert.equal((await getConversation(app.kv, id))?.assigneeId, leaving.agent.id);
     }

@@ -10,9 +10,7 @@ import {
   getLoad,
   getSettings,
   listAgentSummaries,
-  requeueConversation,
-  runAssignment,
-  setAgentStatus,
+  releaseAgent as engineReleaseAgent,
 } from "../store/engine/mod.ts";
 
 /** An agent's live status and how many open chats it holds. */
@@ -36,17 +34,13 @@ export async function globalMaxChats(kv: Deno.Kv): Promise<number> {
 }
 
 /**
- * Takes a deactivated agent off duty: sets it Offline and returns every chat it
- * still holds to the front of the Pending queue, whatever the requeue-on-offline
- * setting says (nobody can answer them). Returns how many chats went back.
+ * Takes a deactivated agent off duty through the engine's `releaseAgent`
+ * (Offline, and every chat it holds back to the front of the queue whatever
+ * requeue-on-offline says). Returns how many chats left the agent.
  */
 export async function releaseAgent(deps: AppDeps, agentId: string): Promise<number> {
   const before = (await getLoad(deps.kv, agentId)).conversationIds.length;
-  await setAgentStatus(deps.kv, agentId, "offline");
-  for (const id of (await getLoad(deps.kv, agentId)).conversationIds) {
-    await requeueConversation(deps.kv, id, agentId, "offline");
-  }
-  await runAssignment(deps.kv);
+  await engineReleaseAgent(deps.kv, agentId);
   return before - (await getLoad(deps.kv, agentId)).conversationIds.length;
 }
 
