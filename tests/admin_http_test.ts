@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startTestApp } from "./helpers.ts";
 import { getAgent } from "../lib/store/agents.ts";
+import { receiveCustomerMessage } from "../lib/store/engine/mod.ts";
 
 Deno.test("[admin] accounts over HTTP: invite link, edit, reset, deactivate ends sessions", async (t) => {
   const app = await startTestApp();
@@ -243,7 +244,7 @@ Deno.test("[admin] quick responses over HTTP: scopes, personal ones, import and 
   }
 });
 
-Deno.test("[admin] a team that a channel routes to cannot be deleted", async () => {
+Deno.test("[admin] a team that a channel routes to, or with chats waiting, cannot be deleted", async () => {
   const app = await startTestApp();
   try {
     const admin = await app.createStaff("admin");
@@ -281,6 +282,21 @@ Deno.test("[admin] a team that a channel routes to cannot be deleted", async () 
     await app.api("PUT", "/api/v1/admin/whatsapp", { as: admin, body: { teamId: null } });
     const ok = await app.api("DELETE", `/api/v1/admin/teams/${team.id}`, { as: admin });
     assert.equal(ok.status, 204);
+
+    const night = (await app.api("POST", "/api/v1/admin/teams", {
+      as: admin,
+      body: { name: "Night" },
+    })).body.team;
+    await receiveCustomerMessage(app.kv, {
+      channel: "webchat",
+      contact: { webVisitorId: "late-visitor" },
+      clientId: "late-1",
+      text: "Anyone there?",
+      teamId: night.id,
+    });
+    const waiting = await app.api("DELETE", `/api/v1/admin/teams/${night.id}`, { as: admin });
+    assert.equal(waiting.status, 409);
+    assert.match(waiting.body.error.message, /1 pending chat in its queue/);
   } finally {
     await app.shutdown();
   }
