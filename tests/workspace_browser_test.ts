@@ -453,6 +453,9 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await s.page.screenshot({ path: `${shots}/supervisor-1280.png` });
       await a.page.setViewportSize({ width: 390, height: 844 });
       await a.page.screenshot({ path: `${shots}/agent-390.png` });
+      await a.page.getByRole("button", { name: "Transfer" }).click();
+      await a.page.screenshot({ path: `${shots}/agent-390-transfer.png` });
+      await a.page.getByRole("button", { name: "Hide" }).click();
       await a.page.getByRole("link", { name: "Back to list" }).click();
       await a.page.screenshot({ path: `${shots}/agent-390-list.png` });
       await a.page.setViewportSize({ width: 1280, height: 800 });
