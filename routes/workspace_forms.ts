@@ -11,7 +11,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { AGENT_STATUSES } from "../lib/domain/engine_types.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { AppError } from "../lib/http/errors.ts";
+import { AppError, badRequest } from "../lib/http/errors.ts";
 import { requestHost } from "../lib/http/middleware.ts";
 import { parseWith } from "../lib/http/validate.ts";
 import type { Agent } from "../lib/store/agents.ts";
@@ -41,8 +41,14 @@ function withNotice(path: string, notice: string | null): string {
 }
 
 async function fields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    throw badRequest("malformed_form", "The form could not be read.");
+  }
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(await c.req.parseBody())) {
+  for (const [k, v] of Object.entries(body)) {
     if (typeof v === "string") out[k] = v;
   }
   return out;

@@ -116,6 +116,18 @@ Deno.test("[workspace] plain form posts: same-origin only, bad input comes back 
     assert.equal(empty.status, 303);
     assert.match(notice(empty), /Write a message/);
 
+    for (const contentType of ["multipart/form-data", "multipart/form-data; boundary=x"]) {
+      const res = await fetch(app.url + "/workspace/status", {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie: ana.cookie, origin: app.url, "content-type": contentType },
+        body: "--x\r\nbroken",
+      });
+      await res.body?.cancel();
+      assert.equal(res.status, 303, `a broken ${contentType} body is a notice, not a 500`);
+      assert.ok(notice(res).length > 0, "with the reason");
+    }
+
     const signedOut = await fetch(app.url + "/workspace/status", {
       method: "POST",
       redirect: "manual",
