@@ -44,7 +44,7 @@ function setSessionCookie(c: Context, token: string, ttlMs: number) {
 }
 
 async function formFields(c: Context): Promise<Record<string, string>> {
-  const form = await c.req.parseBody();
+  const form = await c.req.parseBody().catch(() => ({})); // a broken body reads as empty: 400
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(form)) if (typeof v === "string") out[k] = v;
   return out;
