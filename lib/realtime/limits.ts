@@ -19,6 +19,12 @@ export const MAX_REFUSALS_IN_A_ROW = 50;
  * so it cannot hold memory or slow the others.
  */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
+/**
+ * Characters of events an SSE stream may hold behind a write its client has
+ * not taken yet. Larger than one catch-up page of the log (500 changes with
+ * their conversation records), so a healthy client catching up is never cut.
+ */
+export const MAX_SSE_QUEUED = 4 * 1024 * 1024;
 /** SSE heartbeat comment interval. */
 export const SSE_HEARTBEAT_MS = 15_000;
 /** WebSocket close code for a slow consumer (try again later). */

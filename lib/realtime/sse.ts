@@ -14,14 +14,15 @@
  * through proxies.
  *
  * Writes never block the hub: each stream has its own queue, drained by its
- * own writer; a client that lets more than {@link MAX_QUEUED_BYTES} pile up is
- * disconnected (it reconnects and resumes from its cursor).
+ * own writer; a client that lets more than {@link MAX_SSE_QUEUED} pile up behind
+ * a write it has not taken is disconnected (it reconnects and resumes from its
+ * cursor).
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { Change } from "../store/changes.ts";
 import type { Hub } from "./hub.ts";
-import { MAX_QUEUED_BYTES, SSE_HEARTBEAT_MS } from "./limits.ts";
+import { MAX_SSE_QUEUED, SSE_HEARTBEAT_MS } from "./limits.ts";
 
 /** Decides per change whether this stream's viewer sees it, and may project it. */
 export type ChangeView = (change: Change) => Change | null;
@@ -36,6 +37,8 @@ export interface StaffStreamOptions {
   extra?: (changes: Change[]) => { event: string; data: unknown }[];
   /** Heartbeat comment interval (default {@link SSE_HEARTBEAT_MS}). */
   heartbeatMs?: number;
+  /** Characters allowed to wait behind an untaken write (default {@link MAX_SSE_QUEUED}). */
+  maxQueued?: number;
   /** Called once when the stream ends (client gone, too slow, or shutdown). */
   onEnd?: () => void;
 }
@@ -54,6 +57,8 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
   return streamSSE(c, async (stream) => {
     const queue: string[] = [];
     let queued = 0;
+    /** A write is out and not yet taken by the connection. */
+    let writing = false;
     let wake: (() => void) | null = null;
     let ended = false;
     const end = (abort = false) => {
@@ -67,7 +72,9 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
       if (ended) return;
       queue.push(text);
       queued += text.length;
-      if (queued > MAX_QUEUED_BYTES) {
+      // Only what piles up behind a write the client has not taken counts: a big catch-up page
+      // pushed while the writer is idle goes out in one write.
+      if (writing && queued > (options.maxQueued ?? MAX_SSE_QUEUED)) {
         // Too slow: drop it rather than hold memory; it resumes from its cursor.
         queue.length = 0;
         end(true);
@@ -115,7 +122,9 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
         const chunk = queue.join("");
         queue.length = 0;
         queued = 0;
+        writing = true;
         await stream.write(chunk);
+        writing = false;
         if (stream.aborted) end();
         if (ended && stream.aborted) break;
       }
