@@ -55,6 +55,12 @@ import type { Realtime } from "./realtime.ts";
 import type { TypingSignal } from "./typing.ts";
 
 const MAX_SUBSCRIPTIONS = 50;
+/** Log entries per catch-up page (at most ~0.5 MB of full-length messages). */
+const PAGE = 100;
+/** Catch-up sends the next page once fewer bytes than this wait to be sent... */
+const DRAIN_BELOW_BYTES = 256 * 1024;
+/** ...and gives up on a client that has not taken a page in this long. */
+const DRAIN_WAIT_MS = 30_000;
 const RECHECK_MS = 5_000;
 
 interface ConversationState {
@@ -302,11 +308,27 @@ export class SocketSession {
     for (;;) {
       const state = this.#subs.get(conversationId);
       if (!state || this.#closed) return;
-      const batch = await listMessagesForStaff(this.#kv, conversationId, state.lastSeq, 200);
+      const batch = await listMessagesForStaff(this.#kv, conversationId, state.lastSeq, PAGE);
       if (this.#subs.get(conversationId) !== state) return;
       for (const m of batch) this.#sendEntry(state, m);
-      if (batch.length < 200) return;
+      if (batch.length < PAGE) return;
+      // A long log on a slow link: let the socket drain before the next page (flow control),
+      // so catching up is never mistaken for a client that stopped reading.
+      if (!(await this.#drained())) {
+        this.close(CLOSE_TOO_SLOW, "Too slow: send queue full; reconnect and resume");
+        return;
+      }
     }
+  }
+
+  /** Waits until the socket's unsent bytes fall below a page's worth; false after a long wait. */
+  async #drained(): Promise<boolean> {
+    const deadline = Date.now() + DRAIN_WAIT_MS;
+    while ((this.socket.bufferedAmount ?? 0) > DRAIN_BELOW_BYTES) {
+      if (this.#closed || Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return !this.#closed;
   }
 
   #sendEntry(state: ConversationState, m: Message): void {
