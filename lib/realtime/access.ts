@@ -1,12 +1,15 @@
 /**
- * Who is on the other end of a WebSocket, and what a visitor may see. Staff
- * use the engine's `canView` (lib/domain/permissions.ts); a visitor sees only
- * the web chats of its own contact (the token names the visitor; the engine
- * finds the contact by `webVisitorId`).
+ * Who is on the other end of a WebSocket, what a visitor may see, and how a
+ * `send` frame becomes a stored message. Staff use the engine's `canView`
+ * (lib/domain/permissions.ts); a visitor sees only the web chats of its own
+ * contact (the token names the visitor; the engine finds the contact by
+ * `webVisitorId`). Messages go through the engine's functions, which store a
+ * clientId once and check the write rules in the same commit.
  */
-import type { VisitorAccess } from "../channels/webchat.ts";
+import { sendVisitorMessage, type VisitorAccess } from "../channels/webchat.ts";
 import type { Conversation } from "../domain/engine_types.ts";
 import type { Agent } from "../store/agents.ts";
+import { appendStaffMessage } from "../store/engine/messages.ts";
 import { findContact } from "../store/engine/records.ts";
 
 /** Who is on the other end. `recheck` re-validates a staff session (null when it ended). */
@@ -30,4 +33,30 @@ export async function visitorMaySee(
   if (conv.channel !== "webchat") return false;
   const contact = await findContact(kv, "webchat", visitorId);
   return contact !== null && contact.id === conv.contactId;
+}
+
+/**
+ * Commits a `send` frame through the engine and returns what its ack names.
+ * A visitor's message goes to its open web chat (a first one opens it); a
+ * staff message to the frame's conversation. Engine refusals throw AppErrors.
+ */
+export async function commitSend(
+  kv: Deno.Kv,
+  identity: Identity,
+  agent: Agent | null,
+  frame: { conversationId: string; clientId: string; text: string; internal?: boolean },
+): Promise<{ conversationId: string; seq: number; messageId: string }> {
+  if (identity.kind === "visitor") {
+    const { message, conversation } = await sendVisitorMessage(kv, identity.access, {
+      text: frame.text,
+      clientId: frame.clientId,
+    });
+    return { conversationId: conversation.id, seq: message.seq, messageId: message.id };
+  }
+  const { message } = await appendStaffMessage(kv, frame.conversationId, agent ?? identity.agent, {
+    text: frame.text,
+    clientId: frame.clientId,
+    internal: frame.internal,
+  });
+  return { conversationId: frame.conversationId, seq: message.seq, messageId: message.id };
 }

@@ -22,13 +22,12 @@
  * - A client that stops reading is closed (1013) once its socket buffers more
  *   than MAX_QUEUED_BYTES, so it cannot hold memory or slow the others.
  */
-import { sendVisitorMessage } from "../channels/webchat.ts";
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import { canView } from "../domain/permissions.ts";
 import { AppError } from "../http/errors.ts";
 import type { Agent } from "../store/agents.ts";
 import type { Change } from "../store/changes.ts";
-import { appendStaffMessage, listMessagesForStaff, markRead } from "../store/engine/messages.ts";
+import { listMessagesForStaff, markRead } from "../store/engine/messages.ts";
 import { getConversation, getMessage } from "../store/engine/records.ts";
 import {
   CLOSE_POLICY,
@@ -49,7 +48,7 @@ import {
   parseClientFrame,
   type ServerFrame,
 } from "./protocol.ts";
-import { type Identity, type SocketLike, visitorMaySee } from "./access.ts";
+import { commitSend, type Identity, type SocketLike, visitorMaySee } from "./access.ts";
 import { entryFrame, eventFrame, NEW_CONVERSATION, signalFrame } from "./frames.ts";
 import type { Realtime } from "./realtime.ts";
 import type { TypingSignal } from "./typing.ts";
@@ -377,49 +376,24 @@ export class SocketSession {
     const known = this.#subs.has(frame.conversationId);
     const conv = first || known ? null : await this.#authorize(frame.conversationId);
     if ((!conv && !first && !known) || this.#closed) return;
-    if (this.identity.kind === "visitor") {
-      if (frame.internal) {
-        this.#refuse("forbidden", "Visitors cannot write internal notes.", frame.clientId);
-        return;
-      }
-      const visitorId = this.identity.access.claims.visitorId;
-      if (!this.realtime.visitorSends.take(visitorId)) {
-        this.#refuse(
-          "rate_limited",
-          "Too many messages from this visitor; slow down.",
-          frame.clientId,
-        );
-        return;
-      }
-      const access = this.identity.access;
-      const { message, conversation } = await sendVisitorMessage(this.#kv, access, {
-        text: frame.text,
-        clientId: frame.clientId,
-      });
-      this.#refusals = 0;
-      this.send({
-        type: "ack",
-        clientId: frame.clientId,
-        conversationId: conversation.id,
-        seq: message.seq,
-        messageId: message.id,
-      });
+    if (this.identity.kind === "visitor" && frame.internal) {
+      this.#refuse("forbidden", "Visitors cannot write internal notes.", frame.clientId);
       return;
     }
-    const agent = this.#agent!;
-    const { message } = await appendStaffMessage(this.#kv, frame.conversationId, agent, {
-      text: frame.text,
-      clientId: frame.clientId,
-      internal: frame.internal,
-    });
+    if (
+      this.identity.kind === "visitor" &&
+      !this.realtime.visitorSends.take(this.identity.access.claims.visitorId)
+    ) {
+      this.#refuse(
+        "rate_limited",
+        "Too many messages from this visitor; slow down.",
+        frame.clientId,
+      );
+      return;
+    }
+    const stored = await commitSend(this.#kv, this.identity, this.#agent, frame);
     this.#refusals = 0;
-    this.send({
-      type: "ack",
-      clientId: frame.clientId,
-      conversationId: frame.conversationId,
-      seq: message.seq,
-      messageId: message.id,
-    });
+    this.send({ type: "ack", clientId: frame.clientId, ...stored });
   }
 
   async #signal(frame: Extract<ClientFrame, { type: "typing" | "read" }>): Promise<void> {
