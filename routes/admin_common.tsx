@@ -36,7 +36,8 @@ export function adminPageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
 
 /** The posted form as strings. */
 export async function readForm(c: Context): Promise<Record<string, string>> {
-  return formRecord(await c.req.parseBody());
+  // A broken body (e.g. malformed multipart) reads as empty, so the form answers 400, not 500.
+  return formRecord(await c.req.parseBody().catch(() => ({})));
 }
 
 /** What a failed form submission shows: a message and the per-field errors. */

@@ -299,7 +299,7 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.post("/admin/quick-responses/import", async (c) => {
-    const body = await c.req.parseBody();
+    const body: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
     const file = body.file instanceof File && body.file.size > 0 ? body.file : null;
     const pasted = typeof body.json === "string" ? body.json : "";
     const text = pasted.trim() === "" && file ? await file.text() : pasted;

@@ -148,11 +148,18 @@ Deno.test("[admin] no input makes an admin route answer 500", async () => {
     for (const [method, template] of ADMIN_PAGES) {
       if (method !== "POST") continue;
       for (const id of ids) {
-        for (const rawBody of ["", "name=&role=wizard&maxChats=-1&teamId=nope", "a=%ZZ"]) {
+        for (
+          const rawBody of [
+            "",
+            "name=&role=wizard&maxChats=-1&teamId=nope",
+            "a=%ZZ",
+            "--x\r\nbroken",
+          ]
+        ) {
           const res = await app.api(method, template.replace("/X", `/${id}`), {
             as: admin,
             rawBody,
-            headers: form,
+            headers: rawBody.startsWith("--") ? { "content-type": "multipart/form-data" } : form,
           });
           assert.ok(res.status < 500, `${method} ${template} ${id.slice(0, 10)} ${rawBody}`);
         }
