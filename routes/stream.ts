@@ -11,6 +11,9 @@ import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseCursor, staffStream } from "../lib/realtime/sse.ts";
 import { staffView } from "../lib/realtime/visibility.ts";
 import { QUEUE_CHANGES } from "../lib/realtime/records.ts";
+import { getCookie } from "hono/cookie";
+import { getSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
+import { getAgent } from "../lib/store/agents.ts";
 
 export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -24,6 +27,7 @@ export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
     if (realtime.hub.closing) {
       throw new AppError(409, "restarting", "The server is restarting; reconnect in a moment.");
     }
+    const token = getCookie(c, SESSION_COOKIE);
     const leave = realtime.presence.connect(agent.id);
     return staffStream(c, {
       hub: realtime.hub,
@@ -34,6 +38,12 @@ export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
           ? [{ event: "queue", data: realtime.records.queue }]
           : [],
       onEnd: leave,
+      // A deactivated account or an ended session stops listening: at once on its own
+      // agent.updated change, and within a heartbeat otherwise (sign-out elsewhere, reset).
+      recheck: async () =>
+        Boolean(await getSession(deps.kv, token)) &&
+        Boolean((await getAgent(deps.kv, agent.id))?.active),
+      recheckOn: (change) => change.type === "agent.updated" && change.agentId === agent.id,
     });
   });
   return app;

@@ -135,3 +135,31 @@ Deno.test("[realtime] SSE stream: reset for an unusable cursor; 400 for a bad on
     await app.shutdown();
   }
 });
+
+Deno.test("[realtime] SSE stream: a deactivated agent's open stream ends at once with signed_out", async () => {
+  const app = await startTestApp();
+  const readers: SseReader[] = [];
+  try {
+    const admin = await app.createStaff("admin");
+    const agent = await app.createStaff("agent");
+    const stream = await SseReader.open(app.url + "/api/v1/stream", { cookie: agent.cookie });
+    readers.push(stream);
+    await stream.waitFor((e) => e.event === "ready");
+
+    const res = await app.api("POST", `/api/v1/admin/agents/${agent.agent.id}/deactivate`, {
+      as: admin,
+    });
+    assert.equal(res.status, 200);
+    await stream.waitFor((e) => e.event === "signed_out", "the signed_out event");
+    await stream.done; // the server ended the response
+
+    const visitor = await newVisitor(app);
+    await visitorSays(app, visitor.token, "after the deactivation");
+    const again = await fetch(app.url + "/api/v1/stream", { headers: { cookie: agent.cookie } });
+    await again.body?.cancel();
+    assert.equal(again.status, 401, "and it cannot reconnect");
+  } finally {
+    await Promise.all(readers.map((r) => r.close()));
+    await app.shutdown();
+  }
+});

@@ -41,6 +41,13 @@ export interface StaffStreamOptions {
   maxQueued?: number;
   /** Called once when the stream ends (client gone, too slow, or shutdown). */
   onEnd?: () => void;
+  /**
+   * Whether the viewer may still listen (session alive, account active). Asked
+   * at every heartbeat and at once after a change `recheckOn` selects; when it
+   * answers false the stream sends `event: signed_out` and ends.
+   */
+  recheck?: () => Promise<boolean>;
+  recheckOn?: (change: Change) => boolean;
 }
 
 /** Parses a `Last-Event-ID` / `?after=` cursor: digits only; undefined when absent. */
@@ -84,6 +91,21 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
     };
     const event = (type: string, id: number, data: unknown) =>
       push(`event: ${type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+    let rechecking = false;
+    const recheck = async () => {
+      if (!options.recheck || rechecking || ended) return;
+      rechecking = true;
+      try {
+        if (!(await options.recheck())) {
+          push(`event: signed_out\ndata: {}\n\n`);
+          end();
+        }
+      } catch (err) {
+        console.warn("sse: recheck failed; will ask again at the next heartbeat:", err);
+      } finally {
+        rechecking = false;
+      }
+    };
 
     stream.onAbort(() => end());
     const unregister = hub.register({
@@ -103,13 +125,17 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
         for (const more of options.extra?.(changes) ?? []) {
           push(`event: ${more.event}\ndata: ${JSON.stringify(more.data)}\n\n`);
         }
+        if (options.recheckOn && changes.some(options.recheckOn)) void recheck();
       },
       onReset(head) {
         event("reset", head, { cursor: head });
       },
     });
     const heartbeat = setInterval(
-      () => push(": ping\n\n"),
+      () => {
+        push(": ping\n\n");
+        void recheck();
+      },
       options.heartbeatMs ?? SSE_HEARTBEAT_MS,
     );
     try {

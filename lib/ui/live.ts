@@ -40,6 +40,7 @@ const EVENT_NAMES = [
   "reset",
   "ready",
   "restart",
+  "signed_out",
 ];
 
 let started = false;
@@ -102,6 +103,13 @@ export function startLive(store: WorkspaceStore): void {
   const onEvent = (ev: MessageEvent) => {
     if (ev.lastEventId) lastId = ev.lastEventId;
     if (ev.type === "ready" || ev.type === "restart") return; // a restart reconnects by itself
+    if (ev.type === "signed_out") {
+      // The account was deactivated or the session ended: api() takes the agent to sign-in.
+      source?.close();
+      store.connection.value = "offline";
+      api("GET", "/api/v1/me").catch(() => {});
+      return;
+    }
     let data: {
       type?: string;
       conversationId?: string;
