@@ -86,7 +86,9 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
       afterSeq: q.after,
       limit: q.limit,
     });
-    return c.json(detail);
+    // API.md's shape: the conversation's own fields at the top, with its messages in order.
+    const { conversation, ...log } = detail;
+    return c.json({ ...conversation, ...log });
   });
 
   app.get("/api/v1/conversations/:id/messages", async (c) => {

@@ -137,7 +137,7 @@ Deno.test("[engine] staff API over real HTTP: every route, bad input and wrong r
         detail.body.messages.map((m: { seq: number }) => m.seq),
         [1, 2, 3, 4],
       );
-      assert.equal(detail.body.conversation.openQuestionSeq, 4);
+      assert.equal(detail.body.openQuestionSeq, 4);
       const after = await app.api("GET", `/api/v1/conversations/${convId}/messages?after=2`, {
         as: agent,
       });

@@ -31,7 +31,7 @@ Deno.test("[engine] the sweep job turns a silent agent Offline and requeues its 
     assert.equal(me.body.status, "offline", "a stale heartbeat counts as Offline at once");
     await eventually(async () => {
       const res = await app.api("GET", `/api/v1/conversations/${conversation.id}`, { as: boss });
-      return res.body.conversation.status === "pending";
+      return res.body.status === "pending";
     }, "the chat went back to the queue");
     const res = await app.api("GET", `/api/v1/conversations/${conversation.id}`, { as: boss });
     const requeued = res.body.messages.find((m: { kind: string }) => m.kind === "requeued");
@@ -39,7 +39,7 @@ Deno.test("[engine] the sweep job turns a silent agent Offline and requeues its 
     const beat = await app.api("POST", "/api/v1/me/heartbeat", { as: agent });
     assert.deepEqual(beat.body, { status: "online" }, "the next beat restores Online");
     const back = await app.api("GET", `/api/v1/conversations/${conversation.id}`, { as: agent });
-    assert.equal(back.body.conversation.assigneeId, agent.agent.id, "and the queue flows again");
+    assert.equal(back.body.assigneeId, agent.agent.id, "and the queue flows again");
   } finally {
     await app.shutdown();
   }
