@@ -12,8 +12,7 @@ import { parseCursor, staffStream } from "../lib/realtime/sse.ts";
 import { staffView } from "../lib/realtime/visibility.ts";
 import { QUEUE_CHANGES } from "../lib/realtime/records.ts";
 import { getCookie } from "hono/cookie";
-import { getSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
-import { getAgent } from "../lib/store/agents.ts";
+import { getSignedInAgent, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 
 export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -40,9 +39,7 @@ export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
       onEnd: leave,
       // A deactivated account or an ended session stops listening: at once on its own
       // agent.updated change, and within a heartbeat otherwise (sign-out elsewhere, reset).
-      recheck: async () =>
-        Boolean(await getSession(deps.kv, token)) &&
-        Boolean((await getAgent(deps.kv, agent.id))?.active),
+      recheck: async () => (await getSignedInAgent(deps.kv, token))?.id === agent.id,
       recheckOn: (change) => change.type === "agent.updated" && change.agentId === agent.id,
     });
   });

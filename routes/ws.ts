@@ -9,14 +9,13 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { upgradeWebSocket } from "hono/deno";
-import { getSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
+import { getSignedInAgent, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { authorizeVisitor, selfOriginOf } from "../lib/channels/webchat.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { AppError, badRequest, forbidden, unauthorized } from "../lib/http/errors.ts";
-import { requestHost } from "../lib/http/middleware.ts";
+import { originIsOurs } from "../lib/http/middleware.ts";
 import type { Identity } from "../lib/realtime/access.ts";
 import { SocketSession } from "../lib/realtime/socket.ts";
-import { type Agent, getAgent } from "../lib/store/agents.ts";
 
 function requireUpgrade(c: Context<AppEnv>, deps: AppDeps): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -30,52 +29,42 @@ function requireUpgrade(c: Context<AppEnv>, deps: AppDeps): void {
   }
 }
 
-/** A staff member whose account is still active, or null. */
-async function activeAgent(kv: Deno.Kv, agentId: string): Promise<Agent | null> {
-  const agent = await getAgent(kv, agentId);
-  return agent?.active ? agent : null;
+/** Upgrades the request and hands the socket to a protocol session for `identity`. */
+async function upgradeToSession(c: Context<AppEnv>, deps: AppDeps, identity: Identity) {
+  let ws: WebSocket | null = null;
+  const session = new SocketSession(deps.realtime, identity, {
+    send: (data) => ws?.send(data),
+    close: (code, reason) => ws?.close(code, reason),
+    get bufferedAmount() {
+      return ws?.bufferedAmount ?? 0;
+    },
+  });
+  return await upgradeWebSocket(c, {
+    onOpen: (_event, context) => {
+      ws = context.raw as WebSocket;
+      session.open();
+    },
+    onMessage: (event) => session.onMessage(event.data),
+    onClose: () => session.onClose(),
+    onError: () => session.onClose(),
+  });
 }
 
 export function wsRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { kv, realtime } = deps;
+  const { kv } = deps;
 
   app.get("/ws/agent", async (c) => {
     requireUpgrade(c, deps);
     const token = getCookie(c, SESSION_COOKIE);
-    const session = await getSession(kv, token);
-    const agent = session ? await activeAgent(kv, session.agentId) : null;
+    const agent = await getSignedInAgent(kv, token);
     if (!agent) throw unauthorized();
     // Browsers always send Origin on WebSocket handshakes: refuse other sites (CSWSH).
-    const origin = c.req.header("origin");
-    if (origin !== undefined) {
-      let host = "";
-      try {
-        host = new URL(origin).host;
-      } catch { /* "null" or garbage */ }
-      if (host !== requestHost(c)) throw forbidden("Cross-site WebSocket refused.");
-    }
-    const identity: Identity = {
+    if (!originIsOurs(c)) throw forbidden("Cross-site WebSocket refused.");
+    return await upgradeToSession(c, deps, {
       kind: "staff",
       agent,
-      recheck: async () => (await getSession(kv, token)) ? await activeAgent(kv, agent.id) : null,
-    };
-    let ws: WebSocket | null = null;
-    const s = new SocketSession(realtime, identity, {
-      send: (data) => ws?.send(data),
-      close: (code, reason) => ws?.close(code, reason),
-      get bufferedAmount() {
-        return ws?.bufferedAmount ?? 0;
-      },
-    });
-    return await upgradeWebSocket(c, {
-      onOpen: (_event, context) => {
-        ws = context.raw as WebSocket;
-        s.open();
-      },
-      onMessage: (event) => s.onMessage(event.data),
-      onClose: () => s.onClose(),
-      onError: () => s.onClose(),
+      recheck: () => getSignedInAgent(kv, token),
     });
   });
 
@@ -87,23 +76,7 @@ export function wsRoutes(deps: AppDeps): Hono<AppEnv> {
       c.req.header("origin"),
       selfOriginOf(c.req.url, c.req.header("x-forwarded-host"), c.req.header("x-forwarded-proto")),
     );
-    let ws: WebSocket | null = null;
-    const s = new SocketSession(realtime, { kind: "visitor", access }, {
-      send: (data) => ws?.send(data),
-      close: (code, reason) => ws?.close(code, reason),
-      get bufferedAmount() {
-        return ws?.bufferedAmount ?? 0;
-      },
-    });
-    return await upgradeWebSocket(c, {
-      onOpen: (_event, context) => {
-        ws = context.raw as WebSocket;
-        s.open();
-      },
-      onMessage: (event) => s.onMessage(event.data),
-      onClose: () => s.onClose(),
-      onError: () => s.onClose(),
-    });
+    return await upgradeToSession(c, deps, { kind: "visitor", access });
   });
   return app;
 }

@@ -4,6 +4,7 @@
  */
 import { randomToken, sha256Hex } from "../ids.ts";
 import { keys } from "../store/keys.ts";
+import { type Agent, getAgent } from "../store/agents.ts";
 
 export const SESSION_COOKIE = "parley_session";
 
@@ -52,4 +53,17 @@ export async function deleteAgentSessions(kv: Deno.Kv, agentId: string): Promise
     const hash = entry.key[entry.key.length - 1] as string;
     await kv.atomic().delete(keys.session(hash)).delete(entry.key).commit();
   }
+}
+
+/**
+ * The staff member a session cookie token signs in: the session must be live
+ * and the account active. Used by every request, stream and socket.
+ */
+export async function getSignedInAgent(
+  kv: Deno.Kv,
+  token: string | undefined,
+): Promise<Agent | null> {
+  const session = await getSession(kv, token);
+  const agent = session ? await getAgent(kv, session.agentId) : null;
+  return agent?.active ? agent : null;
 }

@@ -3,8 +3,8 @@ import type { Context, MiddlewareHandler, Next } from "hono";
 import { getCookie } from "hono/cookie";
 import { forbidden, tooLarge, unauthorized } from "./errors.ts";
 import type { AppDeps, AppEnv } from "./context.ts";
-import { getSession, SESSION_COOKIE } from "../auth/sessions.ts";
-import { getAgent, type Role } from "../store/agents.ts";
+import { getSignedInAgent, SESSION_COOKIE } from "../auth/sessions.ts";
+import type { Role } from "../store/agents.ts";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -57,6 +57,17 @@ export function isHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
 }
 
+/** False when the request carries an `Origin` that is not this server's (absent: not a browser). */
+export function originIsOurs(c: Context): boolean {
+  const origin = c.req.header("origin");
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === requestHost(c);
+  } catch {
+    return false; // "null" or garbage: not ours
+  }
+}
+
 /**
  * CSRF protection for cookie-authenticated state changes: a browser always
  * sends `Origin` (and `Sec-Fetch-Site`) on such requests, and it must be ours.
@@ -65,17 +76,9 @@ export function isHttps(c: Context): boolean {
 export function sameOriginWrites(): MiddlewareHandler<AppEnv> {
   return async function sameOriginWrites(c, next) {
     if (STATE_CHANGING.has(c.req.method) && getCookie(c, SESSION_COOKIE) !== undefined) {
-      const origin = c.req.header("origin");
+      if (!originIsOurs(c)) throw forbidden("Cross-site request refused (Origin does not match).");
       const site = c.req.header("sec-fetch-site");
-      if (origin !== undefined) {
-        let host = "";
-        try {
-          host = new URL(origin).host;
-        } catch { /* "null" or garbage: not ours */ }
-        if (host !== requestHost(c)) {
-          throw forbidden("Cross-site request refused (Origin does not match).");
-        }
-      } else if (site !== undefined && site !== "same-origin" && site !== "none") {
+      if (site !== undefined && site !== "same-origin" && site !== "none") {
         throw forbidden("Cross-site request refused.");
       }
     }
@@ -101,9 +104,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
 /** Loads the signed-in staff member (if any) into `c.get("agent")`. */
 export function loadSession(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async function loadSession(c, next) {
-    const session = await getSession(deps.kv, getCookie(c, SESSION_COOKIE));
-    const agent = session ? await getAgent(deps.kv, session.agentId) : null;
-    c.set("agent", agent && agent.active ? agent : null);
+    c.set("agent", await getSignedInAgent(deps.kv, getCookie(c, SESSION_COOKIE)));
     await next();
   };
 }
