@@ -8,6 +8,8 @@
 
 export interface Config {
   port: number;
+  /** Interface to listen on: all (`0.0.0.0`, Deno's default) unless `HOST` says otherwise. */
+  host: string;
   /** Local KV path; `null` means `Deno.openKv()` without a path (Deno Deploy). */
   kvPath: string | null;
   adminEmail: string | null;
@@ -84,8 +86,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   } catch {
     throw new ConfigError(`WHATSAPP_GRAPH_URL is not a URL: "${graphUrl}"`);
   }
+  const host = optional(env, "HOST") ?? "0.0.0.0";
+  if (!/^[\w.:\[\]-]+$/.test(host)) {
+    throw new ConfigError(`HOST is not a host name or address: "${host}"`);
+  }
   return {
     port,
+    host,
     kvPath,
     adminEmail: adminEmail?.toLowerCase() ?? null,
     adminPassword,

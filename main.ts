@@ -16,7 +16,7 @@ if (import.meta.main) {
     }
     throw err;
   }
-  const server = await startServer(config, { log: console.log });
+  const server = await startServer(config, { log: console.log, hostname: config.host });
   const stop = async () => {
     await server.shutdown();
     Deno.exit(0);
