@@ -31,7 +31,7 @@ import { parseWith } from "../lib/http/validate.ts";
 import { getAgent, type PublicAgent, publicAgent } from "../lib/store/agents.ts";
 import { hasPendingInvite } from "../lib/store/invites.ts";
 import { listTeams, type Team } from "../lib/store/teams.ts";
-import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
+import { failedForm, formAction, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
 
 const STATUS_LABEL = { online: "Online", busy: "Busy", offline: "Offline" } as const;
 
@@ -67,13 +67,7 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
 
   async function listPage(
     c: Context<AppEnv>,
-    state: {
-      values?: Record<string, string>;
-      fields?: FieldErrors;
-      error?: string;
-      inviteUrl?: string;
-      status?: 200 | 400 | 403 | 404 | 409 | 429;
-    } = {},
+    state: FormState & { inviteUrl?: string } = {},
   ) {
     const [rows, teams, globalMax] = await Promise.all([
       listAgentRows(kv),
@@ -159,14 +153,10 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
   async function editPage(
     c: Context<AppEnv>,
     agent: PublicAgent,
-    state: {
-      values?: Record<string, string>;
-      fields?: FieldErrors;
-      error?: string;
+    state: FormState & {
       passwordFields?: FieldErrors;
       passwordError?: string;
       inviteUrl?: string;
-      status?: 200 | 400 | 403 | 404 | 409 | 429;
     } = {},
   ) {
     const teams = await listTeams(kv);
@@ -288,24 +278,20 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/agents", (c) => listPage(c));
 
-  app.post("/admin/agents", async (c) => {
-    const form = await readForm(c);
-    try {
-      const input = parseWith(createAgentRequestSchema, form);
-      const { invitePath } = await adminCreateAgent(deps, currentAgent(c), input);
-      if (invitePath) return await listPage(c, { inviteUrl: origin(c) + invitePath });
-      return c.redirect("/admin/agents?notice=created", 303);
-    } catch (err) {
-      const failure = formFailure(err);
-      const { password: _secret, ...values } = form;
-      return await listPage(c, {
-        values,
-        fields: failure.fields,
-        error: failure.message,
-        status: failure.status,
-      });
-    }
-  });
+  app.post("/admin/agents", (c) =>
+    formPost(
+      c,
+      async (form) => {
+        const input = parseWith(createAgentRequestSchema, form);
+        const { invitePath } = await adminCreateAgent(deps, currentAgent(c), input);
+        if (invitePath) return await listPage(c, { inviteUrl: origin(c) + invitePath });
+        return "/admin/agents?notice=created";
+      },
+      (failure, form) => {
+        const { password: _secret, ...values } = form;
+        return listPage(c, failedForm(failure, values));
+      },
+    ));
 
   const loadAgent = async (c: Context<AppEnv>) => {
     const agent = await getAgent(kv, c.req.param("id") ?? "");
@@ -321,51 +307,48 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
   app.post("/admin/agents/:id", async (c) => {
     const agent = await loadAgent(c);
     if (!agent) return c.text("Agent not found", 404);
-    const form = await readForm(c);
-    try {
-      const patch = parseWith(updateAgentRequestSchema, form);
-      await adminUpdateAgent(deps, currentAgent(c), agent.id, patch);
-      return c.redirect(`/admin/agents/${agent.id}?notice=saved`, 303);
-    } catch (err) {
-      const failure = formFailure(err);
-      return await editPage(c, agent, {
-        values: form,
-        fields: failure.fields,
-        error: failure.message,
-        status: failure.status,
-      });
-    }
+    return await formPost(
+      c,
+      async (form) => {
+        const patch = parseWith(updateAgentRequestSchema, form);
+        await adminUpdateAgent(deps, currentAgent(c), agent.id, patch);
+        return `/admin/agents/${agent.id}?notice=saved`;
+      },
+      (failure, form) => editPage(c, agent, failedForm(failure, form)),
+    );
   });
 
   app.post("/admin/agents/:id/password", async (c) => {
     const agent = await loadAgent(c);
     if (!agent) return c.text("Agent not found", 404);
-    const form = await readForm(c);
-    try {
-      const input = parseWith(resetPasswordRequestSchema, form);
-      const { invitePath } = await adminResetPassword(deps, currentAgent(c), agent.id, input);
-      if (invitePath) return await editPage(c, agent, { inviteUrl: origin(c) + invitePath });
-      return c.redirect(`/admin/agents/${agent.id}?notice=password`, 303);
-    } catch (err) {
-      const failure = formFailure(err);
-      return await editPage(c, agent, {
-        passwordFields: failure.fields,
-        passwordError: failure.message,
-        status: failure.status,
-      });
-    }
+    return await formPost(
+      c,
+      async (form) => {
+        const input = parseWith(resetPasswordRequestSchema, form);
+        const { invitePath } = await adminResetPassword(deps, currentAgent(c), agent.id, input);
+        if (invitePath) return await editPage(c, agent, { inviteUrl: origin(c) + invitePath });
+        return `/admin/agents/${agent.id}?notice=password`;
+      },
+      (failure) =>
+        editPage(c, agent, {
+          passwordFields: failure.fields,
+          passwordError: failure.message,
+          status: failure.status,
+        }),
+    );
   });
 
   app.post("/admin/agents/:id/deactivate", async (c) => {
     const agent = await loadAgent(c);
     if (!agent) return c.text("Agent not found", 404);
-    try {
-      await adminDeactivateAgent(deps, currentAgent(c), agent.id);
-      return c.redirect(`/admin/agents/${agent.id}?notice=deactivated`, 303);
-    } catch (err) {
-      const failure = formFailure(err);
-      return await editPage(c, agent, { error: failure.message, status: failure.status });
-    }
+    return await formAction(
+      c,
+      async () => {
+        await adminDeactivateAgent(deps, currentAgent(c), agent.id);
+        return `/admin/agents/${agent.id}?notice=deactivated`;
+      },
+      (failure) => editPage(c, agent, { error: failure.message, status: failure.status }),
+    );
   });
 
   app.post("/admin/agents/:id/reactivate", async (c) => {

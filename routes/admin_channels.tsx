@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { SiteFields, siteValues } from "../components/admin/SiteFields.tsx";
 import { WhatsAppSection } from "../components/admin/WhatsAppSection.tsx";
-import { Button, type FieldErrors, FormAlert } from "../components/admin/Form.tsx";
+import { Button, FormAlert } from "../components/admin/Form.tsx";
 import {
   adminCreateSite,
   adminDeleteSite,
@@ -26,10 +26,14 @@ import { publicAgent } from "../lib/store/agents.ts";
 import { DEFAULT_SITE_ID, getSite, listSites, type Site } from "../lib/store/sites.ts";
 import { listTeams } from "../lib/store/teams.ts";
 import { publicWhatsAppConfig } from "../lib/store/whatsapp_config.ts";
-import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
-
-type Status = 200 | 400 | 403 | 404 | 409 | 429;
-type FormState = { values?: Record<string, string>; fields?: FieldErrors; error?: string };
+import {
+  failedForm,
+  formAction,
+  formPost,
+  type FormState,
+  noticeFrom,
+  type PageStatus,
+} from "./admin_common.tsx";
 
 /** The `/admin/channels` pages and their form posts. */
 export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
@@ -43,7 +47,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
       site?: FormState;
       whatsapp?: FormState;
       test?: { ok: boolean; message: string };
-      status?: Status;
+      status?: PageStatus;
     } = {},
   ) {
     const [sites, teams, wa] = await Promise.all([
@@ -125,7 +129,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
   async function sitePage(
     c: Context<AppEnv>,
     site: Site,
-    state: FormState & { status?: Status } = {},
+    state: FormState = {},
   ) {
     const teams = await listTeams(kv);
     return renderPage(
@@ -169,19 +173,18 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/channels", (c) => page(c));
 
-  app.post("/admin/channels/sites", async (c) => {
-    const form = await readForm(c);
-    try {
-      await adminCreateSite(deps, currentAgent(c), parseWith(siteFormSchema, form));
-      return c.redirect("/admin/channels?notice=created", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await page(c, {
-        site: { values: form, fields: f.fields, error: f.message },
-        status: f.status,
-      });
-    }
-  });
+  app.post("/admin/channels/sites", (c) =>
+    formPost(
+      c,
+      async (form) => {
+        await adminCreateSite(deps, currentAgent(c), parseWith(siteFormSchema, form));
+        return "/admin/channels?notice=created";
+      },
+      (f, form) => {
+        const { status, ...site } = failedForm(f, form);
+        return page(c, { site, status });
+      },
+    ));
 
   app.get("/admin/channels/sites/:id", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
@@ -192,51 +195,47 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
   app.post("/admin/channels/sites/:id", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
     if (!site) return c.text("Site not found", 404);
-    const form = await readForm(c);
-    try {
-      await adminUpdateSite(deps, currentAgent(c), site.id, parseWith(siteFormSchema, form));
-      return c.redirect(`/admin/channels/sites/${site.id}?notice=saved`, 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await sitePage(c, site, {
-        values: form,
-        fields: f.fields,
-        error: f.message,
-        status: f.status,
-      });
-    }
+    return await formPost(
+      c,
+      async (form) => {
+        await adminUpdateSite(deps, currentAgent(c), site.id, parseWith(siteFormSchema, form));
+        return `/admin/channels/sites/${site.id}?notice=saved`;
+      },
+      (f, form) => sitePage(c, site, failedForm(f, form)),
+    );
   });
 
   app.post("/admin/channels/sites/:id/delete", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
     if (!site) return c.text("Site not found", 404);
-    try {
-      await adminDeleteSite(deps, currentAgent(c), site.id);
-      return c.redirect("/admin/channels?notice=deleted", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await sitePage(c, site, { error: f.message, status: f.status });
-    }
+    return await formAction(
+      c,
+      async () => {
+        await adminDeleteSite(deps, currentAgent(c), site.id);
+        return "/admin/channels?notice=deleted";
+      },
+      (f) => sitePage(c, site, { error: f.message, status: f.status }),
+    );
   });
 
-  app.post("/admin/channels/whatsapp", async (c) => {
-    const form = await readForm(c);
-    try {
-      await adminSaveWhatsApp(deps, currentAgent(c), parseWith(whatsAppFormSchema, form));
-      return c.redirect("/admin/channels?notice=saved", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      const values = Object.fromEntries(
-        Object.entries(form).filter(([k]) =>
-          ["phoneNumberId", "graphUrl", "graphVersion", "teamId"].includes(k)
-        ),
-      );
-      return await page(c, {
-        whatsapp: { values, fields: f.fields, error: f.message },
-        status: f.status,
-      });
-    }
-  });
+  app.post("/admin/channels/whatsapp", (c) =>
+    formPost(
+      c,
+      async (form) => {
+        await adminSaveWhatsApp(deps, currentAgent(c), parseWith(whatsAppFormSchema, form));
+        return "/admin/channels?notice=saved";
+      },
+      (f, form) => {
+        // Secrets never go back into the page.
+        const values = Object.fromEntries(
+          Object.entries(form).filter(([k]) =>
+            ["phoneNumberId", "graphUrl", "graphVersion", "teamId"].includes(k)
+          ),
+        );
+        const { status, ...whatsapp } = failedForm(f, values);
+        return page(c, { whatsapp, status });
+      },
+    ));
 
   app.post("/admin/channels/whatsapp/test", async (c) => {
     const result = await adminTestWhatsApp(deps, currentAgent(c));

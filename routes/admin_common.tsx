@@ -57,6 +57,50 @@ export function formFailure(err: unknown): FormFailure {
   return { status: err.status, message, fields };
 }
 
+/** The HTTP status an admin page renders with: 200, or a failed form's status. */
+export type PageStatus = 200 | FormFailure["status"];
+
+/** What a page re-rendered after a failed form shows: the posted values and the errors. */
+export interface FormState {
+  values?: Record<string, string>;
+  fields?: Record<string, string>;
+  error?: string;
+  status?: PageStatus;
+}
+
+/** The page state for a failed form: `values` back in the fields, the errors beside them. */
+export function failedForm(failure: FormFailure, values: Record<string, string>): FormState {
+  return { values, fields: failure.fields, error: failure.message, status: failure.status };
+}
+
+/**
+ * Runs a form action: `run` answers with where to redirect (303) or a whole
+ * response; a typed error instead re-renders through `failed`, anything else
+ * is rethrown (a real 500).
+ */
+export async function formAction(
+  c: Context,
+  run: () => Promise<string | Response>,
+  failed: (failure: FormFailure) => Response | Promise<Response>,
+): Promise<Response> {
+  try {
+    const done = await run();
+    return typeof done === "string" ? c.redirect(done, 303) : done;
+  } catch (err) {
+    return await failed(formFailure(err));
+  }
+}
+
+/** Reads the posted form, then runs it as {@link formAction}; `failed` gets the form back. */
+export async function formPost(
+  c: Context,
+  run: (form: Record<string, string>) => Promise<string | Response>,
+  failed: (failure: FormFailure, form: Record<string, string>) => Response | Promise<Response>,
+): Promise<Response> {
+  const form = await readForm(c);
+  return await formAction(c, () => run(form), (failure) => failed(failure, form));
+}
+
 const NOTICES: Record<string, string> = {
   created: "Created.",
   saved: "Changes saved.",

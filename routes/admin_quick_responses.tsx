@@ -30,9 +30,7 @@ import {
   updateQuickResponse,
 } from "../lib/store/quick_responses.ts";
 import { listTeams, type Team } from "../lib/store/teams.ts";
-import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
-
-type Status = 200 | 400 | 403 | 404 | 409 | 429;
+import { failedForm, formFailure, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
 
 function scopeLabel(qr: QuickResponse, teams: Team[], agents: Agent[]): string {
   if (qr.scope === "team") return `Team: ${teams.find((t) => t.id === qr.teamId)?.name ?? "?"}`;
@@ -117,15 +115,7 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
 
   async function listPage(
     c: Context<AppEnv>,
-    state: {
-      values?: Record<string, string>;
-      fields?: FieldErrors;
-      error?: string;
-      importText?: string;
-      importError?: string;
-      importNotice?: string;
-      status?: Status;
-    } = {},
+    state: FormState & { importText?: string; importError?: string; importNotice?: string } = {},
   ) {
     const [items, teams, agents] = await Promise.all([
       listAllQuickResponses(kv),
@@ -230,12 +220,7 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
   async function editPage(
     c: Context<AppEnv>,
     qr: QuickResponse,
-    state: {
-      values?: Record<string, string>;
-      fields?: FieldErrors;
-      error?: string;
-      status?: Status;
-    } = {},
+    state: FormState = {},
   ) {
     const [teams, agents] = await Promise.all([listTeams(kv), listAgents(kv)]);
     const values = state.values ?? {
@@ -282,21 +267,15 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/quick-responses", (c) => listPage(c));
 
-  app.post("/admin/quick-responses", async (c) => {
-    const form = await readForm(c);
-    try {
-      await createQuickResponse(kv, parseWith(quickResponseInputSchema, form), currentAgent(c));
-      return c.redirect("/admin/quick-responses?notice=created", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await listPage(c, {
-        values: form,
-        fields: f.fields,
-        error: f.message,
-        status: f.status,
-      });
-    }
-  });
+  app.post("/admin/quick-responses", (c) =>
+    formPost(
+      c,
+      async (form) => {
+        await createQuickResponse(kv, parseWith(quickResponseInputSchema, form), currentAgent(c));
+        return "/admin/quick-responses?notice=created";
+      },
+      (f, form) => listPage(c, failedForm(f, form)),
+    ));
 
   app.post("/admin/quick-responses/import", async (c) => {
     const body: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
@@ -336,20 +315,19 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
   app.post("/admin/quick-responses/:id", async (c) => {
     const qr = await load(c);
     if (!qr) return c.text("Quick response not found", 404);
-    const form = await readForm(c);
-    try {
-      const input = parseWith(quickResponseInputSchema, form);
-      await updateQuickResponse(kv, qr.id, input, currentAgent(c));
-      return c.redirect(`/admin/quick-responses/${qr.id}?notice=saved`, 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await editPage(c, qr, {
-        values: form,
-        fields: f.fields,
-        error: f.message,
-        status: f.status,
-      });
-    }
+    return await formPost(
+      c,
+      async (form) => {
+        await updateQuickResponse(
+          kv,
+          qr.id,
+          parseWith(quickResponseInputSchema, form),
+          currentAgent(c),
+        );
+        return `/admin/quick-responses/${qr.id}?notice=saved`;
+      },
+      (f, form) => editPage(c, qr, failedForm(f, form)),
+    );
   });
 
   app.post("/admin/quick-responses/:id/delete", async (c) => {

@@ -2,13 +2,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
-import {
-  Button,
-  Checkbox,
-  type FieldErrors,
-  FormAlert,
-  TextField,
-} from "../components/admin/Form.tsx";
+import { Button, Checkbox, FormAlert, TextField } from "../components/admin/Form.tsx";
 import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
@@ -16,21 +10,13 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/http/validate.ts";
 import { publicAgent } from "../lib/store/agents.ts";
 import { getSettings } from "../lib/store/engine/mod.ts";
-import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
+import { failedForm, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
 
 /** The `/admin/settings` page (routing settings). */
 export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  async function page(
-    c: Context<AppEnv>,
-    state: {
-      values?: Record<string, string>;
-      fields?: FieldErrors;
-      error?: string;
-      status?: 200 | 400 | 403 | 404 | 409 | 429;
-    } = {},
-  ) {
+  async function page(c: Context<AppEnv>, state: FormState = {}) {
     const s = await getSettings(deps.kv);
     const v = state.values ?? {
       maxChatsPerAgent: String(s.maxChatsPerAgent),
@@ -114,16 +100,15 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/settings", (c) => page(c));
 
-  app.post("/admin/settings", async (c) => {
-    const form = await readForm(c);
-    try {
-      await adminUpdateSettings(deps, currentAgent(c), parseWith(settingsFormSchema, form));
-      return c.redirect("/admin/settings?notice=saved", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await page(c, { values: form, fields: f.fields, error: f.message, status: f.status });
-    }
-  });
+  app.post("/admin/settings", (c) =>
+    formPost(
+      c,
+      async (form) => {
+        await adminUpdateSettings(deps, currentAgent(c), parseWith(settingsFormSchema, form));
+        return "/admin/settings?notice=saved";
+      },
+      (f, form) => page(c, failedForm(f, form)),
+    ));
 
   return app;
 }

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
-import { Button, type FieldErrors, FormAlert, TextField } from "../components/admin/Form.tsx";
+import { Button, FormAlert, TextField } from "../components/admin/Form.tsx";
 import { adminDeleteTeam } from "../lib/admin/teams.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
@@ -10,7 +10,7 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/http/validate.ts";
 import { listAgents, publicAgent } from "../lib/store/agents.ts";
 import { createTeam, listTeams, renameTeam, teamInputSchema } from "../lib/store/teams.ts";
-import { formFailure, noticeFrom, readForm } from "./admin_common.tsx";
+import { failedForm, formAction, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
 
 /** The `/admin/teams` page and its form posts. */
 export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
@@ -19,14 +19,8 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
 
   async function page(
     c: Context<AppEnv>,
-    state: {
-      values?: Record<string, string>;
-      fields?: FieldErrors;
-      error?: string;
-      /** The team whose row shows `error`. */
-      rowId?: string;
-      status?: 200 | 400 | 403 | 404 | 409 | 429;
-    } = {},
+    /** `rowId`: the team whose row shows `error`. */
+    state: FormState & { rowId?: string } = {},
   ) {
     const [teams, agents] = await Promise.all([listTeams(kv), listAgents(kv)]);
     const members = (id: string) => agents.filter((a) => a.teamId === id && a.active);
@@ -98,44 +92,38 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/teams", (c) => page(c));
 
-  app.post("/admin/teams", async (c) => {
-    const form = await readForm(c);
-    try {
-      await createTeam(kv, parseWith(teamInputSchema, form), currentAgent(c));
-      return c.redirect("/admin/teams?notice=created", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await page(c, { values: form, fields: f.fields, error: f.message, status: f.status });
-    }
+  app.post("/admin/teams", (c) =>
+    formPost(
+      c,
+      async (form) => {
+        await createTeam(kv, parseWith(teamInputSchema, form), currentAgent(c));
+        return "/admin/teams?notice=created";
+      },
+      (f, form) => page(c, failedForm(f, form)),
+    ));
+
+  app.post("/admin/teams/:id", (c) => {
+    const id = c.req.param("id");
+    return formPost(
+      c,
+      async (form) => {
+        await renameTeam(kv, id, parseWith(teamInputSchema, form), currentAgent(c));
+        return "/admin/teams?notice=saved";
+      },
+      (f, form) => page(c, { ...failedForm(f, form), rowId: id }),
+    );
   });
 
-  app.post("/admin/teams/:id", async (c) => {
-    const form = await readForm(c);
+  app.post("/admin/teams/:id/delete", (c) => {
     const id = c.req.param("id");
-    try {
-      await renameTeam(kv, id, parseWith(teamInputSchema, form), currentAgent(c));
-      return c.redirect("/admin/teams?notice=saved", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await page(c, {
-        values: form,
-        fields: f.fields,
-        error: f.message,
-        rowId: id,
-        status: f.status,
-      });
-    }
-  });
-
-  app.post("/admin/teams/:id/delete", async (c) => {
-    const id = c.req.param("id");
-    try {
-      await adminDeleteTeam(deps, currentAgent(c), id);
-      return c.redirect("/admin/teams?notice=deleted", 303);
-    } catch (err) {
-      const f = formFailure(err);
-      return await page(c, { error: f.message, rowId: id, status: f.status });
-    }
+    return formAction(
+      c,
+      async () => {
+        await adminDeleteTeam(deps, currentAgent(c), id);
+        return "/admin/teams?notice=deleted";
+      },
+      (f) => page(c, { error: f.message, rowId: id, status: f.status }),
+    );
   });
 
   return app;
