@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { fieldAria, FormAlert, INPUT, LabelledField } from "./admin/Form.tsx";
 
 /** A centred card for the sign-in and setup pages. */
 export function AuthCard({ title, children }: { title: string; children: ComponentChildren }) {
@@ -13,6 +14,7 @@ export function AuthCard({ title, children }: { title: string; children: Compone
   );
 }
 
+/** A labelled input of the card, required unless told; its error under it. */
 export function Field(
   { label, name, type = "text", value, autocomplete, error, required = true }: {
     label: string;
@@ -26,8 +28,7 @@ export function Field(
 ) {
   const id = `field-${name}`;
   return (
-    <div class="mb-3">
-      <label for={id} class="block text-sm font-medium mb-1">{label}</label>
+    <LabelledField id={id} label={label} error={error}>
       <input
         id={id}
         name={name}
@@ -35,23 +36,15 @@ export function Field(
         value={value}
         autocomplete={autocomplete}
         required={required}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        class="w-full border border-gray-300 rounded px-3 py-2 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        {...fieldAria(id, error)}
+        class={INPUT}
       />
-      {error && <p id={`${id}-error`} class="text-sm text-red-700 mt-1">{error}</p>}
-    </div>
+    </LabelledField>
   );
 }
 
-export function FormError({ message }: { message?: string }) {
-  if (!message) return null;
-  return (
-    <p role="alert" class="mb-3 text-sm text-red-800 bg-red-50 border border-red-200 rounded p-2">
-      {message}
-    </p>
-  );
-}
+/** The card's form-level message (the admin forms' alert). */
+export const FormError = FormAlert;
 
 export function SubmitButton({ children }: { children: ComponentChildren }) {
   return (

@@ -7,7 +7,8 @@ import type { ComponentChildren } from "preact";
 /** Field errors by field name, as `details.fields` of a 400 answer. */
 export type FieldErrors = Record<string, string>;
 
-const INPUT =
+/** The look of a text input, select or textarea (the sign-in card's fields too). */
+export const INPUT =
   "w-full border border-gray-300 rounded px-3 py-2 focus:outline-none focus:ring-2 focus:ring-brand-500";
 
 function ErrorText({ id, error }: { id: string; error?: string }) {
@@ -21,6 +22,37 @@ function Hint({ id, hint }: { id: string; hint?: ComponentChildren }) {
 function describedBy(id: string, error?: string, hint?: unknown) {
   const ids = [error ? `${id}-error` : "", hint ? `${id}-hint` : ""].filter(Boolean);
   return ids.length ? ids.join(" ") : undefined;
+}
+
+/** The ARIA attributes of control `id`: invalid when it has an error, described by its error and hint. */
+export function fieldAria(id: string, error?: string, hint?: unknown) {
+  return {
+    "aria-invalid": error ? "true" as const : undefined,
+    "aria-describedby": describedBy(id, error, hint),
+  };
+}
+
+/**
+ * The field primitive: a label for control `id` above it, then its hint and
+ * its field error. The control itself is the child (give it `fieldAria`).
+ */
+export function LabelledField(
+  { id, label, error, hint, children }: {
+    id: string;
+    label: string;
+    error?: string;
+    hint?: ComponentChildren;
+    children: ComponentChildren;
+  },
+) {
+  return (
+    <div class="mb-3">
+      <label for={id} class="block text-sm font-medium mb-1">{label}</label>
+      {children}
+      <Hint id={id} hint={hint} />
+      <ErrorText id={id} error={error} />
+    </div>
+  );
 }
 
 /** A labelled input with its hint and field error. */
@@ -49,8 +81,7 @@ export function TextField(
 ) {
   const id = `${idPrefix}-${name}`;
   return (
-    <div class="mb-3">
-      <label for={id} class="block text-sm font-medium mb-1">{label}</label>
+    <LabelledField id={id} label={label} error={error} hint={hint}>
       <input
         id={id}
         name={name}
@@ -58,15 +89,12 @@ export function TextField(
         value={value ?? ""}
         required={required}
         autocomplete={autocomplete}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(id, error, hint)}
+        {...fieldAria(id, error, hint)}
         class={type === "color"
           ? "h-10 w-24 border border-gray-300 rounded p-1 focus:outline-none focus:ring-2 focus:ring-brand-500"
           : INPUT}
       />
-      <Hint id={id} hint={hint} />
-      <ErrorText id={id} error={error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -84,21 +112,11 @@ export function TextArea(
 ) {
   const id = `${idPrefix}-${name}`;
   return (
-    <div class="mb-3">
-      <label for={id} class="block text-sm font-medium mb-1">{label}</label>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        class={INPUT}
-      >
+    <LabelledField id={id} label={label} error={error} hint={hint}>
+      <textarea id={id} name={name} rows={rows} {...fieldAria(id, error, hint)} class={INPUT}>
         {value ?? ""}
       </textarea>
-      <Hint id={id} hint={hint} />
-      <ErrorText id={id} error={error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -116,24 +134,15 @@ export function SelectField(
 ) {
   const id = `${idPrefix}-${name}`;
   return (
-    <div class="mb-3">
-      <label for={id} class="block text-sm font-medium mb-1">{label}</label>
-      <select
-        id={id}
-        name={name}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        class={INPUT}
-      >
+    <LabelledField id={id} label={label} error={error} hint={hint}>
+      <select id={id} name={name} {...fieldAria(id, error, hint)} class={INPUT}>
         {options.map((o) => (
           <option key={o.value} value={o.value} selected={o.value === (value ?? "")}>
             {o.label}
           </option>
         ))}
       </select>
-      <Hint id={id} hint={hint} />
-      <ErrorText id={id} error={error} />
-    </div>
+    </LabelledField>
   );
 }
 
