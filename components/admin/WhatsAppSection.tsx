@@ -9,6 +9,43 @@ import { Section } from "./AdminLayout.tsx";
 import { Button, Checkbox, type FieldErrors, FormAlert, SelectField, TextField } from "./Form.tsx";
 import { teamOptions } from "./SiteFields.tsx";
 
+type SecretName = "accessToken" | "appSecret" | "verifyToken";
+
+/**
+ * A write-only secret: a password field that is never filled (blank keeps the
+ * stored value) and a checkbox that removes the stored value.
+ */
+function SecretField(
+  { name, label, set, fromEnvironment, error }: {
+    name: SecretName;
+    label: string;
+    set: boolean;
+    fromEnvironment: boolean;
+    error?: string;
+  },
+) {
+  return (
+    <div>
+      <TextField
+        label={label}
+        name={name}
+        type="password"
+        idPrefix="wa"
+        autocomplete="new-password"
+        error={error}
+        hint={`${set ? "Set" : "Not set"}${
+          fromEnvironment ? " (from the environment, which wins)" : ""
+        }. Leave empty to keep it; it is never shown again.`}
+      />
+      <Checkbox
+        label={`Remove the stored ${label.toLowerCase()}`}
+        name={`clear_${name}`}
+        idPrefix="wa"
+      />
+    </div>
+  );
+}
+
 /** The WhatsApp section of the Channels page. */
 export function WhatsAppSection(
   { wa, teams, origin, state, test }: {
@@ -26,10 +63,15 @@ export function WhatsAppSection(
     teamId: wa.teamId ?? "",
   };
   const wf = state?.fields ?? {};
-  const secretHint = (set: boolean, field: string) =>
-    `${set ? "Set" : "Not set"}${
-      wa.fromEnvironment.includes(field) ? " (from the environment, which wins)" : ""
-    }. Leave empty to keep it; it is never shown again.`;
+  const secret = (name: SecretName, label: string, set: boolean) => (
+    <SecretField
+      name={name}
+      label={label}
+      set={set}
+      fromEnvironment={wa.fromEnvironment.includes(name)}
+      error={wf[name]}
+    />
+  );
   return (
     <Section title="WhatsApp">
       <p class="text-sm mb-3" data-testid="whatsapp-state">
@@ -58,54 +100,9 @@ export function WhatsAppSection(
             error={wf.teamId}
             options={teamOptions(teams)}
           />
-          <div>
-            <TextField
-              label="Access token"
-              name="accessToken"
-              type="password"
-              idPrefix="wa"
-              autocomplete="new-password"
-              error={wf.accessToken}
-              hint={secretHint(wa.accessTokenSet, "accessToken")}
-            />
-            <Checkbox
-              label="Remove the stored access token"
-              name="clear_accessToken"
-              idPrefix="wa"
-            />
-          </div>
-          <div>
-            <TextField
-              label="App secret"
-              name="appSecret"
-              type="password"
-              idPrefix="wa"
-              autocomplete="new-password"
-              error={wf.appSecret}
-              hint={secretHint(wa.appSecretSet, "appSecret")}
-            />
-            <Checkbox
-              label="Remove the stored app secret"
-              name="clear_appSecret"
-              idPrefix="wa"
-            />
-          </div>
-          <div>
-            <TextField
-              label="Verify token"
-              name="verifyToken"
-              type="password"
-              idPrefix="wa"
-              autocomplete="new-password"
-              error={wf.verifyToken}
-              hint={secretHint(wa.verifyTokenSet, "verifyToken")}
-            />
-            <Checkbox
-              label="Remove the stored verify token"
-              name="clear_verifyToken"
-              idPrefix="wa"
-            />
-          </div>
+          {secret("accessToken", "Access token", wa.accessTokenSet)}
+          {secret("appSecret", "App secret", wa.appSecretSet)}
+          {secret("verifyToken", "Verify token", wa.verifyTokenSet)}
           <div>
             <TextField
               label="Graph API URL"
