@@ -45,6 +45,51 @@ function teamOptions(teams: Team[]) {
   return [{ value: "", label: "No team" }, ...teams.map((t) => ({ value: t.id, label: t.name }))];
 }
 
+/** The profile fields of an account, on the create and the edit form. */
+function ProfileFields(
+  { values: v, fields: f, teams }: {
+    values: Record<string, string | undefined>;
+    fields: FieldErrors;
+    teams: Team[];
+  },
+) {
+  return (
+    <>
+      <TextField label="Name" name="name" value={v.name} error={f.name} required />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        value={v.email}
+        error={f.email}
+        required
+      />
+      <SelectField
+        label="Role"
+        name="role"
+        value={v.role}
+        options={ROLE_OPTIONS}
+        error={f.role}
+      />
+      <SelectField
+        label="Team"
+        name="teamId"
+        value={v.teamId}
+        options={teamOptions(teams)}
+        error={f.teamId}
+      />
+      <TextField
+        label="Max chats"
+        name="maxChats"
+        type="number"
+        value={v.maxChats}
+        error={f.maxChats}
+        hint="Leave empty to use the global setting."
+      />
+    </>
+  );
+}
+
 function InviteLink({ url }: { url: string }) {
   return (
     <div role="status" class="mb-4 text-sm bg-green-50 border border-green-200 rounded p-3">
@@ -97,37 +142,7 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
           <form method="post" action="/admin/agents" novalidate>
             <FormAlert message={state.error} />
             <div class="grid md:grid-cols-2 gap-x-4">
-              <TextField label="Name" name="name" value={v.name} error={f.name} required />
-              <TextField
-                label="Email"
-                name="email"
-                type="email"
-                value={v.email}
-                error={f.email}
-                required
-              />
-              <SelectField
-                label="Role"
-                name="role"
-                value={v.role ?? "agent"}
-                options={ROLE_OPTIONS}
-                error={f.role}
-              />
-              <SelectField
-                label="Team"
-                name="teamId"
-                value={v.teamId}
-                options={teamOptions(teams)}
-                error={f.teamId}
-              />
-              <TextField
-                label="Max chats"
-                name="maxChats"
-                type="number"
-                value={v.maxChats}
-                error={f.maxChats}
-                hint="Leave empty to use the global setting."
-              />
+              <ProfileFields values={{ ...v, role: v.role ?? "agent" }} fields={f} teams={teams} />
               <TextField
                 label="Initial password"
                 name="password"
@@ -197,37 +212,7 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
           <form method="post" action={`/admin/agents/${agent.id}`} novalidate>
             <FormAlert message={state.error} />
             <div class="grid md:grid-cols-2 gap-x-4">
-              <TextField label="Name" name="name" value={v.name} error={f.name} required />
-              <TextField
-                label="Email"
-                name="email"
-                type="email"
-                value={v.email}
-                error={f.email}
-                required
-              />
-              <SelectField
-                label="Role"
-                name="role"
-                value={v.role}
-                options={ROLE_OPTIONS}
-                error={f.role}
-              />
-              <SelectField
-                label="Team"
-                name="teamId"
-                value={v.teamId}
-                options={teamOptions(teams)}
-                error={f.teamId}
-              />
-              <TextField
-                label="Max chats"
-                name="maxChats"
-                type="number"
-                value={v.maxChats}
-                error={f.maxChats}
-                hint="Leave empty to use the global setting."
-              />
+              <ProfileFields values={v} fields={f} teams={teams} />
             </div>
             <Button>Save changes</Button>
           </form>
