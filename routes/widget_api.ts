@@ -23,6 +23,7 @@ import {
   siteForRequest,
   startVisitorSession,
   type VisitorAccess,
+  visitorDetails,
 } from "../lib/channels/webchat.ts";
 import { takeWidgetQuota } from "../lib/channels/webchat_limits.ts";
 import { MAX_TEXT_CHARS } from "../lib/store/engine/customer.ts";
@@ -51,6 +52,8 @@ const messageSchema = z.object({
     `A message is at most ${MAX_TEXT_CHARS} characters`,
   ),
   clientId: z.string().min(1).max(100),
+  /** The host page the visitor writes from, shown to the agent beside the context. */
+  page: z.string().max(2000).optional(),
 });
 
 const listSchema = z.object({
@@ -186,8 +189,9 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post("/api/v1/widget/messages", async (c) => {
     const access = await visitor(c, deps);
     await takeWidgetQuota(deps.kv, access.claims.visitorId, "messages");
-    const input = await parseJsonBody(c, messageSchema);
-    return c.json(await sendVisitorMessage(deps.kv, access, input), 201);
+    const { page, ...input } = await parseJsonBody(c, messageSchema);
+    const about = visitorDetails(page, c.req.header("user-agent"), c.req.header("accept-language"));
+    return c.json(await sendVisitorMessage(deps.kv, access, input, about), 201);
   });
 
   app.get("/api/v1/widget/messages", async (c) => {

@@ -13,6 +13,12 @@ import { WIDGET_LIMITS } from "../lib/channels/webchat_limits.ts";
 
 const SHOP = "http://shop.example.test";
 
+/** The context the page attached, without the visitor details Parley adds (page, browser, language). */
+function siteContext(context: Record<string, unknown> | undefined) {
+  const { pageUrl: _p, userAgent: _u, language: _l, ...site } = context ?? {};
+  return site;
+}
+
 interface Answer {
   status: number;
   // deno-lint-ignore no-explicit-any
@@ -160,7 +166,8 @@ Deno.test("[widget] context before the first message goes with it; later context
     assert.equal(first.body.conversation.queuePosition, 1);
     const conversationId = first.body.conversation.id;
     let conv = await getConversation(app.kv, conversationId);
-    assert.deepEqual(conv?.context, { CUSTOM_KEY1: "value-1", plan: "Pro" });
+    assert.deepEqual(siteContext(conv?.context), { CUSTOM_KEY1: "value-1", plan: "Pro" });
+    assert.match(String(conv?.context.userAgent), /Deno/, "the visitor's browser rides along");
 
     const later = await call(app, "POST", "/api/v1/widget/context", {
       token,
@@ -169,7 +176,11 @@ Deno.test("[widget] context before the first message goes with it; later context
     assert.equal(later.status, 200);
     assert.equal(later.body.conversationId, conversationId);
     conv = await getConversation(app.kv, conversationId);
-    assert.deepEqual(conv?.context, { CUSTOM_KEY1: "value-1", plan: "Pro", cartItems: 2 });
+    assert.deepEqual(siteContext(conv?.context), {
+      CUSTOM_KEY1: "value-1",
+      plan: "Pro",
+      cartItems: 2,
+    });
 
     const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i]));
     const tooMany = await call(app, "POST", "/api/v1/widget/context", {
@@ -190,7 +201,11 @@ Deno.test("[widget] context before the first message goes with it; later context
     });
     assert.equal(nested.status, 400);
     conv = await getConversation(app.kv, conversationId);
-    assert.equal(Object.keys(conv!.context).length, 3, "refused context changed nothing");
+    assert.deepEqual(
+      siteContext(conv?.context),
+      { CUSTOM_KEY1: "value-1", plan: "Pro", cartItems: 2 },
+      "refused context changed nothing",
+    );
 
     // Before any conversation, the bounds hold too.
     const other = await session(app);
@@ -201,6 +216,65 @@ Deno.test("[widget] context before the first message goes with it; later context
     assert.equal(bigFirst.status, 400);
     const empty = await call(app, "POST", "/api/v1/widget/context", { token: other, body: {} });
     assert.equal(empty.status, 400);
+  } finally {
+    await app.shutdown();
+  }
+});
+
+Deno.test("[widget] the visitor's page, browser and language reach the conversation; never at the message's cost", async () => {
+  const app = await startTestApp();
+  try {
+    const token = await session(app);
+    const res = await fetch(app.url + "/api/v1/widget/messages", {
+      method: "POST",
+      headers: {
+        origin: app.url,
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+        "accept-language": "pt-BR,pt;q=0.9,en;q=0.5",
+      },
+      body: JSON.stringify({
+        text: "Hi",
+        clientId: "d-1",
+        page: "https://shop.example/checkout?step=2",
+      }),
+    });
+    const sent = await res.json();
+    assert.equal(res.status, 201);
+    const conv = await getConversation(app.kv, sent.conversation.id);
+    assert.equal(conv?.context.pageUrl, "https://shop.example/checkout?step=2");
+    assert.equal(conv?.context.userAgent, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+    assert.equal(conv?.context.language, "pt-BR");
+
+    const sneaky = await call(app, "POST", "/api/v1/widget/messages", {
+      token,
+      body: { text: "again", clientId: "d-2", page: "javascript:alert(1)" },
+    });
+    assert.equal(sneaky.status, 201);
+    const after = await getConversation(app.kv, sent.conversation.id);
+    assert.equal(
+      after?.context.pageUrl,
+      "https://shop.example/checkout?step=2",
+      "not a web page: ignored",
+    );
+
+    // A page that already used every context key still gets its visitor's message through.
+    const full = await session(app);
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
+    assert.equal(
+      (await call(app, "POST", "/api/v1/widget/context", { token: full, body: { context: fifty } }))
+        .status,
+      200,
+    );
+    const squeezed = await call(app, "POST", "/api/v1/widget/messages", {
+      token: full,
+      body: { text: "Hello", clientId: "f-1", page: "https://shop.example/" },
+    });
+    assert.equal(squeezed.status, 201, JSON.stringify(squeezed.body));
+    const fullConv = await getConversation(app.kv, squeezed.body.conversation.id);
+    assert.equal(Object.keys(fullConv!.context).length, 50);
+    assert.equal(fullConv?.context.pageUrl, undefined);
   } finally {
     await app.shutdown();
   }

@@ -252,7 +252,11 @@ export function createChat(o: Options) {
         const o = out.find((x) => !x.failed);
         if (!o || !navigator.onLine) break;
         try {
-          const r = await api("POST", "messages", { text: o.text, clientId: o.clientId });
+          const r = await api("POST", "messages", {
+            text: o.text,
+            clientId: o.clientId,
+            page: location.href,
+          });
           if (!is(r, Sent)) throw new ApiError(0, "bad_answer", "Unexpected answer.");
           setConv(r.conversation);
           add(r.message);

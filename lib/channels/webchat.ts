@@ -278,26 +278,68 @@ export async function listVisitorMessages(
  * the site's team queue) carrying the context and user details kept so far.
  * The same clientId again returns the stored message.
  */
+/** What the agent's Context panel shows as Page, Browser and Language. */
+export interface VisitorDetails {
+  pageUrl?: string;
+  userAgent?: string;
+  language?: string;
+}
+
+/**
+ * The visitor's page, browser and language, from the widget's `page` and the
+ * request headers: only well-formed values, cut to the context value bound.
+ */
+export function visitorDetails(
+  page: string | undefined,
+  userAgent: string | undefined,
+  acceptLanguage: string | undefined,
+): VisitorDetails {
+  const about: VisitorDetails = {};
+  try {
+    const url = page ? new URL(page) : null;
+    if (url && (url.protocol === "https:" || url.protocol === "http:")) {
+      about.pageUrl = url.href.slice(0, 1000);
+    }
+  } catch { /* not a URL: left out */ }
+  if (userAgent?.trim()) about.userAgent = userAgent.trim().slice(0, 300);
+  const language = acceptLanguage?.split(",")[0]?.split(";")[0]?.trim();
+  if (language && /^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$/.test(language)) about.language = language;
+  return about;
+}
+
 export async function sendVisitorMessage(
   kv: Deno.Kv,
   access: VisitorAccess,
   input: { text: string; clientId: string },
+  about: VisitorDetails = {},
 ): Promise<{ message: CustomerMessage; conversation: VisitorConversationView }> {
   const visitorId = access.claims.visitorId;
   const pendingEntry = await kv.get<PendingVisitorData>(keys.widgetPending(visitorId));
   const pending = pendingEntry.value;
-  const result = await receiveCustomerMessage(kv, {
-    channel: "webchat",
-    contact: {
-      webVisitorId: visitorId,
-      ...(pending?.user?.name ? { name: pending.user.name } : {}),
-      ...(pending?.user?.email ? { email: pending.user.email } : {}),
-    },
-    clientId: input.clientId,
-    text: input.text,
-    ...(pending && Object.keys(pending.context).length ? { context: pending.context } : {}),
-    teamId: access.site.teamId,
-  });
+  const receive = (context: Record<string, ContextValue>) =>
+    receiveCustomerMessage(kv, {
+      channel: "webchat",
+      contact: {
+        webVisitorId: visitorId,
+        ...(pending?.user?.name ? { name: pending.user.name } : {}),
+        ...(pending?.user?.email ? { email: pending.user.email } : {}),
+      },
+      clientId: input.clientId,
+      text: input.text,
+      ...(Object.keys(context).length ? { context } : {}),
+      teamId: access.site.teamId,
+    });
+  const siteContext = pending?.context ?? {};
+  let result;
+  try {
+    result = await receive({ ...siteContext, ...about });
+  } catch (err) {
+    // The page's own context filled the bounds: the message still goes, without the details.
+    if (
+      !(err instanceof AppError && err.code.startsWith("context_")) || !Object.keys(about).length
+    ) throw err;
+    result = await receive(siteContext);
+  }
   if (pending && !result.duplicate) {
     const cleared = await kv.atomic().check(pendingEntry).delete(keys.widgetPending(visitorId))
       .commit();

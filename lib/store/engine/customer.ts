@@ -179,7 +179,10 @@ export async function receiveCustomerMessage(
     if (input.context && Object.keys(input.context).length > 0) {
       const merged = mergeContextData(conv.context, input.context);
       if (!merged.ok) throw badRequest(merged.code, merged.message);
-      conv = { ...conv, context: merged.data };
+      // Unchanged values (a page that sends the same details with every message) change nothing.
+      if (JSON.stringify(merged.data) !== JSON.stringify(conv.context)) {
+        conv = { ...conv, context: merged.data };
+      }
     }
 
     const op = kv.atomic()
