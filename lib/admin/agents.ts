@@ -38,6 +38,19 @@ import { checkbox, optionalId, optionalInt } from "./fields.ts";
 
 const password = newAgentSchema.shape.password;
 
+/** A password (blank means none) or the invite checkbox: the create and reset forms ask for one. */
+const passwordOrInvite = {
+  password: z.preprocess((v) => (v === "" ? undefined : v), password.optional()),
+  invite: checkbox.optional(),
+};
+
+/** Fails on `password` with `message` when neither a password nor an invite was asked for. */
+function requirePasswordOrInvite(message: string) {
+  return (v: { password?: string; invite?: boolean }, ctx: z.RefinementCtx) => {
+    if (!v.invite && !v.password) ctx.addIssue({ code: "custom", path: ["password"], message });
+  };
+}
+
 /** Create an account: an initial password, or `invite: true` for a one-time link. */
 export const createAgentRequestSchema = z.object({
   name: newAgentSchema.shape.name,
@@ -45,17 +58,10 @@ export const createAgentRequestSchema = z.object({
   role: z.enum(ROLES, { error: "Choose a role" }),
   teamId: optionalId.optional(),
   maxChats: optionalInt(1, 100).optional(),
-  password: z.preprocess((v) => (v === "" ? undefined : v), password.optional()),
-  invite: checkbox.optional(),
-}).superRefine((v, ctx) => {
-  if (!v.invite && !v.password) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["password"],
-      message: "Enter an initial password, or choose to send an invite link",
-    });
-  }
-});
+  ...passwordOrInvite,
+}).superRefine(
+  requirePasswordOrInvite("Enter an initial password, or choose to send an invite link"),
+);
 
 /** Edit an account; fields left out stay as they are. */
 export const updateAgentRequestSchema = z.object({
@@ -67,18 +73,9 @@ export const updateAgentRequestSchema = z.object({
 });
 
 /** Reset a password: a new one, or `invite: true` for a new one-time link. */
-export const resetPasswordRequestSchema = z.object({
-  password: z.preprocess((v) => (v === "" ? undefined : v), password.optional()),
-  invite: checkbox.optional(),
-}).superRefine((v, ctx) => {
-  if (!v.invite && !v.password) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["password"],
-      message: "Enter a new password, or choose to send an invite link",
-    });
-  }
-});
+export const resetPasswordRequestSchema = z.object(passwordOrInvite).superRefine(
+  requirePasswordOrInvite("Enter a new password, or choose to send an invite link"),
+);
 
 /** An agent as the admin list shows it: profile, live status and load. */
 export interface AgentRow extends PublicAgent {
