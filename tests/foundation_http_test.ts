@@ -161,6 +161,24 @@ Deno.test("[foundation] health, sign-in, roles and API conventions over real HTT
       assert.ok(page.headers.get("referrer-policy"));
     });
 
+    await t.step(
+      "scripts and pages go out gzipped; the event stream is never held back",
+      async () => {
+        const js = await fetch(app.url + app.deps.assets.islandsJs, {
+          headers: { "accept-encoding": "gzip" },
+        });
+        const body = await js.text(); // fetch unpacks it
+        assert.equal(js.headers.get("content-encoding"), "gzip");
+        assert.match(js.headers.get("cache-control") ?? "", /immutable/);
+        assert.ok(body.length > 1000);
+        const stream = await fetch(app.url + "/api/v1/stream", {
+          headers: { cookie: agent.cookie, "accept-encoding": "gzip" },
+        });
+        assert.equal(stream.headers.get("content-encoding"), null);
+        await stream.body?.cancel();
+      },
+    );
+
     await t.step("logout ends the session", async () => {
       const staff = await app.createStaff("agent");
       const out = await app.api("POST", "/api/v1/auth/logout", { as: staff });

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
+import { compress } from "hono/compress";
 import type { AppDeps, AppEnv } from "./context.ts";
 import { errorBody, errorResponse } from "./errors.ts";
 import {
@@ -49,6 +50,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     if (isWebSocketPath(c.req.path)) return await next();
     return await securityHeaders()(c, next);
+  });
+  // Deno.serve compresses nothing by itself. Streams are left alone: a compressor would hold
+  // server-sent events back until its buffer fills.
+  const gzip = compress();
+  app.use("*", async (c, next) => {
+    if (isWebSocketPath(c.req.path) || c.req.path === "/api/v1/stream") return await next();
+    return await gzip(c, next);
   });
   app.use(
     "/static/build/*",

@@ -166,7 +166,24 @@ export async function buildAssets(): Promise<Assets> {
   const tmp = new URL(`manifest.${crypto.randomUUID()}.tmp`, BUILD_DIR);
   await Deno.writeTextFile(tmp, JSON.stringify(manifest, null, 2));
   await Deno.rename(tmp, MANIFEST);
+  await pruneOldBuilds(manifest);
   return manifest;
+}
+
+/**
+ * Removes hashed files from earlier builds. Files younger than ten minutes
+ * stay, so a server still running on the previous build keeps serving them.
+ */
+async function pruneOldBuilds(current: Assets): Promise<void> {
+  const keep = new Set(Object.values(current).map((url) => String(url).split("/").pop()));
+  const cutoff = Date.now() - 10 * 60_000;
+  for await (const entry of Deno.readDir(BUILD_DIR)) {
+    if (!entry.isFile || keep.has(entry.name)) continue;
+    if (!/^\w+\.[0-9a-f]{12}\.(js|css)$|\.tmp(\.js)?$/.test(entry.name)) continue;
+    const file = new URL(entry.name, BUILD_DIR);
+    const stat = await Deno.stat(file).catch(() => null);
+    if (stat?.mtime && stat.mtime.getTime() < cutoff) await Deno.remove(file).catch(() => {});
+  }
 }
 
 /** Returns the current assets, building them first when missing or stale. */
