@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { fieldAria, FormAlert, INPUT, LabelledField } from "./admin/Form.tsx";
+import { fieldAria, FormAlert, INPUT, LabelledField } from "./Form.tsx";
 
 /** A centred card for the sign-in and setup pages. */
 export function AuthCard({ title, children }: { title: string; children: ComponentChildren }) {

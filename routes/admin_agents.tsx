@@ -9,7 +9,7 @@ import {
   FormAlert,
   SelectField,
   TextField,
-} from "../components/admin/Form.tsx";
+} from "../components/Form.tsx";
 import { Island } from "../components/Island.tsx";
 import AdminAgentTable from "../islands/AdminAgentTable.tsx";
 import {

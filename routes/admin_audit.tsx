@@ -1,7 +1,7 @@
 /** Admin page for the audit log: newest first, filtered by what changed, who, or text; paged. */
 import { Hono } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
-import { Button, SelectField, TextField } from "../components/admin/Form.tsx";
+import { Button, SelectField, TextField } from "../components/Form.tsx";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";

@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { SiteFields, siteValues } from "../components/admin/SiteFields.tsx";
 import { WhatsAppSection } from "../components/admin/WhatsAppSection.tsx";
-import { Button, FormAlert } from "../components/admin/Form.tsx";
+import { Button, FormAlert } from "../components/Form.tsx";
 import {
   adminCreateSite,
   adminDeleteSite,

@@ -9,7 +9,7 @@ import {
   SelectField,
   TextArea,
   TextField,
-} from "../components/admin/Form.tsx";
+} from "../components/Form.tsx";
 import { Island } from "../components/Island.tsx";
 import QuickResponseEditor from "../islands/QuickResponseEditor.tsx";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
-import { Button, FormAlert, TextField } from "../components/admin/Form.tsx";
+import { Button, FormAlert, TextField } from "../components/Form.tsx";
 import { adminDeleteTeam } from "../lib/admin/teams.ts";
 import type { AppDeps, AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";

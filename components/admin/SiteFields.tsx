@@ -1,7 +1,7 @@
 /** The fields of the widget-site form (admin console, Channels). */
 import type { Site } from "../../lib/store/sites.ts";
 import type { Team } from "../../lib/store/teams.ts";
-import { Checkbox, type FieldErrors, SelectField, TextArea, TextField } from "./Form.tsx";
+import { Checkbox, type FieldErrors, SelectField, TextArea, TextField } from "../Form.tsx";
 
 /** Options of a "route to team" select; empty means everyone's queue. */
 export function teamOptions(teams: Team[]) {

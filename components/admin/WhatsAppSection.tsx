@@ -6,7 +6,7 @@
 import type { PublicWhatsAppConfig } from "../../lib/store/whatsapp_config.ts";
 import type { Team } from "../../lib/store/teams.ts";
 import { Section } from "./AdminLayout.tsx";
-import { Button, Checkbox, type FieldErrors, FormAlert, SelectField, TextField } from "./Form.tsx";
+import { Button, Checkbox, type FieldErrors, FormAlert, SelectField, TextField } from "../Form.tsx";
 import { teamOptions } from "./SiteFields.tsx";
 
 type SecretName = "accessToken" | "appSecret" | "verifyToken";
