@@ -1,5 +1,5 @@
 /**
- * Form controls of the admin console: a label for every control and the
+ * Form controls shared by the sign-in card and the admin console: a label for every control and the
  * server's field error right under it (`aria-invalid` + `aria-describedby`).
  */
 import type { ComponentChildren } from "preact";
