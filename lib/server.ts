@@ -46,7 +46,11 @@ export async function startServer(
   // Job handlers are registered by the modules that own them (inside createApp); then listen.
   deps.jobs.start();
   const hostname = options.hostname ?? "127.0.0.1";
-  const server = Deno.serve({ port: config.port, hostname, onListen: () => {} }, app.fetch);
+  const serving = new Serving(app.fetch);
+  const server = Deno.serve(
+    { port: config.port, hostname, onListen: () => {}, signal: serving.signal },
+    serving.handler,
+  );
   const port = server.addr.port;
   const url = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`;
   log(`Parley is listening on ${url}`);
@@ -66,9 +70,71 @@ export async function startServer(
       // shutdown would cut them with 1001. New sockets and streams are refused meanwhile.
       // Then stop accepting and let in-flight HTTP requests finish.
       await deps.realtime.close();
-      await server.shutdown();
+      await serving.stop(server);
       await deps.jobs.stop();
       if (!options.kv) kv.close();
     },
   };
+}
+
+/** How long in-flight HTTP requests may take to finish once shutdown starts. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+type Handler = (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+
+/**
+ * Graceful stop for Deno.serve that always ends. Deno's own `shutdown()` can
+ * wait forever on a connection the peer already closed (seen in the browser
+ * tests: a half-closed socket in CLOSE-WAIT), and aborting after it has begun
+ * throws inside Deno. So Parley counts its in-flight requests itself: on stop
+ * it refuses new ones (503, retry), waits for the running ones within a grace
+ * period, then closes the server and every connection through the abort signal.
+ */
+export class Serving {
+  #abort = new AbortController();
+  #pending = new Set<Promise<Response>>();
+  #accepting = true;
+
+  constructor(private readonly app: Handler) {}
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  handler = (req: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response> => {
+    if (!this.#accepting) {
+      return Response.json(
+        {
+          error: {
+            code: "restarting",
+            message: "The server is restarting; try again in a moment.",
+          },
+        },
+        { status: 503, headers: { "retry-after": "1", connection: "close" } },
+      );
+    }
+    const answer = Promise.resolve(this.app(req, info));
+    this.#pending.add(answer);
+    answer.finally(() => this.#pending.delete(answer)).catch(() => {});
+    return answer;
+  };
+
+  async stop(server: Deno.HttpServer, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+    this.#accepting = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<"timeout">((resolve) =>
+      timer = setTimeout(() => resolve("timeout"), graceMs)
+    );
+    const outcome = await Promise.race([Promise.allSettled([...this.#pending]), timedOut]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      console.warn(
+        `shutdown: ${this.#pending.size} request(s) still running after ${graceMs} ms; closing`,
+      );
+    }
+    // Let the answers just produced leave the socket before every connection is closed.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    this.#abort.abort();
+    await server.finished;
+  }
 }
