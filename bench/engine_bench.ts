@@ -17,30 +17,12 @@ import {
   updateSettings,
 } from "../lib/store/engine/mod.ts";
 import { keys } from "../lib/store/keys.ts";
+import { arg, rawCommitRate } from "./common.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const CHATS = arg("chats", 500);
 const MESSAGES = arg("messages", 1000);
 const COMMITS = arg("commits", 2000);
 const AGENTS = 10;
-
-/**
- * Raw rate: sequential atomic ops, each checking one key's versionstamp and
- * setting it (the cheapest commit that still checks something).
- */
-async function rawCommitRate(kv: Deno.Kv): Promise<number> {
-  let entry = await kv.get<number>(["bench_raw"]);
-  const t0 = performance.now();
-  for (let i = 0; i < COMMITS; i++) {
-    const res = await kv.atomic().check(entry).set(["bench_raw"], i).commit();
-    if (!res.ok) throw new Error("raw commit lost a race it cannot lose");
-    entry = { key: entry.key, value: i, versionstamp: res.versionstamp };
-  }
-  return COMMITS / ((performance.now() - t0) / 1000);
-}
 
 async function assignmentRate(kv: Deno.Kv): Promise<number> {
   await updateSettings(kv, { dynamicAssignment: false, maxChatsPerAgent: 100 });
@@ -124,9 +106,9 @@ async function appendRates(kv: Deno.Kv): Promise<{ staff: number; customer: numb
 
 /** Runs `work` with the raw commit rate measured on the same store just before and after. */
 async function paired(kv: Deno.Kv, work: () => Promise<number>): Promise<[number, number]> {
-  const before = await rawCommitRate(kv);
+  const before = await rawCommitRate(kv, COMMITS);
   const rate = await work();
-  const after = await rawCommitRate(kv);
+  const after = await rawCommitRate(kv, COMMITS);
   return [rate, (before + after) / 2];
 }
 

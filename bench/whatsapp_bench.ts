@@ -23,26 +23,12 @@ import { getMessageById } from "../lib/store/engine/records.ts";
 import { signWhatsAppBody } from "../lib/channels/whatsapp_signature.ts";
 import { startFakeGraph } from "../tests/fake_graph.ts";
 import { PHONE_NUMBER_ID, textBody } from "../tests/whatsapp_fixtures.ts";
+import { arg, rawCommitRate } from "./common.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const WEBHOOKS = arg("webhooks", 300);
 const REPLIES = arg("replies", 200);
 const COMMITS = arg("commits", 2000);
 const SECRET = "bench-secret";
-
-async function rawCommitRate(kv: Deno.Kv): Promise<number> {
-  let entry = await kv.get<number>(["bench_raw"]);
-  const t0 = performance.now();
-  for (let i = 0; i < COMMITS; i++) {
-    const res = await kv.atomic().check(entry).set(["bench_raw"], i).commit();
-    if (!res.ok) throw new Error("raw commit lost a race it cannot lose");
-    entry = { key: entry.key, value: i, versionstamp: res.versionstamp };
-  }
-  return COMMITS / ((performance.now() - t0) / 1000);
-}
 
 async function until(probe: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + 120_000;
@@ -69,7 +55,7 @@ const config = loadConfig({
 });
 const server = await startServer(config, { kv });
 try {
-  const raw = await rawCommitRate(kv);
+  const raw = await rawCommitRate(kv, COMMITS);
 
   // Webhook acknowledgement and inbound throughput.
   const waIds = Array.from({ length: WEBHOOKS }, (_, i) => String(33600000000 + i));

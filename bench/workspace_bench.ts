@@ -14,11 +14,8 @@ import { createSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { receiveCustomerMessage } from "../lib/store/engine/customer.ts";
 import { closeConversation } from "../lib/store/engine/lifecycle.ts";
 import { setAgentStatus } from "../lib/store/engine/presence.ts";
+import { arg } from "./common.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const RUNS = arg("runs", 200);
 const CLOSED = arg("closed", 1000);
 const ACTIVE = arg("active", 50);
