@@ -4,61 +4,14 @@
  * visitors, bad input and rate limits.
  */
 import assert from "node:assert/strict";
-import { startTestApp, type TestApp } from "./helpers.ts";
+import { startTestApp } from "./helpers.ts";
+import { call, session } from "./widget_api_helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
-import { getConversation } from "../lib/store/engine/records.ts";
 import { appendStaffMessage } from "../lib/store/engine/messages.ts";
 import { pickupConversation } from "../lib/store/engine/assignment.ts";
 import { WIDGET_LIMITS } from "../lib/channels/webchat_limits.ts";
 
 const SHOP = "http://shop.example.test";
-
-/** The context the page attached, without the visitor details Parley adds (page, browser, language). */
-function siteContext(context: Record<string, unknown> | undefined) {
-  const { pageUrl: _p, userAgent: _u, language: _l, ...site } = context ?? {};
-  return site;
-}
-
-interface Answer {
-  status: number;
-  // deno-lint-ignore no-explicit-any
-  body: any;
-  headers: Headers;
-}
-
-async function call(
-  app: TestApp,
-  method: string,
-  path: string,
-  opts: { token?: string; origin?: string | null; body?: unknown; raw?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (opts.origin !== null) headers.origin = opts.origin ?? app.url;
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined || opts.raw !== undefined) {
-    headers["content-type"] = "application/json";
-  }
-  const res = await fetch(app.url + path, {
-    method,
-    headers,
-    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch { /* not JSON */ }
-  return { status: res.status, body, headers: res.headers };
-}
-
-async function session(app: TestApp, siteKey?: string, origin?: string): Promise<string> {
-  const res = await call(app, "POST", `/api/v1/widget/sessions?siteKey=${siteKey ?? ""}`, {
-    origin,
-    body: siteKey ? { siteKey } : {},
-  });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.visitorToken;
-}
 
 Deno.test("[widget] sessions: default site on Parley's origin, allowed and refused origins, CORS", async () => {
   const app = await startTestApp();
@@ -139,142 +92,6 @@ Deno.test("[widget] sessions: default site on Parley's origin, allowed and refus
     });
     assert.equal(wrongType.status, 400);
     assert.equal(wrongType.body.error.code, "invalid");
-  } finally {
-    await app.shutdown();
-  }
-});
-
-Deno.test("[widget] context before the first message goes with it; later context merges live; bounds", async () => {
-  const app = await startTestApp();
-  try {
-    const token = await session(app);
-    const before = await call(app, "POST", "/api/v1/widget/context", {
-      token,
-      body: { context: { CUSTOM_KEY1: "value-1", plan: "Pro" }, user: { name: "Vera Visitor" } },
-    });
-    assert.equal(before.status, 200, JSON.stringify(before.body));
-    assert.equal(before.body.conversationId, null);
-
-    const first = await call(app, "POST", "/api/v1/widget/messages", {
-      token,
-      body: { text: "Hello, I need help", clientId: "c-1" },
-    });
-    assert.equal(first.status, 201, JSON.stringify(first.body));
-    assert.equal(first.body.message.text, "Hello, I need help");
-    assert.equal(first.body.message.author.type, "customer");
-    assert.equal(first.body.conversation.status, "pending");
-    assert.equal(first.body.conversation.queuePosition, 1);
-    const conversationId = first.body.conversation.id;
-    let conv = await getConversation(app.kv, conversationId);
-    assert.deepEqual(siteContext(conv?.context), { CUSTOM_KEY1: "value-1", plan: "Pro" });
-    assert.match(String(conv?.context.userAgent), /Deno/, "the visitor's browser rides along");
-
-    const later = await call(app, "POST", "/api/v1/widget/context", {
-      token,
-      body: { context: { cartItems: 2 } },
-    });
-    assert.equal(later.status, 200);
-    assert.equal(later.body.conversationId, conversationId);
-    conv = await getConversation(app.kv, conversationId);
-    assert.deepEqual(siteContext(conv?.context), {
-      CUSTOM_KEY1: "value-1",
-      plan: "Pro",
-      cartItems: 2,
-    });
-
-    const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i]));
-    const tooMany = await call(app, "POST", "/api/v1/widget/context", {
-      token,
-      body: { context: many },
-    });
-    assert.equal(tooMany.status, 400);
-    assert.equal(tooMany.body.error.code, "context_too_many_keys");
-    const big = await call(app, "POST", "/api/v1/widget/context", {
-      token,
-      body: { context: { note: "x".repeat(2000) } },
-    });
-    assert.equal(big.status, 400);
-    assert.equal(big.body.error.code, "context_value_too_large");
-    const nested = await call(app, "POST", "/api/v1/widget/context", {
-      token,
-      body: { context: { deep: { a: 1 } } },
-    });
-    assert.equal(nested.status, 400);
-    conv = await getConversation(app.kv, conversationId);
-    assert.deepEqual(
-      siteContext(conv?.context),
-      { CUSTOM_KEY1: "value-1", plan: "Pro", cartItems: 2 },
-      "refused context changed nothing",
-    );
-
-    // Before any conversation, the bounds hold too.
-    const other = await session(app);
-    const bigFirst = await call(app, "POST", "/api/v1/widget/context", {
-      token: other,
-      body: { context: many },
-    });
-    assert.equal(bigFirst.status, 400);
-    const empty = await call(app, "POST", "/api/v1/widget/context", { token: other, body: {} });
-    assert.equal(empty.status, 400);
-  } finally {
-    await app.shutdown();
-  }
-});
-
-Deno.test("[widget] the visitor's page, browser and language reach the conversation; never at the message's cost", async () => {
-  const app = await startTestApp();
-  try {
-    const token = await session(app);
-    const res = await fetch(app.url + "/api/v1/widget/messages", {
-      method: "POST",
-      headers: {
-        origin: app.url,
-        authorization: `Bearer ${token}`,
-        "content-type": "application/json",
-        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
-        "accept-language": "pt-BR,pt;q=0.9,en;q=0.5",
-      },
-      body: JSON.stringify({
-        text: "Hi",
-        clientId: "d-1",
-        page: "https://shop.example/checkout?step=2",
-      }),
-    });
-    const sent = await res.json();
-    assert.equal(res.status, 201);
-    const conv = await getConversation(app.kv, sent.conversation.id);
-    assert.equal(conv?.context.pageUrl, "https://shop.example/checkout?step=2");
-    assert.equal(conv?.context.userAgent, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
-    assert.equal(conv?.context.language, "pt-BR");
-
-    const sneaky = await call(app, "POST", "/api/v1/widget/messages", {
-      token,
-      body: { text: "again", clientId: "d-2", page: "javascript:alert(1)" },
-    });
-    assert.equal(sneaky.status, 201);
-    const after = await getConversation(app.kv, sent.conversation.id);
-    assert.equal(
-      after?.context.pageUrl,
-      "https://shop.example/checkout?step=2",
-      "not a web page: ignored",
-    );
-
-    // A page that already used every context key still gets its visitor's message through.
-    const full = await session(app);
-    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
-    assert.equal(
-      (await call(app, "POST", "/api/v1/widget/context", { token: full, body: { context: fifty } }))
-        .status,
-      200,
-    );
-    const squeezed = await call(app, "POST", "/api/v1/widget/messages", {
-      token: full,
-      body: { text: "Hello", clientId: "f-1", page: "https://shop.example/" },
-    });
-    assert.equal(squeezed.status, 201, JSON.stringify(squeezed.body));
-    const fullConv = await getConversation(app.kv, squeezed.body.conversation.id);
-    assert.equal(Object.keys(fullConv!.context).length, 50);
-    assert.equal(fullConv?.context.pageUrl, undefined);
   } finally {
     await app.shutdown();
   }
