@@ -32,6 +32,19 @@ export const CLOSE_TOO_SLOW = 1013;
 /** WebSocket close code for a policy violation (too many bad or rate-limited frames). */
 export const CLOSE_POLICY = 1008;
 
+/** Conversations one connection may subscribe to at once. */
+export const MAX_SUBSCRIPTIONS = 50;
+/** Log entries per catch-up page (at most ~0.5 MB of full-length messages). */
+export const CATCH_UP_PAGE = 100;
+/** Catch-up sends the next page once fewer bytes than this wait to be sent... */
+export const DRAIN_BELOW_BYTES = 256 * 1024;
+/** ...and gives up on a client that has not taken a page in this long. */
+export const DRAIN_WAIT_MS = 30_000;
+/** How often a staff socket re-checks its session and account (at its next frame). */
+export const RECHECK_MS = 5_000;
+/** A repeated "typing: true" within this long is not published again (each costs a KV write). */
+export const TYPING_REPEAT_MS = 1_500;
+
 /** A token bucket: `take()` is true while tokens remain; refills continuously. */
 export class TokenBucket {
   #tokens: number;

@@ -30,15 +30,21 @@ import type { Change } from "../store/changes.ts";
 import { listMessagesForStaff, markRead } from "../store/engine/messages.ts";
 import { getConversation, getMessage } from "../store/engine/records.ts";
 import {
+  CATCH_UP_PAGE,
   CLOSE_POLICY,
   CLOSE_TOO_SLOW,
+  DRAIN_BELOW_BYTES,
+  DRAIN_WAIT_MS,
   FRAME_BURST,
   FRAMES_PER_SECOND,
   MAX_QUEUED_BYTES,
   MAX_REFUSALS_IN_A_ROW,
+  MAX_SUBSCRIPTIONS,
+  RECHECK_MS,
   SEND_BURST,
   SENDS_PER_SECOND,
   TokenBucket,
+  TYPING_REPEAT_MS,
 } from "./limits.ts";
 import {
   type Actor,
@@ -53,15 +59,6 @@ import { entryFrame, eventFrame, NEW_CONVERSATION, signalFrame } from "./frames.
 import type { Realtime } from "./realtime.ts";
 import type { TypingSignal } from "./typing.ts";
 
-const MAX_SUBSCRIPTIONS = 50;
-/** Log entries per catch-up page (at most ~0.5 MB of full-length messages). */
-const PAGE = 100;
-/** Catch-up sends the next page once fewer bytes than this wait to be sent... */
-const DRAIN_BELOW_BYTES = 256 * 1024;
-/** ...and gives up on a client that has not taken a page in this long. */
-const DRAIN_WAIT_MS = 30_000;
-const RECHECK_MS = 5_000;
-
 interface ConversationState {
   /** The newest log seq sent (or skipped as not visible) on this connection. */
   lastSeq: number;
@@ -70,8 +67,6 @@ interface ConversationState {
   /** When this connection last published "typing: true" here (0: not typing). */
   typingAt?: number;
 }
-/** A repeated "typing: true" within this long is not published again (each costs a KV write). */
-const TYPING_REPEAT_MS = 1_500;
 
 /** One WebSocket connection: its subscriptions, limits and frame handling. */
 export class SocketSession {
@@ -307,10 +302,15 @@ export class SocketSession {
     for (;;) {
       const state = this.#subs.get(conversationId);
       if (!state || this.#closed) return;
-      const batch = await listMessagesForStaff(this.#kv, conversationId, state.lastSeq, PAGE);
+      const batch = await listMessagesForStaff(
+        this.#kv,
+        conversationId,
+        state.lastSeq,
+        CATCH_UP_PAGE,
+      );
       if (this.#subs.get(conversationId) !== state) return;
       for (const m of batch) this.#sendEntry(state, m);
-      if (batch.length < PAGE) return;
+      if (batch.length < CATCH_UP_PAGE) return;
       // A long log on a slow link: let the socket drain before the next page (flow control),
       // so catching up is never mistaken for a client that stopped reading.
       if (!(await this.#drained())) {
