@@ -11,21 +11,13 @@
  *   shows twice whichever path delivers it first.
  */
 import { ApiError, call } from "./api.ts";
-import {
-  ContextInput,
-  type Conversation,
-  is,
-  Listing,
-  Message,
-  Sent,
-  Session,
-  UserInput,
-} from "./schemas.ts";
+import { type Conversation, is, Listing, Message, Sent, Session } from "./schemas.ts";
 import { type Words, words } from "./i18n.ts";
 import { buildView, el, entryView, pendingView, statusLine, syncLog, type View } from "./view.ts";
 import { load, save } from "./storage.ts";
 import { backoff } from "./backoff.ts";
 import { createLive } from "./live.ts";
+import { createContextSender } from "./context.ts";
 
 export interface Options {
   base: string;
@@ -70,10 +62,10 @@ export function createChat(o: Options) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sentTyping = 0;
   let greeting = "";
-  let ctx: Record<string, unknown> = {};
-  let pendingUser: unknown = null;
-  let ctxBusy = false;
-  let ctxTries = 0;
+  const details = createContextSender(
+    (body) => api("POST", "context", body),
+    () => loaded,
+  );
   let flushing = false;
   let subscribed: string | null = null;
   const live = createLive(
@@ -167,7 +159,7 @@ export function createChat(o: Options) {
         render();
         if (isOpen) v.input.focus(); // open() was called before the chat could show
         flush();
-        flushCtx();
+        details.flush();
         tick();
         emit("ready");
         return true;
@@ -288,52 +280,6 @@ export function createChat(o: Options) {
     flush();
   }
 
-  function addContext(data: unknown): void {
-    if (!is(data, ContextInput)) {
-      console.warn("Parley: addContext takes an object of text, number or true/false values.");
-      return;
-    }
-    Object.assign(ctx, data);
-    flushCtx();
-  }
-
-  function setUser(user: unknown): void {
-    if (!is(user, UserInput)) {
-      console.warn("Parley: setUser takes { name, email } with text values.");
-      return;
-    }
-    pendingUser = user;
-    flushCtx();
-  }
-
-  /** Sends pending context and user details; the server merges them (or keeps them for the first message). */
-  async function flushCtx(): Promise<void> {
-    if (!loaded || ctxBusy) return;
-    const context = ctx, user = pendingUser;
-    if (!Object.keys(context).length && !user) return;
-    ctx = {};
-    pendingUser = null;
-    ctxBusy = true;
-    let again = true;
-    try {
-      await api("POST", "context", { context, ...(user ? { user } : {}) });
-      ctxTries = 0;
-    } catch (err) {
-      const e = err as ApiError;
-      if (e.status >= 400 && e.status < 500 && e.status !== 429) {
-        console.warn(`Parley: context refused by the server: ${e.message}`);
-      } else {
-        ctx = { ...context, ...ctx };
-        pendingUser ??= user;
-        again = false;
-        setTimeout(() => flushCtx(), backoff(ctxTries++));
-      }
-    } finally {
-      ctxBusy = false;
-    }
-    if (again) flushCtx();
-  }
-
   /** Runs every few seconds: reconnects the socket, polls while it is down or while Pending. */
   function tick(): void {
     const c = conv;
@@ -437,5 +383,5 @@ export function createChat(o: Options) {
     syncLog(v.log, items, wanted);
   }
 
-  return { start, open, close, toggle, on, addContext, setUser };
+  return { start, open, close, toggle, on, addContext: details.add, setUser: details.setUser };
 }
