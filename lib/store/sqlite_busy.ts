@@ -14,8 +14,14 @@
 
 const ATTEMPTS = 20;
 
-function isBusy(err: unknown): boolean {
-  return err instanceof Error && /database is locked|SQLITE_BUSY/i.test(err.message);
+/**
+ * True for SQLite's "database is locked" (or busy), which a local KV file
+ * answers when another handle is writing at that moment: the write did not
+ * happen, so it is a lost race like any other and may be tried again. The one
+ * test for it: the engine's own retries (lib/store/engine/tx.ts) use it too.
+ */
+export function isStoreBusy(err: unknown): boolean {
+  return err instanceof Error && /database is (locked|busy)|SQLITE_BUSY/i.test(err.message);
 }
 
 async function retrying<T>(run: () => Promise<T>): Promise<T> {
@@ -23,7 +29,7 @@ async function retrying<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {
-      if (!isBusy(err) || attempt >= ATTEMPTS) throw err;
+      if (!isStoreBusy(err) || attempt >= ATTEMPTS) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }

@@ -26,7 +26,8 @@ import {
   loadWithout,
   writeConversation,
 } from "./records.ts";
-import { inTurn, isStoreBusy, mutate, refusalError } from "./tx.ts";
+import { inTurn, mutate, refusalError } from "./tx.ts";
+import { isStoreBusy } from "../sqlite_busy.ts";
 
 /** How an agent came to hold a chat. */
 export type AssignedBy = "auto" | "pickup" | "transfer";

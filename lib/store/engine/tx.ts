@@ -7,6 +7,7 @@
  */
 import { AppError, conflict } from "../../http/errors.ts";
 import { type NewChange, readHead, ringLocalBell, withChanges } from "../changes.ts";
+import { isStoreBusy } from "../sqlite_busy.ts";
 
 /** What one attempt wants to commit. Without `op`, nothing is written and `value` is returned. */
 export interface Plan<T> {
@@ -65,15 +66,6 @@ export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Pro
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, attempt)));
   }
   throw conflict("busy", "Too many changes at the same moment; try again.");
-}
-
-/**
- * True for SQLite's "database is locked", which a local KV file answers when
- * another handle (another process or instance on the same file) is writing at
- * that moment: a lost race like any other, so it is retried.
- */
-export function isStoreBusy(err: unknown): boolean {
-  return err instanceof Error && /database is locked|database is busy/i.test(err.message);
 }
 
 /** Runs a plain write (no checks), retrying while the local KV file is busy. */
