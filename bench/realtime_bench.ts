@@ -47,6 +47,14 @@ const SHAPE: LoadShape = {
   replyEvery: REPLY_EVERY,
 };
 
+/** One of the server's timings (bench/realtime/server.ts), in ms. */
+interface Timing {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 const line = (name: string, s: Stats) =>
   `${name.padEnd(34)} p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  (n=${s.n})`;
 
@@ -63,7 +71,7 @@ async function parleyRun(): Promise<
     rssMax: number;
     rssEnd: number;
     cpu: number;
-    kvCommits: { n: number; p50: number; p99: number; max: number };
+    timings: Record<"commits" | "toCommit" | "commit" | "toSend", Timing>;
   }
 > {
   const dir = await Deno.makeTempDir();
@@ -186,7 +194,7 @@ async function parleyRun(): Promise<
     const rssStart = rssOf(server.pid);
     const cpuStart = cpuSecondsOf(server.pid);
     Deno.kill(server.pid, "SIGUSR2"); // reset the server's commit timings
-    await server.nextLine("COMMITS");
+    await server.nextLine("TIMINGS");
     let rssMax = rssStart;
     const sampler = setInterval(() => rssMax = Math.max(rssMax, rssOf(server.pid)), 1000);
     let k = 0;
@@ -228,21 +236,16 @@ async function parleyRun(): Promise<
     clearInterval(sampler);
     const rssEnd = rssOf(server.pid);
     const cpu = (cpuSecondsOf(server.pid) - cpuStart) / (load.seconds + 3);
-    const stats = server.nextLine("COMMITS");
+    const stats = server.nextLine("TIMINGS");
     Deno.kill(server.pid, "SIGUSR2");
-    const kvCommits = JSON.parse((await stats).slice("COMMITS ".length)) as {
-      n: number;
-      p50: number;
-      p99: number;
-      max: number;
-    };
+    const timings = JSON.parse((await stats).slice("TIMINGS ".length));
     for (const ws of [...agents, ...visitors]) ws.close();
     return Object.assign(load, {
       rssStart,
       rssMax: Math.max(rssMax, rssEnd),
       rssEnd,
       cpu,
-      kvCommits,
+      timings,
     });
   } finally {
     await server.stop();
@@ -291,11 +294,16 @@ if (import.meta.main) {
       mib(run.rssEnd)
     }; server CPU ${(run.cpu * 100).toFixed(0)}% of one core during the load`,
   );
-  const c = run.kvCommits;
+  const t = run.timings;
+  const timing = (s: Timing) => `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
   console.log(
-    `  the server's KV commits during the load: ${c.n}, p50 ${ms(c.p50)}, p99 ${ms(c.p99)}, ` +
-      `max ${ms(c.max)} (a stalled commit holds up every message behind it)`,
+    `  the server's KV commits during the load: ${t.commits.n}, ${timing(t.commits)} ` +
+      `(a stalled commit holds up every message behind it)`,
   );
+  console.log(`  inside the server, per message (n=${t.commit.n}):`);
+  console.log(`    frame received → commit starts   ${timing(t.toCommit)}`);
+  console.log(`    its commit                       ${timing(t.commit)}`);
+  console.log(`    commit done → frame to a socket  ${timing(t.toSend)}`);
 
   const relayAll = percentiles([...relay.v2a, ...relay.a2v]);
   console.log("\nratios");

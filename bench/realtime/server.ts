@@ -5,32 +5,91 @@
  * A load test is not a visitor abusing the widget, so the per-visitor and
  * per-address widget quotas are lifted here (and only here).
  *
- * It also times every KV commit: on SIGUSR2 it prints `COMMITS {n, p50, p99,
- * max}` (ms) for the commits since the previous SIGUSR2, so the benchmark can
- * show how much of the delivery latency is the store's.
+ * It also times what happens inside the server to each chat message (the
+ * benchmark's messages carry a unique text): on SIGUSR2 it prints
+ * `TIMINGS {...}` with p50/p99 (ms) since the previous SIGUSR2 of
+ * - `commits`: every KV commit;
+ * - `toCommit`: frame received → its message's commit starts (parsing,
+ *   authorisation, the engine's reads, waiting for its turn);
+ * - `commit`: that commit;
+ * - `toSend`: commit done → the message frame handed to the other side's
+ *   socket (the hub, the records, the subscriber's queue).
  */
 import { loadConfig } from "../../fresh.config.ts";
 import { WIDGET_LIMITS } from "../../lib/channels/webchat_limits.ts";
 import { startServer } from "../../lib/server.ts";
 import { BucketPool } from "../../lib/realtime/limits.ts";
+import { SocketSession } from "../../lib/realtime/socket.ts";
 
-let commits: number[] = [];
+const samples = { commits: [] as number[], toCommit: [] as number[], commit: [] as number[] };
+const toSend: number[] = [];
+/** Per message text: frame received, commit started, commit done. */
+const marks = new Map<string, { received: number; commitStart?: number; commitEnd?: number }>();
+/** The message text an atomic operation writes (a record with text, seq and clientId). */
+const textOf = new WeakMap<Deno.AtomicOperation, string>();
+
+const set = Deno.AtomicOperation.prototype.set;
+Deno.AtomicOperation.prototype.set = function (this: Deno.AtomicOperation, key, value, options) {
+  const v = value as { text?: unknown; seq?: unknown; clientId?: unknown } | null;
+  if (typeof v?.text === "string" && typeof v.seq === "number" && v.clientId) {
+    textOf.set(this, v.text);
+  }
+  return set.call(this, key, value, options);
+};
 const commit = Deno.AtomicOperation.prototype.commit;
 Deno.AtomicOperation.prototype.commit = async function (this: Deno.AtomicOperation) {
   const t0 = performance.now();
+  const mark = marks.get(textOf.get(this) ?? "");
+  if (mark) mark.commitStart = t0;
   try {
     return await commit.call(this);
   } finally {
-    commits.push(performance.now() - t0);
+    const t1 = performance.now();
+    samples.commits.push(t1 - t0);
+    if (mark) mark.commitEnd = t1;
   }
 };
+const onMessage = SocketSession.prototype.onMessage;
+SocketSession.prototype.onMessage = function (this: SocketSession, raw: unknown) {
+  if (typeof raw === "string" && raw.includes('"send"')) {
+    try {
+      const text = JSON.parse(raw).text;
+      if (typeof text === "string") marks.set(text, { received: performance.now() });
+    } catch { /* the server answers it */ }
+  }
+  return onMessage.call(this, raw);
+};
+const send = SocketSession.prototype.send;
+SocketSession.prototype.send = function (this: SocketSession, frame) {
+  if (frame.type === "message") {
+    const text = String(frame.message.text);
+    const mark = marks.get(text);
+    if (mark?.commitStart !== undefined && mark.commitEnd !== undefined) {
+      marks.delete(text);
+      samples.toCommit.push(mark.commitStart - mark.received);
+      samples.commit.push(mark.commitEnd - mark.commitStart);
+      toSend.push(performance.now() - mark.commitEnd);
+    }
+  }
+  return send.call(this, frame);
+};
 Deno.addSignalListener("SIGUSR2", () => {
-  const sorted = commits.toSorted((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  console.log(
-    `COMMITS ${JSON.stringify({ n: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) })}`,
-  );
-  commits = [];
+  const stats = (list: number[]) => {
+    const sorted = list.toSorted((a, b) => a - b);
+    const at = (q: number) =>
+      sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+  };
+  console.log(`TIMINGS ${
+    JSON.stringify({
+      commits: stats(samples.commits),
+      toCommit: stats(samples.toCommit),
+      commit: stats(samples.commit),
+      toSend: stats(toSend),
+    })
+  }`);
+  for (const list of [...Object.values(samples), toSend]) list.length = 0;
+  marks.clear();
 });
 
 for (const bucket of Object.values(WIDGET_LIMITS) as { limit: number }[]) {

@@ -7,10 +7,16 @@
  * - ONE `kv.watch([CHANGE_HEAD_KEY])` per instance is the doorbell for changes
  *   committed anywhere (other isolates, other processes). The instance that
  *   commits rings its own process-local bell (`ringLocalBell`) and is woken at
- *   once, without waiting for its watch. Watch coalesces, so the bell only
+ *   once, without waiting for its watch. Watch coalesces, so the watch only
  *   says "something changed": the hub then reads the log from its own cursor
  *   (one read per wake-up, shared by every subscriber) and hands each
  *   subscriber the changes after that subscriber's cursor, in seq order.
+ * - The local bell carries the commit's batch (its changes with their seqs and
+ *   the records it wrote). When a batch starts right after the hub's cursor,
+ *   the hub dispatches it as it is, without reading the log or the records
+ *   back: the commit's own seqs are gap-free and were checked against the
+ *   head, so it is exactly what the log holds. A batch after a gap (another
+ *   instance's changes not read yet) makes the hub read the log instead.
  * - A subscriber that starts behind the hub (a reconnect with `Last-Event-ID`
  *   or an old cursor) first catches up with its own reads of the log, then
  *   joins the shared stream; its cursor makes the join duplicate-free.
@@ -35,9 +41,12 @@
 import {
   type Change,
   CHANGE_HEAD_KEY,
+  ChangeBellEvent,
   changeKey,
+  type CommittedBatch,
   localBell,
   readChangesSince,
+  type WrittenRecords,
 } from "../store/changes.ts";
 
 /** What a subscriber receives. Both are called synchronously by the hub: never block in them. */
@@ -63,6 +72,8 @@ export interface HubConnection {
 export const CLOSE_RESTART = 1012;
 
 const PAGE = 500;
+/** Local batches kept while the hub is busy (beyond this, it reads the log instead). */
+const MAX_LOCAL_BATCHES = 1_000;
 /** How long shutdown waits for clients to complete the close handshake. */
 const CLOSE_WAIT_MS = 2_000;
 
@@ -122,7 +133,16 @@ export class Hub {
   #watchLoop: Promise<void> | null = null;
   #pumpDone: Promise<void> = Promise.resolve();
   #drained: (() => void) | null = null;
-  #ring = () => this.#wake();
+  /** Batches this instance committed, not dispatched yet, in commit order. */
+  #local: CommittedBatch[] = [];
+  #ring = (event: Event) => {
+    const batch = event instanceof ChangeBellEvent ? event.batch : null;
+    if (batch) {
+      if (batch.changes.length === 0) return; // nothing was added to the log
+      if (this.#local.length < MAX_LOCAL_BATCHES) this.#local.push(batch);
+    }
+    this.#wake();
+  };
 
   /**
    * `prepare` runs once per batch read from the log, before any subscriber
@@ -132,7 +152,8 @@ export class Hub {
    */
   constructor(
     readonly kv: Deno.Kv,
-    readonly prepare: (changes: Change[]) => Promise<void> = async () => {},
+    readonly prepare: (changes: Change[], written?: WrittenRecords) => Promise<void> =
+      async () => {},
   ) {}
 
   /** The seq of the newest change this hub has read and dispatched. */
@@ -200,7 +221,14 @@ export class Hub {
     do {
       this.#again = false;
       for (;;) {
-        const { changes, head, reset } = await readAfter(this.kv, this.#cursor, true);
+        const local = this.#nextLocal();
+        const { changes, head, reset } = local
+          ? {
+            changes: local.changes,
+            head: local.changes[local.changes.length - 1].seq,
+            reset: false,
+          }
+          : await readAfter(this.kv, this.#cursor, true);
         if (this.#closing) return;
         if (reset) {
           // The hub itself fell out of the log's window (or the store was reset).
@@ -216,13 +244,34 @@ export class Hub {
           break;
         }
         if (changes.length === 0) break;
-        await this.prepare(changes);
+        await this.prepare(changes, local?.written);
         if (this.#closing) return;
         this.#cursor = changes[changes.length - 1].seq;
         this.#dispatch(changes);
-        if (this.#cursor >= head) break;
+        if (this.#cursor >= head && this.#local.length === 0) break;
       }
     } while (this.#again);
+  }
+
+  /**
+   * The local batch that continues the hub's cursor, if there is one. Batches
+   * already passed (read from the log meanwhile) are dropped; a batch after a
+   * gap stays until the log read has covered the gap.
+   */
+  #nextLocal(): CommittedBatch | null {
+    while (this.#local.length > 0) {
+      const batch = this.#local[0];
+      const first = batch.changes[0].seq;
+      const last = batch.changes[batch.changes.length - 1].seq;
+      if (last <= this.#cursor) {
+        this.#local.shift();
+        continue;
+      }
+      if (first !== this.#cursor + 1) return null;
+      this.#local.shift();
+      return batch;
+    }
+    return null;
   }
 
   #dispatch(changes: Change[]): void {

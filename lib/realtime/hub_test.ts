@@ -1,22 +1,40 @@
 import assert from "node:assert/strict";
-import { type Change, changeKey, readHead, ringLocalBell, withChanges } from "../store/changes.ts";
+import {
+  announceCommit,
+  type Change,
+  changeKey,
+  readHead,
+  ringLocalBell,
+  withChanges,
+  type WrittenRecords,
+} from "../store/changes.ts";
 import { Hub } from "./hub.ts";
 
-async function commitChange(kv: Deno.Kv, n = 1, ring = true): Promise<number> {
+/**
+ * Commits `n` changes. `ring`: true rings the local bell (the hub reads the
+ * log), "batch" hands it the committed batch as the engine does, false leaves
+ * it to the watch.
+ */
+async function commitChange(
+  kv: Deno.Kv,
+  n = 1,
+  ring: boolean | "batch" = true,
+): Promise<number> {
   for (;;) {
     const head = await readHead(kv);
-    const { op, firstSeq } = withChanges(
+    const { op, firstSeq, batch } = withChanges(
       kv.atomic(),
       head,
       Array.from({ length: n }, (_, i) => ({ type: "test.change", data: { i } })),
     );
     // Two SQLite handles writing at once may see "database is locked": try again.
-    const ok = await op.commit().then((r) => r.ok, (err) => {
-      if (String(err).includes("locked")) return false;
+    const result = await op.commit().catch((err) => {
+      if (String(err).includes("locked")) return { ok: false as const };
       throw err;
     });
-    if (ok) {
-      if (ring) ringLocalBell(kv);
+    if (result.ok) {
+      if (ring === "batch") announceCommit(kv, batch, result.versionstamp);
+      else if (ring) ringLocalBell(kv);
       return firstSeq + n - 1;
     }
   }
@@ -131,6 +149,54 @@ Deno.test("[realtime] hubs on two KV handles of one file each see every change (
   } finally {
     await hubA.close();
     await hubB.close();
+    kvA.close();
+    kvB.close();
+    await Deno.remove(path).catch(() => {});
+  }
+});
+
+Deno.test("[realtime] own commits go out from the bell, in order with changes other instances committed first", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  const kvA = await Deno.openKv(path);
+  const kvB = await Deno.openKv(path);
+  const prepared: { seqs: number[]; written: WrittenRecords | undefined }[] = [];
+  let gate: Promise<void> | null = null;
+  const hub = new Hub(kvA, async (changes, written) => {
+    prepared.push({ seqs: changes.map((c) => c.seq), written });
+    await gate;
+  });
+  try {
+    await hub.start();
+    const got = collector();
+    hub.subscribe(null, got.listener);
+
+    // Alone: each batch is dispatched as committed, with what it wrote, without a log read.
+    await commitChange(kvA, 2, "batch");
+    await got.until(2);
+    assert.deepEqual(prepared, [{ seqs: [1, 2], written: { conversations: [], messages: [] } }]);
+
+    // While the hub is busy with seq 3, another instance commits seq 4 and this one seq 5:
+    // the own batch after the gap must wait for seq 4 (read from the log), never jump ahead.
+    let open = () => {};
+    gate = new Promise((resolve) => open = resolve);
+    await commitChange(kvA, 1, "batch"); // seq 3: the hub stops in prepare
+    await commitChange(kvB, 1, false); // seq 4: only the log knows it
+    await commitChange(kvA, 1, "batch"); // seq 5
+    gate = null;
+    open();
+    await got.until(5);
+    assert.deepEqual(got.seqs, range(1, 5));
+
+    // Both at once, many times: every change once, in seq order.
+    await Promise.all([
+      ...range(1, 30).map(() => commitChange(kvA, 1, "batch")),
+      ...range(1, 30).map(() => commitChange(kvB, 2, false)),
+    ]);
+    await got.until(95);
+    assert.deepEqual(got.seqs, range(1, 95));
+    assert.deepEqual(got.resets, []);
+  } finally {
+    await hub.close();
     kvA.close();
     kvB.close();
     await Deno.remove(path).catch(() => {});

@@ -42,7 +42,7 @@ export class Realtime {
 
   constructor(readonly kv: Deno.Kv, options: RealtimeOptions = {}) {
     this.records = new RecordCache(kv);
-    this.hub = new Hub(kv, (changes) => this.records.prepare(changes));
+    this.hub = new Hub(kv, (changes, written) => this.records.prepare(changes, written));
     this.typing = new TypingBus(kv);
     const heartbeat = options.heartbeat ?? (async (agentId: string) => {
       await heartbeatAgent(kv, agentId);

@@ -9,7 +9,7 @@
  * fall back to a direct read.
  */
 import type { Conversation, Message } from "../domain/engine_types.ts";
-import type { Change } from "../store/changes.ts";
+import type { Change, WrittenRecords } from "../store/changes.ts";
 import { keys } from "../store/keys.ts";
 
 /** Conversation records kept (small; list rows update from them). */
@@ -53,15 +53,31 @@ export class RecordCache {
     return this.#messages.get(`${conversationId}\u0000${seq}`) ?? null;
   }
 
-  /** Loads the conversations and new messages `changes` are about. */
-  async prepare(changes: Change[]): Promise<void> {
+  /**
+   * Loads the conversations and new messages `changes` are about. Records
+   * the commit itself `written` (this instance's own commits) are taken as
+   * they are; only the others are read.
+   */
+  async prepare(changes: Change[], written?: WrittenRecords): Promise<void> {
+    const given = new Set<string>();
+    for (const conv of written?.conversations ?? []) {
+      this.#keepConversation(conv);
+      given.add(`c\u0000${conv.id}`);
+    }
+    for (const message of written?.messages ?? []) {
+      this.#keepMessage(message);
+      given.add(`m\u0000${message.conversationId}\u0000${message.seq}`);
+    }
     const wanted = new Map<string, Deno.KvKey>();
+    const want = (id: string, key: Deno.KvKey) => {
+      if (!given.has(id)) wanted.set(id, key);
+    };
     for (const change of changes) {
       if (!change.conversationId) continue;
-      wanted.set(`c\u0000${change.conversationId}`, keys.conversation(change.conversationId));
+      want(`c\u0000${change.conversationId}`, keys.conversation(change.conversationId));
       const seq = change.type === "message.created" ? change.data?.seq : undefined;
       if (typeof seq === "number") {
-        wanted.set(
+        want(
           `m\u0000${change.conversationId}\u0000${seq}`,
           keys.message(change.conversationId, seq),
         );
@@ -76,19 +92,22 @@ export class RecordCache {
     for (const batch of await Promise.all(reads)) {
       for (const entry of batch) {
         if (entry.value === null) continue;
-        if (entry.key[0] === "conversations") {
-          const conv = entry.value as Conversation;
-          this.#conversations.delete(conv.id);
-          this.#conversations.set(conv.id, conv);
-        } else {
-          const message = entry.value as Message;
-          this.#messages.set(`${message.conversationId}\u0000${message.seq}`, message);
-        }
+        if (entry.key[0] === "conversations") this.#keepConversation(entry.value as Conversation);
+        else this.#keepMessage(entry.value as Message);
       }
     }
     if (recount) this.queue = await recount;
     this.#trim(this.#conversations, MAX_CONVERSATIONS);
     this.#trim(this.#messages, MAX_MESSAGES);
+  }
+
+  #keepConversation(conv: Conversation): void {
+    this.#conversations.delete(conv.id); // re-inserted: the newest goes last
+    this.#conversations.set(conv.id, conv);
+  }
+
+  #keepMessage(message: Message): void {
+    this.#messages.set(`${message.conversationId}\u0000${message.seq}`, message);
   }
 
   async #countQueue(): Promise<QueueLength> {

@@ -12,6 +12,8 @@
  * {@link retryCommit}.
  */
 
+import type { Conversation, Message } from "../domain/engine_types.ts";
+
 export const CHANGE_TTL_MS = 60 * 60_000;
 export const CHANGE_HEAD_KEY: Deno.KvKey = ["change_head"];
 export const changeKey = (seq: number): Deno.KvKey => ["changes", seq];
@@ -31,6 +33,47 @@ export interface Change {
 export type NewChange = Omit<Change, "seq" | "at">;
 
 /**
+ * The records a commit wrote, as it wrote them (filled by the engine's
+ * writers through {@link noteWritten}): what a reader of the commit's changes
+ * would otherwise read back from KV.
+ */
+export interface WrittenRecords {
+  conversations: Conversation[];
+  messages: Message[];
+}
+
+/** A commit's changes (with their seqs) and the records it wrote, handed to the local bell. */
+export interface CommittedBatch {
+  changes: Change[];
+  written: WrittenRecords;
+  /** The head once the batch is committed. */
+  head: number;
+}
+
+const writtenByOp = new WeakMap<Deno.AtomicOperation, WrittenRecords>();
+
+/**
+ * Notes that `op` writes this conversation or message record (called by the
+ * one writer of each: writeConversation and appendToLog), so the committing
+ * instance can hand it to its own readers without reading it back.
+ */
+export function noteWritten(
+  op: Deno.AtomicOperation,
+  record: { conversation: Conversation } | { message: Message },
+): void {
+  let written = writtenByOp.get(op);
+  if (!written) writtenByOp.set(op, written = { conversations: [], messages: [] });
+  if ("conversation" in record) {
+    // A later write of the same conversation in one op replaces the earlier one.
+    const i = written.conversations.findIndex((c) => c.id === record.conversation.id);
+    if (i >= 0) written.conversations[i] = record.conversation;
+    else written.conversations.push(record.conversation);
+  } else {
+    written.messages.push(record.message);
+  }
+}
+
+/**
  * Adds `changes` to `op` (an atomic operation the caller has filled with its
  * own checks and mutations), checking and bumping the head. Commit the op
  * afterwards; on success the changes have seqs `head.value + 1 ...`.
@@ -39,21 +82,48 @@ export function withChanges(
   op: Deno.AtomicOperation,
   head: Deno.KvEntryMaybe<number>,
   changes: NewChange[],
-): { op: Deno.AtomicOperation; firstSeq: number } {
+): { op: Deno.AtomicOperation; firstSeq: number; batch: CommittedBatch } {
   const base = head.value ?? 0;
   const at = new Date().toISOString();
   op.check(head);
-  changes.forEach((change, i) => {
-    op.set(changeKey(base + i + 1), { ...change, seq: base + i + 1, at }, {
-      expireIn: CHANGE_TTL_MS,
-    });
-  });
+  const entries = changes.map((change, i): Change => ({ ...change, seq: base + i + 1, at }));
+  for (const entry of entries) op.set(changeKey(entry.seq), entry, { expireIn: CHANGE_TTL_MS });
   op.set(CHANGE_HEAD_KEY, base + changes.length);
-  return { op, firstSeq: base + 1 };
+  const written = writtenByOp.get(op) ?? { conversations: [], messages: [] };
+  return {
+    op,
+    firstSeq: base + 1,
+    batch: { changes: entries, written, head: base + changes.length },
+  };
 }
 
 export async function readHead(kv: Deno.Kv): Promise<Deno.KvEntryMaybe<number>> {
   return await kv.get<number>(CHANGE_HEAD_KEY);
+}
+
+/** The head as this process last committed it (entry with versionstamp), per KV handle. */
+const knownHeads = new WeakMap<Deno.Kv, Deno.KvEntry<number>>();
+
+/**
+ * The head as this process's own last commit left it, or null when unknown.
+ * A guess that saves a read: a commit that checks it fails if anyone has
+ * bumped the head since (then call {@link forgetKnownHead} and read it).
+ */
+export function knownHead(kv: Deno.Kv): Deno.KvEntry<number> | null {
+  return knownHeads.get(kv) ?? null;
+}
+
+export function forgetKnownHead(kv: Deno.Kv): void {
+  knownHeads.delete(kv);
+}
+
+/**
+ * Call after a successful commit of `batch` (from {@link withChanges}):
+ * remembers the head it left and rings the local bell with the batch.
+ */
+export function announceCommit(kv: Deno.Kv, batch: CommittedBatch, versionstamp: string): void {
+  knownHeads.set(kv, { key: CHANGE_HEAD_KEY, value: batch.head, versionstamp });
+  ringLocalBell(kv, batch);
 }
 
 /**
@@ -105,7 +175,21 @@ export function localBell(kv: Deno.Kv): EventTarget {
   return bell;
 }
 
-/** Call after a successful commit that added changes. */
-export function ringLocalBell(kv: Deno.Kv): void {
-  localBell(kv).dispatchEvent(new Event("change"));
+/** The bell's event: `batch` is what the commit added, when the committer hands it over. */
+export class ChangeBellEvent extends Event {
+  constructor(readonly batch: CommittedBatch | null) {
+    super("change");
+  }
+}
+
+/**
+ * Call after a successful commit that added changes (or use
+ * {@link announceCommit}). With its `batch` (from {@link withChanges}), this
+ * instance's readers take the changes and the records as committed instead of
+ * reading them back from KV. Without it, the head this process knew is
+ * forgotten too (the commit moved it).
+ */
+export function ringLocalBell(kv: Deno.Kv, batch: CommittedBatch | null = null): void {
+  if (!batch) forgetKnownHead(kv);
+  localBell(kv).dispatchEvent(new ChangeBellEvent(batch));
 }

@@ -16,7 +16,7 @@ import type { AgentLoad, Conversation, Presence, Settings } from "../../domain/e
 import { checkPickup, isSupervisor } from "../../domain/permissions.ts";
 import { type Candidate, effectiveStatus, EMPTY_LOAD, pickAgent } from "../../domain/routing.ts";
 import { notFound } from "../../http/errors.ts";
-import { type NewChange, readHead, ringLocalBell, withChanges } from "../changes.ts";
+import { announceCommit, type NewChange, readHead, withChanges } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, eventEntry, messageChange } from "./log.ts";
 import {
@@ -237,10 +237,10 @@ async function assignBatch(kv: Deno.Kv): Promise<Outcome> {
   }
   if (assigned === 0) return { assigned: 0 };
   for (const [agentId, state] of touched) op.set(keys.agentLoad(agentId), state.load);
-  withChanges(op, head, changes);
+  const { batch } = withChanges(op, head, changes);
   const res = await op.commit();
   if (!res.ok) return "conflict";
-  ringLocalBell(kv);
+  announceCommit(kv, batch, res.versionstamp);
   return { assigned };
 }
 

@@ -115,17 +115,13 @@ export async function receiveCustomerMessage(
 
   const result = await mutate(kv, async () => {
     const at = new Date().toISOString();
-    const indexEntry = await kv.get<string>(keys.contactByChannel(channel, ext));
+    const read = await readCustomerState(kv, channel, ext, input.clientId);
+    const { indexEntry } = read;
     let contactEntry: Deno.KvEntryMaybe<Contact> | null = null;
     let openEntry: Deno.KvEntryMaybe<string>;
     let contact: Contact;
-    if (indexEntry.value) {
-      const id = indexEntry.value;
-      const [c, ownDup, open] = await kv.getMany<[Contact, Stored, string]>([
-        keys.contact(id),
-        keys.messageClientId(`contact:${id}`, input.clientId),
-        keys.contactOpen(id, channel),
-      ]);
+    if (read.known) {
+      const { contact: c, ownDup, open } = read.known;
       if (!c.value) throw conflict("busy", "Contact index is out of step; try again.");
       contactEntry = c;
       openEntry = open;
@@ -166,9 +162,8 @@ export async function receiveCustomerMessage(
     }
     const updated = updateContact(contact, input.contact, at);
 
-    const convEntry = openEntry.value
-      ? await kv.get<Conversation>(keys.conversation(openEntry.value))
-      : null;
+    const convEntry = read.known?.conversation ??
+      (openEntry.value ? await kv.get<Conversation>(keys.conversation(openEntry.value)) : null);
     const open = convEntry?.value && convEntry.value.status !== "closed" ? convEntry.value : null;
     const created = open === null;
     const before: Conversation = open ??
@@ -245,12 +240,90 @@ export async function receiveCustomerMessage(
       },
     };
   });
+  if (!result.duplicate) {
+    routeGuesses(kv).remember(channel, ext, result.contact.id, result.conversation.id);
+  }
   if (!result.duplicate && result.conversation.status === "pending") {
     await triggerAssignment(kv);
     const fresh = await getConversation(kv, result.conversation.id);
     if (fresh) result.conversation = fresh;
   }
   return result;
+}
+
+/**
+ * Where each channel identity's messages went last, in this process: its
+ * contact and open conversation. Only a guess of which keys to read (so the
+ * usual message reads them all at once instead of one after another); what
+ * was read decides, and a wrong guess falls back to reading step by step.
+ */
+class RouteGuesses {
+  static readonly MAX = 10_000;
+  #map = new Map<string, { contactId: string; conversationId: string }>();
+
+  get(channel: Channel, ext: string) {
+    return this.#map.get(`${channel}\u0000${ext}`) ?? null;
+  }
+
+  remember(channel: Channel, ext: string, contactId: string, conversationId: string): void {
+    const key = `${channel}\u0000${ext}`;
+    this.#map.delete(key); // re-inserted: the most recent goes last
+    this.#map.set(key, { contactId, conversationId });
+    if (this.#map.size > RouteGuesses.MAX) this.#map.delete(this.#map.keys().next().value!);
+  }
+}
+
+const guessesByKv = new WeakMap<Deno.Kv, RouteGuesses>();
+
+function routeGuesses(kv: Deno.Kv): RouteGuesses {
+  let guesses = guessesByKv.get(kv);
+  if (!guesses) guessesByKv.set(kv, guesses = new RouteGuesses());
+  return guesses;
+}
+
+interface CustomerState {
+  indexEntry: Deno.KvEntryMaybe<string>;
+  /** Present when the channel identity has a contact. */
+  known: {
+    contact: Deno.KvEntryMaybe<Contact>;
+    ownDup: Deno.KvEntryMaybe<Stored>;
+    open: Deno.KvEntryMaybe<string>;
+    /** The conversation `open` names, when the guess read it along. */
+    conversation: Deno.KvEntryMaybe<Conversation> | null;
+  } | null;
+}
+
+/** The records a customer message depends on: in one read when the route guess holds. */
+async function readCustomerState(
+  kv: Deno.Kv,
+  channel: Channel,
+  ext: string,
+  clientId: string,
+): Promise<CustomerState> {
+  const guess = routeGuesses(kv).get(channel, ext);
+  if (guess) {
+    const [indexEntry, contact, ownDup, open, conversation] = await kv.getMany<
+      [string, Contact, Stored, string, Conversation]
+    >([
+      keys.contactByChannel(channel, ext),
+      keys.contact(guess.contactId),
+      keys.messageClientId(`contact:${guess.contactId}`, clientId),
+      keys.contactOpen(guess.contactId, channel),
+      keys.conversation(guess.conversationId),
+    ]);
+    if (indexEntry.value === guess.contactId && open.value === guess.conversationId) {
+      return { indexEntry, known: { contact, ownDup, open, conversation } };
+    }
+  }
+  const indexEntry = await kv.get<string>(keys.contactByChannel(channel, ext));
+  if (!indexEntry.value) return { indexEntry, known: null };
+  const id = indexEntry.value;
+  const [contact, ownDup, open] = await kv.getMany<[Contact, Stored, string]>([
+    keys.contact(id),
+    keys.messageClientId(`contact:${id}`, clientId),
+    keys.contactOpen(id, channel),
+  ]);
+  return { indexEntry, known: { contact, ownDup, open, conversation: null } };
 }
 
 function newConversation(

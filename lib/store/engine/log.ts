@@ -14,7 +14,7 @@ import type {
   MessageType,
 } from "../../domain/engine_types.ts";
 import { newId } from "../../ids.ts";
-import type { NewChange } from "../changes.ts";
+import { type NewChange, noteWritten } from "../changes.ts";
 import { keys } from "../keys.ts";
 
 export interface LogEntryInput {
@@ -60,6 +60,7 @@ export function appendToLog(
     customerCount,
   };
   op.set(keys.message(conv.id, seq), message);
+  noteWritten(op, { message });
   op.set(keys.messageById(message.id), { conversationId: conv.id, seq });
   const next: Conversation = {
     ...conv,

@@ -13,6 +13,7 @@ import type {
 } from "../../domain/engine_types.ts";
 import { EMPTY_LOAD } from "../../domain/routing.ts";
 import { withDefaults } from "../../domain/settings.ts";
+import { noteWritten } from "../changes.ts";
 import { keys } from "../keys.ts";
 
 export async function getConversation(kv: Deno.Kv, id: string): Promise<Conversation | null> {
@@ -108,6 +109,7 @@ export function writeConversation(
   after: Conversation,
 ): void {
   op.set(keys.conversation(after.id), after);
+  noteWritten(op, { conversation: after });
   if (!before || before.status !== after.status || activityMs(before) !== activityMs(after)) {
     if (before) op.delete(keys.conversationByStatus(before.status, activityMs(before), before.id));
     op.set(keys.conversationByStatus(after.status, activityMs(after), after.id), true);

@@ -6,7 +6,14 @@
  * changed since the attempt read the head; a lost race re-reads and retries.
  */
 import { AppError, conflict } from "../../http/errors.ts";
-import { type NewChange, readHead, ringLocalBell, withChanges } from "../changes.ts";
+import {
+  announceCommit,
+  forgetKnownHead,
+  knownHead,
+  type NewChange,
+  readHead,
+  withChanges,
+} from "../changes.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
 
 /** What one attempt wants to commit. Without `op`, nothing is written and `value` is returned. */
@@ -43,22 +50,29 @@ export function inTurn<T>(kv: Deno.Kv, fn: () => Promise<T>): Promise<T> {
  */
 export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Promise<T> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const outcome = await inTurn(kv, async () => {
+    const outcome = await inTurn(kv, async (): Promise<{ done: boolean; value?: T }> => {
       try {
-        const head = await readHead(kv);
+        // The head this process's last commit left saves a read; if anyone moved it since,
+        // the commit's head check fails and the next attempt reads it.
+        const head = knownHead(kv) ?? await readHead(kv);
         const plan = await build();
-        if (!plan.op) return { done: true, wrote: false, value: plan.value };
-        withChanges(plan.op, head, plan.changes ?? []);
-        return { done: (await plan.op.commit()).ok, wrote: true, value: plan.value };
+        if (!plan.op) return { done: true, value: plan.value };
+        const { batch } = withChanges(plan.op, head, plan.changes ?? []);
+        const result = await plan.op.commit();
+        if (!result.ok) {
+          forgetKnownHead(kv);
+          return { done: false };
+        }
+        // Still in turn: this process's commits reach its hub in commit order.
+        announceCommit(kv, batch, result.versionstamp);
+        return { done: true, value: plan.value };
       } catch (err) {
         if (!isStoreBusy(err)) throw err;
-        return { done: false, wrote: false };
+        forgetKnownHead(kv);
+        return { done: false };
       }
     });
-    if (outcome.done) {
-      if (outcome.wrote) ringLocalBell(kv);
-      return outcome.value as T;
-    }
+    if (outcome.done) return outcome.value as T;
     // Lost a race (every commit bumps the one change head, so most losses are
     // unrelated changes): retry soon, with a little jitter so contenders spread.
     // (lib/store/changes.ts retryCommit backs off up to 50 ms, which under ten

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { knownHead, readChangesSince, readHead, withChanges } from "../changes.ts";
+import { mutate } from "./tx.ts";
+
+/** One engine-style change: a record and its change-log entry in one commit. */
+const note = (kv: Deno.Kv, label: string) =>
+  mutate(kv, () =>
+    Promise.resolve({
+      op: kv.atomic().set(["notes", label], label),
+      changes: [{ type: "test.note", data: { label } }],
+      value: label,
+    }));
+
+Deno.test("[engine] commits skip the head read while this process moved it last, and recover when another did", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  const kvA = await Deno.openKv(path);
+  const kvB = await Deno.openKv(path);
+  try {
+    await note(kvA, "a1");
+    await note(kvA, "a2");
+    assert.deepEqual(knownHead(kvA), await readHead(kvA), "the head as A's commit left it");
+
+    // Another instance moves the head: A's remembered head is stale, its next commit must
+    // still land, with the next seq, and nothing may be lost or numbered twice.
+    const head = await readHead(kvB);
+    const { op } = withChanges(kvB.atomic(), head, [{ type: "test.note", data: { label: "b1" } }]);
+    assert.equal((await op.commit()).ok, true);
+    await note(kvA, "a3");
+    await Promise.all([note(kvA, "a4"), note(kvA, "a5")]);
+
+    const { changes, reset } = await readChangesSince(kvA, 0);
+    assert.equal(reset, false);
+    assert.deepEqual(changes.map((c) => c.seq), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(changes.map((c) => c.data?.label), ["a1", "a2", "b1", "a3", "a4", "a5"]);
+    for (const label of ["a1", "a2", "a3", "a4", "a5"]) {
+      assert.equal((await kvA.get(["notes", label])).value, label);
+    }
+    assert.deepEqual(knownHead(kvA), await readHead(kvA));
+  } finally {
+    kvA.close();
+    kvB.close();
+    await Deno.remove(path).catch(() => {});
+  }
+});
