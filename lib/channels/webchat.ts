@@ -8,19 +8,18 @@
  *   conversation id, so a reload resumes.
  * - {@link authorizeVisitor}: token + origin check for every later request
  *   (also the visitor WebSocket's check).
- * - Context and user details sent before the first message are kept in
- *   `["widget_pending", visitorId]` (bounded by the engine's rule,
- *   `mergeContextData`) and handed to the engine with the first message;
- *   afterwards they merge into the open conversation live.
+ * - Context sent before the first message, and user details at any time, are
+ *   held for the visitor's next message (the engine's held_details.ts, with
+ *   the context bounds); the engine takes them in the commit that stores the
+ *   message. Context sent while a conversation is open merges into it live.
  */
-import { AppError, badRequest } from "../http/errors.ts";
+import { AppError } from "../http/errors.ts";
 import { newId } from "../ids.ts";
 import {
   issueVisitorToken,
   verifyVisitorToken,
   type VisitorClaims,
 } from "../auth/visitor_token.ts";
-import { mergeContextData } from "../domain/context_rules.ts";
 import type {
   ContextData,
   ContextValue,
@@ -32,6 +31,8 @@ import {
   findContact,
   getConversation,
   getOpenConversation,
+  type HeldUser,
+  holdCustomerDetails,
   listMessagesForCustomer,
   mergeContext,
   receiveCustomerMessage,
@@ -54,18 +55,7 @@ export interface VisitorAccess {
 }
 
 /** Details a page may give about its visitor with `setUser`. */
-export interface VisitorUser {
-  name?: string;
-  email?: string;
-}
-
-/** What is kept for a visitor who has not written yet. */
-export interface PendingVisitorData {
-  context: ContextData;
-  user: VisitorUser | null;
-}
-
-const PENDING_TTL_MS = 24 * 3600_000;
+export type VisitorUser = HeldUser;
 
 const originRefused = (reason: string) => new AppError(403, "origin_not_allowed", reason);
 
@@ -152,46 +142,6 @@ export async function startVisitorSession(
   };
 }
 
-/** The context and user details kept for a visitor who has not written yet. */
-export async function getPendingVisitorData(
-  kv: Deno.Kv,
-  visitorId: string,
-): Promise<PendingVisitorData | null> {
-  return (await kv.get<PendingVisitorData>(keys.widgetPending(visitorId))).value;
-}
-
-/**
- * Merges context (and user details) into what is kept for a visitor before
- * the first message, with the engine's bounds. Throws a 400 naming the broken
- * bound, storing nothing.
- */
-export async function mergePendingVisitorData(
-  kv: Deno.Kv,
-  visitorId: string,
-  patch: { context?: Record<string, unknown>; user?: VisitorUser },
-): Promise<PendingVisitorData> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const entry = await kv.get<PendingVisitorData>(keys.widgetPending(visitorId));
-    const current = entry.value ?? { context: {}, user: null };
-    const merged = mergeContextData(current.context, patch.context ?? {});
-    if (!merged.ok) throw badRequest(merged.code, merged.message);
-    const next: PendingVisitorData = {
-      context: merged.data,
-      user: patch.user ? { ...current.user, ...patch.user } : current.user,
-    };
-    const result = await kv.atomic().check(entry)
-      .set(keys.widgetPending(visitorId), next, { expireIn: PENDING_TTL_MS })
-      .commit();
-    if (result.ok) return next;
-  }
-  throw new AppError(409, "busy", "The context could not be saved; try again.");
-}
-
-/** Forgets what was kept before the first message (after it went to the engine). */
-export async function clearPendingVisitorData(kv: Deno.Kv, visitorId: string): Promise<void> {
-  await kv.delete(keys.widgetPending(visitorId));
-}
-
 /** The conversation as the visitor's widget shows it. */
 export interface VisitorConversationView {
   id: string;
@@ -273,11 +223,6 @@ export async function listVisitorMessages(
   return { conversation: view, messages };
 }
 
-/**
- * Sends a visitor's message: the first one opens a conversation (Pending, on
- * the site's team queue) carrying the context and user details kept so far.
- * The same clientId again returns the stored message.
- */
 /** What the agent's Context panel shows as Page, Browser and Language. */
 export interface VisitorDetails {
   pageUrl?: string;
@@ -307,55 +252,53 @@ export function visitorDetails(
   return about;
 }
 
+/**
+ * Stores a visitor's message: the first one opens a conversation (Pending, on
+ * the site's team queue); the engine takes the context and user details held
+ * for it (addContext/setUser before) in the same commit. The same clientId
+ * again returns the stored message. The browser details (`about`: page, browser, language) go along as context
+ * unless they would break the context bounds: then the message goes without
+ * them.
+ */
+export async function storeVisitorMessage(
+  kv: Deno.Kv,
+  access: VisitorAccess,
+  input: { text: string; clientId: string },
+  about: VisitorDetails = {},
+): Promise<{ message: CustomerMessage; conversation: Conversation }> {
+  const receive = (context: VisitorDetails) =>
+    receiveCustomerMessage(kv, {
+      channel: "webchat",
+      contact: { webVisitorId: access.claims.visitorId },
+      clientId: input.clientId,
+      text: input.text,
+      ...(Object.keys(context).length ? { context: { ...context } } : {}),
+      teamId: access.site.teamId,
+    });
+  let result;
+  try {
+    result = await receive(about);
+  } catch (err) {
+    // The page's own context filled the bounds: the message still goes, without the details.
+    if (
+      !(err instanceof AppError && err.code.startsWith("context_")) || !Object.keys(about).length
+    ) throw err;
+    result = await receive({});
+  }
+  const message = toCustomerMessage(result.message);
+  if (!message) throw new AppError(409, "busy", "The message is not visible; try again.");
+  return { message, conversation: result.conversation };
+}
+
+/** {@link storeVisitorMessage}, answered with the conversation as the widget shows it. */
 export async function sendVisitorMessage(
   kv: Deno.Kv,
   access: VisitorAccess,
   input: { text: string; clientId: string },
   about: VisitorDetails = {},
 ): Promise<{ message: CustomerMessage; conversation: VisitorConversationView }> {
-  const visitorId = access.claims.visitorId;
-  const pendingEntry = await kv.get<PendingVisitorData>(keys.widgetPending(visitorId));
-  const pending = pendingEntry.value;
-  const receive = (context: Record<string, ContextValue>) =>
-    receiveCustomerMessage(kv, {
-      channel: "webchat",
-      contact: {
-        webVisitorId: visitorId,
-        ...(pending?.user?.name ? { name: pending.user.name } : {}),
-        ...(pending?.user?.email ? { email: pending.user.email } : {}),
-      },
-      clientId: input.clientId,
-      text: input.text,
-      ...(Object.keys(context).length ? { context } : {}),
-      teamId: access.site.teamId,
-    });
-  const siteContext = pending?.context ?? {};
-  let result;
-  try {
-    result = await receive({ ...siteContext, ...about });
-  } catch (err) {
-    // The page's own context filled the bounds: the message still goes, without the details.
-    if (
-      !(err instanceof AppError && err.code.startsWith("context_")) || !Object.keys(about).length
-    ) throw err;
-    result = await receive(siteContext);
-  }
-  if (pending && !result.duplicate) {
-    const cleared = await kv.atomic().check(pendingEntry).delete(keys.widgetPending(visitorId))
-      .commit();
-    if (!cleared.ok) {
-      // Context arrived while the message was on its way: it goes into the conversation too.
-      const later = await getPendingVisitorData(kv, visitorId);
-      if (later && Object.keys(later.context).length) {
-        // Already within bounds (checked when kept); a conversation closed meanwhile keeps none.
-        await mergeContext(kv, result.conversation.id, later.context).catch(() => {});
-      }
-      await clearPendingVisitorData(kv, visitorId);
-    }
-  }
-  const message = toCustomerMessage(result.message);
-  if (!message) throw new AppError(409, "busy", "The message is not visible; try again.");
-  return { message, conversation: await visitorConversationView(kv, result.conversation) };
+  const { message, conversation } = await storeVisitorMessage(kv, access, input, about);
+  return { message, conversation: await visitorConversationView(kv, conversation) };
 }
 
 /**
@@ -380,13 +323,13 @@ export async function mergeVisitorContext(
         open.id,
         patch.context as Record<string, ContextValue | null>,
       );
-      if (patch.user) await mergePendingVisitorData(kv, visitorId, { user: patch.user });
+      if (patch.user) await holdCustomerDetails(kv, "webchat", visitorId, { user: patch.user });
       return { context, conversationId: open.id };
     } catch (err) {
       // Closed between the read and the merge: keep it for the next conversation.
       if (!(err instanceof AppError && err.code === "conversation_closed")) throw err;
     }
   }
-  const kept = await mergePendingVisitorData(kv, visitorId, patch);
+  const kept = await holdCustomerDetails(kv, "webchat", visitorId, patch);
   return { context: open ? open.context : kept.context, conversationId: open?.id ?? null };
 }

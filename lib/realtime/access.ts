@@ -6,7 +6,7 @@
  * `webVisitorId`). Messages go through the engine's functions, which store a
  * clientId once and check the write rules in the same commit.
  */
-import { sendVisitorMessage, type VisitorAccess } from "../channels/webchat.ts";
+import { storeVisitorMessage, type VisitorAccess } from "../channels/webchat.ts";
 import type { Conversation } from "../domain/engine_types.ts";
 import type { Agent } from "../store/agents.ts";
 import { appendStaffMessage } from "../store/engine/messages.ts";
@@ -47,7 +47,8 @@ export async function commitSend(
   frame: { conversationId: string; clientId: string; text: string; internal?: boolean },
 ): Promise<{ conversationId: string; seq: number; messageId: string }> {
   if (identity.kind === "visitor") {
-    const { message, conversation } = await sendVisitorMessage(kv, identity.access, {
+    // The ack needs ids only: not the widget's view of the conversation (another read).
+    const { message, conversation } = await storeVisitorMessage(kv, identity.access, {
       text: frame.text,
       clientId: frame.clientId,
     });

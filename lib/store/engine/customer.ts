@@ -22,6 +22,7 @@ import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { appendToLog, messageChange } from "./log.ts";
 import { getContact, getConversation, getMessage, writeConversation } from "./records.ts";
+import { type HeldDetails, heldDetailsKey } from "./held_details.ts";
 import { mutate } from "./tx.ts";
 
 /** Longest message text, in characters (the WhatsApp limit). */
@@ -87,7 +88,8 @@ type Stored = { conversationId: string; seq: number };
 /**
  * Finds or creates the contact, continues its open conversation on the channel
  * or opens a new Pending one (a customer writing after close opens a new one;
- * the old stays in history), appends the message once per clientId, and runs
+ * the old stays in history), appends the message once per clientId, takes the
+ * details held for the customer's next message (held_details.ts), and runs
  * assignment. One atomic op; 400 for bad input.
  */
 export async function receiveCustomerMessage(
@@ -116,7 +118,8 @@ export async function receiveCustomerMessage(
   const result = await mutate(kv, async () => {
     const at = new Date().toISOString();
     const read = await readCustomerState(kv, channel, ext, input.clientId);
-    const { indexEntry } = read;
+    const { indexEntry, heldEntry } = read;
+    const held = heldEntry.value;
     let contactEntry: Deno.KvEntryMaybe<Contact> | null = null;
     let openEntry: Deno.KvEntryMaybe<string>;
     let contact: Contact;
@@ -160,7 +163,13 @@ export async function receiveCustomerMessage(
       };
       openEntry = { key: keys.contactOpen(contact.id, channel), value: null, versionstamp: null };
     }
-    const updated = updateContact(contact, input.contact, at);
+    // Details held for this message (lib/store/engine/held_details.ts); the message's own win.
+    const updated = updateContact(contact, {
+      name: input.contact.name || held?.user?.name,
+      email: input.contact.email || held?.user?.email,
+      phone: input.contact.phone,
+    }, at);
+    const incomingContext = { ...held?.context, ...input.context };
 
     const convEntry = read.known?.conversation ??
       (openEntry.value ? await kv.get<Conversation>(keys.conversation(openEntry.value)) : null);
@@ -171,8 +180,8 @@ export async function receiveCustomerMessage(
 
     let conv = before;
     const changes: NewChange[] = [];
-    if (input.context && Object.keys(input.context).length > 0) {
-      const merged = mergeContextData(conv.context, input.context);
+    if (Object.keys(incomingContext).length > 0) {
+      const merged = mergeContextData(conv.context, incomingContext);
       if (!merged.ok) throw badRequest(merged.code, merged.message);
       // Unchanged values (a page that sends the same details with every message) change nothing.
       if (JSON.stringify(merged.data) !== JSON.stringify(conv.context)) {
@@ -186,7 +195,9 @@ export async function receiveCustomerMessage(
         key: keys.messageClientId(`contact:${contact.id}`, input.clientId),
         versionstamp: null,
       })
-      .check(openEntry);
+      .check(openEntry)
+      .check(heldEntry);
+    if (held) op.delete(heldEntry.key); // used once: by this message
     if (contactEntry) op.check(contactEntry);
     if (convEntry) op.check(convEntry);
     if (!contactEntry) op.set(keys.contactByChannel(channel, ext), contact.id);
@@ -283,6 +294,7 @@ function routeGuesses(kv: Deno.Kv): RouteGuesses {
 
 interface CustomerState {
   indexEntry: Deno.KvEntryMaybe<string>;
+  heldEntry: Deno.KvEntryMaybe<HeldDetails>;
   /** Present when the channel identity has a contact. */
   known: {
     contact: Deno.KvEntryMaybe<Contact>;
@@ -302,28 +314,32 @@ async function readCustomerState(
 ): Promise<CustomerState> {
   const guess = routeGuesses(kv).get(channel, ext);
   if (guess) {
-    const [indexEntry, contact, ownDup, open, conversation] = await kv.getMany<
-      [string, Contact, Stored, string, Conversation]
+    const [indexEntry, heldEntry, contact, ownDup, open, conversation] = await kv.getMany<
+      [string, HeldDetails, Contact, Stored, string, Conversation]
     >([
       keys.contactByChannel(channel, ext),
+      heldDetailsKey(channel, ext),
       keys.contact(guess.contactId),
       keys.messageClientId(`contact:${guess.contactId}`, clientId),
       keys.contactOpen(guess.contactId, channel),
       keys.conversation(guess.conversationId),
     ]);
     if (indexEntry.value === guess.contactId && open.value === guess.conversationId) {
-      return { indexEntry, known: { contact, ownDup, open, conversation } };
+      return { indexEntry, heldEntry, known: { contact, ownDup, open, conversation } };
     }
   }
-  const indexEntry = await kv.get<string>(keys.contactByChannel(channel, ext));
-  if (!indexEntry.value) return { indexEntry, known: null };
+  const [indexEntry, heldEntry] = await kv.getMany<[string, HeldDetails]>([
+    keys.contactByChannel(channel, ext),
+    heldDetailsKey(channel, ext),
+  ]);
+  if (!indexEntry.value) return { indexEntry, heldEntry, known: null };
   const id = indexEntry.value;
   const [contact, ownDup, open] = await kv.getMany<[Contact, Stored, string]>([
     keys.contact(id),
     keys.messageClientId(`contact:${id}`, clientId),
     keys.contactOpen(id, channel),
   ]);
-  return { indexEntry, known: { contact, ownDup, open, conversation: null } };
+  return { indexEntry, heldEntry, known: { contact, ownDup, open, conversation: null } };
 }
 
 function newConversation(

@@ -19,6 +19,12 @@ export {
   mergeContext,
   receiveCustomerMessage,
 } from "./customer.ts";
+export {
+  getHeldDetails,
+  type HeldDetails,
+  type HeldUser,
+  holdCustomerDetails,
+} from "./held_details.ts";
 export { registerEngineJobs, requeueUnanswered, sweep, SWEEP_JOB } from "./jobs.ts";
 export {
   closeConversation,

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { receiveCustomerMessage } from "./customer.ts";
+import { getHeldDetails, holdCustomerDetails } from "./held_details.ts";
+import { getContact, getConversation } from "./records.ts";
+import { withKv } from "./test_util.ts";
+
+const say = (kv: Deno.Kv, visitor: string, clientId: string) =>
+  receiveCustomerMessage(kv, {
+    channel: "webchat",
+    contact: { webVisitorId: visitor },
+    clientId,
+    text: `message ${clientId}`,
+  });
+
+Deno.test("[engine] details held before a message go with it once; a repeated message takes nothing", async () => {
+  await withKv(async (kv) => {
+    await holdCustomerDetails(kv, "webchat", "v-held", {
+      context: { plan: "gold" },
+      user: { name: "Ana", email: "ana@example.test" },
+    });
+    const first = await say(kv, "v-held", "c1");
+    assert.deepEqual(first.conversation.context, { plan: "gold" });
+    assert.equal(first.contact.name, "Ana");
+    assert.equal((await getContact(kv, first.contact.id))?.email, "ana@example.test");
+    assert.equal(first.message.author.name, "Ana");
+    assert.equal(await getHeldDetails(kv, "webchat", "v-held"), null, "taken by the message");
+
+    // Held again while the chat is open: a repeat of an old message must not take them.
+    await holdCustomerDetails(kv, "webchat", "v-held", { user: { name: "Ana Lima" } });
+    const repeat = await say(kv, "v-held", "c1");
+    assert.equal(repeat.duplicate, true);
+    assert.equal((await getHeldDetails(kv, "webchat", "v-held"))?.user?.name, "Ana Lima");
+    const next = await say(kv, "v-held", "c2");
+    assert.equal(next.contact.name, "Ana Lima");
+    assert.equal(await getHeldDetails(kv, "webchat", "v-held"), null);
+  });
+});
+
+Deno.test("[engine] details held while messages are stored are never lost: in the chat or still held", async () => {
+  await withKv(async (kv) => {
+    const visitor = "v-race";
+    let conversationId = "";
+    for (let i = 0; i < 40; i++) {
+      const [stored] = await Promise.all([
+        say(kv, visitor, `m${i}`),
+        holdCustomerDetails(kv, "webchat", visitor, { context: { [`k${i}`]: i } }),
+      ]);
+      conversationId = stored.conversation.id;
+    }
+    const conv = await getConversation(kv, conversationId);
+    const held = await getHeldDetails(kv, "webchat", visitor);
+    for (let i = 0; i < 40; i++) {
+      const inChat = conv?.context[`k${i}`] === i;
+      const stillHeld = held?.context[`k${i}`] === i;
+      assert.ok(inChat || stillHeld, `k${i} is neither in the chat nor held`);
+      assert.ok(!(inChat && stillHeld), `k${i} is both in the chat and still held`);
+    }
+  });
+});
