@@ -17,35 +17,80 @@ export interface LoadShape {
 }
 
 // ---------------------------------------------------------------- KV baseline
-/** Commit → watch latency: another handle on the same file, and the committing handle. */
-export async function kvCommitWatch(count: number): Promise<{ cross: Stats; same: Stats }> {
-  const dir = await Deno.makeTempDir();
-  const a = await Deno.openKv(`${dir}/kv`);
-  const b = await Deno.openKv(`${dir}/kv`);
-  const measure = async (watcher: Deno.Kv) => {
-    const samples: number[] = [];
-    const reader = watcher.watch<[number]>([["head"]]).getReader();
+/**
+ * Raw KV commit → watch: one handle reads the head and commits it + 1 with a
+ * check; a watcher (another handle on the same file, or the same handle)
+ * waits to see it. A temp file of its own, so it never shares Parley's store.
+ */
+class CommitWatchProbe {
+  private constructor(
+    readonly dir: string,
+    readonly writer: Deno.Kv,
+    readonly watcher: Deno.Kv,
+    readonly reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>,
+  ) {}
+
+  static async open(sameHandle: boolean): Promise<CommitWatchProbe> {
+    const dir = await Deno.makeTempDir();
+    const writer = await Deno.openKv(`${dir}/kv`);
+    const watcher = sameHandle ? writer : await Deno.openKv(`${dir}/kv`);
+    const reader = watcher.watch([["head"]]).getReader();
     await reader.read(); // the current value
+    return new CommitWatchProbe(dir, writer, watcher, reader);
+  }
+
+  /** One commit, timed until the watcher sees it (ms). */
+  async sample(): Promise<number> {
+    const t0 = performance.now();
+    const head = await this.writer.get<number>(["head"]);
+    const next = (head.value ?? 0) + 1;
+    await this.writer.atomic().check(head).set(["head"], next).commit();
+    for (;;) {
+      const { value } = await this.reader.read();
+      if (value?.[0].value === next) break;
+    }
+    return performance.now() - t0;
+  }
+
+  async close(): Promise<void> {
+    await this.reader.cancel();
+    this.writer.close();
+    if (this.watcher !== this.writer) this.watcher.close();
+    await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Commit → watch latency, `count` samples 2 ms apart: another handle on the same file, and the committing handle. */
+export async function kvCommitWatch(count: number): Promise<{ cross: Stats; same: Stats }> {
+  const measure = async (sameHandle: boolean) => {
+    const probe = await CommitWatchProbe.open(sameHandle);
+    const samples: number[] = [];
     for (let i = 0; i < count; i++) {
-      const t0 = performance.now();
-      const head = await a.get<number>(["head"]);
-      await a.atomic().check(head).set(["head"], (head.value ?? 0) + 1).commit();
-      for (;;) {
-        const { value } = await reader.read();
-        if (value?.[0].value === (head.value ?? 0) + 1) break;
-      }
-      samples.push(performance.now() - t0);
+      samples.push(await probe.sample());
       await sleep(2);
     }
-    await reader.cancel();
+    await probe.close();
     return percentiles(samples);
   };
-  const cross = await measure(b);
-  const same = await measure(a);
-  a.close();
-  b.close();
-  await Deno.remove(dir, { recursive: true });
-  return { cross, same };
+  return { cross: await measure(false), same: await measure(true) };
+}
+
+/**
+ * The same commit → watch (other handle) probe, one sample every `everyMs`
+ * while `running` is pending: the raw store's latency on this machine under
+ * the benchmark's load, taken in the client process like the chat latencies.
+ */
+export async function kvCommitWatchWhile(running: Promise<unknown>, everyMs = 20): Promise<Stats> {
+  const probe = await CommitWatchProbe.open(false);
+  let done = false;
+  running.finally(() => done = true);
+  const samples: number[] = [];
+  while (!done) {
+    samples.push(await probe.sample());
+    await sleep(everyMs);
+  }
+  await probe.close();
+  return percentiles(samples);
 }
 
 // ------------------------------------------------------------- load driver
