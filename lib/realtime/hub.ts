@@ -44,6 +44,7 @@ import {
   ChangeBellEvent,
   changeKey,
   type CommittedBatch,
+  learnHead,
   localBell,
   readChangesSince,
   type WrittenRecords,
@@ -190,7 +191,10 @@ export class Hub {
           if (done) break;
           // The doorbell says which head it saw: a commit this hub already read (its own,
           // delivered through the local bell) needs no second look at the log.
-          const head = (value as Deno.KvEntryMaybe<number>[] | undefined)?.[0]?.value;
+          const entry = (value as Deno.KvEntryMaybe<number>[] | undefined)?.[0];
+          // Another instance's commit moved the head: this instance's next commit builds on it.
+          if (entry) learnHead(this.kv, entry);
+          const head = entry?.value;
           if (typeof head === "number" && head <= this.#cursor) continue;
           this.#wake();
         }

@@ -10,6 +10,7 @@
  */
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import type { Change, WrittenRecords } from "../store/changes.ts";
+import { rememberRead } from "../store/engine/entry_cache.ts";
 import { keys } from "../store/keys.ts";
 
 /** Conversation records kept (small; list rows update from them). */
@@ -92,8 +93,11 @@ export class RecordCache {
     for (const batch of await Promise.all(reads)) {
       for (const entry of batch) {
         if (entry.value === null) continue;
-        if (entry.key[0] === "conversations") this.#keepConversation(entry.value as Conversation);
-        else this.#keepMessage(entry.value as Message);
+        if (entry.key[0] === "conversations") {
+          this.#keepConversation(entry.value as Conversation);
+          // Changes another instance made: the engine's next commit here builds on them.
+          rememberRead(this.kv, [entry]);
+        } else this.#keepMessage(entry.value as Message);
       }
     }
     if (recount) this.queue = await recount;

@@ -101,16 +101,25 @@ export async function readHead(kv: Deno.Kv): Promise<Deno.KvEntryMaybe<number>> 
   return await kv.get<number>(CHANGE_HEAD_KEY);
 }
 
-/** The head as this process last committed it (entry with versionstamp), per KV handle. */
+/** The newest head this process knows (entry with versionstamp), per KV handle. */
 const knownHeads = new WeakMap<Deno.Kv, Deno.KvEntry<number>>();
 
 /**
- * The head as this process's own last commit left it, or null when unknown.
- * A guess that saves a read: a commit that checks it fails if anyone has
- * bumped the head since (then call {@link forgetKnownHead} and read it).
+ * The newest head this process knows (its own last commit left it, or the
+ * hub's watch saw it), or null. A guess that saves a read: a commit that
+ * checks it fails if anyone has bumped the head since (then call
+ * {@link forgetKnownHead} and read it).
  */
 export function knownHead(kv: Deno.Kv): Deno.KvEntry<number> | null {
   return knownHeads.get(kv) ?? null;
+}
+
+/** A head seen elsewhere (the hub's watch): remembered when it is newer than the known one. */
+export function learnHead(kv: Deno.Kv, entry: Deno.KvEntryMaybe<number>): void {
+  const known = knownHeads.get(kv);
+  if (entry.versionstamp === null || typeof entry.value !== "number") return;
+  if (known && known.versionstamp >= entry.versionstamp) return;
+  knownHeads.set(kv, entry as Deno.KvEntry<number>);
 }
 
 export function forgetKnownHead(kv: Deno.Kv): void {

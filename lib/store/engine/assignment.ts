@@ -17,6 +17,7 @@ import { checkPickup, isSupervisor } from "../../domain/permissions.ts";
 import { type Candidate, effectiveStatus, EMPTY_LOAD, pickAgent } from "../../domain/routing.ts";
 import { notFound } from "../../http/errors.ts";
 import { announceCommit, type NewChange, readHead, withChanges } from "../changes.ts";
+import { rememberWritten } from "./entry_cache.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, eventEntry, messageChange } from "./log.ts";
 import {
@@ -240,6 +241,7 @@ async function assignBatch(kv: Deno.Kv): Promise<Outcome> {
   const { batch } = withChanges(op, head, changes);
   const res = await op.commit();
   if (!res.ok) return "conflict";
+  rememberWritten(kv, batch.written, res.versionstamp);
   announceCommit(kv, batch, res.versionstamp);
   return { assigned };
 }

@@ -23,6 +23,7 @@ import { triggerAssignment } from "./assignment.ts";
 import { appendToLog, messageChange } from "./log.ts";
 import { getContact, getConversation, getMessage, writeConversation } from "./records.ts";
 import { type HeldDetails, heldDetailsKey } from "./held_details.ts";
+import type { AttemptReads } from "./entry_cache.ts";
 import { mutate } from "./tx.ts";
 
 /** Longest message text, in characters (the WhatsApp limit). */
@@ -115,10 +116,10 @@ export async function receiveCustomerMessage(
   }
   const channel = input.channel;
 
-  const result = await mutate(kv, async () => {
+  const result = await mutate(kv, async (reads) => {
     const at = new Date().toISOString();
-    const read = await readCustomerState(kv, channel, ext, input.clientId);
-    const { indexEntry, heldEntry } = read;
+    const read = await readCustomerState(reads, channel, ext, input.clientId);
+    const { heldEntry } = read;
     const held = heldEntry.value;
     let contactEntry: Deno.KvEntryMaybe<Contact> | null = null;
     let openEntry: Deno.KvEntryMaybe<string>;
@@ -172,7 +173,9 @@ export async function receiveCustomerMessage(
     const incomingContext = { ...held?.context, ...input.context };
 
     const convEntry = read.known?.conversation ??
-      (openEntry.value ? await kv.get<Conversation>(keys.conversation(openEntry.value)) : null);
+      (openEntry.value
+        ? (await reads.getMany<[Conversation]>([keys.conversation(openEntry.value)]))[0]
+        : null);
     const open = convEntry?.value && convEntry.value.status !== "closed" ? convEntry.value : null;
     const created = open === null;
     const before: Conversation = open ??
@@ -189,17 +192,15 @@ export async function receiveCustomerMessage(
       }
     }
 
-    const op = kv.atomic()
-      .check(indexEntry)
-      .check({
+    // What came through `reads` is checked by mutate; a new contact's records are checked here.
+    const op = kv.atomic();
+    if (!read.known) {
+      op.check(openEntry).check({
         key: keys.messageClientId(`contact:${contact.id}`, input.clientId),
         versionstamp: null,
-      })
-      .check(openEntry)
-      .check(heldEntry);
+      });
+    }
     if (held) op.delete(heldEntry.key); // used once: by this message
-    if (contactEntry) op.check(contactEntry);
-    if (convEntry) op.check(convEntry);
     if (!contactEntry) op.set(keys.contactByChannel(channel, ext), contact.id);
     if (!contactEntry || updated !== contact) op.set(keys.contact(contact.id), updated);
 
@@ -292,8 +293,8 @@ function routeGuesses(kv: Deno.Kv): RouteGuesses {
   return guesses;
 }
 
+/** What a customer message builds on (every entry is checked in its commit by mutate). */
 interface CustomerState {
-  indexEntry: Deno.KvEntryMaybe<string>;
   heldEntry: Deno.KvEntryMaybe<HeldDetails>;
   /** Present when the channel identity has a contact. */
   known: {
@@ -305,16 +306,19 @@ interface CustomerState {
   } | null;
 }
 
-/** The records a customer message depends on: in one read when the route guess holds. */
+/**
+ * The records a customer message depends on: in one read when the route guess
+ * holds (from memory when all are remembered: see entry_cache.ts).
+ */
 async function readCustomerState(
-  kv: Deno.Kv,
+  reads: AttemptReads,
   channel: Channel,
   ext: string,
   clientId: string,
 ): Promise<CustomerState> {
-  const guess = routeGuesses(kv).get(channel, ext);
+  const guess = routeGuesses(reads.kv).get(channel, ext);
   if (guess) {
-    const [indexEntry, heldEntry, contact, ownDup, open, conversation] = await kv.getMany<
+    const [indexEntry, heldEntry, contact, ownDup, open, conversation] = await reads.getMany<
       [string, HeldDetails, Contact, Stored, string, Conversation]
     >([
       keys.contactByChannel(channel, ext),
@@ -323,23 +327,23 @@ async function readCustomerState(
       keys.messageClientId(`contact:${guess.contactId}`, clientId),
       keys.contactOpen(guess.contactId, channel),
       keys.conversation(guess.conversationId),
-    ]);
+    ], { presumeAbsent: [3] });
     if (indexEntry.value === guess.contactId && open.value === guess.conversationId) {
-      return { indexEntry, heldEntry, known: { contact, ownDup, open, conversation } };
+      return { heldEntry, known: { contact, ownDup, open, conversation } };
     }
   }
-  const [indexEntry, heldEntry] = await kv.getMany<[string, HeldDetails]>([
+  const [indexEntry, heldEntry] = await reads.getMany<[string, HeldDetails]>([
     keys.contactByChannel(channel, ext),
     heldDetailsKey(channel, ext),
   ]);
-  if (!indexEntry.value) return { indexEntry, heldEntry, known: null };
+  if (!indexEntry.value) return { heldEntry, known: null };
   const id = indexEntry.value;
-  const [contact, ownDup, open] = await kv.getMany<[Contact, Stored, string]>([
+  const [contact, ownDup, open] = await reads.getMany<[Contact, Stored, string]>([
     keys.contact(id),
     keys.messageClientId(`contact:${id}`, clientId),
     keys.contactOpen(id, channel),
-  ]);
-  return { indexEntry, heldEntry, known: { contact, ownDup, open, conversation: null } };
+  ], { presumeAbsent: [1] });
+  return { heldEntry, known: { contact, ownDup, open, conversation: null } };
 }
 
 function newConversation(

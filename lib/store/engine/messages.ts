@@ -57,10 +57,10 @@ export async function appendStaffMessage(
   const toSupervisor = input.toSupervisor === true;
   const internal = toSupervisor || input.internal === true;
   const clientKey = keys.messageClientId(`staff:${conversationId}`, input.clientId);
-  return await mutate<Result>(kv, async () => {
-    const [convEntry, dupEntry] = await kv.getMany<
+  return await mutate<Result>(kv, async (reads) => {
+    const [convEntry, dupEntry] = await reads.getMany<
       [Conversation, { conversationId: string; seq: number }]
-    >([keys.conversation(conversationId), clientKey]);
+    >([keys.conversation(conversationId), clientKey], { presumeAbsent: [1] });
     const conv = convEntry.value;
     if (!conv) throw notFound("Conversation");
     if (dupEntry.value) {
@@ -74,7 +74,7 @@ export async function appendStaffMessage(
     if (refusal) throw refusalError(refusal);
     const at = new Date().toISOString();
     const supervisor = isSupervisor(actor.role);
-    const op = kv.atomic().check(convEntry).check(dupEntry);
+    const op = kv.atomic(); // mutate checks what came through `reads`
     const { conv: appendedConv, message } = appendToLog(op, conv, {
       type: internal ? "note" : "message",
       kind: "text",

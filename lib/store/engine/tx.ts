@@ -15,6 +15,7 @@ import {
   withChanges,
 } from "../changes.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
+import { AttemptReads, rememberWritten } from "./entry_cache.ts";
 
 /** What one attempt wants to commit. Without `op`, nothing is written and `value` is returned. */
 export interface Plan<T> {
@@ -47,32 +48,48 @@ export function inTurn<T>(kv: Deno.Kv, fn: () => Promise<T>): Promise<T> {
  * its commit lands. Errors thrown by `build` (typed 4xx) stop at once.
  * `build` only reads: it must never call `mutate` itself (it runs in its
  * turn, and would wait for itself).
+ *
+ * What `build` reads through `reads` (./entry_cache.ts) may come from memory
+ * on the first attempt, and is checked in the commit here, so a stale entry
+ * only costs a failed commit; a refusal or a plan without `op` decided on
+ * remembered entries is confirmed on fresh reads before it counts.
  */
-export async function mutate<T>(kv: Deno.Kv, build: () => Promise<Plan<T>>): Promise<T> {
+export async function mutate<T>(
+  kv: Deno.Kv,
+  build: (reads: AttemptReads) => Promise<Plan<T>>,
+): Promise<T> {
+  let useCache = true;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const reads = new AttemptReads(kv, useCache);
+    useCache = false;
     const outcome = await inTurn(kv, async (): Promise<{ done: boolean; value?: T }> => {
       try {
         // The head this process's last commit left saves a read; if anyone moved it since,
         // the commit's head check fails and the next attempt reads it.
         const head = knownHead(kv) ?? await readHead(kv);
-        const plan = await build();
-        if (!plan.op) return { done: true, value: plan.value };
+        const plan = await build(reads);
+        if (!plan.op) return reads.usedCache ? { done: false } : { done: true, value: plan.value };
+        for (const entry of reads.entries) plan.op.check(entry);
         const { batch } = withChanges(plan.op, head, plan.changes ?? []);
         const result = await plan.op.commit();
         if (!result.ok) {
           forgetKnownHead(kv);
+          reads.forgetRemembered();
           return { done: false };
         }
+        rememberWritten(kv, batch.written, result.versionstamp);
         // Still in turn: this process's commits reach its hub in commit order.
         announceCommit(kv, batch, result.versionstamp);
         return { done: true, value: plan.value };
       } catch (err) {
+        if (reads.usedCache && err instanceof AppError) return { done: false }; // confirm it
         if (!isStoreBusy(err)) throw err;
         forgetKnownHead(kv);
         return { done: false };
       }
     });
     if (outcome.done) return outcome.value as T;
+    if (reads.usedCache) continue; // at once, on fresh reads
     // Lost a race (every commit bumps the one change head, so most losses are
     // unrelated changes): retry soon, with a little jitter so contenders spread.
     // (lib/store/changes.ts retryCommit backs off up to 50 ms, which under ten
