@@ -20,7 +20,19 @@ import type { WrittenRecords } from "../changes.ts";
 import { keys } from "../keys.ts";
 
 /** Entries kept per KV handle (the least recently used go first). */
-const MAX_ENTRIES = 20_000;
+const MAX_ENTRIES = 10_000;
+/**
+ * A conversation with more context keys than this is not kept (context may
+ * hold up to 32 KB): memory stays near MAX_ENTRIES × 1–9 KB at worst.
+ */
+const MAX_CONTEXT_KEYS = 8;
+
+/** Small enough to keep: everything but a conversation with a large context. */
+function smallEnough(value: unknown): boolean {
+  const context = (value as { context?: unknown } | null)?.context;
+  return !context || typeof context !== "object" ||
+    Object.keys(context).length <= MAX_CONTEXT_KEYS;
+}
 
 const keyId = (key: Deno.KvKey): string => JSON.stringify(key);
 
@@ -33,6 +45,10 @@ class EntryCache {
 
   remember(entry: Deno.KvEntryMaybe<unknown>): void {
     const id = keyId(entry.key);
+    if (!smallEnough(entry.value)) {
+      this.#entries.delete(id);
+      return;
+    }
     const known = this.#entries.get(id);
     // Never replace a newer entry with an older one (versionstamps order commits).
     if (known?.versionstamp && entry.versionstamp && known.versionstamp > entry.versionstamp) {
