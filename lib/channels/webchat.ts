@@ -256,9 +256,9 @@ export function visitorDetails(
  * Stores a visitor's message: the first one opens a conversation (Pending, on
  * the site's team queue); the engine takes the context and user details held
  * for it (addContext/setUser before) in the same commit. The same clientId
- * again returns the stored message. The browser details (`about`: page, browser, language) go along as context
- * unless they would break the context bounds: then the message goes without
- * them.
+ * again returns the stored message. The browser details (`about`: page,
+ * browser, language) go along as context unless they would break the context
+ * bounds: then the message goes without them.
  */
 export async function storeVisitorMessage(
   kv: Deno.Kv,

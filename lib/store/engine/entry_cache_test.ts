@@ -5,18 +5,16 @@
  * expect the first handle's next commit to decide on the records as they are.
  */
 import assert from "node:assert/strict";
-import { type Agent, createAgent } from "../agents.ts";
 import { learnHead, readHead } from "../changes.ts";
 import {
   appendStaffMessage,
   closeConversation,
   getConversation,
   listMessagesForStaff,
-  receiveCustomerMessage,
   setAgentStatus,
   transferConversation,
 } from "./mod.ts";
-import { rejects } from "./test_util.ts";
+import { customerSays, randomAgent, rejects } from "./test_util.ts";
 
 async function twoInstances(fn: (a: Deno.Kv, b: Deno.Kv) => Promise<void>) {
   const path = await Deno.makeTempFile({ suffix: ".kv" });
@@ -40,28 +38,13 @@ async function hearHead(kv: Deno.Kv) {
   learnHead(kv, await readHead(kv));
 }
 
-let n = 0;
-const agent = (kv: Deno.Kv, role: "agent" | "supervisor" = "agent"): Promise<Agent> =>
-  createAgent(kv, {
-    name: `${role} ${++n}`,
-    email: `${role}${n}-${crypto.randomUUID().slice(0, 8)}@example.test`,
-    password: "password-for-tests",
-    role,
-    maxChats: null,
-    teamId: null,
-  }, 1000);
-
+/** The visitor's message `clientId`, with the text "text <clientId>". */
 const says = (kv: Deno.Kv, visitor: string, clientId: string) =>
-  receiveCustomerMessage(kv, {
-    channel: "webchat",
-    contact: { webVisitorId: visitor },
-    clientId,
-    text: `text ${clientId}`,
-  });
+  customerSays(kv, `text ${clientId}`, visitor, { clientId });
 
 Deno.test("[engine] a chat closed by another instance: the next message opens a new one, not the closed one", async () => {
   await twoInstances(async (a, b) => {
-    const boss = await agent(a, "supervisor");
+    const boss = await randomAgent(a, "supervisor");
     const first = await says(a, "v-closed", "m1");
     await says(a, "v-closed", "m2"); // a remembers the open chat
     await closeConversation(b, first.conversation.id, boss, { notes: "done" });
@@ -77,9 +60,9 @@ Deno.test("[engine] a chat closed by another instance: the next message opens a 
 
 Deno.test("[engine] transfers by another instance: the old assignee is refused, the new one may write at once", async () => {
   await twoInstances(async (a, b) => {
-    const ann = await agent(a);
-    const bob = await agent(a);
-    const boss = await agent(a, "supervisor");
+    const ann = await randomAgent(a);
+    const bob = await randomAgent(a);
+    const boss = await randomAgent(a, "supervisor");
     await setAgentStatus(a, ann.id, "online");
     await setAgentStatus(a, bob.id, "online");
     const chat = await says(a, "v-moved", "m1");

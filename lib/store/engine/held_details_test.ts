@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
-import { receiveCustomerMessage } from "./customer.ts";
 import { getHeldDetails, holdCustomerDetails } from "./held_details.ts";
 import { getContact, getConversation } from "./records.ts";
-import { withKv } from "./test_util.ts";
+import { customerSays, withKv } from "./test_util.ts";
 
 const say = (kv: Deno.Kv, visitor: string, clientId: string) =>
-  receiveCustomerMessage(kv, {
-    channel: "webchat",
-    contact: { webVisitorId: visitor },
-    clientId,
-    text: `message ${clientId}`,
-  });
+  customerSays(kv, `message ${clientId}`, visitor, { clientId });
 
 Deno.test("[engine] details held before a message go with it once; a repeated message takes nothing", async () => {
   await withKv(async (kv) => {
