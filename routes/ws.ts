@@ -70,13 +70,22 @@ export function wsRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/ws/visitor", async (c) => {
     requireUpgrade(c, deps);
-    const access = await authorizeVisitor(
-      kv,
-      c.req.query("token"),
-      c.req.header("origin"),
-      selfOriginOf(c.req.url, c.req.header("x-forwarded-host"), c.req.header("x-forwarded-proto")),
+    // Read now: the request is gone once the socket is open.
+    const token = c.req.query("token");
+    const origin = c.req.header("origin");
+    const selfOrigin = selfOriginOf(
+      c.req.url,
+      c.req.header("x-forwarded-host"),
+      c.req.header("x-forwarded-proto"),
     );
-    return await upgradeToSession(c, deps, { kind: "visitor", access });
+    const authorize = () => authorizeVisitor(kv, token, origin, selfOrigin);
+    const access = await authorize();
+    return await upgradeToSession(c, deps, {
+      kind: "visitor",
+      access,
+      // The site may be deleted or stop allowing the page's origin while the socket is open.
+      recheck: () => authorize().catch(() => null),
+    });
   });
   return app;
 }

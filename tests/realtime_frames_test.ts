@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { RECHECK_MS } from "../lib/realtime/limits.ts";
 import { MAX_FRAME_BYTES, MAX_TEXT_CHARS } from "../lib/realtime/protocol.ts";
+import { createSite, updateSite } from "../lib/store/sites.ts";
 import { startTestApp } from "./helpers.ts";
 import { newVisitor, TestSocket, visitorSays, wsUrl } from "./realtime_helpers.ts";
+import { session } from "./widget_api_helpers.ts";
 
 Deno.test("[realtime] bad frames get an error frame naming the problem; the socket stays open", async (t) => {
   const app = await startTestApp();
@@ -185,6 +188,41 @@ Deno.test("[realtime] a visitor's message allowance is per visitor, not per conn
     assert.match(limited[0].message, /this visitor/);
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
+    await app.shutdown();
+  }
+});
+
+Deno.test("[realtime] a visitor socket ends once its site no longer accepts the page's origin", async () => {
+  const app = await startTestApp();
+  const sockets: TestSocket[] = [];
+  try {
+    const shop = "https://shop.example";
+    const site = await createSite(app.deps.kv, { name: "Shop", allowedOrigins: [shop] });
+    const token = await session(app, site.siteKey, shop);
+    const ws = await TestSocket.open(
+      wsUrl(app, `/ws/visitor?token=${encodeURIComponent(token)}`),
+      { origin: shop },
+    );
+    sockets.push(ws);
+    await ws.waitFor((f) => f.type === "hello");
+    ws.send({ type: "send", conversationId: "new", clientId: "c1", text: "Hello" });
+    await ws.waitFor((f) => f.type === "ack" && f.clientId === "c1");
+
+    // The admin stops the site accepting the shop: the open socket must not keep writing.
+    await updateSite(app.deps.kv, site.id, { allowedOrigins: ["https://elsewhere.example"] });
+    await new Promise((r) => setTimeout(r, RECHECK_MS + 200)); // the next frame re-checks
+    ws.send({ type: "send", conversationId: "new", clientId: "c2", text: "Still there?" });
+    const closed = await Promise.race([
+      ws.closed,
+      // Stored instead (or nothing within the guard): the check is missing.
+      ws.waitFor((f) => f.type === "ack" && f.clientId === "c2").then(() => null, () => null),
+    ]);
+    assert.ok(closed, "a visitor whose origin is no longer accepted could still write");
+    assert.equal(closed.code, 1008);
+    assert.match(closed.reason, /Visitor access ended/);
+    assert.equal(ws.frames.some((f) => f.type === "ack" && f.clientId === "c2"), false);
+  } finally {
+    for (const s of sockets) s.close();
     await app.shutdown();
   }
 });

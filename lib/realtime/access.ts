@@ -12,10 +12,13 @@ import type { Agent } from "../store/agents.ts";
 import { appendStaffMessage } from "../store/engine/messages.ts";
 import { findContact } from "../store/engine/records.ts";
 
-/** Who is on the other end. `recheck` re-validates a staff session (null when it ended). */
+/**
+ * Who is on the other end. `recheck` re-validates it (null when the staff
+ * session ended, or the visitor's token, site or origin is no longer good).
+ */
 export type Identity =
   | { kind: "staff"; agent: Agent; recheck: () => Promise<Agent | null> }
-  | { kind: "visitor"; access: VisitorAccess };
+  | { kind: "visitor"; access: VisitorAccess; recheck: () => Promise<VisitorAccess | null> };
 
 /** The socket as the session needs it (the Deno WebSocket behind Hono's WSContext). */
 export interface SocketLike {

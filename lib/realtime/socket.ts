@@ -231,10 +231,19 @@ export class SocketSession {
     }
   }
 
-  /** Staff: the account must still be active and the session alive. */
+  /**
+   * Staff: the account must still be active and the session alive. Visitors:
+   * the token, its site and the page's origin must still be accepted.
+   */
   async #recheck(): Promise<void> {
-    if (this.identity.kind !== "staff" || Date.now() - this.#checkedAt < RECHECK_MS) return;
+    if (Date.now() - this.#checkedAt < RECHECK_MS) return;
     this.#checkedAt = Date.now();
+    if (this.identity.kind === "visitor") {
+      if (!(await this.identity.recheck())) {
+        this.close(CLOSE_POLICY, "Visitor access ended; start a new chat session");
+      }
+      return;
+    }
     const agent = await this.identity.recheck();
     if (!agent) {
       this.close(CLOSE_POLICY, "Session ended; sign in again");
