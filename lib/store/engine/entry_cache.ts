@@ -14,6 +14,10 @@
  * absent, e.g. a new message's clientId), and the conversations a commit wrote
  * (with its versionstamp). Other instances' writes are learnt from the change
  * log by the real-time hub's record cache, or by a failed commit.
+ *
+ * Remembered values are shared with the callers that got them (and with the
+ * hub's record cache): records are never changed in place; every change
+ * builds a new object, as the engine's writers do.
  */
 
 import type { WrittenRecords } from "../changes.ts";
