@@ -12,6 +12,7 @@ import { openKv } from "./store/open_kv.ts";
 import { JobRunner } from "./jobs.ts";
 import { Realtime } from "./realtime/realtime.ts";
 import { installSqliteBusyRetry } from "./store/sqlite_busy.ts";
+import { upgradeStatusIndex } from "./store/engine/status_index.ts";
 
 export interface RunningServer {
   url: string;
@@ -41,6 +42,8 @@ export async function startServer(
     if (admin) log(`Created the admin account ${admin.email} from ADMIN_EMAIL.`);
   }
   const deps: AppDeps = { kv, config, assets, jobs: new JobRunner(kv), realtime: new Realtime(kv) };
+  const moved = await upgradeStatusIndex(kv);
+  if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);
   await deps.realtime.start();
   const app = createApp(deps);
   // Job handlers are registered by the modules that own them (inside createApp); then listen.

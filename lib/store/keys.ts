@@ -53,7 +53,7 @@
  *   ["contact_conversations", contactId, conversationId] -> channel (history; ids are time-ordered)
  *   ["contact_open", contactId, channel]         -> conversationId (the contact's open conversation)
  *   ["conversations", conversationId]            -> Conversation (holds lastSeq: the message counter)
- *   ["conversations_by_status", status, activityMs, conversationId] -> true (newest activity last)
+ *   ["conversations_by_status", status, sinceMs, conversationId] -> true (since the status began: engine/status_index.ts)
  *   ["conversations_by_assignee", agentId, conversationId] -> true (open chats an agent holds)
  *   ["closed_by_agent", agentId, closedMs, conversationId] -> true (chats an agent held at close)
  *   ["queue", rank, conversationId]              -> teamId | null (the Pending queue; front = lowest rank)
@@ -140,10 +140,10 @@ export const keys = {
   contactConversationsPrefix: (contactId: string): Key => ["contact_conversations", contactId],
   contactOpen: (contactId: string, channel: string): Key => ["contact_open", contactId, channel],
   conversation: (id: string): Key => ["conversations", id],
-  conversationByStatus: (status: string, activityMs: number, id: string): Key => [
+  conversationByStatus: (status: string, sinceMs: number, id: string): Key => [
     "conversations_by_status",
     status,
-    activityMs,
+    sinceMs,
     id,
   ],
   conversationsByStatusPrefix: (status: string): Key => ["conversations_by_status", status],

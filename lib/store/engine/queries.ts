@@ -104,8 +104,9 @@ export async function listConversations(
     throw err;
   }
   if (cursor === "") cursor = null;
-  // An agent's active list comes in id order; show newest activity first there too.
-  if (opts.status === "active" && !supervisor) {
+  // Pages come in index order (an agent's active chats by id, the others since their status began:
+  // ./status_index.ts); within a page, newest activity first. Closed chats no longer change.
+  if (opts.status !== "closed" && opts.order !== "queue") {
     items.sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
   }
   return { items: await summaries(kv, items, viewer.id), cursor };

@@ -15,6 +15,7 @@ import { EMPTY_LOAD } from "../../domain/routing.ts";
 import { withDefaults } from "../../domain/settings.ts";
 import { noteWritten } from "../changes.ts";
 import { keys } from "../keys.ts";
+import { statusIndexKey, statusSinceMs } from "./status_index.ts";
 
 export async function getConversation(kv: Deno.Kv, id: string): Promise<Conversation | null> {
   return (await kv.get<Conversation>(keys.conversation(id))).value;
@@ -92,7 +93,6 @@ export async function getManyEntries<T>(
   return out;
 }
 
-export const activityMs = (c: Conversation): number => Date.parse(c.lastActivityAt);
 export const closedMs = (c: Conversation): number => Date.parse(c.closedAt ?? c.lastActivityAt);
 
 /** An agent holds a chat while it is Active and assigned to them. */
@@ -110,9 +110,12 @@ export function writeConversation(
 ): void {
   op.set(keys.conversation(after.id), after);
   noteWritten(op, { conversation: after });
-  if (!before || before.status !== after.status || activityMs(before) !== activityMs(after)) {
-    if (before) op.delete(keys.conversationByStatus(before.status, activityMs(before), before.id));
-    op.set(keys.conversationByStatus(after.status, activityMs(after), after.id), true);
+  // The status index moves only when the status (or when it began) changes: ./status_index.ts.
+  if (
+    !before || before.status !== after.status || statusSinceMs(before) !== statusSinceMs(after)
+  ) {
+    if (before) op.delete(statusIndexKey(before));
+    op.set(statusIndexKey(after), true);
   }
   if (before?.queueRank !== after.queueRank || before?.teamId !== after.teamId) {
     if (before?.queueRank != null) op.delete(keys.queueEntry(before.queueRank, before.id));
