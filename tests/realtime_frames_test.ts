@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { RECHECK_MS } from "../lib/realtime/limits.ts";
 import { MAX_FRAME_BYTES, MAX_TEXT_CHARS } from "../lib/realtime/protocol.ts";
 import { createSite, updateSite } from "../lib/store/sites.ts";
 import { startTestApp } from "./helpers.ts";
@@ -210,7 +209,8 @@ Deno.test("[realtime] a visitor socket ends once its site no longer accepts the 
 
     // The admin stops the site accepting the shop: the open socket must not keep writing.
     await updateSite(app.deps.kv, site.id, { allowedOrigins: ["https://elsewhere.example"] });
-    await new Promise((r) => setTimeout(r, RECHECK_MS + 200)); // the next frame re-checks
+    app.deps.realtime.visitorRecheckMs = 300; // a minute in the app
+    await new Promise((r) => setTimeout(r, 400)); // the next frame re-checks
     ws.send({ type: "send", conversationId: "new", clientId: "c2", text: "Still there?" });
     const closed = await Promise.race([
       ws.closed,

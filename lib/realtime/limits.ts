@@ -42,6 +42,13 @@ export const DRAIN_BELOW_BYTES = 256 * 1024;
 export const DRAIN_WAIT_MS = 30_000;
 /** How often a staff socket re-checks its session and account (at its next frame). */
 export const RECHECK_MS = 5_000;
+/**
+ * How often a visitor socket re-checks its token's site and the page's origin
+ * (at its next frame). Longer than staff: visitors are many and chatty (at
+ * 5 s, every other message of a typical chat waited for the check), and a
+ * site is rarely removed.
+ */
+export const VISITOR_RECHECK_MS = 60_000;
 /** A repeated "typing: true" within this long is not published again (each costs a KV write). */
 export const TYPING_REPEAT_MS = 1_500;
 

@@ -9,7 +9,7 @@
  * await realtime.close(); // closes sockets with 1012, waits for in-flight commits
  */
 import { Hub } from "./hub.ts";
-import { BucketPool } from "./limits.ts";
+import { BucketPool, VISITOR_RECHECK_MS } from "./limits.ts";
 import { Presence } from "./presence.ts";
 import { RecordCache } from "./records.ts";
 import { TypingBus } from "./typing.ts";
@@ -39,6 +39,8 @@ export class Realtime {
    * allowance. The benchmark replaces it with a larger one.
    */
   visitorSends = new BucketPool(10, 0.5);
+  /** How often visitor sockets re-check their site and origin (tests shorten it). */
+  visitorRecheckMs = VISITOR_RECHECK_MS;
 
   constructor(readonly kv: Deno.Kv, options: RealtimeOptions = {}) {
     this.records = new RecordCache(kv);

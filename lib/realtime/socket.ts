@@ -232,11 +232,13 @@ export class SocketSession {
   }
 
   /**
-   * Staff: the account must still be active and the session alive. Visitors:
-   * the token, its site and the page's origin must still be accepted.
+   * Staff: the account must still be active and the session alive (every
+   * 5 s). Visitors: the token, its site and the page's origin must still be
+   * accepted (every `realtime.visitorRecheckMs`, a minute).
    */
   async #recheck(): Promise<void> {
-    if (Date.now() - this.#checkedAt < RECHECK_MS) return;
+    const every = this.identity.kind === "visitor" ? this.realtime.visitorRecheckMs : RECHECK_MS;
+    if (Date.now() - this.#checkedAt < every) return;
     this.#checkedAt = Date.now();
     if (this.identity.kind === "visitor") {
       if (!(await this.identity.recheck())) {
