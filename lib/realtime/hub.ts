@@ -12,11 +12,8 @@
  *   (one read per wake-up, shared by every subscriber) and hands each
  *   subscriber the changes after that subscriber's cursor, in seq order.
  * - The local bell carries the commit's batch (its changes with their seqs and
- *   the records it wrote). When a batch starts right after the hub's cursor,
- *   the hub dispatches it as it is, without reading the log or the records
- *   back: the commit's own seqs are gap-free and were checked against the
- *   head, so it is exactly what the log holds. A batch after a gap (another
- *   instance's changes not read yet) makes the hub read the log instead.
+ *   the records it wrote): the hub dispatches it without reading the log or
+ *   the records back when it continues the hub's cursor (./change_feed.ts).
  * - A subscriber that starts behind the hub (a reconnect with `Last-Event-ID`
  *   or an old cursor) first catches up with its own reads of the log, then
  *   joins the shared stream; its cursor makes the join duplicate-free.
@@ -42,13 +39,11 @@ import {
   type Change,
   CHANGE_HEAD_KEY,
   ChangeBellEvent,
-  changeKey,
-  type CommittedBatch,
   learnHead,
   localBell,
-  readChangesSince,
   type WrittenRecords,
 } from "../store/changes.ts";
+import { ChangeFeed, readAfter } from "./change_feed.ts";
 
 /** What a subscriber receives. Both are called synchronously by the hub: never block in them. */
 export interface ChangeListener {
@@ -72,40 +67,8 @@ export interface HubConnection {
 /** WebSocket close code telling clients the server restarts: reconnect and resume. */
 export const CLOSE_RESTART = 1012;
 
-const PAGE = 500;
-/** Local batches kept while the hub is busy (beyond this, it reads the log instead). */
-const MAX_LOCAL_BATCHES = 1_000;
 /** How long shutdown waits for clients to complete the close handshake. */
 const CLOSE_WAIT_MS = 2_000;
-
-/**
- * The changes after `cursor` in one KV read in the usual case (the entries and
- * the head are committed together, so a contiguous run starting at cursor + 1
- * is exact); an empty or gapped answer falls back to `readChangesSince`,
- * which reads the head to tell "nothing new" from "expired" (reset).
- */
-async function readAfter(
-  kv: Deno.Kv,
-  cursor: number,
-  /** The hub's own pump: an empty answer just means "nothing new" (no head read). */
-  live = false,
-): Promise<{ changes: Change[]; head: number; reset: boolean }> {
-  const changes: Change[] = [];
-  for await (
-    const entry of kv.list<Change>({
-      start: changeKey(cursor + 1),
-      end: changeKey(Number.MAX_SAFE_INTEGER),
-    }, { limit: PAGE })
-  ) changes.push(entry.value);
-  if (changes.length > 0 && changes[0].seq === cursor + 1) {
-    // More may follow when the page is full; the callers loop until they reach the head.
-    const last = changes[changes.length - 1].seq;
-    return { changes, head: changes.length === PAGE ? last + 1 : last, reset: false };
-  }
-  // (A log that expired entirely shows up as a gap at the next commit.)
-  if (live && changes.length === 0) return { changes, head: cursor, reset: false };
-  return await readChangesSince(kv, cursor, PAGE);
-}
 
 class Sub implements Subscription {
   live = false;
@@ -134,13 +97,12 @@ export class Hub {
   #watchLoop: Promise<void> | null = null;
   #pumpDone: Promise<void> = Promise.resolve();
   #drained: (() => void) | null = null;
-  /** Batches this instance committed, not dispatched yet, in commit order. */
-  #local: CommittedBatch[] = [];
+  #feed: ChangeFeed;
   #ring = (event: Event) => {
     const batch = event instanceof ChangeBellEvent ? event.batch : null;
     if (batch) {
       if (batch.changes.length === 0) return; // nothing was added to the log
-      if (this.#local.length < MAX_LOCAL_BATCHES) this.#local.push(batch);
+      this.#feed.addOwn(batch);
     }
     this.#wake();
   };
@@ -155,7 +117,9 @@ export class Hub {
     readonly kv: Deno.Kv,
     readonly prepare: (changes: Change[], written?: WrittenRecords) => Promise<void> =
       async () => {},
-  ) {}
+  ) {
+    this.#feed = new ChangeFeed(kv);
+  }
 
   /** The seq of the newest change this hub has read and dispatched. */
   get cursor(): number {
@@ -225,14 +189,7 @@ export class Hub {
     do {
       this.#again = false;
       for (;;) {
-        const local = this.#nextLocal();
-        const { changes, head, reset } = local
-          ? {
-            changes: local.changes,
-            head: local.changes[local.changes.length - 1].seq,
-            reset: false,
-          }
-          : await readAfter(this.kv, this.#cursor, true);
+        const { changes, head, reset, written } = await this.#feed.after(this.#cursor);
         if (this.#closing) return;
         if (reset) {
           // The hub itself fell out of the log's window (or the store was reset).
@@ -248,34 +205,13 @@ export class Hub {
           break;
         }
         if (changes.length === 0) break;
-        await this.prepare(changes, local?.written);
+        await this.prepare(changes, written);
         if (this.#closing) return;
         this.#cursor = changes[changes.length - 1].seq;
         this.#dispatch(changes);
-        if (this.#cursor >= head && this.#local.length === 0) break;
+        if (this.#cursor >= head && !this.#feed.hasOwn) break;
       }
     } while (this.#again);
-  }
-
-  /**
-   * The local batch that continues the hub's cursor, if there is one. Batches
-   * already passed (read from the log meanwhile) are dropped; a batch after a
-   * gap stays until the log read has covered the gap.
-   */
-  #nextLocal(): CommittedBatch | null {
-    while (this.#local.length > 0) {
-      const batch = this.#local[0];
-      const first = batch.changes[0].seq;
-      const last = batch.changes[batch.changes.length - 1].seq;
-      if (last <= this.#cursor) {
-        this.#local.shift();
-        continue;
-      }
-      if (first !== this.#cursor + 1) return null;
-      this.#local.shift();
-      return batch;
-    }
-    return null;
   }
 
   #dispatch(changes: Change[]): void {
