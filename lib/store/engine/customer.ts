@@ -22,8 +22,7 @@ import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { appendToLog, messageChange } from "./log.ts";
 import { getContact, getConversation, getMessage, writeConversation } from "./records.ts";
-import { type HeldDetails, heldDetailsKey } from "./held_details.ts";
-import type { AttemptReads } from "./entry_cache.ts";
+import { readCustomerState, rememberRoute, type Stored } from "./customer_reads.ts";
 import { mutate } from "./tx.ts";
 
 /** Longest message text, in characters (the WhatsApp limit). */
@@ -83,8 +82,6 @@ export interface CustomerMessageResult {
   /** True when the clientId was already stored: nothing new was written. */
   duplicate: boolean;
 }
-
-type Stored = { conversationId: string; seq: number };
 
 /**
  * Finds or creates the contact, continues its open conversation on the channel
@@ -253,7 +250,7 @@ export async function receiveCustomerMessage(
     };
   });
   if (!result.duplicate) {
-    routeGuesses(kv).remember(channel, ext, result.contact.id, result.conversation.id);
+    rememberRoute(kv, channel, ext, result.contact.id, result.conversation.id);
   }
   if (!result.duplicate && result.conversation.status === "pending") {
     await triggerAssignment(kv);
@@ -261,89 +258,6 @@ export async function receiveCustomerMessage(
     if (fresh) result.conversation = fresh;
   }
   return result;
-}
-
-/**
- * Where each channel identity's messages went last, in this process: its
- * contact and open conversation. Only a guess of which keys to read (so the
- * usual message reads them all at once instead of one after another); what
- * was read decides, and a wrong guess falls back to reading step by step.
- */
-class RouteGuesses {
-  static readonly MAX = 10_000;
-  #map = new Map<string, { contactId: string; conversationId: string }>();
-
-  get(channel: Channel, ext: string) {
-    return this.#map.get(`${channel}\u0000${ext}`) ?? null;
-  }
-
-  remember(channel: Channel, ext: string, contactId: string, conversationId: string): void {
-    const key = `${channel}\u0000${ext}`;
-    this.#map.delete(key); // re-inserted: the most recent goes last
-    this.#map.set(key, { contactId, conversationId });
-    if (this.#map.size > RouteGuesses.MAX) this.#map.delete(this.#map.keys().next().value!);
-  }
-}
-
-const guessesByKv = new WeakMap<Deno.Kv, RouteGuesses>();
-
-function routeGuesses(kv: Deno.Kv): RouteGuesses {
-  let guesses = guessesByKv.get(kv);
-  if (!guesses) guessesByKv.set(kv, guesses = new RouteGuesses());
-  return guesses;
-}
-
-/** What a customer message builds on (every entry is checked in its commit by mutate). */
-interface CustomerState {
-  heldEntry: Deno.KvEntryMaybe<HeldDetails>;
-  /** Present when the channel identity has a contact. */
-  known: {
-    contact: Deno.KvEntryMaybe<Contact>;
-    ownDup: Deno.KvEntryMaybe<Stored>;
-    open: Deno.KvEntryMaybe<string>;
-    /** The conversation `open` names, when the guess read it along. */
-    conversation: Deno.KvEntryMaybe<Conversation> | null;
-  } | null;
-}
-
-/**
- * The records a customer message depends on: in one read when the route guess
- * holds (from memory when all are remembered: see entry_cache.ts).
- */
-async function readCustomerState(
-  reads: AttemptReads,
-  channel: Channel,
-  ext: string,
-  clientId: string,
-): Promise<CustomerState> {
-  const guess = routeGuesses(reads.kv).get(channel, ext);
-  if (guess) {
-    const [indexEntry, heldEntry, contact, ownDup, open, conversation] = await reads.getMany<
-      [string, HeldDetails, Contact, Stored, string, Conversation]
-    >([
-      keys.contactByChannel(channel, ext),
-      heldDetailsKey(channel, ext),
-      keys.contact(guess.contactId),
-      keys.messageClientId(`contact:${guess.contactId}`, clientId),
-      keys.contactOpen(guess.contactId, channel),
-      keys.conversation(guess.conversationId),
-    ], { presumeAbsent: [3] });
-    if (indexEntry.value === guess.contactId && open.value === guess.conversationId) {
-      return { heldEntry, known: { contact, ownDup, open, conversation } };
-    }
-  }
-  const [indexEntry, heldEntry] = await reads.getMany<[string, HeldDetails]>([
-    keys.contactByChannel(channel, ext),
-    heldDetailsKey(channel, ext),
-  ]);
-  if (!indexEntry.value) return { heldEntry, known: null };
-  const id = indexEntry.value;
-  const [contact, ownDup, open] = await reads.getMany<[Contact, Stored, string]>([
-    keys.contact(id),
-    keys.messageClientId(`contact:${id}`, clientId),
-    keys.contactOpen(id, channel),
-  ], { presumeAbsent: [1] });
-  return { heldEntry, known: { contact, ownDup, open, conversation: null } };
 }
 
 function newConversation(
