@@ -12,6 +12,7 @@ import {
   log,
   openAs,
   rows,
+  saveScreenshots,
   send,
   seriousViolations,
   setStatus,
@@ -382,84 +383,8 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
       await live(a.page);
     });
 
-    await step("useful before scripts run: server-rendered lists and conversation", async () => {
-      const ctx = await browser.newContext({ javaScriptEnabled: false });
-      try {
-        const [name, value] = sue.cookie.split("=");
-        await ctx.addCookies([{ name, value, url: app.url }]);
-        const page = await ctx.newPage();
-        page.setDefaultTimeout(15_000);
-        await page.goto(app.url + "/?tab=closed");
-        const row = rows(page).filter({ hasText: "Carla Customer" }).first();
-        await row.getByRole("link").click();
-        await page.getByRole("heading", { name: "Carla Customer" }).waitFor();
-        await log(page).getByText("Hello, my parcel is late").waitFor();
-        await page.getByText("Wrap-up: Refund issued for A-17").first().waitFor();
-        // Searching Closed by contact name, as a plain form.
-        await page.goto(app.url + "/?tab=closed");
-        await page.getByLabel("Search closed chats by contact name").fill("carla");
-        await page.getByLabel("Search closed chats by contact name").press("Enter");
-        await rows(page).filter({ hasText: "Carla Customer" }).first().waitFor();
-        await page.getByLabel("Search closed chats by contact name").fill("nobody-by-that-name");
-        await page.getByLabel("Search closed chats by contact name").press("Enter");
-        await page.getByText("No closed chats found.").waitFor();
-        // With scripts, the same search filters as the agent types.
-        await tab(s.page, "Closed").click();
-        const search = s.page.getByLabel("Search closed chats by contact name");
-        await search.fill("zzz");
-        await s.page.getByText("No closed chats found.").waitFor();
-        await search.fill("carl");
-        await rows(s.page).filter({ hasText: "Carla Customer" }).first().waitFor();
-        await search.fill("");
-
-        // Plain forms: set the status, pick up a waiting chat, reply; a refusal says why.
-        await page.goto(app.url + "/?tab=pending");
-        await page.getByLabel("Status", { exact: true }).selectOption("busy");
-        await page.getByRole("button", { name: "Set" }).click();
-        await page.waitForLoadState();
-        assert.equal(await page.getByLabel("Status", { exact: true }).inputValue(), "busy");
-        const v6 = await new Visitor(app).start("Gus Customer");
-        await v6.say("Is anyone reading this?");
-        await page.goto(app.url + "/?tab=pending");
-        const stale = await ctx.newPage();
-        await stale.goto(app.url + "/?tab=pending");
-        await rows(page).filter({ hasText: "Gus Customer" }).getByRole("button", {
-          name: /Pick up/,
-        }).click();
-        await page.getByRole("heading", { name: "Gus Customer" }).waitFor();
-        await page.getByRole("textbox", { name: "Message" }).fill("Yes, a plain form reply.");
-        await page.getByRole("button", { name: "Send" }).click();
-        await log(page).getByText("Yes, a plain form reply.").waitFor();
-        assert.ok((await v6.texts()).includes("Yes, a plain form reply."));
-        // A second tab still shows Gus waiting; picking up there is refused, with the reason.
-        await stale.getByRole("button", { name: /Pick up Gus Customer/ }).click();
-        await stale.getByRole("alert").filter({ hasText: /not pending/ }).waitFor();
-      } finally {
-        await ctx.close();
-      }
-    });
-
-    const shots = Deno.env.get("WORKSPACE_SHOTS"); // a folder: save screenshots to look at
-    if (shots && !failed) {
-      await a.page.screenshot({ path: `${shots}/agent-1280.png` });
-      await a.page.getByRole("button", { name: "Transfer" }).click();
-      await a.page.screenshot({ path: `${shots}/agent-transfer.png` });
-      await a.page.getByRole("button", { name: "Context" }).click();
-      await a.page.screenshot({ path: `${shots}/agent-context.png` });
-      await a.page.getByRole("button", { name: "Context" }).click();
-      await a.page.getByRole("button", { name: "Quick responses" }).click();
-      await a.page.screenshot({ path: `${shots}/agent-quick.png` });
-      await a.page.keyboard.press("Escape");
-      await s.page.screenshot({ path: `${shots}/supervisor-1280.png` });
-      await a.page.setViewportSize({ width: 390, height: 844 });
-      await a.page.screenshot({ path: `${shots}/agent-390.png` });
-      await a.page.getByRole("button", { name: "Transfer" }).click();
-      await a.page.screenshot({ path: `${shots}/agent-390-transfer.png` });
-      await a.page.getByRole("button", { name: "Hide" }).click();
-      await a.page.getByRole("link", { name: "Back to list" }).click();
-      await a.page.screenshot({ path: `${shots}/agent-390-list.png` });
-      await a.page.setViewportSize({ width: 1280, height: 800 });
-    }
+    // WORKSPACE_SHOTS=folder saves screenshots of the day's end to look at.
+    if (!failed) await saveScreenshots(Deno.env.get("WORKSPACE_SHOTS"), a.page, s.page);
 
     await step("axe-core finds no serious or critical violations", async () => {
       // The agent with a conversation open; the supervisor with the Transfer bar open; the

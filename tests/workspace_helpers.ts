@@ -191,3 +191,30 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+/** Screenshots of the agent's and the supervisor's workspace at 1280 and 390 px, into `folder`. */
+export async function saveScreenshots(
+  folder: string | undefined,
+  agent: Page,
+  supervisor: Page,
+): Promise<void> {
+  if (!folder) return;
+  await agent.screenshot({ path: `${folder}/agent-1280.png` });
+  await agent.getByRole("button", { name: "Transfer" }).click();
+  await agent.screenshot({ path: `${folder}/agent-transfer.png` });
+  await agent.getByRole("button", { name: "Context" }).click();
+  await agent.screenshot({ path: `${folder}/agent-context.png` });
+  await agent.getByRole("button", { name: "Context" }).click();
+  await agent.getByRole("button", { name: "Quick responses" }).click();
+  await agent.screenshot({ path: `${folder}/agent-quick.png` });
+  await agent.keyboard.press("Escape");
+  await supervisor.screenshot({ path: `${folder}/supervisor-1280.png` });
+  await agent.setViewportSize({ width: 390, height: 844 });
+  await agent.screenshot({ path: `${folder}/agent-390.png` });
+  await agent.getByRole("button", { name: "Transfer" }).click();
+  await agent.screenshot({ path: `${folder}/agent-390-transfer.png` });
+  await agent.getByRole("button", { name: "Hide" }).click();
+  await agent.getByRole("link", { name: "Back to list" }).click();
+  await agent.screenshot({ path: `${folder}/agent-390-list.png` });
+  await agent.setViewportSize({ width: 1280, height: 800 });
+}
