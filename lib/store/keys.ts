@@ -19,7 +19,9 @@
  *   ["sites_by_key", siteKey]                    -> siteId
  *   ["visitor_token_secret"]                     -> Uint8Array (32 random bytes, made once)
  *   ["widget_rate", visitorOrIp, bucket]         -> { count, windowStart } (expireIn = window)
- *   ["widget_pending", visitorId]                -> { context, user } before the first message (expireIn 1 day)
+ *   ["widget_pending", visitorId]                -> HeldDetails for the visitor's next message (expireIn 1 day;
+ *                                                   other channels: ["held_details", channel, id]; engine/held_details.ts)
+ *   ["schema", "status_index"]                   -> 2 once the status index is in its current order
  *
  * Admin console (lib/store/teams.ts, quick_responses.ts, audit.ts, invites.ts)
  *   ["teams", teamId]                            -> Team
@@ -84,7 +86,11 @@ export const keys = {
   siteByKey: (siteKey: string): Key => ["sites_by_key", siteKey],
   visitorTokenSecret: (): Key => ["visitor_token_secret"],
   widgetRate: (subject: string, bucket: string): Key => ["widget_rate", subject, bucket],
-  widgetPending: (visitorId: string): Key => ["widget_pending", visitorId],
+  /** Details held for a customer's next message: web chat keeps its original key. */
+  heldDetails: (channel: string, externalId: string): Key =>
+    channel === "webchat" ? ["widget_pending", externalId] : ["held_details", channel, externalId],
+  /** Which layout version a store's conversation status index has (engine/status_index.ts). */
+  statusIndexVersion: (): Key => ["schema", "status_index"],
   team: (id: string): Key => ["teams", id],
   teamsPrefix: (): Key => ["teams"],
   teamByName: (name: string): Key => ["teams_by_name", name],

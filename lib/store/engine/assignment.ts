@@ -16,8 +16,7 @@ import type { AgentLoad, Conversation, Presence, Settings } from "../../domain/e
 import { checkPickup, isSupervisor } from "../../domain/permissions.ts";
 import { type Candidate, effectiveStatus, EMPTY_LOAD, pickAgent } from "../../domain/routing.ts";
 import { notFound } from "../../http/errors.ts";
-import { announceCommit, type NewChange, readHead, withChanges } from "../changes.ts";
-import { rememberWritten } from "./entry_cache.ts";
+import { type NewChange, readHead, withChanges } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, eventEntry, messageChange } from "./log.ts";
 import {
@@ -27,7 +26,7 @@ import {
   loadWithout,
   writeConversation,
 } from "./records.ts";
-import { inTurn, mutate, refusalError } from "./tx.ts";
+import { inTurn, landed, mutate, refusalError } from "./tx.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
 
 /** How an agent came to hold a chat. */
@@ -241,8 +240,7 @@ async function assignBatch(kv: Deno.Kv): Promise<Outcome> {
   const { batch } = withChanges(op, head, changes);
   const res = await op.commit();
   if (!res.ok) return "conflict";
-  rememberWritten(kv, batch.written, res.versionstamp);
-  announceCommit(kv, batch, res.versionstamp);
+  landed(kv, batch, res.versionstamp);
   return { assigned };
 }
 

@@ -30,11 +30,8 @@ export interface HeldDetails {
 export const HELD_TTL_MS = 24 * 3600_000;
 
 /** Where a channel identity's held details live (web chat keeps its original key). */
-export function heldDetailsKey(channel: Channel, externalId: string): Deno.KvKey {
-  return channel === "webchat"
-    ? keys.widgetPending(externalId)
-    : ["held_details", channel, externalId];
-}
+export const heldDetailsKey = (channel: Channel, externalId: string): Deno.KvKey =>
+  keys.heldDetails(channel, externalId);
 
 export async function getHeldDetails(
   kv: Deno.Kv,

@@ -31,7 +31,6 @@ export function statusIndexKey(c: Conversation): Deno.KvKey {
   return keys.conversationByStatus(c.status, statusSinceMs(c), c.id);
 }
 
-const UPGRADED_KEY: Deno.KvKey = ["schema", "status_index"];
 const VERSION = 2;
 const sameKey = (a: Deno.KvKey, b: Deno.KvKey) =>
   a.length === b.length && a.every((part, i) => part === b[i]);
@@ -43,7 +42,7 @@ const sameKey = (a: Deno.KvKey, b: Deno.KvKey) =>
  * the record changed. Returns how many entries moved or went.
  */
 export async function upgradeStatusIndex(kv: Deno.Kv): Promise<number> {
-  if ((await kv.get<number>(UPGRADED_KEY)).value === VERSION) return 0;
+  if ((await kv.get<number>(keys.statusIndexVersion())).value === VERSION) return 0;
   let fixed = 0;
   const entries: Deno.KvKey[] = [];
   for await (const entry of kv.list({ prefix: ["conversations_by_status"] })) {
@@ -63,6 +62,6 @@ export async function upgradeStatusIndex(kv: Deno.Kv): Promise<number> {
       }
     }
   }
-  await kv.set(UPGRADED_KEY, VERSION);
+  await kv.set(keys.statusIndexVersion(), VERSION);
   return fixed;
 }

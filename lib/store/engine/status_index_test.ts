@@ -45,7 +45,7 @@ Deno.test("[engine] a store indexed by last activity is moved to the new order o
       );
       await kv.set(oldKey, true);
     }
-    await kv.delete(["schema", "status_index"]);
+    await kv.delete(keys.statusIndexVersion());
 
     assert.equal(await upgradeStatusIndex(kv), 4);
     assert.equal(await upgradeStatusIndex(kv), 0, "once");

@@ -8,6 +8,7 @@
 import { AppError, conflict } from "../../http/errors.ts";
 import {
   announceCommit,
+  type CommittedBatch,
   forgetKnownHead,
   knownHead,
   type NewChange,
@@ -77,9 +78,8 @@ export async function mutate<T>(
           reads.forgetRemembered();
           return { done: false };
         }
-        rememberWritten(kv, batch.written, result.versionstamp);
         // Still in turn: this process's commits reach its hub in commit order.
-        announceCommit(kv, batch, result.versionstamp);
+        landed(kv, batch, result.versionstamp);
         return { done: true, value: plan.value };
       } catch (err) {
         if (reads.usedCache && err instanceof AppError) return { done: false }; // confirm it
@@ -97,6 +97,15 @@ export async function mutate<T>(
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, attempt)));
   }
   throw conflict("busy", "Too many changes at the same moment; try again.");
+}
+
+/**
+ * After an engine commit of `batch` landed: remember the records it wrote
+ * (./entry_cache.ts), and announce it (the known head, the local bell).
+ */
+export function landed(kv: Deno.Kv, batch: CommittedBatch, versionstamp: string): void {
+  rememberWritten(kv, batch.written, versionstamp);
+  announceCommit(kv, batch, versionstamp);
 }
 
 /** Runs a plain write (no checks), retrying while the local KV file is busy. */
