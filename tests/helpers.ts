@@ -14,6 +14,7 @@ import { loadConfig } from "../fresh.config.ts";
 import { type RunningServer, startServer } from "../lib/server.ts";
 import { type Agent, createAgent, type Role } from "../lib/store/agents.ts";
 import { SESSION_COOKIE } from "../lib/auth/sessions.ts";
+import { chromiumPath } from "./chromium.ts";
 import { createSession } from "../lib/auth/sessions.ts";
 
 export interface Staff {
@@ -101,9 +102,10 @@ export const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
+/** A headless Chromium: `CHROMIUM_PATH` when set, else the one installed (tests/chromium.ts). */
 export async function launchBrowser(): Promise<Browser> {
   return await chromium.launch({
-    executablePath: Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+    executablePath: chromiumPath(),
     headless: true,
     args: CHROMIUM_ARGS,
   });
