@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from "./fresh.config.ts";
 import { startServer } from "./lib/server.ts";
+import { routeTable } from "./routes/mod.ts";
 
 if (import.meta.main) {
   let config;
@@ -16,7 +17,7 @@ if (import.meta.main) {
     }
     throw err;
   }
-  const server = await startServer(config, { log: console.log, hostname: config.host });
+  const server = await startServer(config, routeTable, { log: console.log, hostname: config.host });
   const stop = async () => {
     await server.shutdown();
     Deno.exit(0);

@@ -16,6 +16,7 @@
  */
 import { loadConfig } from "../fresh.config.ts";
 import { startServer } from "../lib/server.ts";
+import { routeTable } from "../routes/mod.ts";
 import { createAgent } from "../lib/store/agents.ts";
 import { createSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { findContact, getOpenConversation } from "../lib/store/engine/records.ts";
@@ -53,7 +54,7 @@ const config = loadConfig({
   WHATSAPP_VERIFY_TOKEN: "v",
   WHATSAPP_GRAPH_URL: graph.url,
 });
-const server = await startServer(config, { kv });
+const server = await startServer(config, routeTable, { kv });
 try {
   const raw = await rawCommitRate(kv, COMMITS);
 

@@ -12,6 +12,7 @@
  */
 import { loadConfig } from "../fresh.config.ts";
 import { startServer } from "../lib/server.ts";
+import { routeTable } from "../routes/mod.ts";
 import { WIDGET_STUB } from "../lib/channels/widget_snippet.ts";
 
 const WIDGET_BUDGET = 8 * 1024;
@@ -24,7 +25,9 @@ async function gzipSize(data: Uint8Array | string): Promise<number> {
 }
 
 const kv = await Deno.openKv(":memory:");
-const server = await startServer(loadConfig({ KV_PATH: ":memory:", PORT: "0" }), { kv });
+const server = await startServer(loadConfig({ KV_PATH: ":memory:", PORT: "0" }), routeTable, {
+  kv,
+});
 try {
   const root = new URL("../", import.meta.url);
   const widget = await Deno.readFile(new URL("." + server.deps.assets.widgetJs, root));

@@ -9,6 +9,7 @@
  */
 import { loadConfig } from "../fresh.config.ts";
 import { startServer } from "../lib/server.ts";
+import { routeTable } from "../routes/mod.ts";
 import { createAgent } from "../lib/store/agents.ts";
 import { createSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { receiveCustomerMessage } from "../lib/store/engine/customer.ts";
@@ -48,7 +49,7 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
 
 const kv = await Deno.openKv(":memory:");
 const config = loadConfig({ KV_PATH: ":memory:", PORT: "0", PASSWORD_ITERATIONS: "1000" });
-const server = await startServer(config, { kv });
+const server = await startServer(config, routeTable, { kv });
 try {
   const mk = async (name: string, maxChats: number) => {
     const agent = await createAgent(kv, {

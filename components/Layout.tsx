@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { Assets } from "../lib/http/assets.ts";
+import type { Assets } from "../lib/app_deps.ts";
 
 /** The HTML document around every staff page. */
 export function Layout(

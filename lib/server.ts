@@ -1,13 +1,13 @@
 /**
- * Starts a Parley server for a configuration: opens KV, builds assets when
- * needed, bootstraps the first admin, and serves. Used by `main.ts` and by the
- * tests (which pass `:memory:` KV and port 0).
+ * Starts a Parley server for a configuration and a route table (routes/mod.ts):
+ * opens KV, builds assets when needed, bootstraps the first admin, and serves.
+ * Used by `main.ts` and by the tests (which pass `:memory:` KV and port 0).
  */
 import type { Config } from "../fresh.config.ts";
 import { bootstrapAdminFromEnv, ensureSetupCode } from "./auth/setup.ts";
-import { createApp } from "./http/app.ts";
+import { createApp, type RouteTable } from "./http/app.ts";
 import { loadAssets } from "./http/assets.ts";
-import type { AppDeps } from "./http/context.ts";
+import type { AppDeps } from "./app_deps.ts";
 import { openKv } from "./store/open_kv.ts";
 import { JobRunner } from "./jobs.ts";
 import { Realtime } from "./realtime/realtime.ts";
@@ -26,6 +26,7 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
+  routes: RouteTable,
   options: { kv?: Deno.Kv; log?: (line: string) => void; hostname?: string } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? (() => {});
@@ -45,7 +46,7 @@ export async function startServer(
   const moved = await upgradeStatusIndex(kv);
   if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);
   await deps.realtime.start();
-  const app = createApp(deps);
+  const app = createApp(deps, routes);
   // Job handlers are registered by the modules that own them (inside createApp); then listen.
   deps.jobs.start();
   const hostname = options.hostname ?? "127.0.0.1";

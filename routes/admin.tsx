@@ -5,7 +5,8 @@
  * admin_console_api.ts.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { adminPageGuard, rejectOverlongIds } from "./admin_common.tsx";
 import { adminAgentPages } from "./admin_agents.tsx";
 import { adminTeamPages } from "./admin_teams.tsx";

@@ -24,10 +24,11 @@ import {
   updateAgentRequestSchema,
 } from "../lib/admin/agents.ts";
 import { agentLiveOne, globalMaxChats } from "../lib/admin/engine_bridge.ts";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
-import { parseWith } from "../lib/http/validate.ts";
+import { parseWith } from "../lib/validate.ts";
 import { getAgent, type PublicAgent, publicAgent } from "../lib/store/agents.ts";
 import { hasPendingInvite } from "../lib/store/invites.ts";
 import { listTeams, type Team } from "../lib/store/teams.ts";

@@ -1,8 +1,9 @@
 /** The admin JSON API. Every route here requires the admin role. */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
-import { parseJsonBody } from "../lib/http/validate.ts";
+import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { adminCreateAgent, createAgentRequestSchema } from "../lib/admin/agents.ts";
 
 /** `POST /api/v1/admin/agents` (the rest of the admin API is in admin_console_api.ts). */

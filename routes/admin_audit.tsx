@@ -2,10 +2,11 @@
 import { Hono } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { Button, SelectField, TextField } from "../components/Form.tsx";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
-import { parseWith } from "../lib/http/validate.ts";
+import { parseWith } from "../lib/validate.ts";
 import { listAgents, publicAgent } from "../lib/store/agents.ts";
 import { listAudit } from "../lib/store/audit.ts";
 import { auditQuerySchema } from "./admin_console_api.ts";

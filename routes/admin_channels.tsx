@@ -18,10 +18,11 @@ import {
   siteFormSchema,
   whatsAppFormSchema,
 } from "../lib/admin/channels.ts";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
-import { parseWith } from "../lib/http/validate.ts";
+import { parseWith } from "../lib/validate.ts";
 import { publicAgent } from "../lib/store/agents.ts";
 import { DEFAULT_SITE_ID, getSite, listSites, type Site } from "../lib/store/sites.ts";
 import { listTeams } from "../lib/store/teams.ts";

@@ -7,8 +7,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { Layout } from "../components/Layout.tsx";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { AppError } from "../lib/http/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
+import { AppError } from "../lib/errors.ts";
 import { renderPage } from "../lib/http/render.ts";
 import { formRecord } from "../lib/admin/fields.ts";
 

@@ -23,10 +23,11 @@ import {
   embedSnippet,
 } from "../lib/admin/channels.ts";
 import { adminDeleteTeam } from "../lib/admin/teams.ts";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { notFound } from "../lib/http/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
+import { notFound } from "../lib/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
-import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
+import { parseJsonBody, parseQuery } from "../lib/http/parse_request.ts";
 import { rejectOverlongIds } from "./admin_common.tsx";
 import { getAgent, publicAgent } from "../lib/store/agents.ts";
 import { AUDIT_TARGETS, listAudit } from "../lib/store/audit.ts";

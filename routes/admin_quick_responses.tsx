@@ -12,11 +12,12 @@ import {
 } from "../components/Form.tsx";
 import { Island } from "../components/Island.tsx";
 import QuickResponseEditor from "../islands/QuickResponseEditor.tsx";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { AppError, badRequest } from "../lib/http/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
+import { AppError, badRequest } from "../lib/errors.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
-import { parseWith } from "../lib/http/validate.ts";
+import { parseWith } from "../lib/validate.ts";
 import { type Agent, listAgents, publicAgent } from "../lib/store/agents.ts";
 import {
   createQuickResponse,

@@ -9,11 +9,13 @@ import { Layout } from "../components/Layout.tsx";
 import { signIn } from "../lib/auth/login.ts";
 import { deleteSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { completeSetup, isSetupOpen } from "../lib/auth/setup.ts";
-import { AppError } from "../lib/http/errors.ts";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import { AppError } from "../lib/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { isHttps } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
-import { parseJsonBody, parseWith } from "../lib/http/validate.ts";
+import { parseWith } from "../lib/validate.ts";
+import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { newAgentSchema, publicAgent } from "../lib/store/agents.ts";
 
 const loginSchema = z.object({

@@ -6,10 +6,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { CONVERSATION_STATUSES } from "../lib/domain/engine_types.ts";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { notFound } from "../lib/http/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
+import { notFound } from "../lib/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
-import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
+import { parseJsonBody, parseQuery } from "../lib/http/parse_request.ts";
 import {
   appendStaffMessage,
   closeConversation,

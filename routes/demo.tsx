@@ -6,7 +6,8 @@
  */
 import { Hono } from "hono";
 import { Layout } from "../components/Layout.tsx";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { renderPage } from "../lib/http/render.ts";
 import { WIDGET_STUB } from "../lib/channels/widget_snippet.ts";
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 
 /** `GET /healthz`: 200 when KV answers, 503 when it does not. */
 export function healthRoutes(deps: AppDeps): Hono<AppEnv> {

@@ -4,9 +4,11 @@
  * personal ones. Admins manage shared ones here too, or in the admin API.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
-import { parseJsonBody, parseWith } from "../lib/http/validate.ts";
+import { parseWith } from "../lib/validate.ts";
+import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { z } from "zod";
 import { rejectOverlongIds } from "./admin_common.tsx";
 import {

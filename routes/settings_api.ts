@@ -3,9 +3,10 @@
  * lib/store/engine/settings.ts; changes audited by lib/admin/settings.ts).
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
-import { parseJsonBody } from "../lib/http/validate.ts";
+import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { settingsUpdateSchema } from "../lib/domain/settings.ts";
 import { getSettings } from "../lib/store/engine/mod.ts";
 import { adminUpdateSettings } from "../lib/admin/settings.ts";

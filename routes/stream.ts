@@ -5,8 +5,9 @@
  * An open stream keeps the staff member's presence alive (heartbeats).
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { AppError, badRequest } from "../lib/http/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
+import { AppError, badRequest } from "../lib/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseCursor, staffStream } from "../lib/realtime/sse.ts";
 import { staffView } from "../lib/realtime/visibility.ts";

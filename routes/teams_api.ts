@@ -4,7 +4,8 @@
  * the admin API).
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { requireRole } from "../lib/http/middleware.ts";
 import { listTeams } from "../lib/store/teams.ts";
 

@@ -11,7 +11,8 @@
  * outbound delivery).
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
 import { requireRole } from "../lib/http/middleware.ts";
 import { loadWhatsAppSettings } from "../lib/store/whatsapp_config.ts";
 import { acceptWhatsAppWebhook, verificationChallenge } from "../lib/channels/whatsapp_webhook.ts";

@@ -9,10 +9,11 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import { z } from "zod";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { AppError, notFound } from "../lib/http/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
+import { AppError, notFound } from "../lib/errors.ts";
 import { isHttps, requestHost } from "../lib/http/middleware.ts";
-import { parseJsonBody, parseQuery } from "../lib/http/validate.ts";
+import { parseJsonBody, parseQuery } from "../lib/http/parse_request.ts";
 import { bearerToken } from "../lib/auth/visitor_token.ts";
 import {
   assertOrigin,

@@ -10,10 +10,11 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import { AGENT_STATUSES } from "../lib/domain/engine_types.ts";
-import type { AppDeps, AppEnv } from "../lib/http/context.ts";
-import { AppError, badRequest } from "../lib/http/errors.ts";
+import type { AppDeps } from "../lib/app_deps.ts";
+import type { AppEnv } from "../lib/http/context.ts";
+import { AppError, badRequest } from "../lib/errors.ts";
 import { requestHost } from "../lib/http/middleware.ts";
-import { parseWith } from "../lib/http/validate.ts";
+import { parseWith } from "../lib/validate.ts";
 import type { Agent } from "../lib/store/agents.ts";
 import { appendStaffMessage, pickupConversation, setAgentStatus } from "../lib/store/engine/mod.ts";
 

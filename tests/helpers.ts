@@ -12,6 +12,7 @@
 import { type Browser, chromium } from "playwright-core";
 import { loadConfig } from "../fresh.config.ts";
 import { type RunningServer, startServer } from "../lib/server.ts";
+import { routeTable } from "../routes/mod.ts";
 import { type Agent, createAgent, type Role } from "../lib/store/agents.ts";
 import { SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { chromiumPath } from "./chromium.ts";
@@ -49,7 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const kv = await Deno.openKv(":memory:");
-  const server = await startServer(config, { kv });
+  const server = await startServer(config, routeTable, { kv });
   const app: TestApp = {
     ...server,
     kv,

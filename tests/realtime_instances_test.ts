@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../fresh.config.ts";
 import { createSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { startServer } from "../lib/server.ts";
+import { routeTable } from "../routes/mod.ts";
 import { createAgent } from "../lib/store/agents.ts";
 import { readHead } from "../lib/store/changes.ts";
 import { SseReader, TestSocket, wsUrl } from "./realtime_helpers.ts";
@@ -23,8 +24,8 @@ Deno.test("[realtime] two app instances on one KV deliver every event to clients
   const kvA = await Deno.openKv(path);
   const kvB = await Deno.openKv(path);
   const config = loadConfig({ KV_PATH: path, PORT: "0", PASSWORD_ITERATIONS: "1000" });
-  const a = await startServer(config, { kv: kvA });
-  const b = await startServer(config, { kv: kvB });
+  const a = await startServer(config, routeTable, { kv: kvA });
+  const b = await startServer(config, routeTable, { kv: kvB });
   const sockets: TestSocket[] = [];
   const readers: SseReader[] = [];
   try {

@@ -18,6 +18,7 @@
 import { loadConfig } from "../../fresh.config.ts";
 import { WIDGET_LIMITS } from "../../lib/channels/webchat_limits.ts";
 import { startServer } from "../../lib/server.ts";
+import { routeTable } from "../../routes/mod.ts";
 import { BucketPool } from "../../lib/realtime/limits.ts";
 import { SocketSession } from "../../lib/realtime/socket.ts";
 
@@ -95,7 +96,7 @@ Deno.addSignalListener("SIGUSR2", () => {
 for (const bucket of Object.values(WIDGET_LIMITS) as { limit: number }[]) {
   bucket.limit = 1_000_000_000;
 }
-const server = await startServer(loadConfig(Deno.env.toObject()));
+const server = await startServer(loadConfig(Deno.env.toObject()), routeTable);
 server.deps.realtime.visitorSends = new BucketPool(1_000_000, 1_000_000);
 console.log(`READY ${server.url}`);
 const stop = async () => {

@@ -13,8 +13,8 @@
  */
 import { z } from "zod";
 import { deleteAgentSessions } from "../auth/sessions.ts";
-import type { AppDeps } from "../http/context.ts";
-import { badRequest, conflict, notFound } from "../http/errors.ts";
+import type { AppDeps } from "../app_deps.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
 import { randomToken } from "../ids.ts";
 import {
   type Agent,

@@ -8,8 +8,8 @@
  * answers nor the audit log ever contain one.
  */
 import { z } from "zod";
-import type { AppDeps } from "../http/context.ts";
-import { badRequest } from "../http/errors.ts";
+import type { AppDeps } from "../app_deps.ts";
+import { badRequest } from "../errors.ts";
 import { type Actor, recordAudit } from "../store/audit.ts";
 import {
   createSite,

@@ -4,7 +4,7 @@
  * deactivated agent off duty. One module, so the console depends on the
  * engine in one place.
  */
-import type { AppDeps } from "../http/context.ts";
+import type { AppDeps } from "../app_deps.ts";
 import {
   getAgentSummary,
   getLoad,

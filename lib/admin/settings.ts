@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { type SettingsUpdate, settingsUpdateSchema } from "../domain/settings.ts";
-import type { AppDeps } from "../http/context.ts";
+import type { AppDeps } from "../app_deps.ts";
 import { type Actor, recordAudit } from "../store/audit.ts";
 import { getSettings, type Settings, updateSettings } from "../store/engine/mod.ts";
 import { checkbox } from "./fields.ts";

@@ -4,8 +4,8 @@
  * be deleted, nor one with chats waiting in its queue, or conversations would
  * wait in a queue nobody serves (409 `team_in_use`, naming what uses it).
  */
-import type { AppDeps } from "../http/context.ts";
-import { conflict } from "../http/errors.ts";
+import type { AppDeps } from "../app_deps.ts";
+import { conflict } from "../errors.ts";
 import type { Actor } from "../store/audit.ts";
 import { listSites } from "../store/sites.ts";
 import { deleteTeam } from "../store/teams.ts";

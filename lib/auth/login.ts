@@ -1,7 +1,7 @@
 /** Signing staff in and out: one rule used by the sign-in page and the JSON API. */
-import { unauthorized } from "../http/errors.ts";
+import { unauthorized } from "../errors.ts";
 import { type Agent, getAgentByEmail } from "../store/agents.ts";
-import { dummyPasswordHash, verifyPassword } from "./password.ts";
+import { dummyPasswordHash, verifyPassword } from "../password.ts";
 import { createSession } from "./sessions.ts";
 import { assertNotThrottled, clearFailures, recordFailure } from "./throttle.ts";
 

@@ -4,8 +4,8 @@
  * admin only with that code, so a stranger who reaches the server first cannot
  * claim it. Once any account exists, setup is closed for good.
  */
-import { constantTimeEqual } from "./password.ts";
-import { conflict, forbidden } from "../http/errors.ts";
+import { constantTimeEqual } from "../password.ts";
+import { conflict, forbidden } from "../errors.ts";
 import { randomToken } from "../ids.ts";
 import { type Agent, createAgent, hasAnyAgent, type NewAgent } from "../store/agents.ts";
 import { keys } from "../store/keys.ts";

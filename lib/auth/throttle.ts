@@ -3,7 +3,7 @@
  * address in KV (so every instance sees them) over a sliding window; past the
  * limit the caller gets a 429 until the window passes.
  */
-import { tooMany } from "../http/errors.ts";
+import { tooMany } from "../errors.ts";
 import { keys } from "../store/keys.ts";
 
 export const THROTTLE_WINDOW_MS = 15 * 60_000;

@@ -13,7 +13,7 @@
  *   the context bounds); the engine takes them in the commit that stores the
  *   message. Context sent while a conversation is open merges into it live.
  */
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import {
   issueVisitorToken,

@@ -4,7 +4,7 @@
  * window per (subject, bucket); past the limit the caller gets a 429 with
  * `Retry-After` until the window ends.
  */
-import { tooMany } from "../http/errors.ts";
+import { tooMany } from "../errors.ts";
 import { keys } from "../store/keys.ts";
 
 /**

@@ -19,8 +19,9 @@
  * - whatsapp_graph.ts (HTTP client, error classes), whatsapp_payload.ts
  *   (schemas → records), whatsapp_window.ts (24 hours), whatsapp_signature.ts.
  */
-import type { AppDeps } from "../http/context.ts";
-import { forbidden, notFound } from "../http/errors.ts";
+import type { Config } from "../../fresh.config.ts";
+import type { JobRunner } from "../jobs.ts";
+import { forbidden, notFound } from "../errors.ts";
 import type { Agent } from "../store/agents.ts";
 import { findContact, getConversation, getOpenConversation } from "../store/engine/records.ts";
 import { canView } from "../domain/permissions.ts";
@@ -40,8 +41,15 @@ import { getWhatsAppWindow, type WhatsAppWindow } from "./whatsapp_window.ts";
 
 export { getOutboundDelivery, getWhatsAppWindow, type WhatsAppWindow };
 
+/** What the WhatsApp channel needs of the app (a part of `AppDeps`). */
+export interface WhatsAppDeps {
+  kv: Deno.Kv;
+  config: Config;
+  jobs: JobRunner;
+}
+
 /** Registers the WhatsApp job handlers (call once per app, before `jobs.start()`). */
-export function registerWhatsAppJobs(deps: Pick<AppDeps, "kv" | "config" | "jobs">): void {
+export function registerWhatsAppJobs(deps: Pick<WhatsAppDeps, "kv" | "config" | "jobs">): void {
   deps.jobs.on(DRAIN_JOB, (payload) => processDrainJob(deps, payload));
   deps.jobs.on(STATUS_JOB, (payload) => processStatusJob(deps.kv, payload as StatusJob));
   deps.jobs.on(WHATSAPP_OUTBOUND_JOB, (payload) => runOutboundJob(deps, payload));
@@ -69,12 +77,12 @@ export function registerWhatsAppJobs(deps: Pick<AppDeps, "kv" | "config" | "jobs
  * Never includes a secret in its answer.
  */
 export async function testWhatsAppConnection(
-  deps: Pick<AppDeps, "kv" | "config">,
+  deps: Pick<WhatsAppDeps, "kv" | "config">,
 ): Promise<ConnectionCheck> {
   return await checkGraphConnection(await loadWhatsAppSettings(deps));
 }
 
-async function visibleConversation(deps: Pick<AppDeps, "kv">, agent: Agent, id: string) {
+async function visibleConversation(deps: Pick<WhatsAppDeps, "kv">, agent: Agent, id: string) {
   const conversation = await getConversation(deps.kv, id);
   if (!conversation || conversation.channel !== "whatsapp") throw notFound("Conversation");
   if (!canView(agent, conversation)) throw forbidden("You cannot see this conversation.");
@@ -83,7 +91,7 @@ async function visibleConversation(deps: Pick<AppDeps, "kv">, agent: Agent, id: 
 
 /** The WhatsApp state of a conversation the agent may see: its 24-hour window. */
 export async function whatsAppStateForStaff(
-  deps: Pick<AppDeps, "kv">,
+  deps: Pick<WhatsAppDeps, "kv">,
   agent: Agent,
   conversationId: string,
 ): Promise<{ conversationId: string; window: WhatsAppWindow }> {
@@ -102,7 +110,7 @@ const INLINE_TYPES =
  * have expired at Meta after 30 days).
  */
 export async function openWhatsAppMedia(
-  deps: Pick<AppDeps, "kv" | "config">,
+  deps: Pick<WhatsAppDeps, "kv" | "config">,
   agent: Agent,
   mediaId: string,
 ): Promise<Response> {

@@ -16,7 +16,7 @@
  * skipped so it cannot block the rest; anything else throws, and KV redelivers
  * the job later (every step is idempotent).
  */
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../errors.ts";
 import { receiveCustomerMessage } from "../store/engine/customer.ts";
 import { keys } from "../store/keys.ts";
 import { loadWhatsAppSettings } from "../store/whatsapp_config.ts";

@@ -12,7 +12,7 @@
  * redelivers. Processing is idempotent (whatsapp_inbound.ts), because queues
  * and Meta both deliver at least once.
  */
-import { badRequest, unauthorized } from "../http/errors.ts";
+import { badRequest, unauthorized } from "../errors.ts";
 import type { JobMessage } from "../jobs.ts";
 import type { WhatsAppSettings } from "../store/whatsapp_config.ts";
 import { parseWhatsAppWebhook, type WhatsAppStatus } from "./whatsapp_payload.ts";

@@ -1,13 +1,16 @@
 /**
  * The Hono app factory. Order matters: WebSocket routes are mounted before
  * anything that changes headers; pages and the JSON API sit behind security
- * headers, sessions, CSRF and the body limit; errors map in one handler.
+ * headers, sessions, CSRF and the body limit; errors map in one handler. The
+ * routes themselves come in as a table (routes/mod.ts), so lib/ imports no route.
  */
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import { compress } from "hono/compress";
-import type { AppDeps, AppEnv } from "./context.ts";
-import { errorBody, errorResponse } from "./errors.ts";
+import type { AppDeps } from "../app_deps.ts";
+import type { AppEnv } from "./context.ts";
+import { errorBody } from "../errors.ts";
+import { errorResponse } from "./error_response.ts";
 import {
   bodyLimit,
   isWebSocketPath,
@@ -15,26 +18,20 @@ import {
   sameOriginWrites,
   securityHeaders,
 } from "./middleware.ts";
-import { adminApiRoutes } from "../../routes/admin_api.ts";
-import { adminConsoleApiRoutes } from "../../routes/admin_console_api.ts";
-import { adminPageRoutes } from "../../routes/admin.tsx";
-import { inviteRoutes } from "../../routes/invite.tsx";
-import { quickResponseRoutes } from "../../routes/quick_responses.ts";
-import { teamRoutes } from "../../routes/teams_api.ts";
-import { authRoutes } from "../../routes/auth.tsx";
-import { healthRoutes } from "../../routes/health.ts";
-import { conversationsApiRoutes } from "../../routes/conversations_api.ts";
-import { meApiRoutes } from "../../routes/me_api.ts";
-import { settingsApiRoutes } from "../../routes/settings_api.ts";
 import { registerEngineJobs } from "../store/engine/jobs.ts";
-import { whatsappRoutes } from "../../routes/whatsapp.ts";
-import { streamRoutes } from "../../routes/stream.ts";
-import { wsRoutes } from "../../routes/ws.ts";
-import { workspaceRoutes } from "../../routes/workspace.tsx";
-import { widgetApiRoutes } from "../../routes/widget_api.ts";
-import { demoRoutes } from "../../routes/demo.tsx";
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+/** A route module: a Hono sub-app built from the app's dependencies. */
+export type RouteModule = (deps: AppDeps) => Hono<AppEnv>;
+
+/** Which route modules the app mounts, in order (the table is routes/mod.ts). */
+export interface RouteTable {
+  /** WebSocket routes: mounted before any middleware that changes headers. */
+  sockets: RouteModule[];
+  /** Pages, the JSON API, streams and webhooks: behind every middleware. */
+  http: RouteModule[];
+}
+
+export function createApp(deps: AppDeps, routes: RouteTable): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err) => errorResponse(err));
   app.notFound((c) => {
@@ -44,8 +41,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.text("Not found", 404);
   });
 
-  // WebSocket routes go here, before header-changing middleware (later issues).
-  app.route("/", wsRoutes(deps));
+  // WebSocket upgrade responses have immutable headers: mount them before header-changing middleware.
+  for (const mount of routes.sockets) app.route("/", mount(deps));
 
   app.use("*", async (c, next) => {
     if (isWebSocketPath(c.req.path)) return await next();
@@ -71,22 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", loadSession(deps));
   app.use("*", sameOriginWrites());
 
-  app.route("/", healthRoutes(deps));
-  app.route("/", meApiRoutes(deps));
-  app.route("/", conversationsApiRoutes(deps));
-  app.route("/", settingsApiRoutes(deps));
-  app.route("/", whatsappRoutes(deps));
-  app.route("/", streamRoutes(deps));
-  app.route("/", authRoutes(deps));
-  app.route("/", adminApiRoutes(deps));
-  app.route("/", adminConsoleApiRoutes(deps));
-  app.route("/", quickResponseRoutes(deps));
-  app.route("/", teamRoutes(deps));
-  app.route("/", adminPageRoutes(deps));
-  app.route("/", inviteRoutes(deps));
-  app.route("/", workspaceRoutes(deps));
-  app.route("/", widgetApiRoutes(deps));
-  app.route("/", demoRoutes(deps));
+  for (const mount of routes.http) app.route("/", mount(deps));
   registerEngineJobs(deps);
   return app;
 }

@@ -1,20 +1,5 @@
-/** Types shared by the Hono app, its middleware and every route module. */
-import type { Config } from "../../fresh.config.ts";
+/** The Hono context variables every middleware and route module may read. */
 import type { Agent } from "../store/agents.ts";
-import type { Assets } from "./assets.ts";
-import type { JobRunner } from "../jobs.ts";
-import type { Realtime } from "../realtime/realtime.ts";
-
-/** Everything a request handler may need; built once per app instance in `createApp`. */
-export interface AppDeps {
-  kv: Deno.Kv;
-  config: Config;
-  assets: Assets;
-  /** The KV queue runner; register handlers with `jobs.on(type, fn)` before `jobs.start()`. */
-  jobs: JobRunner;
-  /** The real-time hub, typing bus and presence of this instance (lib/realtime). */
-  realtime: Realtime;
-}
 
 export interface AppEnv {
   Variables: {

@@ -1,12 +1,16 @@
 /**
  * The browser side of the island runtime: finds every `[data-island]` element
- * the server rendered and hydrates it with its component and JSON props. All
- * islands share one bundle, so signals in shared modules are shared too.
+ * the server rendered and hydrates it with its component and JSON props. The
+ * bundle's entry is the generated registry, islands.gen.ts, which calls this
+ * with every island (so lib/ imports no island). All islands share one bundle,
+ * so signals in shared modules are shared too.
  */
-import { h, hydrate } from "preact";
-import { islands } from "../../islands.gen.ts";
+import { type ComponentType, h, hydrate } from "preact";
 
-export function hydrateIslands(root: ParentNode = document): void {
+// deno-lint-ignore no-explicit-any
+export type IslandRegistry = Record<string, ComponentType<any>>;
+
+export function hydrateIslands(islands: IslandRegistry, root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>("[data-island]")) {
     const component = islands[el.dataset.island ?? ""];
     if (!component) {
@@ -17,5 +21,3 @@ export function hydrateIslands(root: ParentNode = document): void {
     hydrate(h(component, props), el);
   }
 }
-
-if (typeof document !== "undefined") hydrateIslands();

@@ -1,8 +1,9 @@
 /** Named Hono middleware: security headers, CSRF, sessions, roles, body limit. */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { getCookie } from "hono/cookie";
-import { forbidden, tooLarge, unauthorized } from "./errors.ts";
-import type { AppDeps, AppEnv } from "./context.ts";
+import { forbidden, tooLarge, unauthorized } from "../errors.ts";
+import type { AppDeps } from "../app_deps.ts";
+import type { AppEnv } from "./context.ts";
 import { getSignedInAgent, SESSION_COOKIE } from "../auth/sessions.ts";
 import type { Role } from "../store/agents.ts";
 

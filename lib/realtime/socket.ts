@@ -24,7 +24,7 @@
  */
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import { canView } from "../domain/permissions.ts";
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../errors.ts";
 import type { Agent } from "../store/agents.ts";
 import type { Change } from "../store/changes.ts";
 import { listMessagesForStaff, markRead } from "../store/engine/messages.ts";

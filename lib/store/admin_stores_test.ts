@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../errors.ts";
 import { createAgent, getAgent, getAgentByEmail, setAgentActive, updateAgent } from "./agents.ts";
 import { listAudit } from "./audit.ts";
 import { createTeam, deleteTeam, listTeams, renameTeam } from "./teams.ts";

@@ -1,8 +1,8 @@
 /** Staff accounts in KV (keys in ./keys.ts). */
 import { z } from "zod";
-import { badRequest, conflict, notFound } from "../http/errors.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { hashPassword } from "../auth/password.ts";
+import { hashPassword } from "../password.ts";
 import { keys } from "./keys.ts";
 import { type Actor, addAudit, commitAudited } from "./audit.ts";
 

@@ -8,7 +8,7 @@
  * after their commit with {@link recordAudit}. Entries never hold secrets: the
  * WhatsApp form records which fields changed, not their values.
  */
-import { conflict } from "../http/errors.ts";
+import { conflict } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { type NewChange, readHead, retryCommit, ringLocalBell, withChanges } from "./changes.ts";
 import { keys } from "./keys.ts";

@@ -6,8 +6,8 @@
  * operation that sets the password, so a link works once.
  */
 import { randomToken, sha256Hex } from "../ids.ts";
-import { hashPassword } from "../auth/password.ts";
-import { badRequest } from "../http/errors.ts";
+import { hashPassword } from "../password.ts";
+import { badRequest } from "../errors.ts";
 import type { Agent } from "./agents.ts";
 import { addAudit } from "./audit.ts";
 import { keys } from "./keys.ts";

@@ -11,7 +11,7 @@
  */
 import { z } from "zod";
 import { validateTemplate } from "../domain/quick_responses.ts";
-import { badRequest, conflict, forbidden, notFound } from "../http/errors.ts";
+import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { type Actor, commitAudited } from "./audit.ts";
 import { keys } from "./keys.ts";

@@ -19,7 +19,7 @@
  * if (!verdict.ok) throw forbidden(verdict.reason);
  */
 import { z } from "zod";
-import { conflict, notFound } from "../http/errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import { newId, randomToken } from "../ids.ts";
 import { readHead, retryCommit, ringLocalBell, withChanges } from "./changes.ts";
 import { keys } from "./keys.ts";

@@ -5,7 +5,7 @@
  * A team that still has members cannot be deleted (409 `team_not_empty`).
  */
 import { z } from "zod";
-import { conflict, notFound } from "../http/errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { type Actor, commitAudited } from "./audit.ts";
 import { keys } from "./keys.ts";

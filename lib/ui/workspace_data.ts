@@ -5,8 +5,8 @@
  * island seed (lib/ui/state.ts). Closed shows its first page only (50, newest
  * first); the islands page and search from there.
  */
-import type { AppDeps } from "../http/context.ts";
-import { AppError } from "../http/errors.ts";
+import type { AppDeps } from "../app_deps.ts";
+import { AppError } from "../errors.ts";
 import type { Agent } from "../store/agents.ts";
 import { readHead } from "../store/changes.ts";
 import {

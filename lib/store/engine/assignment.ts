@@ -15,7 +15,7 @@ import { listAgents } from "../agents.ts";
 import type { AgentLoad, Conversation, Presence, Settings } from "../../domain/engine_types.ts";
 import { checkPickup, isSupervisor } from "../../domain/permissions.ts";
 import { type Candidate, effectiveStatus, EMPTY_LOAD, pickAgent } from "../../domain/routing.ts";
-import { notFound } from "../../http/errors.ts";
+import { notFound } from "../../errors.ts";
 import { type NewChange, readHead, withChanges } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, eventEntry, messageChange } from "./log.ts";

@@ -14,7 +14,7 @@ import type { Agent } from "../agents.ts";
 import type { Channel, Contact, Conversation } from "../../domain/engine_types.ts";
 import { CHANNELS } from "../../domain/engine_types.ts";
 import { isSupervisor } from "../../domain/permissions.ts";
-import { badRequest, conflict, forbidden, notFound } from "../../http/errors.ts";
+import { badRequest, conflict, forbidden, notFound } from "../../errors.ts";
 import { keys } from "../keys.ts";
 import { getManyEntries } from "./records.ts";
 import { mutate } from "./tx.ts";

@@ -14,8 +14,8 @@ import type {
 import { CHANNELS } from "../../domain/engine_types.ts";
 import { mergeContextData } from "../../domain/context_rules.ts";
 import { arrivalRank } from "../../domain/routing.ts";
-import { AppError, badRequest, conflict, notFound } from "../../http/errors.ts";
-import { parseWith } from "../../http/validate.ts";
+import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
+import { parseWith } from "../../validate.ts";
 import { newId } from "../../ids.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";

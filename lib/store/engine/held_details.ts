@@ -12,7 +12,7 @@
  */
 import { mergeContextData } from "../../domain/context_rules.ts";
 import type { Channel, ContextData } from "../../domain/engine_types.ts";
-import { AppError, badRequest } from "../../http/errors.ts";
+import { AppError, badRequest } from "../../errors.ts";
 import { keys } from "../keys.ts";
 
 /** Name and email a page (or channel) gives for its customer. */

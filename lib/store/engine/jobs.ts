@@ -11,7 +11,7 @@
  * instances are fine (the last started owns the chain; any instance's
  * listener may run it), and every step is idempotent (atomic, re-checked).
  */
-import type { AppDeps } from "../../http/context.ts";
+import type { JobRunner } from "../../jobs.ts";
 import type { Conversation } from "../../domain/engine_types.ts";
 import { keys } from "../keys.ts";
 import { runAssignment } from "./assignment.ts";
@@ -48,7 +48,7 @@ export async function sweep(kv: Deno.Kv): Promise<void> {
 }
 
 /** Registers the sweep job and starts a chain (call once per app, before jobs.start()). */
-export function registerEngineJobs(deps: Pick<AppDeps, "kv" | "jobs">): void {
+export function registerEngineJobs(deps: { kv: Deno.Kv; jobs: JobRunner }): void {
   const { kv, jobs } = deps;
   jobs.on(SWEEP_JOB, async (payload) => {
     const chain = (payload as { chain?: string })?.chain;

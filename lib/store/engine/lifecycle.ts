@@ -12,7 +12,7 @@ import {
   isSupervisor,
 } from "../../domain/permissions.ts";
 import { EMPTY_LOAD, frontRank } from "../../domain/routing.ts";
-import { badRequest, notFound } from "../../http/errors.ts";
+import { badRequest, notFound } from "../../errors.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { planAssign, readAgentState, triggerAssignment } from "./assignment.ts";

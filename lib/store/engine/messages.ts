@@ -11,7 +11,7 @@ import type {
 } from "../../domain/engine_types.ts";
 import { canMoveDelivery } from "../../domain/delivery.ts";
 import { checkWrite, isSupervisor } from "../../domain/permissions.ts";
-import { badRequest, conflict, notFound } from "../../http/errors.ts";
+import { badRequest, conflict, notFound } from "../../errors.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, messageChange, toCustomerMessage } from "./log.ts";

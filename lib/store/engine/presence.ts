@@ -18,7 +18,7 @@
  */
 import type { AgentLoad, AgentStatus, Conversation, Presence } from "../../domain/engine_types.ts";
 import { effectiveStatus, EMPTY_LOAD, maxChatsFor } from "../../domain/routing.ts";
-import { notFound } from "../../http/errors.ts";
+import { notFound } from "../../errors.ts";
 import { type Agent, getAgent, listAgents } from "../agents.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";

@@ -11,7 +11,7 @@ import type {
   Message,
 } from "../../domain/engine_types.ts";
 import { canView, isSupervisor } from "../../domain/permissions.ts";
-import { badRequest, forbidden, notFound } from "../../http/errors.ts";
+import { badRequest, forbidden, notFound } from "../../errors.ts";
 import { keys } from "../keys.ts";
 import { listMessagesForStaff, unreadCounts } from "./messages.ts";
 import { getContact, getConversation, getManyEntries } from "./records.ts";

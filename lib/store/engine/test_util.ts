@@ -1,6 +1,6 @@
 /** Small factories for engine tests on a fresh `:memory:` KV. Not used by the app. */
 import assert from "node:assert/strict";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../errors.ts";
 import { type Agent, createAgent, type Role } from "../agents.ts";
 import { keys } from "../keys.ts";
 import { type Change, readChangesSince } from "../changes.ts";

@@ -5,7 +5,7 @@
  * head. Because the head is checked too, a commit only lands when nothing
  * changed since the attempt read the head; a lost race re-reads and retries.
  */
-import { AppError, conflict } from "../../http/errors.ts";
+import { AppError, conflict } from "../../errors.ts";
 import {
   announceCommit,
   type CommittedBatch,

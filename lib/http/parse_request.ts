@@ -1,27 +1,8 @@
+/** Reads a request's JSON body or query string and validates it (400 naming each bad field). */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { badRequest, tooLarge } from "./errors.ts";
-
-/** Formats zod issues as one readable sentence: `text: Required; clientId: Too long`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ` : "") + issue.message)
-    .join("; ");
-}
-
-/** Parses `value` with `schema`, throwing a 400 `invalid` error that names each bad field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of result.error.issues) {
-      const key = issue.path.join(".") || "_";
-      fields[key] ??= issue.message;
-    }
-    throw badRequest("invalid", describeIssues(result.error), { fields });
-  }
-  return result.data;
-}
+import { badRequest, tooLarge } from "../errors.ts";
+import { parseWith } from "../validate.ts";
 
 /**
  * Reads the request body as JSON and validates it. Malformed JSON is a 400

@@ -1,7 +1,7 @@
 /**
- * Typed errors thrown anywhere in Parley and mapped to HTTP answers in one place
- * ({@link errorResponse}). A client error body is always
- * `{ "error": { "code": "snake_case", "message": "what was wrong" } }`.
+ * Typed errors thrown anywhere in Parley (store, engine, auth, channels, realtime, routes) and
+ * mapped to answers in one place per transport (lib/http/error_response.ts for HTTP). A client
+ * error body is always `{ "error": { "code": "snake_case", "message": "what was wrong" } }`.
  */
 
 export class AppError extends Error {
@@ -39,22 +39,4 @@ export interface ErrorBody {
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
-}
-
-/** Maps any thrown value to a JSON error response; unknown errors become a logged 500. */
-export function errorResponse(err: unknown): Response {
-  if (err instanceof AppError) {
-    const headers: Record<string, string> = {};
-    const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    if (err.status === 429 && retry) headers["retry-after"] = String(retry);
-    return Response.json(
-      errorBody(err.code, err.message, err.status === 429 ? undefined : err.details),
-      {
-        status: err.status,
-        headers,
-      },
-    );
-  }
-  console.error("unhandled error:", err);
-  return Response.json(errorBody("internal", "Something went wrong on our side."), { status: 500 });
 }

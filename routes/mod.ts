@@ -1,0 +1,45 @@
+/**
+ * The route table: every route module of Parley, in the order the app mounts them. It lives
+ * beside the routes so that lib/ never imports routes/; `startServer` is handed this table and
+ * `createApp` (lib/http/app.ts) mounts it around the middleware.
+ */
+import type { RouteTable } from "../lib/http/app.ts";
+import { adminApiRoutes } from "./admin_api.ts";
+import { adminConsoleApiRoutes } from "./admin_console_api.ts";
+import { adminPageRoutes } from "./admin.tsx";
+import { authRoutes } from "./auth.tsx";
+import { conversationsApiRoutes } from "./conversations_api.ts";
+import { demoRoutes } from "./demo.tsx";
+import { healthRoutes } from "./health.ts";
+import { inviteRoutes } from "./invite.tsx";
+import { meApiRoutes } from "./me_api.ts";
+import { quickResponseRoutes } from "./quick_responses.ts";
+import { settingsApiRoutes } from "./settings_api.ts";
+import { streamRoutes } from "./stream.ts";
+import { teamRoutes } from "./teams_api.ts";
+import { whatsappRoutes } from "./whatsapp.ts";
+import { widgetApiRoutes } from "./widget_api.ts";
+import { workspaceRoutes } from "./workspace.tsx";
+import { wsRoutes } from "./ws.ts";
+
+export const routeTable: RouteTable = {
+  sockets: [wsRoutes],
+  http: [
+    healthRoutes,
+    meApiRoutes,
+    conversationsApiRoutes,
+    settingsApiRoutes,
+    whatsappRoutes,
+    streamRoutes,
+    authRoutes,
+    adminApiRoutes,
+    adminConsoleApiRoutes,
+    quickResponseRoutes,
+    teamRoutes,
+    adminPageRoutes,
+    inviteRoutes,
+    workspaceRoutes,
+    widgetApiRoutes,
+    demoRoutes,
+  ],
+};
