@@ -10,8 +10,18 @@ export interface Config {
   port: number;
   /** Interface to listen on: all (`0.0.0.0`, Deno's default) unless `HOST` says otherwise. */
   host: string;
-  /** Local KV path; `null` means `Deno.openKv()` without a path (Deno Deploy). */
+  /**
+   * Local KV path, `:memory:`, or a KV Connect URL (`http(s)://`, self-hosted
+   * denokv); `null` means `Deno.openKv()` without a path (Deno Deploy).
+   */
   kvPath: string | null;
+  /**
+   * How often each instance also polls the change head and typing keys, in ms
+   * (0 = KV watch only). Default: 100 for a local file, whose watch does not
+   * hear other processes; 0 for `:memory:`, Deno Deploy and KV Connect, whose
+   * watch hears every writer.
+   */
+  kvPollMs: number;
   adminEmail: string | null;
   adminPassword: string | null;
   /** PBKDF2 iterations for new password hashes (stored with each hash). */
@@ -30,6 +40,11 @@ export interface Config {
     retryBaseMs: number;
   };
 }
+
+import { KV_CONNECT_URL, kvStoreKind } from "./lib/store/open_kv.ts";
+
+/** Default `KV_POLL_MS` on a local KV file: the bound on cross-process delivery. */
+export const DEFAULT_KV_POLL_MS = 100;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -69,6 +84,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const kvPath = onDenoDeploy(env) && !env.KV_PATH
     ? null
     : (env.KV_PATH?.trim() || "./data/parley.kv");
+  checkKvPath(kvPath, env);
+  const kvPollMs = intFrom(
+    env,
+    "KV_POLL_MS",
+    kvStoreKind(kvPath) === "file" ? DEFAULT_KV_POLL_MS : 0,
+    0,
+    60_000,
+  );
   const adminEmail = optional(env, "ADMIN_EMAIL");
   const adminPassword = optional(env, "ADMIN_PASSWORD");
   if ((adminEmail === null) !== (adminPassword === null)) {
@@ -94,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port,
     host,
     kvPath,
+    kvPollMs,
     adminEmail: adminEmail?.toLowerCase() ?? null,
     adminPassword,
     passwordIterations: intFrom(env, "PASSWORD_ITERATIONS", 600_000, 1_000, 10_000_000),
@@ -109,4 +133,38 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retryBaseMs: intFrom(env, "WHATSAPP_RETRY_BASE_MS", 2000, 1, 600_000),
     },
   };
+}
+
+/**
+ * A KV Connect URL must be a whole http(s) URL with a host, and needs its
+ * token (Deno reads `DENO_KV_ACCESS_TOKEN` itself); another scheme is a typo,
+ * not a file name.
+ */
+function checkKvPath(kvPath: string | null, env: Record<string, string | undefined>): void {
+  if (kvPath === null) return;
+  if (KV_CONNECT_URL.test(kvPath)) {
+    let url: URL;
+    try {
+      url = new URL(kvPath);
+    } catch {
+      throw new ConfigError(`KV_PATH is not a valid KV Connect URL: "${kvPath}"`);
+    }
+    if (!url.hostname) throw new ConfigError(`KV_PATH has no host: "${kvPath}"`);
+    if (url.username || url.password) {
+      throw new ConfigError(
+        "KV_PATH must not carry credentials; put the access token in DENO_KV_ACCESS_TOKEN",
+      );
+    }
+    if (!optional(env, "DENO_KV_ACCESS_TOKEN")) {
+      throw new ConfigError(
+        "KV_PATH is a KV Connect URL: set DENO_KV_ACCESS_TOKEN to the server's access token",
+      );
+    }
+    return;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(kvPath)) {
+    throw new ConfigError(
+      `KV_PATH must be a file path, :memory: or an http(s):// KV Connect URL, got "${kvPath}"`,
+    );
+  }
 }

@@ -42,7 +42,13 @@ export async function startServer(
     );
     if (admin) log(`Created the admin account ${admin.email} from ADMIN_EMAIL.`);
   }
-  const deps: AppDeps = { kv, config, assets, jobs: new JobRunner(kv), realtime: new Realtime(kv) };
+  const deps: AppDeps = {
+    kv,
+    config,
+    assets,
+    jobs: new JobRunner(kv),
+    realtime: new Realtime(kv, { pollMs: config.kvPollMs }),
+  };
   const moved = await upgradeStatusIndex(kv);
   if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);
   await deps.realtime.start();

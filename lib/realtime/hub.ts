@@ -4,8 +4,9 @@
  * for the SSE and WebSocket connections of this instance.
  *
  * How it works:
- * - ONE `kv.watch([CHANGE_HEAD_KEY])` per instance is the doorbell for changes
- *   committed anywhere (other isolates, other processes). The instance that
+ * - ONE doorbell on `CHANGE_HEAD_KEY` per instance hears changes committed
+ *   anywhere: `kv.watch`, plus a poll of the head every `pollMs` on a local
+ *   KV file, whose watch does not hear other processes (./doorbell.ts). The instance that
  *   commits rings its own process-local bell (`ringLocalBell`) and is woken at
  *   once, without waiting for its watch. Watch coalesces, so the watch only
  *   says "something changed": the hub then reads the log from its own cursor
@@ -44,6 +45,7 @@ import {
   type WrittenRecords,
 } from "../store/changes.ts";
 import { ChangeFeed, readAfter } from "./change_feed.ts";
+import { Doorbell } from "./doorbell.ts";
 
 /** What a subscriber receives. Both are called synchronously by the hub: never block in them. */
 export interface ChangeListener {
@@ -93,8 +95,7 @@ export class Hub {
   #again = false;
   #started = false;
   #closing = false;
-  #watchReader: ReadableStreamDefaultReader<unknown> | null = null;
-  #watchLoop: Promise<void> | null = null;
+  #doorbell: Doorbell;
   #pumpDone: Promise<void> = Promise.resolve();
   #drained: (() => void) | null = null;
   #feed: ChangeFeed;
@@ -117,8 +118,11 @@ export class Hub {
     readonly kv: Deno.Kv,
     readonly prepare: (changes: Change[], written?: WrittenRecords) => Promise<void> =
       async () => {},
+    /** Also poll the head this often (ms; 0 = watch only): see ./doorbell.ts. */
+    pollMs = 0,
   ) {
     this.#feed = new ChangeFeed(kv);
+    this.#doorbell = new Doorbell(kv, [CHANGE_HEAD_KEY], this.#heard, pollMs, "change head");
   }
 
   /** The seq of the newest change this hub has read and dispatched. */
@@ -136,39 +140,26 @@ export class Hub {
     return this.#subs.size;
   }
 
-  /** Reads the head and starts the watch and the local bell. Call once before serving. */
+  /** Reads the head and starts the doorbell and the local bell. Call once before serving. */
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     this.#cursor = (await this.kv.get<number>(CHANGE_HEAD_KEY)).value ?? 0;
     localBell(this.kv).addEventListener("change", this.#ring);
-    this.#watchLoop = this.#watch();
+    this.#doorbell.start();
   }
 
-  async #watch(): Promise<void> {
-    while (!this.#closing) {
-      try {
-        const reader = this.kv.watch([CHANGE_HEAD_KEY]).getReader();
-        this.#watchReader = reader;
-        while (!this.#closing) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          // The doorbell says which head it saw: a commit this hub already read (its own,
-          // delivered through the local bell) needs no second look at the log.
-          const entry = (value as Deno.KvEntryMaybe<number>[] | undefined)?.[0];
-          // Another instance's commit moved the head: this instance's next commit builds on it.
-          if (entry) learnHead(this.kv, entry);
-          const head = entry?.value;
-          if (typeof head === "number" && head <= this.#cursor) continue;
-          this.#wake();
-        }
-      } catch (err) {
-        if (this.#closing) return;
-        console.error("realtime: KV watch failed, retrying:", err);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
+  /** The doorbell (watch, and the poll on a local file) saw the head: wake if it moved on. */
+  #heard = (entries: Deno.KvEntryMaybe<unknown>[]): void => {
+    const entry = entries[0] as Deno.KvEntryMaybe<number> | undefined;
+    if (!entry) return;
+    // Another instance's commit moved the head: this instance's next commit builds on it.
+    learnHead(this.kv, entry);
+    // A commit this hub already read (its own, delivered through the local bell) needs no
+    // second look at the log.
+    if (typeof entry.value === "number" && entry.value <= this.#cursor) return;
+    this.#wake();
+  };
 
   #wake(): void {
     if (this.#closing) return;
@@ -369,10 +360,8 @@ export class Hub {
     this.#connections.clear();
     await Promise.allSettled([...this.#inFlight]);
     localBell(this.kv).removeEventListener("change", this.#ring);
-    try {
-      await this.#watchReader?.cancel();
-    } catch { /* KV may be closed already */ }
-    await Promise.allSettled([this.#watchLoop, this.#pumpDone]);
+    await this.#doorbell.close();
+    await Promise.allSettled([this.#pumpDone]);
     for (const sub of this.#subs) sub.closed = true;
     this.#subs.clear();
     this.#topics.clear();

@@ -21,6 +21,12 @@ export interface RealtimeOptions {
   heartbeat?: (agentId: string) => Promise<void>;
   /** How often the heartbeat runs for each connected staff member. */
   heartbeatMs?: number;
+  /**
+   * Also poll the change head and the typing keys this often, in ms (0, the
+   * default: KV watch only). The server sets it from `KV_POLL_MS`: a local KV
+   * file's watch does not hear other processes (see ./doorbell.ts).
+   */
+  pollMs?: number;
 }
 
 /** The real-time service of one app instance (`deps.realtime`). */
@@ -44,8 +50,12 @@ export class Realtime {
 
   constructor(readonly kv: Deno.Kv, options: RealtimeOptions = {}) {
     this.records = new RecordCache(kv);
-    this.hub = new Hub(kv, (changes, written) => this.records.prepare(changes, written));
-    this.typing = new TypingBus(kv);
+    this.hub = new Hub(
+      kv,
+      (changes, written) => this.records.prepare(changes, written),
+      options.pollMs,
+    );
+    this.typing = new TypingBus(kv, options.pollMs);
     const heartbeat = options.heartbeat ?? (async (agentId: string) => {
       await heartbeatAgent(kv, agentId);
     });

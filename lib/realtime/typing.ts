@@ -9,12 +9,14 @@
  * app works. To keep that cheap, signals go to one of {@link SHARDS} keys
  * `["typing", shard]` (shard = hash of the conversation id), each holding the
  * last few seconds of signals (at most {@link KEEP} entries) with `expireIn`;
- * every instance runs ONE `kv.watch` on those keys (watch takes up to 10 keys).
+ * every instance runs ONE doorbell on those keys (watch takes up to 10 keys;
+ * on a local KV file the doorbell also polls them, see ./doorbell.ts).
  * Watch coalesces, but each value carries the recent signals, so a coalesced
  * wake-up still sees them; ids make delivery at-most-once per instance.
  * The publishing instance delivers to its own listeners at once.
  */
 import { keys } from "../store/keys.ts";
+import { Doorbell } from "./doorbell.ts";
 import type { Actor } from "./protocol.ts";
 
 /** Typing keys in KV; every instance watches all of them with one `watch`. */
@@ -48,38 +50,27 @@ function shardOf(conversationId: string): number {
 export class TypingBus {
   #listeners = new Map<string, Set<Listener>>();
   #seen = new Map<string, number>();
-  #reader: ReadableStreamDefaultReader<unknown> | null = null;
-  #loop: Promise<void> | null = null;
+  #doorbell: Doorbell;
   #closed = false;
 
-  constructor(readonly kv: Deno.Kv) {}
-
-  start(): void {
-    if (this.#loop) return;
-    this.#loop = this.#watch();
+  /** `pollMs`: also poll the shards this often (0 = watch only); see ./doorbell.ts. */
+  constructor(readonly kv: Deno.Kv, pollMs = 0) {
+    const shards = Array.from({ length: SHARDS }, (_, i) => keys.typingShard(i));
+    this.#doorbell = new Doorbell(
+      kv,
+      shards,
+      (entries) => {
+        for (const entry of entries) {
+          for (const signal of (entry.value as TypingSignal[] | null) ?? []) this.#deliver(signal);
+        }
+      },
+      pollMs,
+      "typing",
+    );
   }
 
-  async #watch(): Promise<void> {
-    const watched = Array.from({ length: SHARDS }, (_, i) => keys.typingShard(i));
-    while (!this.#closed) {
-      try {
-        const reader = this.kv.watch(watched).getReader();
-        this.#reader = reader;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done || this.#closed) break;
-          for (const entry of value) {
-            for (const signal of (entry.value as TypingSignal[] | null) ?? []) {
-              this.#deliver(signal);
-            }
-          }
-        }
-      } catch (err) {
-        if (this.#closed) return;
-        console.error("realtime: typing watch failed, retrying:", err);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+  start(): void {
+    this.#doorbell.start();
   }
 
   #deliver(signal: TypingSignal): void {
@@ -128,10 +119,7 @@ export class TypingBus {
 
   async close(): Promise<void> {
     this.#closed = true;
-    try {
-      await this.#reader?.cancel();
-    } catch { /* KV closed */ }
-    await this.#loop?.catch(() => {});
+    await this.#doorbell.close();
     this.#listeners.clear();
   }
 }

@@ -1,0 +1,135 @@
+/**
+ * A doorbell on a few KV keys (the change head, the typing shards): tells its
+ * owner when one of them may have changed, whoever wrote it.
+ *
+ * `kv.watch` is the bell. Where watch sees every writer (Deno Deploy's managed
+ * KV across isolates, a KV Connect server such as self-hosted `denokv`, and
+ * every handle inside one process) that is all it takes. Deno's local SQLite
+ * KV, however, wakes a watcher only for writes made by its own process: a
+ * second Parley process on the same file would not hear the first one's
+ * commits until it wrote something itself. So, when `pollMs` > 0 (the default
+ * for a local KV file; see `KV_POLL_MS` in fresh.config.ts), the doorbell also
+ * reads the same keys every `pollMs` and rings when a versionstamp moved. That
+ * bounds how late another process's change is seen: one interval plus a read.
+ *
+ * The owner gets the entries as read (watch or poll); it decides what is new
+ * (the hub compares the head with its cursor, the typing bus drops signals it
+ * has seen), so a ring that brings nothing new costs nothing more.
+ *
+ * @example
+ * const bell = new Doorbell(kv, [CHANGE_HEAD_KEY], (entries) => wake(entries), 100);
+ * bell.start();
+ * // on shutdown
+ * await bell.close();
+ */
+
+export type DoorbellListener = (entries: Deno.KvEntryMaybe<unknown>[]) => void;
+
+/** Watches `keys` (at most 10, the watch limit) and, with `pollMs` > 0, polls them too. */
+export class Doorbell {
+  #reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | null = null;
+  #watching: Promise<void> | null = null;
+  #polling: Promise<void> | null = null;
+  /** Pending sleeps (poll interval, watch retry), ended at once by close. */
+  #sleeps = new Map<ReturnType<typeof setTimeout>, () => void>();
+  #closed = false;
+  /** The versionstamps last seen per key (by watch or poll), to ring the poll only on news. */
+  #seen: (string | null)[];
+  #pollErrorLogged = false;
+
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly keys: Deno.KvKey[],
+    readonly onRing: DoorbellListener,
+    /** Poll interval in ms; 0 = watch only. */
+    readonly pollMs = 0,
+    /** Where failures are reported (a label for the log). */
+    readonly label = "doorbell",
+  ) {
+    this.#seen = keys.map(() => null);
+  }
+
+  start(): void {
+    if (this.#watching) return;
+    this.#watching = this.#watch();
+    if (this.pollMs > 0) this.#polling = this.#poll();
+  }
+
+  async #watch(): Promise<void> {
+    while (!this.#closed) {
+      try {
+        const reader = this.kv.watch(this.keys).getReader();
+        this.#reader = reader;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done || this.#closed) break;
+          this.#note(value);
+          this.#ring(value);
+        }
+      } catch (err) {
+        if (this.#closed) return;
+        console.error(`realtime: ${this.label} watch failed, retrying:`, err);
+        await this.#sleep(500);
+      }
+    }
+  }
+
+  async #poll(): Promise<void> {
+    while (!this.#closed) {
+      await this.#sleep(this.pollMs);
+      if (this.#closed) return;
+      try {
+        const entries = await this.kv.getMany(this.keys);
+        if (this.#closed) return;
+        this.#pollErrorLogged = false;
+        if (this.#note(entries)) this.#ring(entries);
+      } catch (err) {
+        if (this.#closed) return;
+        // Once per outage, not every interval.
+        if (!this.#pollErrorLogged) console.error(`realtime: ${this.label} poll failed:`, err);
+        this.#pollErrorLogged = true;
+      }
+    }
+  }
+
+  /** Records the versionstamps; true when any differs from the last seen. */
+  #note(entries: Deno.KvEntryMaybe<unknown>[]): boolean {
+    let moved = false;
+    entries.forEach((entry, i) => {
+      if (entry.versionstamp !== this.#seen[i]) moved = true;
+      this.#seen[i] = entry.versionstamp;
+    });
+    return moved;
+  }
+
+  #ring(entries: Deno.KvEntryMaybe<unknown>[]): void {
+    try {
+      this.onRing(entries);
+    } catch (err) {
+      console.error(`realtime: ${this.label} listener threw:`, err);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#sleeps.delete(timer);
+        resolve();
+      }, ms);
+      this.#sleeps.set(timer, resolve);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const [timer, resolve] of this.#sleeps) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.#sleeps.clear();
+    try {
+      await this.#reader?.cancel();
+    } catch { /* KV closed already */ }
+    await Promise.allSettled([this.#watching, this.#polling]);
+  }
+}
