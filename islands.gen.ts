@@ -4,6 +4,7 @@ import { hydrateIslands, type IslandRegistry } from "./lib/http/island_client.ts
 import AdminAgentTable from "./islands/AdminAgentTable.tsx";
 import ConversationList from "./islands/ConversationList.tsx";
 import ConversationPane from "./islands/ConversationPane.tsx";
+import CopyField from "./islands/CopyField.tsx";
 import HeaderControls from "./islands/HeaderControls.tsx";
 import QuickResponseEditor from "./islands/QuickResponseEditor.tsx";
 
@@ -11,6 +12,7 @@ export const islands: IslandRegistry = {
   AdminAgentTable,
   ConversationList,
   ConversationPane,
+  CopyField,
   HeaderControls,
   QuickResponseEditor,
 };

@@ -14,6 +14,7 @@ import { adminQuickResponsePages } from "./admin_quick_responses.tsx";
 import { adminAuditPages } from "./admin_audit.tsx";
 import { adminSettingsPages } from "./admin_settings.tsx";
 import { adminChannelPages } from "./admin_channels.tsx";
+import { adminApiKeyPages } from "./admin_api_keys.tsx";
 
 /** Mounts every `/admin` page behind the admin-only guard. */
 export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -27,5 +28,6 @@ export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminAuditPages(deps));
   app.route("/", adminSettingsPages(deps));
   app.route("/", adminChannelPages(deps));
+  app.route("/", adminApiKeyPages(deps));
   return app;
 }

@@ -18,6 +18,7 @@ const TARGET_LABEL: Record<string, string> = {
   settings: "Routing settings",
   site: "Web widget sites",
   whatsapp: "WhatsApp connection",
+  api_key: "API keys",
 };
 
 /** The `/admin/audit` page. */

@@ -111,6 +111,7 @@ const NOTICES: Record<string, string> = {
   password: "Password changed; the account's sessions ended.",
   imported: "Import done.",
   tested: "Connection tested.",
+  revoked: "API key revoked: requests with it are refused from now on.",
 };
 
 /** The notice for `?notice=CODE` after a redirect (fixed texts only). */

@@ -11,6 +11,7 @@ import type { AppEnv } from "../lib/http/context.ts";
 import { notFound } from "../lib/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody, parseQuery } from "../lib/http/parse_request.ts";
+import { requireStaffOrKey } from "../lib/http/api_key_auth.ts";
 import {
   appendStaffMessage,
   closeConversation,
@@ -72,16 +73,18 @@ function idParam(id: string): string {
 export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const kv = deps.kv;
-  app.use("/api/v1/conversations", requireRole());
-  app.use("/api/v1/conversations/*", requireRole());
-  app.use("/api/v1/contacts/*", requireRole("supervisor", "admin"));
+  // Reading and writing messages also take an integration's API key with the matching scope;
+  // pickup, transfer, close and read markers are for staff only.
+  const read = requireStaffOrKey(deps, "conversations:read");
+  const write = requireStaffOrKey(deps, "messages:write");
+  const staff = requireRole();
 
-  app.get("/api/v1/conversations", async (c) => {
+  app.get("/api/v1/conversations", read, async (c) => {
     const q = parseQuery(c, listQuery);
     return c.json(await listConversations(kv, currentAgent(c), q));
   });
 
-  app.get("/api/v1/conversations/:id", async (c) => {
+  app.get("/api/v1/conversations/:id", read, async (c) => {
     const q = parseQuery(c, messagesQuery);
     const detail = await getConversationDetail(kv, currentAgent(c), idParam(c.req.param("id")), {
       afterSeq: q.after,
@@ -92,13 +95,13 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ ...conversation, ...log });
   });
 
-  app.get("/api/v1/conversations/:id/messages", async (c) => {
+  app.get("/api/v1/conversations/:id/messages", read, async (c) => {
     const q = parseQuery(c, messagesQuery);
     const conv = await getConversationFor(kv, currentAgent(c), idParam(c.req.param("id")));
     return c.json({ items: await listMessagesForStaff(kv, conv.id, q.after ?? 0, q.limit ?? 500) });
   });
 
-  app.get("/api/v1/conversations/:id/history", async (c) => {
+  app.get("/api/v1/conversations/:id/history", read, async (c) => {
     const q = parseQuery(c, historyQuery);
     return c.json(
       await getContactHistory(kv, currentAgent(c), idParam(c.req.param("id")), {
@@ -108,7 +111,7 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     );
   });
 
-  app.post("/api/v1/conversations/:id/messages", async (c) => {
+  app.post("/api/v1/conversations/:id/messages", write, async (c) => {
     const body = await parseJsonBody(c, messageBody);
     const { message, duplicate } = await appendStaffMessage(
       kv,
@@ -119,12 +122,12 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ message, duplicate }, duplicate ? 200 : 201);
   });
 
-  app.post("/api/v1/conversations/:id/pickup", async (c) => {
+  app.post("/api/v1/conversations/:id/pickup", staff, async (c) => {
     const conversation = await pickupConversation(kv, idParam(c.req.param("id")), currentAgent(c));
     return c.json({ conversation });
   });
 
-  app.post("/api/v1/conversations/:id/transfer", async (c) => {
+  app.post("/api/v1/conversations/:id/transfer", staff, async (c) => {
     const body = await parseJsonBody(c, transferBody);
     const id = idParam(c.req.param("id"));
     const conversation = "toAgentId" in body
@@ -133,7 +136,7 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ conversation });
   });
 
-  app.post("/api/v1/conversations/:id/close", async (c) => {
+  app.post("/api/v1/conversations/:id/close", staff, async (c) => {
     const body = await parseJsonBody(c, closeBody);
     const conversation = await closeConversation(
       kv,
@@ -144,19 +147,23 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ conversation });
   });
 
-  app.post("/api/v1/conversations/:id/read", async (c) => {
+  app.post("/api/v1/conversations/:id/read", staff, async (c) => {
     const { seq } = await parseJsonBody(c, readBody);
     const agent = currentAgent(c);
     const conv = await getConversationFor(kv, agent, idParam(c.req.param("id")));
     return c.json({ seq: await markRead(kv, conv.id, agent.id, seq) });
   });
 
-  app.post("/api/v1/contacts/:id/merge", async (c) => {
-    const { contactId } = await parseJsonBody(c, mergeBody);
-    const id = c.req.param("id");
-    if (id.length > 100) throw notFound("Contact");
-    return c.json(await mergeContacts(kv, currentAgent(c), id, contactId));
-  });
+  app.post(
+    "/api/v1/contacts/:id/merge",
+    requireStaffOrKey(deps, "contacts:manage", "supervisor", "admin"),
+    async (c) => {
+      const { contactId } = await parseJsonBody(c, mergeBody);
+      const id = c.req.param("id");
+      if (id.length > 100) throw notFound("Contact");
+      return c.json(await mergeContacts(kv, currentAgent(c), id, contactId));
+    },
+  );
 
   return app;
 }

@@ -6,6 +6,7 @@
 import type { RouteTable } from "../lib/http/app.ts";
 import { adminApiRoutes } from "./admin_api.ts";
 import { adminConsoleApiRoutes } from "./admin_console_api.ts";
+import { apiKeyAdminRoutes } from "./api_keys_api.ts";
 import { adminPageRoutes } from "./admin.tsx";
 import { authRoutes } from "./auth.tsx";
 import { conversationsApiRoutes } from "./conversations_api.ts";
@@ -33,6 +34,7 @@ export const routeTable: RouteTable = {
     streamRoutes,
     authRoutes,
     adminApiRoutes,
+    apiKeyAdminRoutes,
     adminConsoleApiRoutes,
     quickResponseRoutes,
     teamRoutes,

@@ -10,6 +10,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/quick-responses", label: "Quick responses" },
   { href: "/admin/settings", label: "Routing" },
   { href: "/admin/channels", label: "Channels" },
+  { href: "/admin/api-keys", label: "API keys" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;
 

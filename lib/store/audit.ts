@@ -21,6 +21,7 @@ export const AUDIT_TARGETS = [
   "settings",
   "site",
   "whatsapp",
+  "api_key",
 ] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 

@@ -33,6 +33,10 @@
  *   ["invites", sha256(token)]                   -> Invite      (expireIn = invite TTL)
  *   ["invites_by_agent", agentId]                -> sha256(token) (expireIn = invite TTL)
  *
+ * Integrations (lib/store/api_keys.ts)
+ *   ["api_keys", keyId]                          -> StoredApiKey (name, scopes, sha256 of the token, revokedAt)
+ *   ["api_keys_by_hash", sha256(token)]          -> keyId  (deleted when the key is revoked)
+ *
  * WhatsApp (lib/store/whatsapp_config.ts, lib/channels/whatsapp*.ts)
  *   ["whatsapp_config"]                          -> StoredWhatsAppConfig (secrets; never logged)
  *   ["whatsapp_outbound", messageId]             -> OutboundDelivery (attempts, wamid, state)
@@ -106,6 +110,9 @@ export const keys = {
   auditPrefix: (): Key => ["audit"],
   invite: (tokenHash: string): Key => ["invites", tokenHash],
   inviteByAgent: (agentId: string): Key => ["invites_by_agent", agentId],
+  apiKey: (id: string): Key => ["api_keys", id],
+  apiKeysPrefix: (): Key => ["api_keys"],
+  apiKeyByHash: (tokenHash: string): Key => ["api_keys_by_hash", tokenHash],
   whatsappConfig: (): Key => ["whatsapp_config"],
   whatsappOutbound: (messageId: string): Key => ["whatsapp_outbound", messageId],
   whatsappByWamid: (wamid: string): Key => ["whatsapp_by_wamid", wamid],

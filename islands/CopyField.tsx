@@ -1,0 +1,42 @@
+/**
+ * A read-only value with a Copy button (a new API key, a webhook secret): the value is selectable
+ * without JavaScript; with it, Copy puts it on the clipboard and says so in a live region.
+ */
+import { useState } from "preact/hooks";
+
+export default function CopyField(
+  { id, label, value }: { id: string; label: string; value: string },
+) {
+  const [status, setStatus] = useState("");
+  return (
+    <div class="mb-3">
+      <label for={id} class="block text-sm font-medium mb-1">{label}</label>
+      <div class="flex gap-2">
+        <input
+          id={id}
+          type="text"
+          readOnly
+          value={value}
+          onFocus={(e) => (e.currentTarget as HTMLInputElement).select()}
+          class="w-full font-mono text-sm border border-gray-300 rounded px-3 py-2 bg-gray-50 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        />
+        <button
+          type="button"
+          aria-describedby={`${id}-status`}
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(value);
+              setStatus("Copied.");
+            } catch {
+              setStatus("Copying is not allowed here; select the text and copy it instead.");
+            }
+          }}
+          class="border border-gray-300 bg-white hover:bg-gray-100 font-medium rounded px-4 py-2 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        >
+          Copy<span class="sr-only">{` ${label}`}</span>
+        </button>
+      </div>
+      <p id={`${id}-status`} role="status" class="text-xs text-gray-700 h-4 mt-1">{status}</p>
+    </div>
+  );
+}
