@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { Button, Checkbox, FormAlert, TextField } from "../components/Form.tsx";
 import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.ts";
+import { MAX_CHATS } from "../lib/domain/limits.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
@@ -50,7 +51,7 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
                 type="number"
                 value={v.maxChatsPerAgent}
                 error={f.maxChatsPerAgent}
-                hint="1 to 100. An agent's own max chats overrides it."
+                hint={`${MAX_CHATS.min} to ${MAX_CHATS.max}. An agent's own max chats overrides it.`}
               />
               <TextField
                 label="Max transferred chats per agent"

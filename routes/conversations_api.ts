@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { messageInput } from "../lib/domain/boundary.ts";
 import { CONVERSATION_STATUSES } from "../lib/domain/engine_types.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
@@ -21,7 +22,6 @@ import {
   listConversations,
   listMessagesForStaff,
   markRead,
-  MAX_TEXT_CHARS,
   mergeContacts,
   pickupConversation,
   transferConversation,
@@ -46,9 +46,7 @@ const messagesQuery = z.object({
 });
 const historyQuery = z.object({ cursor, limit: intParam(1, 20).optional() });
 
-const messageBody = z.object({
-  text: z.string().trim().min(1, "Must not be empty").max(MAX_TEXT_CHARS),
-  clientId: z.string().min(1).max(200),
+const messageBody = messageInput.extend({
   internal: z.boolean().optional(),
   toSupervisor: z.boolean().optional(),
 }).strict();

@@ -12,8 +12,8 @@ import { z } from "zod";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { AppError, notFound } from "../lib/errors.ts";
-import { isHttps, requestHost } from "../lib/http/middleware.ts";
 import { parseJsonBody, parseQuery } from "../lib/http/parse_request.ts";
+import { messageInput, ownOrigin } from "../lib/domain/boundary.ts";
 import { bearerToken } from "../lib/auth/visitor_token.ts";
 import {
   assertOrigin,
@@ -27,7 +27,6 @@ import {
   visitorDetails,
 } from "../lib/channels/webchat.ts";
 import { takeWidgetQuota } from "../lib/channels/webchat_limits.ts";
-import { MAX_TEXT_CHARS } from "../lib/store/engine/customer.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -47,12 +46,7 @@ const contextSchema = z.object({
   message: "Send context, user, or both.",
 });
 
-const messageSchema = z.object({
-  text: z.string().trim().min(1, "A message must not be empty").max(
-    MAX_TEXT_CHARS,
-    `A message is at most ${MAX_TEXT_CHARS} characters`,
-  ),
-  clientId: z.string().min(1).max(100),
+const messageSchema = messageInput.extend({
   /** The host page the visitor writes from, shown to the agent beside the context. */
   page: z.string().max(2000).optional(),
 });
@@ -62,11 +56,6 @@ const listSchema = z.object({
   conversationId: z.string().min(1).max(100).optional(),
   after: z.string().regex(/^\d{1,15}$/, "after must be a whole number").optional(),
 });
-
-/** Parley's own origin as the browser addressed it. */
-function selfOrigin(c: Context): string {
-  return `${isHttps(c) ? "https" : "http"}://${requestHost(c)}`;
-}
 
 function clientAddress(c: Context): string {
   try {
@@ -84,7 +73,7 @@ function clientAddress(c: Context): string {
 function widgetCors(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async function widgetCors(c, next) {
     const origin = c.req.header("origin");
-    const self = selfOrigin(c);
+    const self = ownOrigin(c.req.raw);
     const crossOrigin = origin !== undefined && origin !== self;
     if (crossOrigin) {
       const site = await siteForRequest(
@@ -117,7 +106,7 @@ async function visitor(c: Context, deps: AppDeps): Promise<VisitorAccess> {
     deps.kv,
     bearerToken(c.req.header("authorization")),
     c.req.header("origin"),
-    selfOrigin(c),
+    ownOrigin(c.req.raw),
   );
 }
 
@@ -174,7 +163,7 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
       siteKey: input.siteKey ?? c.req.query("siteKey"),
       visitorToken: input.visitorToken,
       origin: c.req.header("origin"),
-      selfOrigin: selfOrigin(c),
+      selfOrigin: ownOrigin(c.req.raw),
     });
     return c.json(session);
   });

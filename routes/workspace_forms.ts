@@ -9,19 +9,19 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
+import { clientId, isOwnHost, messageText, ownOrigin } from "../lib/domain/boundary.ts";
 import { AGENT_STATUSES } from "../lib/domain/engine_types.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { AppError, badRequest } from "../lib/errors.ts";
-import { requestHost } from "../lib/http/middleware.ts";
 import { parseWith } from "../lib/validate.ts";
 import type { Agent } from "../lib/store/agents.ts";
 import { appendStaffMessage, pickupConversation, setAgentStatus } from "../lib/store/engine/mod.ts";
 
 const statusForm = z.object({ status: z.enum(AGENT_STATUSES) });
 const messageForm = z.object({
-  text: z.string().trim().min(1, "Write a message first.").max(4096),
-  clientId: z.string().min(1).max(200),
+  text: messageText("Write a message first."),
+  clientId,
   internal: z.string().optional(),
 });
 
@@ -29,7 +29,9 @@ const messageForm = z.object({
 function backTo(c: Context<AppEnv>): string {
   try {
     const ref = new URL(c.req.header("referer") ?? "");
-    if (ref.host === requestHost(c) && ref.pathname === "/") return ref.pathname + ref.search;
+    if (isOwnHost(ref.href, ownOrigin(c.req.raw)) && ref.pathname === "/") {
+      return ref.pathname + ref.search;
+    }
   } catch { /* no or bad Referer */ }
   return "/";
 }

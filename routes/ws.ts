@@ -10,7 +10,8 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { upgradeWebSocket } from "hono/deno";
 import { getSignedInAgent, SESSION_COOKIE } from "../lib/auth/sessions.ts";
-import { authorizeVisitor, selfOriginOf } from "../lib/channels/webchat.ts";
+import { authorizeVisitor } from "../lib/channels/webchat.ts";
+import { ownOrigin } from "../lib/domain/boundary.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { AppError, badRequest, forbidden, unauthorized } from "../lib/errors.ts";
@@ -74,11 +75,7 @@ export function wsRoutes(deps: AppDeps): Hono<AppEnv> {
     // Read now: the request is gone once the socket is open.
     const token = c.req.query("token");
     const origin = c.req.header("origin");
-    const selfOrigin = selfOriginOf(
-      c.req.url,
-      c.req.header("x-forwarded-host"),
-      c.req.header("x-forwarded-proto"),
-    );
+    const selfOrigin = ownOrigin(c.req.raw);
     const authorize = () => authorizeVisitor(kv, token, origin, selfOrigin);
     const access = await authorize();
     return await upgradeToSession(c, deps, {

@@ -3,6 +3,7 @@
  * holding the launcher and the chat panel. Everything a visitor or the host
  * page sends is set with `textContent`, never as markup.
  */
+import { MAX_TEXT_CHARS } from "../lib/domain/limits.ts";
 import { CSS } from "./styles.ts";
 import { fill, type Words } from "./i18n.ts";
 import type { Conversation, Message } from "./schemas.ts";
@@ -96,7 +97,7 @@ export function buildView(w: Words, position: string): View {
   const input = el("textarea");
   input.id = "i";
   input.placeholder = w.ph;
-  input.maxLength = 4096;
+  input.maxLength = MAX_TEXT_CHARS;
   const send = el("button", "", w.send);
   send.type = "submit";
   form.append(label, input, send);

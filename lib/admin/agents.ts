@@ -35,6 +35,7 @@ import { createInvite, hasPendingInvite, revokeInvite } from "../store/invites.t
 import { getTeam } from "../store/teams.ts";
 import { agentLive, releaseAgent } from "./engine_bridge.ts";
 import { checkbox, optionalId, optionalInt } from "./fields.ts";
+import { MAX_CHATS } from "../domain/limits.ts";
 
 const password = newAgentSchema.shape.password;
 
@@ -57,7 +58,7 @@ export const createAgentRequestSchema = z.object({
   email: newAgentSchema.shape.email,
   role: z.enum(ROLES, { error: "Choose a role" }),
   teamId: optionalId.optional(),
-  maxChats: optionalInt(1, 100).optional(),
+  maxChats: optionalInt(MAX_CHATS.min, MAX_CHATS.max).optional(),
   ...passwordOrInvite,
 }).superRefine(
   requirePasswordOrInvite("Enter an initial password, or choose to send an invite link"),
@@ -69,7 +70,7 @@ export const updateAgentRequestSchema = z.object({
   email: agentPatchSchema.shape.email,
   role: z.enum(ROLES, { error: "Choose a role" }).optional(),
   teamId: optionalId.optional(),
-  maxChats: optionalInt(1, 100).optional(),
+  maxChats: optionalInt(MAX_CHATS.min, MAX_CHATS.max).optional(),
 });
 
 /** Reset a password: a new one, or `invite: true` for a new one-time link. */

@@ -59,13 +59,6 @@ export type VisitorUser = HeldUser;
 
 const originRefused = (reason: string) => new AppError(403, "origin_not_allowed", reason);
 
-/** Parley's own origin as the browser sees it, from the request. */
-export function selfOriginOf(url: string, host: string | undefined, proto: string | undefined) {
-  const u = new URL(url);
-  const scheme = proto === "https" ? "https:" : u.protocol;
-  return `${scheme}//${host ?? u.host}`;
-}
-
 /**
  * Checks the token and the origin of a visitor request. Throws 401
  * `invalid_token` for a missing, forged or expired token or a deleted site,

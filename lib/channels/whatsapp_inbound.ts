@@ -17,6 +17,7 @@
  * the job later (every step is idempotent).
  */
 import { AppError } from "../errors.ts";
+import { MAX_TEXT_CHARS } from "../domain/limits.ts";
 import { receiveCustomerMessage } from "../store/engine/customer.ts";
 import { keys } from "../store/keys.ts";
 import { loadWhatsAppSettings } from "../store/whatsapp_config.ts";
@@ -27,12 +28,11 @@ import type { StatusJob } from "./whatsapp_webhook.ts";
 import { drainInbox } from "./whatsapp_inbox.ts";
 import { noteCustomerMessage } from "./whatsapp_window.ts";
 
-const MAX_TEXT = 4096;
 const MAX_DATA_JSON = 12 * 1024;
 
 /** Fits a message into the engine's bounds without losing what matters to the agent. */
 function engineFields(m: WhatsAppInbound): { text: string; data: Record<string, unknown> } {
-  let text = m.text.length > MAX_TEXT ? m.text.slice(0, MAX_TEXT - 1) + "…" : m.text;
+  let text = m.text.length > MAX_TEXT_CHARS ? m.text.slice(0, MAX_TEXT_CHARS - 1) + "…" : m.text;
   if (text.trim() === "") text = `[empty ${m.kind} message]`;
   let data: Record<string, unknown> = {
     ...m.data,

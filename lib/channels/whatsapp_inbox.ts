@@ -20,6 +20,7 @@
  */
 import type { JobMessage } from "../jobs.ts";
 import { newId } from "../ids.ts";
+import { MAX_TEXT_CHARS } from "../domain/limits.ts";
 import { keys } from "../store/keys.ts";
 import type { WhatsAppInbound } from "./whatsapp_payload.ts";
 
@@ -44,7 +45,11 @@ export function fitForInbox(m: WhatsAppInbound): WhatsAppInbound {
   const size = (x: unknown) => new TextEncoder().encode(JSON.stringify(x)).length;
   if (size(m) <= MAX_ENTRY_BYTES) return m;
   const { contacts: _c, location: _l, ...data } = m.data;
-  const smaller = { ...m, text: m.text.slice(0, 4096), data: { ...data, truncated: true } };
+  const smaller = {
+    ...m,
+    text: m.text.slice(0, MAX_TEXT_CHARS),
+    data: { ...data, truncated: true },
+  };
   if (size(smaller) <= MAX_ENTRY_BYTES) return smaller;
   return {
     ...smaller,

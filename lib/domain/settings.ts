@@ -1,5 +1,6 @@
 /** Routing settings: defaults and the schema of an update (admin console, `PUT /api/v1/admin/settings`). */
 import { z } from "zod";
+import { maxChats } from "./boundary.ts";
 import type { Settings } from "./engine_types.ts";
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -13,7 +14,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** A partial update; fields left out keep their value. */
 export const settingsUpdateSchema = z.object({
-  maxChatsPerAgent: z.number().int().min(1).max(100).optional(),
+  maxChatsPerAgent: maxChats.optional(),
   dynamicAssignment: z.boolean().optional(),
   heartbeatGraceSeconds: z.number().int().min(10).max(3600).optional(),
   requeueOnOffline: z.boolean().optional(),

@@ -6,6 +6,7 @@ import type { AppDeps } from "../app_deps.ts";
 import type { AppEnv } from "./context.ts";
 import { getSignedInAgent, SESSION_COOKIE } from "../auth/sessions.ts";
 import type { Role } from "../store/agents.ts";
+import { isOwnHost, ownOrigin } from "../domain/boundary.ts";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -49,24 +50,15 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** The host the browser used, honouring a proxy's X-Forwarded-Host. */
-export function requestHost(c: Context): string {
-  return c.req.header("x-forwarded-host") ?? c.req.header("host") ?? new URL(c.req.url).host;
-}
-
+/** True when the browser reached Parley over https (directly or behind a TLS proxy). */
 export function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+  return ownOrigin(c.req.raw).startsWith("https:");
 }
 
 /** False when the request carries an `Origin` that is not this server's (absent: not a browser). */
 export function originIsOurs(c: Context): boolean {
   const origin = c.req.header("origin");
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === requestHost(c);
-  } catch {
-    return false; // "null" or garbage: not ours
-  }
+  return origin === undefined || isOwnHost(origin, ownOrigin(c.req.raw));
 }
 
 /**

@@ -20,9 +20,11 @@
  * `event`, `error {code, message, ref?}`, `pong`.
  */
 import { z } from "zod";
+import { clientId, messageText } from "../domain/boundary.ts";
+import { MAX_CLIENT_ID_CHARS, MAX_TEXT_CHARS } from "../domain/limits.ts";
 
-/** Longest message text, in characters. */
-export const MAX_TEXT_CHARS = 4096;
+/** Longest message text, in characters (announced in `hello`). */
+export { MAX_TEXT_CHARS };
 /** Largest client frame accepted, in bytes (a full-length message in 4-byte UTF-8 plus room). */
 export const MAX_FRAME_BYTES = 20 * 1024;
 
@@ -46,11 +48,8 @@ export const unsubscribeFrame = z.object({
 export const sendFrame = z.object({
   type: z.literal("send"),
   conversationId: id,
-  clientId: id,
-  text: z.string().trim().min(1, "must not be empty").max(
-    MAX_TEXT_CHARS,
-    `must be at most ${MAX_TEXT_CHARS} characters`,
-  ),
+  clientId,
+  text: messageText(),
   internal: z.boolean().optional(),
 }).strict();
 
@@ -208,7 +207,7 @@ export function parseClientFrame(
   if (!result.success) {
     const v = value as { clientId?: unknown; conversationId?: unknown };
     const ref = typeof v.clientId === "string"
-      ? v.clientId.slice(0, 100)
+      ? v.clientId.slice(0, MAX_CLIENT_ID_CHARS)
       : typeof v.conversationId === "string"
       ? v.conversationId.slice(0, 100)
       : undefined;

@@ -1,6 +1,7 @@
 /** Staff accounts in KV (keys in ./keys.ts). */
 import { z } from "zod";
 import { badRequest, conflict, notFound } from "../errors.ts";
+import { maxChats } from "../domain/boundary.ts";
 import { newId } from "../ids.ts";
 import { hashPassword } from "../password.ts";
 import { keys } from "./keys.ts";
@@ -36,7 +37,7 @@ export const newAgentSchema = z.object({
   password: z.string().min(10, "Password must be at least 10 characters").max(200),
   role: z.enum(ROLES),
   teamId: z.string().min(1).max(100).nullable().optional(),
-  maxChats: z.number().int().min(1).max(100).nullable().optional(),
+  maxChats: maxChats.nullable().optional(),
 });
 export type NewAgent = z.infer<typeof newAgentSchema>;
 
@@ -108,7 +109,7 @@ export const agentPatchSchema = z.object({
   email: newAgentSchema.shape.email.optional(),
   role: z.enum(ROLES).optional(),
   teamId: z.string().min(1).max(100).nullable().optional(),
-  maxChats: z.number().int().min(1).max(100).nullable().optional(),
+  maxChats: maxChats.nullable().optional(),
 });
 export type AgentPatch = z.infer<typeof agentPatchSchema>;
 

@@ -12,6 +12,8 @@ import type {
   Message,
 } from "../../domain/engine_types.ts";
 import { CHANNELS } from "../../domain/engine_types.ts";
+import { clientId } from "../../domain/boundary.ts";
+import { MAX_TEXT_CHARS } from "../../domain/limits.ts";
 import { mergeContextData } from "../../domain/context_rules.ts";
 import { arrivalRank } from "../../domain/routing.ts";
 import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
@@ -25,8 +27,6 @@ import { getContact, getConversation, getMessage, writeConversation } from "./re
 import { readCustomerState, rememberRoute, type Stored } from "./customer_reads.ts";
 import { mutate } from "./tx.ts";
 
-/** Longest message text, in characters (the WhatsApp limit). */
-export const MAX_TEXT_CHARS = 4096;
 const MAX_DATA_BYTES = 16 * 1024;
 
 const externalId = z.string().trim().min(1).max(200);
@@ -41,7 +41,8 @@ export const customerMessageSchema = z.object({
     email: contactValue,
     phone: contactValue,
   }),
-  clientId: z.string().min(1).max(200),
+  clientId,
+  // Not messageText: a media message (kind other than "text") may come without text.
   text: z.string().max(MAX_TEXT_CHARS),
   kind: z.string().regex(/^[a-z_]{1,30}$/, "lowercase letters and _ only").optional(),
   data: z.record(z.string(), z.unknown()).nullable().optional(),

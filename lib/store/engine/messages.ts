@@ -11,13 +11,14 @@ import type {
 } from "../../domain/engine_types.ts";
 import { canMoveDelivery } from "../../domain/delivery.ts";
 import { checkWrite, isSupervisor } from "../../domain/permissions.ts";
+import { messageInput } from "../../domain/boundary.ts";
 import { badRequest, conflict, notFound } from "../../errors.ts";
+import { parseWith } from "../../validate.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, messageChange, toCustomerMessage } from "./log.ts";
 import { getMessage, writeConversation } from "./records.ts";
 import { mutate, refusalError } from "./tx.ts";
-import { MAX_TEXT_CHARS } from "./customer.ts";
 
 /** The job type enqueued (atomically with the message) for each agent reply in a WhatsApp chat. */
 export const WHATSAPP_OUTBOUND_JOB = "whatsapp.outbound";
@@ -47,13 +48,7 @@ export async function appendStaffMessage(
   input: StaffMessageInput,
 ): Promise<{ message: Message; duplicate: boolean }> {
   type Result = { message: Message; duplicate: boolean };
-  const text = input.text.trim();
-  if (text === "" || input.text.length > MAX_TEXT_CHARS) {
-    throw badRequest("invalid", `text: Must be 1 to ${MAX_TEXT_CHARS} characters.`);
-  }
-  if (input.clientId.length === 0 || input.clientId.length > 200) {
-    throw badRequest("invalid", "clientId: Must be 1 to 200 characters.");
-  }
+  const { text } = parseWith(messageInput, input);
   const toSupervisor = input.toSupervisor === true;
   const internal = toSupervisor || input.internal === true;
   const clientKey = keys.messageClientId(`staff:${conversationId}`, input.clientId);

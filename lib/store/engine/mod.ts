@@ -15,7 +15,6 @@ export {
   type CustomerMessageInput,
   type CustomerMessageResult,
   getConversationContact,
-  MAX_TEXT_CHARS,
   mergeContext,
   receiveCustomerMessage,
 } from "./customer.ts";
