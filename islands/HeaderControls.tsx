@@ -7,7 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AgentStatus } from "../lib/ui/model.ts";
 import { useWorkspace, type WorkspaceSeed } from "../lib/ui/state.ts";
-import { setStatus } from "../lib/ui/actions.ts";
+import { api, setStatus } from "../lib/ui/actions.ts";
 
 const STATUSES: { value: AgentStatus; label: string; description: string }[] = [
   { value: "online", label: "Online", description: "takes new chats" },
@@ -29,6 +29,19 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
   useEffect(() => {
     setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission);
   }, []);
+  // Going Offline with chats asks first, saying how many go back to the queue.
+  const [offlineAsk, setOfflineAsk] = useState<number | null>(null);
+  const choose = async (next: AgentStatus) => {
+    if (next === "offline" && ws.me.value.status !== "offline") {
+      const preview = await api("GET", "/api/v1/me/offline-preview").catch(() => null);
+      if (preview?.requeued > 0) {
+        setOfflineAsk(preview.requeued);
+        requestAnimationFrame(() => document.getElementById("offline-confirm")?.focus());
+        return;
+      }
+    }
+    await setStatus(ws, next);
+  };
   const conn = CONNECTION[ws.connection.value];
   const status = ws.me.value.status;
   return (
@@ -40,7 +53,12 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
           id="status-switcher"
           name="status"
           value={status}
-          onChange={(e) => setStatus(ws, (e.target as HTMLSelectElement).value as AgentStatus)}
+          onChange={(e) => {
+            const select = e.target as HTMLSelectElement;
+            const next = select.value as AgentStatus;
+            select.value = status; // shows the real status until it changes
+            choose(next);
+          }}
           class="text-sm border border-gray-300 rounded px-1 py-1 bg-white focus:outline-none focus:ring-2 focus:ring-brand-500"
         >
           {STATUSES.map((s) => (
@@ -53,6 +71,42 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
           </button>
         </noscript>
       </form>
+      {offlineAsk !== null && (
+        <div
+          role="alertdialog"
+          aria-labelledby="offline-ask"
+          class="fixed right-2 top-14 z-20 w-80 rounded border border-gray-300 bg-white p-3 shadow-lg"
+        >
+          <p id="offline-ask" class="text-sm mb-2">
+            Going Offline sends your{" "}
+            {offlineAsk === 1 ? "active chat" : `${offlineAsk} active chats`}{" "}
+            back to the queue for other agents.
+          </p>
+          <div class="flex gap-2">
+            <button
+              id="offline-confirm"
+              type="button"
+              onClick={async () => {
+                setOfflineAsk(null);
+                await setStatus(ws, "offline");
+              }}
+              class="text-sm rounded px-3 py-1 bg-red-700 text-white hover:bg-red-800 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
+            >
+              Go Offline
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setOfflineAsk(null);
+                document.getElementById("status-switcher")?.focus();
+              }}
+              class="text-sm rounded px-3 py-1 border border-gray-300 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+            >
+              Keep my chats
+            </button>
+          </div>
+        </div>
+      )}
       <p
         role="status"
         class="flex items-center gap-1 text-sm w-32 whitespace-nowrap"

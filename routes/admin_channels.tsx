@@ -34,7 +34,10 @@ import {
   type FormState,
   noticeFrom,
   type PageStatus,
+  readForm,
 } from "./admin_common.tsx";
+import { Island } from "../components/Island.tsx";
+import CopyField from "../islands/CopyField.tsx";
 
 /** The `/admin/channels` pages and their form posts. */
 export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
@@ -88,17 +91,18 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
                   {" · "}
                   {teamName(site.teamId) ?? "Everyone's queue"} · {site.colour}
                 </p>
-                <label for={`snippet-${site.id}`} class="block text-sm font-medium mt-2 mb-1">
-                  Embed snippet for {site.name}
-                </label>
-                <textarea
-                  id={`snippet-${site.id}`}
-                  readOnly
-                  rows={2}
-                  class="w-full font-mono text-xs border border-gray-300 rounded px-2 py-1 bg-gray-50"
-                >
-                  {embedSnippet(origin(c), site)}
-                </textarea>
+                <div class="mt-2">
+                  <Island
+                    name="CopyField"
+                    component={CopyField}
+                    props={{
+                      id: `snippet-${site.id}`,
+                      label: `Embed snippet for ${site.name}`,
+                      value: embedSnippet(origin(c), site),
+                      rows: 8,
+                    }}
+                  />
+                </div>
               </li>
             ))}
           </ul>
@@ -161,10 +165,13 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
         </Section>
         {site.id !== DEFAULT_SITE_ID && (
           <Section title="Delete site">
-            <form method="post" action={`/admin/channels/sites/${site.id}/delete`}>
-              <p class="text-sm mb-3">Visitors on this site can no longer chat.</p>
-              <Button variant="danger">Delete site</Button>
-            </form>
+            <p class="text-sm mb-3">Visitors on this site can no longer chat.</p>
+            <a
+              href={`/admin/channels/sites/${site.id}/delete`}
+              class="inline-block rounded px-4 py-2 font-medium bg-red-700 text-white hover:bg-red-800 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
+            >
+              Delete site…
+            </a>
           </Section>
         )}
       </AdminLayout>,
@@ -172,7 +179,52 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
     );
   }
 
+  /** "Delete site" asks first: what stops working, then a button that really deletes. */
+  function confirmDeletePage(c: Context<AppEnv>, site: Site, state: FormState = {}) {
+    return renderPage(
+      c,
+      <AdminLayout
+        title={`Delete site: ${site.name}`}
+        assets={deps.assets}
+        agent={publicAgent(currentAgent(c))}
+        current="/admin/channels"
+      >
+        <Section title={`Delete the site "${site.name}"?`}>
+          <form method="post" action={`/admin/channels/sites/${site.id}/delete`}>
+            <FormAlert message={state.error} />
+            <input type="hidden" name="confirm" value="yes" />
+            <p class="text-sm mb-2">
+              Its embed snippet stops working: visitors on{" "}
+              {site.allowAnyOrigin
+                ? "any website"
+                : site.allowedOrigins.length
+                ? site.allowedOrigins.join(", ")
+                : "Parley's own pages"}{" "}
+              can no longer chat, and chat windows open there now end within a minute.
+            </p>
+            <p class="text-sm mb-4">
+              Conversations already in the workspace stay. This cannot be undone.
+            </p>
+            <div class="flex gap-3 items-center">
+              <Button variant="danger">Delete site</Button>
+              <a href={`/admin/channels/sites/${site.id}`} class="underline text-brand-700">
+                Cancel
+              </a>
+            </div>
+          </form>
+        </Section>
+      </AdminLayout>,
+      state.status ?? 200,
+    );
+  }
+
   app.get("/admin/channels", (c) => page(c));
+
+  app.get("/admin/channels/sites/:id/delete", async (c) => {
+    const site = await getSite(kv, c.req.param("id"));
+    if (!site || site.id === DEFAULT_SITE_ID) return c.text("Site not found", 404);
+    return await confirmDeletePage(c, site);
+  });
 
   app.post("/admin/channels/sites", (c) =>
     formPost(
@@ -209,13 +261,16 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
   app.post("/admin/channels/sites/:id/delete", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
     if (!site) return c.text("Site not found", 404);
+    const form = await readForm(c);
+    // Only the confirmation page's form deletes; anything else is asked first.
+    if (form.confirm !== "yes") return await confirmDeletePage(c, site);
     return await formAction(
       c,
       async () => {
         await adminDeleteSite(deps, currentAgent(c), site.id);
         return "/admin/channels?notice=deleted";
       },
-      (f) => sitePage(c, site, { error: f.message, status: f.status }),
+      (f) => confirmDeletePage(c, site, { error: f.message, status: f.status }),
     );
   });
 

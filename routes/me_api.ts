@@ -1,6 +1,7 @@
 /**
  * The signed-in staff member's own status and the agent roster:
- * `GET /api/v1/me`, `PUT /api/v1/me/status`, `POST /api/v1/me/heartbeat`,
+ * `GET /api/v1/me`, `GET /api/v1/me/offline-preview`, `PUT /api/v1/me/status`,
+ * `POST /api/v1/me/heartbeat`,
  * `GET /api/v1/agents`. Rules live in lib/store/engine/presence.ts.
  */
 import { Hono } from "hono";
@@ -13,6 +14,7 @@ import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody } from "../lib/http/parse_request.ts";
 import {
   getAgentSummary,
+  getSettings,
   heartbeatAgent,
   listAgentSummaries,
   setAgentStatus,
@@ -33,6 +35,18 @@ export function meApiRoutes(deps: AppDeps): Hono<AppEnv> {
   };
 
   app.get("/api/v1/me", async (c) => c.json(await me(currentAgent(c).id)));
+
+  // What going Offline would do now: how many of the caller's chats would go back to the queue.
+  app.get("/api/v1/me/offline-preview", async (c) => {
+    const [summary, settings] = await Promise.all([
+      me(currentAgent(c).id),
+      getSettings(deps.kv),
+    ]);
+    return c.json({
+      activeChats: summary.activeChats,
+      requeued: settings.requeueOnOffline ? summary.activeChats : 0,
+    });
+  });
 
   app.put("/api/v1/me/status", async (c) => {
     const { status } = await parseJsonBody(c, statusBody);

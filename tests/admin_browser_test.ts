@@ -5,6 +5,7 @@ import { launchBrowser, type Staff, startTestApp } from "./helpers.ts";
 import { startFakeGraph } from "./fake_graph.ts";
 import { PHONE_NUMBER_ID } from "./whatsapp_fixtures.ts";
 import { getSite, listSites } from "../lib/store/sites.ts";
+import { WIDGET_STUB, widgetEmbedSnippet } from "../lib/channels/widget_snippet.ts";
 import { getStoredWhatsAppConfig } from "../lib/store/whatsapp_config.ts";
 import { receiveCustomerMessage, setAgentStatus } from "../lib/store/engine/mod.ts";
 
@@ -207,11 +208,38 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
       await page.getByRole("status").filter({ hasText: "Created." }).waitFor();
       const shop = (await listSites(app.kv)).find((s) => s.name === "Shop")!;
       assert.deepEqual(shop.allowedOrigins, ["https://shop.example"]);
+      // The README's snippet, stub included (issue 18), from the one source; "Copy" copies it.
       const snippet = await page.getByLabel("Embed snippet for Shop").inputValue();
-      assert.equal(
-        snippet,
-        `<script src="${app.url}/widget.js" data-site-key="${shop.siteKey}" async></script>`,
-      );
+      assert.equal(snippet, widgetEmbedSnippet(app.url, shop.siteKey));
+      assert.ok(snippet.split("\n").map((l) => l.trim()).join("").includes(WIDGET_STUB));
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+      await page.getByRole("button", { name: "Copy Embed snippet for Shop" }).click();
+      await page.getByText("Copied.").waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), snippet);
+
+      // Two sites never share a name (case and spaces aside): 409 with the reason at the field.
+      await add.getByLabel("Site name").fill("  shop ");
+      await add.getByRole("button", { name: "Add site" }).click();
+      assert.match(await fieldError(page, "Site name"), /Another site is already called "Shop"/);
+      assert.equal((await listSites(app.kv)).filter((s) => /shop/i.test(s.name)).length, 1);
+
+      // "Delete site" asks first, saying what stops working; Cancel keeps the site.
+      await page.getByLabel("Site name").fill("Old shop");
+      await page.getByLabel("Allowed origins").fill("https://old.example");
+      await page.getByRole("button", { name: "Add site" }).click();
+      await page.getByRole("status").filter({ hasText: "Created." }).waitFor();
+      const old = (await listSites(app.kv)).find((s) => s.name === "Old shop")!;
+      await page.getByRole("link", { name: "Edit Old shop" }).click();
+      await page.getByRole("link", { name: "Delete site…" }).click();
+      await page.getByRole("heading", { name: 'Delete the site "Old shop"?' }).waitFor();
+      await page.getByText("visitors on https://old.example can no longer chat").waitFor();
+      await page.getByRole("link", { name: "Cancel" }).click();
+      assert.ok(await getSite(app.kv, old.id), "Cancel deletes nothing");
+      await page.getByRole("link", { name: "Delete site…" }).click();
+      await page.getByRole("button", { name: "Delete site" }).click();
+      await page.getByRole("status").filter({ hasText: "Deleted." }).waitFor();
+      assert.equal(await getSite(app.kv, old.id), null);
+      await page.getByRole("link", { name: "Edit Shop" }).waitFor();
       await page.getByRole("link", { name: "Edit Shop" }).click();
       await page.getByLabel("Greeting").fill("Welcome to the shop!");
       await page.getByRole("button", { name: "Save site" }).click();

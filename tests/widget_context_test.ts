@@ -61,6 +61,19 @@ Deno.test("[widget] context before the first message goes with it; later context
     });
     assert.equal(big.status, 400);
     assert.equal(big.body.error.code, "context_value_too_large");
+    assert.deepEqual(
+      Object.keys(big.body.error.details.rejected),
+      ["note"],
+      "the answer names the refused key, so the widget can send the rest again",
+    );
+    const overKeys = Object.keys(tooMany.body.error.details.rejected);
+    assert.ok(overKeys.length >= 10 && overKeys.every((k) => k in many), overKeys.join());
+    const mixed = await call(app, "POST", "/api/v1/widget/context", {
+      token,
+      body: { context: { fine: 1, deep: { a: 1 } } },
+    });
+    assert.equal(mixed.status, 400);
+    assert.deepEqual(Object.keys(mixed.body.error.details.rejected), ["deep"]);
     const nested = await call(app, "POST", "/api/v1/widget/context", {
       token,
       body: { context: { deep: { a: 1 } } },

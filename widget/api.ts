@@ -2,7 +2,13 @@
 
 /** A failed call: `status` 0 means the network failed (offline, refused, CORS). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The server's `error.details` (e.g. the context keys it refused, with why). */
+    readonly details?: { rejected?: Record<string, string> },
+  ) {
     super(message);
   }
 }
@@ -35,7 +41,7 @@ export async function call(
   } catch {
     throw new ApiError(0, "network", "Parley could not be reached.");
   }
-  let json: { error?: { code?: string; message?: string } } | null = null;
+  let json: { error?: { code?: string; message?: string; details?: never } } | null = null;
   try {
     json = await res.json();
   } catch { /* not JSON */ }
@@ -44,6 +50,7 @@ export async function call(
       res.status,
       json?.error?.code ?? "http_" + res.status,
       json?.error?.message ?? res.statusText,
+      json?.error?.details,
     );
   }
   return json;

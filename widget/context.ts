@@ -2,12 +2,15 @@
  * What the host page tells Parley about the visitor: `addContext(obj)` and
  * `setUser({name, email})`. Both are validated here (superstruct), gathered,
  * and sent as one `POST context` once the chat has started; the server merges
- * them (or keeps them for the first message). A refusal is a console warning;
- * a network failure or a 429 is retried with backoff, keeping what came since.
+ * them (or keeps them for the first message). One bad value never costs the
+ * others: a key with a value of the wrong type is left out with a console
+ * warning naming it, and keys the server refuses (too long, too many, too
+ * large) are warned about by name while the rest is sent again and stored.
+ * A network failure or a 429 is retried with backoff, keeping what came since.
  */
 import type { ApiError } from "./api.ts";
 import { backoff } from "./backoff.ts";
-import { ContextInput, is, UserInput } from "./schemas.ts";
+import { ContextValue, is, UserInput } from "./schemas.ts";
 
 export function createContextSender(
   post: (body: { context: Record<string, unknown>; user?: unknown }) => Promise<unknown>,
@@ -33,7 +36,17 @@ export function createContextSender(
     } catch (err) {
       const e = err as ApiError;
       if (e.status >= 400 && e.status < 500 && e.status !== 429) {
-        console.warn(`Parley: context refused by the server: ${e.message}`);
+        const bad = e.details?.rejected ?? {};
+        const names = Object.keys(bad);
+        console.warn(
+          names.length
+            ? `Parley: addContext: not stored: ${names.map((k) => `"${k}" (${bad[k]})`).join(", ")}`
+            : `Parley: context refused by the server: ${e.message}`,
+        );
+        // The rest is fine: send it again without the refused keys.
+        for (const k of names) delete context[k];
+        if (names.length && Object.keys(context).length) ctx = { ...context, ...ctx };
+        if (names.length && user) pendingUser ??= user;
       } else {
         ctx = { ...context, ...ctx };
         pendingUser ??= user;
@@ -49,11 +62,22 @@ export function createContextSender(
   return {
     flush,
     add(data: unknown): void {
-      if (!is(data, ContextInput)) {
+      if (!data || typeof data !== "object" || Array.isArray(data)) {
         console.warn("Parley: addContext takes an object of text, number or true/false values.");
         return;
       }
-      Object.assign(ctx, data);
+      const bad: string[] = [];
+      for (const [k, v] of Object.entries(data)) {
+        if (is(v, ContextValue)) ctx[k] = v;
+        else bad.push(k);
+      }
+      if (bad.length) {
+        console.warn(
+          `Parley: addContext: not stored (values must be text, numbers, true/false or null): ${
+            bad.join(", ")
+          }`,
+        );
+      }
       flush();
     },
     setUser(user: unknown): void {

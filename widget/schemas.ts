@@ -56,12 +56,12 @@ export const Listing = type({
 
 export const Sent = type({ message: Message, conversation: Conversation });
 
-/** What `addContext` takes: a flat object of text, number or true/false values (`null` removes a key). */
-export const ContextInput = define<Record<string, string | number | boolean | null>>(
-  "context",
-  (v) =>
-    !!v && typeof v === "object" && !Array.isArray(v) &&
-    Object.values(v).every((x) => x === null || ["string", "number", "boolean"].includes(typeof x)),
+/** One `addContext` value: text, a finite number or true/false (`null` removes the key). */
+export const ContextValue = define<string | number | boolean | null>(
+  "contextValue",
+  (x) =>
+    x === null || typeof x === "string" || typeof x === "boolean" ||
+    (typeof x === "number" && isFinite(x)),
 );
 
 /** What `setUser` takes. */

@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { backoff } from "./backoff.ts";
 import { fill, words } from "./i18n.ts";
-import { ContextInput, is, Listing, Sent, Session, UserInput } from "./schemas.ts";
+import { ContextValue, is, Listing, Sent, Session, UserInput } from "./schemas.ts";
+import { createContextSender } from "./context.ts";
+import { ApiError } from "./api.ts";
 import { startTestApp } from "../tests/helpers.ts";
 import { WIDGET_STUB, widgetEmbedSnippet } from "../lib/channels/widget_snippet.ts";
 
@@ -30,13 +32,40 @@ Deno.test("[widget] words: languages by prefix, English for gaps and unknown lan
   assert.equal(fill(words("en").queue, 3), "You are number 3 in the queue.");
 });
 
-Deno.test("[widget] browser-side checks of addContext and setUser input", () => {
-  assert.ok(is({ CUSTOM_KEY1: "x", n: 1, ok: true, gone: null }, ContextInput));
-  for (const bad of [null, "x", [1], { nested: { a: 1 } }, { list: [1] }, { f: () => 1 }]) {
-    assert.equal(is(bad, ContextInput), false, JSON.stringify(bad) ?? String(bad));
+Deno.test("[widget] browser-side checks of addContext values and setUser input", () => {
+  for (const good of ["x", 1, true, null]) assert.ok(is(good, ContextValue));
+  for (const bad of [{ a: 1 }, [1], () => 1, NaN, Infinity, undefined]) {
+    assert.equal(is(bad, ContextValue), false, String(bad));
   }
   assert.ok(is({ name: "Vera", email: "v@example.test" }, UserInput));
   assert.equal(is({ name: 5 }, UserInput), false);
+});
+
+Deno.test("[widget] addContext: one bad value never costs the others; each bad key is warned about", async () => {
+  const sent: Record<string, unknown>[] = [];
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    const sender = createContextSender(async (body) => {
+      await Promise.resolve();
+      sent.push({ ...body.context });
+      // The server refuses a key it finds too long (as the engine's bounds do), naming it.
+      if ("tooLong" in body.context) {
+        throw new ApiError(400, "context_value_too_large", "Context too large", {
+          rejected: { tooLong: 'Context "tooLong" is over 1024 bytes.' },
+        });
+      }
+      return {};
+    }, () => true);
+    sender.add({ plan: "Pro", nested: { a: 1 }, tooLong: "x".repeat(2000), cart: 2 });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(sent.at(-1), { plan: "Pro", cart: 2 }, "the valid keys are stored");
+    assert.ok(warnings.some((w) => w.includes("nested")), warnings.join("\n"));
+    assert.ok(warnings.some((w) => w.includes('"tooLong"')), warnings.join("\n"));
+  } finally {
+    console.warn = warn;
+  }
 });
 
 Deno.test("[widget] the server's visitor API answers match the widget's schemas", async () => {
@@ -80,9 +109,17 @@ Deno.test("[widget] the server's visitor API answers match the widget's schemas"
   }
 });
 
+Deno.test("[widget] the README shows the very snippet the admin console gives (one source)", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.ok(
+    readme.includes(widgetEmbedSnippet("https://PARLEY_HOST", "SITE_KEY")),
+    'README\'s embed snippet = widgetEmbedSnippet("https://PARLEY_HOST", "SITE_KEY")',
+  );
+});
+
 Deno.test("[widget] the embed snippet carries the stub and a clean site key", () => {
   const snippet = widgetEmbedSnippet("https://parley.example", 'site_ab"><script>x');
-  assert.ok(snippet.includes(WIDGET_STUB));
+  assert.ok(snippet.split("\n").map((l) => l.trim()).join("").includes(WIDGET_STUB));
   assert.ok(
     snippet.includes('src="https://parley.example/widget.js" data-site-key="site_abscriptx"'),
   );

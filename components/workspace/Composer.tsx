@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { loadQuickResponses, sendMessage } from "../../lib/ui/actions.ts";
 import { newClientId, nextField, waitingLabel } from "../../lib/ui/format.ts";
-import { fillTemplate, previewTemplate } from "../../lib/domain/quick_responses.ts";
+import { draftFromTemplate, fillInLabel, fillTemplate } from "../../lib/domain/quick_responses.ts";
 import type { UiConversation, UiQuickResponse } from "../../lib/ui/model.ts";
 import { QuickResponsePicker } from "./QuickResponsePicker.tsx";
 import { notifyTyping } from "../../lib/ui/pane_socket.ts";
@@ -31,8 +31,9 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
   const windowClosed = conv.channel === "whatsapp" &&
     (!conv.windowEndsAt || Date.parse(conv.windowEndsAt) <= Date.now());
   const freeFormOff = windowClosed && !internal;
+  // Everything the engine holds about the customer (setUser, WhatsApp number) fills placeholders.
   const values = {
-    contact: { name: conv.contactName },
+    contact: { name: conv.contactName, email: conv.contactEmail, phone: conv.contactPhone },
     agent: { name: ws.me.value.name },
     context: Object.fromEntries(conv.context),
   };
@@ -43,12 +44,18 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
     if (body.includes("{{")) {
       const filled = fillTemplate(body, values);
       if (!filled.ok) {
-        const names = filled.missing.map((p) => p.kind === "field" ? p.label : p.raw);
+        // A placeholder without a value becomes a field to type in, never a dead end.
+        const draft = filled.issues.length ? text : draftFromTemplate(text, values);
+        const names = filled.missing.map((p) => fillInLabel(p));
         setProblem(
           names.length
             ? `Fill in ${names.join(", ")} before sending (Tab moves to the next field).`
             : filled.issues.join(" "),
         );
+        if (draft !== text) {
+          setText(draft);
+          selectFirstField(draft);
+        }
         return;
       }
     }
@@ -59,21 +66,22 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
     notifyTyping(conv.id, false);
   };
 
-  const choose = (qr: UiQuickResponse) => {
-    setPicking(false);
-    const filled = previewTemplate(qr.body, values)
-      .map((s) => "text" in s ? s.text : s.value ?? s.placeholder)
-      .join("");
-    const merged = text.trim() ? `${text.replace(/\/\S*$/, "")}${filled}` : filled;
-    setText(merged);
+  const selectFirstField = (draft: string) =>
     requestAnimationFrame(() => {
       const el = area.current;
       if (!el) return;
       el.focus();
-      const f = nextField(merged, 0);
+      const f = nextField(draft, 0);
       if (f) el.setSelectionRange(f.start, f.end);
-      else el.setSelectionRange(merged.length, merged.length);
+      else el.setSelectionRange(draft.length, draft.length);
     });
+
+  const choose = (qr: UiQuickResponse) => {
+    setPicking(false);
+    const filled = draftFromTemplate(qr.body, values);
+    const merged = text.trim() ? `${text.replace(/\/\S*$/, "")}${filled}` : filled;
+    setText(merged);
+    selectFirstField(merged);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

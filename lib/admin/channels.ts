@@ -28,6 +28,7 @@ import {
 } from "../store/whatsapp_config.ts";
 import { checkbox } from "./fields.ts";
 import { testWhatsAppConnection } from "../channels/whatsapp.ts";
+import { widgetEmbedSnippet } from "../channels/widget_snippet.ts";
 
 /** The site form: origins one per line (or comma-separated), checkbox for "any origin". */
 export const siteFormSchema = z.preprocess((raw) => {
@@ -102,9 +103,9 @@ export async function adminDeleteSite(deps: AppDeps, actor: Actor, id: string): 
   if (site) await recordAudit(deps.kv, siteAudit(actor, "site.deleted", site));
 }
 
-/** The copy-paste snippet that embeds the widget of `site` on a page. */
+/** The copy-paste snippet that embeds the widget of `site` on a page (stub included). */
 export function embedSnippet(origin: string, site: Pick<Site, "siteKey">): string {
-  return `<script src="${origin}/widget.js" data-site-key="${site.siteKey}" async></script>`;
+  return widgetEmbedSnippet(origin, site.siteKey);
 }
 
 const SECRET_FIELDS = ["accessToken", "appSecret", "verifyToken"] as const;

@@ -15,7 +15,9 @@
  * Spaces just inside the braces are ignored (`{{ contact.name }}`). A single brace is
  * ordinary text; an unclosed `{{`, a stray `}}`, an empty or unknown placeholder is a
  * syntax error with a message naming it. A placeholder without a value is reported as
- * missing by {@link fillTemplate}, never sent as a blank.
+ * missing by {@link fillTemplate}, never sent as a blank; {@link draftFromTemplate} turns
+ * each one into a custom field (`{{field:Customer email}}`), so the agent always has
+ * something to fill in.
  *
  * @example
  * const result = fillTemplate("Hi {{contact.firstName}}, order {{field:Order number}}", {
@@ -264,6 +266,39 @@ export function fillTemplate(body: string, values: FillValues): FillResult {
     return { ok: false, missing, issues: issues.map((i) => i.message) };
   }
   return { ok: true, text };
+}
+
+/**
+ * The label of the fill-in field that stands for a placeholder without a value
+ * (a contact without an email, a context key the page never sent).
+ */
+export function fillInLabel(p: Placeholder): string {
+  if (p.kind === "field") return p.label;
+  if (p.kind === "context") return p.key.replace(/[{}]/g, "").slice(0, MAX_LABEL) || "Value";
+  return FILL_IN_LABELS[p.name];
+}
+
+const FILL_IN_LABELS: Record<BuiltinName, string> = {
+  "contact.name": "Customer name",
+  "contact.firstName": "Customer first name",
+  "contact.email": "Customer email",
+  "contact.phone": "Customer phone",
+  "agent.name": "Your name",
+  "agent.firstName": "Your first name",
+};
+
+/**
+ * The text an agent edits after choosing a quick response (or before sending
+ * a typed template): every placeholder with a value is filled, every one
+ * without becomes a custom field `{{field:Label}}` for the agent to type in.
+ * Invalid syntax stays as written (the send reports it).
+ */
+export function draftFromTemplate(body: string, values: FillValues): string {
+  return parseTemplate(body).parts.map((part) => {
+    if ("text" in part) return part.text;
+    const value = resolvePlaceholder(part.placeholder, values);
+    return value ?? `{{field:${fillInLabel(part.placeholder)}}}`;
+  }).join("");
 }
 
 /** A preview segment: literal text, a filled placeholder, or a missing one (value null). */

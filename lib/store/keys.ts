@@ -17,6 +17,7 @@
  * Web widget (lib/store/sites.ts, lib/auth/visitor_token.ts, lib/channels/webchat_limits.ts)
  *   ["sites", siteId]                            -> Site
  *   ["sites_by_key", siteKey]                    -> siteId
+ *   ["sites_by_name", siteNameKey(name)]         -> siteId (two sites never share a name)
  *   ["visitor_token_secret"]                     -> Uint8Array (32 random bytes, made once)
  *   ["widget_rate", visitorOrIp, bucket]         -> { count, windowStart } (expireIn = window)
  *   ["widget_pending", visitorId]                -> HeldDetails for the visitor's next message (expireIn 1 day;
@@ -88,6 +89,7 @@ export const keys = {
   site: (id: string): Key => ["sites", id],
   sitesPrefix: (): Key => ["sites"],
   siteByKey: (siteKey: string): Key => ["sites_by_key", siteKey],
+  siteByName: (nameKey: string): Key => ["sites_by_name", nameKey],
   visitorTokenSecret: (): Key => ["visitor_token_secret"],
   widgetRate: (subject: string, bucket: string): Key => ["widget_rate", subject, bucket],
   /** Details held for a customer's next message: web chat keeps its original key. */

@@ -19,7 +19,7 @@
  * if (!verdict.ok) throw forbidden(verdict.reason);
  */
 import { z } from "zod";
-import { conflict, notFound } from "../errors.ts";
+import { AppError, conflict, notFound } from "../errors.ts";
 import { newId, randomToken } from "../ids.ts";
 import { readHead, retryCommit, ringLocalBell, withChanges } from "./changes.ts";
 import { keys } from "./keys.ts";
@@ -153,12 +153,37 @@ export async function listSites(kv: Deno.Kv): Promise<Site[]> {
   return sites.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+/** The form of a name two sites may not share: trimmed, spaces collapsed, case folded. */
+export function siteNameKey(name: string): string {
+  return name.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/**
+ * Refuses a name another site already has (409 `duplicate_name`, with the
+ * reason on the name field). Sites are few, so every one is read; the name
+ * index key the commit checks makes two racing saves of one name lose once
+ * and see the other here on their retry.
+ */
+async function assertNameFree(kv: Deno.Kv, name: string, selfId: string | null): Promise<void> {
+  const wanted = siteNameKey(name);
+  const taken = (await listSites(kv)).find((s) =>
+    s.id !== selfId && siteNameKey(s.name) === wanted
+  );
+  if (taken) {
+    const reason = `Another site is already called "${taken.name}"; choose another name.`;
+    throw new AppError(409, "duplicate_name", reason, { fields: { name: reason } });
+  }
+}
+
 async function commitSite(
   kv: Deno.Kv,
   build: (op: Deno.AtomicOperation) => Deno.AtomicOperation,
   change: { type: string; siteId: string },
+  /** Checks run before each attempt (a refusal throws). */
+  before: () => Promise<void> = async () => {},
 ): Promise<void> {
   await retryCommit(async () => {
+    await before();
     const head = await readHead(kv);
     const { op } = withChanges(build(kv.atomic()), head, [{
       type: change.type,
@@ -185,9 +210,12 @@ export async function createSite(kv: Deno.Kv, input: SiteInput): Promise<Site> {
     kv,
     (op) =>
       op.check({ key: keys.siteByKey(site.siteKey), versionstamp: null })
+        .check({ key: keys.siteByName(siteNameKey(site.name)), versionstamp: null })
         .set(keys.site(site.id), site)
-        .set(keys.siteByKey(site.siteKey), site.id),
+        .set(keys.siteByKey(site.siteKey), site.id)
+        .set(keys.siteByName(siteNameKey(site.name)), site.id),
     { type: "site.created", siteId: site.id },
+    () => assertNameFree(kv, site.name, null),
   );
   return site;
 }
@@ -202,8 +230,16 @@ export async function updateSite(kv: Deno.Kv, id: string, patch: SiteUpdate): Pr
     if (!entry.value) throw notFound("Site");
     const defined = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
     updated = { ...entry.value, ...defined, updatedAt: new Date().toISOString() };
+    const write = kv.atomic().check(entry).set(keys.site(id), updated);
+    const oldName = siteNameKey(entry.value.name), newName = siteNameKey(updated.name);
+    if (oldName !== newName) {
+      await assertNameFree(kv, updated.name, id);
+      write.check({ key: keys.siteByName(newName), versionstamp: null })
+        .delete(keys.siteByName(oldName))
+        .set(keys.siteByName(newName), id);
+    }
     const head = await readHead(kv);
-    const { op } = withChanges(kv.atomic().check(entry).set(keys.site(id), updated), head, [{
+    const { op } = withChanges(write, head, [{
       type: "site.updated",
       data: { siteId: id },
     }]);
@@ -222,7 +258,9 @@ export async function deleteSite(kv: Deno.Kv, id: string): Promise<void> {
   if (!site) throw notFound("Site");
   await commitSite(
     kv,
-    (op) => op.delete(keys.site(id)).delete(keys.siteByKey(site.siteKey)),
+    (op) =>
+      op.delete(keys.site(id)).delete(keys.siteByKey(site.siteKey))
+        .delete(keys.siteByName(siteNameKey(site.name))),
     { type: "site.deleted", siteId: id },
   );
 }

@@ -55,3 +55,29 @@ Deno.test("[widget] sites: default site, create, update, delete, origin checks",
     kv.close();
   }
 });
+
+Deno.test("[widget] sites: two sites never share a name, even when created or renamed at once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => createSite(kv, { name: i % 2 ? "Shop" : " shop  " })),
+    );
+    const made = results.filter((r) => r.status === "fulfilled");
+    assert.equal(made.length, 1, "exactly one of the racing creates wins");
+    for (const r of results) {
+      if (r.status === "rejected") {
+        assert.equal(r.reason.status, 409);
+        assert.equal(r.reason.code, "duplicate_name");
+      }
+    }
+    const other = await createSite(kv, { name: "Outlet" });
+    await assert.rejects(() => updateSite(kv, other.id, { name: "SHOP" }), /already called/);
+    // Its own name (case changed) is fine, and a freed name can be used again.
+    await updateSite(kv, other.id, { name: "OUTLET" });
+    await deleteSite(kv, (made[0] as PromiseFulfilledResult<{ id: string }>).value.id);
+    await createSite(kv, { name: "shop" });
+    assert.equal((await listSites(kv)).filter((s) => s.name.toLowerCase() === "shop").length, 1);
+  } finally {
+    kv.close();
+  }
+});

@@ -69,6 +69,9 @@ export interface UiMessage {
 }
 
 export interface UiConversation extends UiSummary {
+  /** What the engine holds about the customer (setUser, the WhatsApp number); null when unknown. */
+  contactEmail: string | null;
+  contactPhone: string | null;
   messages: UiMessage[];
   context: [string, string][];
   pageUrl: string | null;
@@ -219,6 +222,8 @@ export function toUiConversation(raw: Raw, messages: Raw[] = raw.messages ?? [])
   const wrap = raw.wrapUp;
   return {
     ...toUiSummary(raw),
+    contactEmail: strOrNull(raw.contact?.email),
+    contactPhone: strOrNull(raw.contact?.phone),
     messages: messages.map(toUiMessage).sort((a, b) => a.seq - b.seq),
     context: contextPairs(ctx),
     pageUrl: visitorValue(ctx, VISITOR_KEYS.pageUrl),

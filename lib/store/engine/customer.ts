@@ -183,7 +183,9 @@ export async function receiveCustomerMessage(
     const changes: NewChange[] = [];
     if (Object.keys(incomingContext).length > 0) {
       const merged = mergeContextData(conv.context, incomingContext);
-      if (!merged.ok) throw badRequest(merged.code, merged.message);
+      if (!merged.ok) {
+        throw badRequest(merged.code, merged.message, { rejected: merged.rejected });
+      }
       // Unchanged values (a page that sends the same details with every message) change nothing.
       if (JSON.stringify(merged.data) !== JSON.stringify(conv.context)) {
         conv = { ...conv, context: merged.data };
@@ -339,7 +341,9 @@ export async function mergeContext(
       throw conflict("conversation_closed", "This conversation is closed.");
     }
     const merged = mergeContextData(conv.context, data);
-    if (!merged.ok) throw badRequest(merged.code, merged.message);
+    if (!merged.ok) {
+      throw badRequest(merged.code, merged.message, { rejected: merged.rejected });
+    }
     if (JSON.stringify(merged.data) === JSON.stringify(conv.context)) {
       return { value: conv.context };
     }

@@ -57,7 +57,9 @@ export async function holdCustomerDetails(
     const entry = await kv.get<HeldDetails>(key);
     const current = entry.value ?? { context: {}, user: null };
     const merged = mergeContextData(current.context, patch.context ?? {});
-    if (!merged.ok) throw badRequest(merged.code, merged.message);
+    if (!merged.ok) {
+      throw badRequest(merged.code, merged.message, { rejected: merged.rejected });
+    }
     const next: HeldDetails = {
       context: merged.data,
       user: patch.user ? { ...current.user, ...patch.user } : current.user,
