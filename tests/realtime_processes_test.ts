@@ -177,3 +177,83 @@ Deno.test("[instances] two processes on one KV file: every event reaches the cli
     await Deno.remove(path.replace(/\/[^/]*$/, ""), { recursive: true }).catch(() => {});
   }
 });
+
+/** Ada's status as `GET /api/v1/agents` says it now (a stale heartbeat counts as Offline). */
+async function statusOf(base: string, cookie: string, agentId: string): Promise<string> {
+  const { json } = await call(base, "GET", "/api/v1/agents", undefined, { cookie });
+  const items = (Array.isArray(json) ? json : json.items) as { id: string; status: string }[];
+  return items.find((a) => a.id === agentId)!.status;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("[instances] presence across processes: an agent stays Online while a connection on either is open", async () => {
+  const { a, b, path } = await twoInstances();
+  const sockets: TestSocket[] = [];
+  const readers: SseReader[] = [];
+  try {
+    const admin = await login(a.url, ADMIN.email, ADMIN.password);
+    // The shortest grace the settings allow, so the test waits seconds, not a minute.
+    await call(a.url, "PUT", "/api/v1/admin/settings", { heartbeatGraceSeconds: 10 }, {
+      cookie: admin,
+    });
+    const ada = await staff(a.url, admin, "Ada", "agent");
+    const sue = await staff(a.url, admin, "Sue", "supervisor");
+    const watching = await SseReader.open(a.url + "/api/v1/stream", { cookie: sue.cookie });
+    readers.push(watching);
+    await watching.waitFor((e) => e.event === "ready");
+
+    // Ada's workspace: its event stream on A, its chat pane on B.
+    const adaStream = await SseReader.open(a.url + "/api/v1/stream", { cookie: ada.cookie });
+    readers.push(adaStream);
+    await adaStream.waitFor((e) => e.event === "ready");
+    const pane = await TestSocket.open(wsUrl(b, "/ws/agent"), { cookie: ada.cookie });
+    sockets.push(pane);
+    await pane.waitFor((f) => f.type === "hello");
+    await call(b.url, "PUT", "/api/v1/me/status", { status: "online" }, { cookie: ada.cookie });
+    await watching.waitFor(
+      (e) => e.event === "agent.status" && e.data.agentId === ada.id,
+      "Sue's stream on A to see Ada go Online on B",
+    );
+
+    // The stream on A closes; only B beats now. Past the grace period, Ada is still Online.
+    await adaStream.close();
+    for (let t = 0; t < 14; t++) {
+      await sleep(1000);
+      assert.equal(await statusOf(a.url, sue.cookie, ada.id), "online", `Online after ${t + 1} s`);
+    }
+    assert.ok(
+      !watching.events.some((e) =>
+        e.event === "agent.status" && e.data.agentId === ada.id && e.data.data?.status === "offline"
+      ),
+      "no Offline blip on the supervisor's stream",
+    );
+
+    // The pane on B closes too: nobody beats, and Ada turns Offline (heartbeat lost), which
+    // Sue's stream on A hears whichever instance's sweep records it.
+    await pane.close();
+    let status = "online";
+    for (let t = 0; t < 60 && status !== "offline"; t++) {
+      await sleep(1000);
+      status = await statusOf(a.url, sue.cookie, ada.id);
+    }
+    assert.equal(status, "offline", "with no connection left, Ada goes Offline");
+    const lost = watching.events.find((e) =>
+      e.event === "agent.status" && e.data.agentId === ada.id && e.data.data?.status === "offline"
+    ) ?? await watching.waitFor(
+      (e) =>
+        e.event === "agent.status" && e.data.agentId === ada.id &&
+        e.data.data?.status === "offline",
+      "Sue's stream on A to hear Ada went Offline",
+    );
+    assert.equal(lost.data.data.reason, "heartbeat_lost");
+  } catch (err) {
+    console.error(`A said:\n${a.output()}\nB said:\n${b.output()}`);
+    throw err;
+  } finally {
+    await Promise.all(sockets.map((s) => s.close()));
+    await Promise.all(readers.map((r) => r.close()));
+    await Promise.all([a.stop(), b.stop()]);
+    await Deno.remove(path.replace(/\/[^/]*$/, ""), { recursive: true }).catch(() => {});
+  }
+});

@@ -10,16 +10,20 @@
  */
 import { Hub } from "./hub.ts";
 import { BucketPool, VISITOR_RECHECK_MS } from "./limits.ts";
-import { Presence } from "./presence.ts";
+import { heartbeatIntervalMs, Presence } from "./presence.ts";
 import { RecordCache } from "./records.ts";
 import { TypingBus } from "./typing.ts";
 import { heartbeatAgent } from "../store/engine/presence.ts";
+import { getSettings } from "../store/engine/records.ts";
 
 /** Options of {@link Realtime}; the defaults suit the app. */
 export interface RealtimeOptions {
   /** Records that a staff member's workspace is open (default: the engine's `heartbeatAgent`). */
   heartbeat?: (agentId: string) => Promise<void>;
-  /** How often the heartbeat runs for each connected staff member. */
+  /**
+   * How often the heartbeat runs for each connected staff member (default:
+   * from the grace setting, see ./presence.ts).
+   */
   heartbeatMs?: number;
   /**
    * Also poll the change head and the typing keys this often, in ms (0, the
@@ -59,7 +63,13 @@ export class Realtime {
     const heartbeat = options.heartbeat ?? (async (agentId: string) => {
       await heartbeatAgent(kv, agentId);
     });
-    this.presence = new Presence(heartbeat, options.heartbeatMs);
+    const fixed = options.heartbeatMs;
+    this.presence = new Presence(
+      heartbeat,
+      fixed !== undefined
+        ? () => fixed
+        : async () => heartbeatIntervalMs((await getSettings(kv)).heartbeatGraceSeconds),
+    );
   }
 
   async start(): Promise<void> {
