@@ -13,9 +13,10 @@ Deno.test("[presence] beats at once, then each interval it is given, until the l
   let asked = 0;
   let third: () => void = () => {};
   const thirdBeat = new Promise<void>((resolve) => third = resolve);
-  const presence = new Presence(async (id) => {
+  const presence = new Presence((id) => {
     beats.push(id);
     if (beats.length === 3) third();
+    return Promise.resolve();
   }, () => {
     asked++;
     return 5;
