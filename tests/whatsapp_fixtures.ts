@@ -128,3 +128,15 @@ export function statusBody(
     }],
   });
 }
+
+/** The same webhook body with its (first) message sent at `unixSeconds` by Meta's clock. */
+export function sentAt<T>(body: T, unixSeconds: number): T {
+  const copy = structuredClone(body) as {
+    entry: { changes: { value: { messages: { timestamp: string }[] } }[] }[];
+  };
+  copy.entry[0].changes[0].value.messages[0].timestamp = String(Math.floor(unixSeconds));
+  return copy as T;
+}
+
+/** Unix seconds `hours` ago. */
+export const hoursAgo = (hours: number) => Math.floor(Date.now() / 1000 - hours * 3600);

@@ -5,6 +5,7 @@ import { newClientId, nextField, waitingLabel } from "../../lib/ui/format.ts";
 import { draftFromTemplate, fillInLabel, fillTemplate } from "../../lib/domain/quick_responses.ts";
 import type { UiConversation, UiQuickResponse } from "../../lib/ui/model.ts";
 import { QuickResponsePicker } from "./QuickResponsePicker.tsx";
+import { isWindowOpen } from "../../lib/domain/whatsapp_window.ts";
 import { notifyTyping } from "../../lib/ui/pane_socket.ts";
 
 /**
@@ -28,8 +29,9 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
   // The plain form's idempotency key (a resubmitted form stores the message once).
   const [formClientId] = useState(newClientId);
   const now = ws.now.value;
+  // The engine's rule (lib/domain/whatsapp_window.ts); the server refuses the same way.
   const windowClosed = conv.channel === "whatsapp" &&
-    (!conv.windowEndsAt || Date.parse(conv.windowEndsAt) <= Date.now());
+    !isWindowOpen(conv.windowEndsAt, Date.now());
   const freeFormOff = windowClosed && !internal;
   // Everything the engine holds about the customer (setUser, WhatsApp number) fills placeholders.
   const values = {

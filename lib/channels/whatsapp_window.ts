@@ -5,37 +5,21 @@
  * sent (Meta's timestamp) is noted under the customer BEFORE the message is
  * stored, so a conversation never shows up with its window not yet open. It
  * never moves back when webhooks arrive out of order. A conversation's window
- * is its customer's.
+ * is its customer's. The rule itself (open or closed at a time) lives in
+ * lib/domain/whatsapp_window.ts; the engine applies it when committing a reply.
  *
  *   ["whatsapp_window", customerId] -> WindowRecord
  */
+import {
+  type WhatsAppWindow,
+  WINDOW_MS,
+  windowAt,
+  type WindowRecord,
+} from "../domain/whatsapp_window.ts";
 import { keys } from "../store/keys.ts";
 import { getContact, getConversation } from "../store/engine/records.ts";
 
-export const WINDOW_MS = 24 * 60 * 60_000;
-
-interface WindowRecord {
-  lastCustomerMessageAt: string;
-}
-
-/** What the workspace shows: whether a free-form reply can go out, and until when. */
-export interface WhatsAppWindow {
-  open: boolean;
-  lastCustomerMessageAt: string | null;
-  /** When the window closes (or closed); null before any customer message. */
-  expiresAt: string | null;
-}
-
-/** The window at `now` given the customer's last message time. */
-export function windowAt(lastCustomerMessageAt: string | null, now = Date.now()): WhatsAppWindow {
-  if (!lastCustomerMessageAt) return { open: false, lastCustomerMessageAt: null, expiresAt: null };
-  const expires = new Date(lastCustomerMessageAt).getTime() + WINDOW_MS;
-  return {
-    open: now < expires,
-    lastCustomerMessageAt,
-    expiresAt: new Date(expires).toISOString(),
-  };
-}
+export { type WhatsAppWindow, WINDOW_MS, windowAt };
 
 /** Records a customer message sent at `sentAt`; keeps the latest time under races. */
 export async function noteCustomerMessage(

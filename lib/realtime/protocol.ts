@@ -17,7 +17,7 @@
  * - `ping`: answered with `pong` (keeps proxies from closing idle sockets).
  *
  * Server frames: `hello`, `subscribed`, `message`, `ack`, `typing`, `read`,
- * `event`, `error {code, message, ref?}`, `pong`.
+ * `event`, `error {code, message, ref?, details?}`, `pong`.
  */
 import { z } from "zod";
 import { clientId, messageText } from "../domain/boundary.ts";
@@ -146,6 +146,8 @@ export const serverFrame = z.discriminatedUnion("type", [
     message: z.string(),
     /** The clientId or conversationId of the frame that failed, when known. */
     ref: z.string().optional(),
+    /** More about a refusal, as the HTTP API's `error.details` (e.g. `window_closed`: `closedAt`). */
+    details: z.record(z.string(), z.unknown()).optional(),
   }),
   z.object({ type: z.literal("pong") }),
 ]);

@@ -155,12 +155,18 @@ export class SocketSession {
     this.#subs.clear();
   }
 
-  #error(code: string, message: string, ref?: string): void {
-    this.send({ type: "error", code, message, ...(ref ? { ref: ref.slice(0, 100) } : {}) });
+  #error(code: string, message: string, ref?: string, details?: Record<string, unknown>): void {
+    this.send({
+      type: "error",
+      code,
+      message,
+      ...(ref ? { ref: ref.slice(0, 100) } : {}),
+      ...(details ? { details } : {}),
+    });
   }
 
-  #refuse(code: string, message: string, ref?: string): void {
-    this.#error(code, message, ref);
+  #refuse(code: string, message: string, ref?: string, details?: Record<string, unknown>): void {
+    this.#error(code, message, ref, details);
     if (++this.#refusals >= MAX_REFUSALS_IN_A_ROW) {
       this.close(CLOSE_POLICY, "Too many refused frames");
     }
@@ -202,7 +208,11 @@ export class SocketSession {
     const run = this.#handle(frame).catch((err) => {
       const ref = frame.type === "send" ? frame.clientId : frame.conversationId;
       if (err instanceof AppError) {
-        this.#refuse(err.status === 429 ? "rate_limited" : err.code, err.message, ref);
+        // The same details the HTTP API answers with (e.g. window_closed's closedAt).
+        const details = err.status !== 429 && err.details && typeof err.details === "object"
+          ? err.details as Record<string, unknown>
+          : undefined;
+        this.#refuse(err.status === 429 ? "rate_limited" : err.code, err.message, ref, details);
       } else {
         console.error("realtime: frame failed:", err);
         this.#error("internal", "Something went wrong on our side; try again.", ref);

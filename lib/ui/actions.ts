@@ -291,6 +291,11 @@ export async function sendMessage(
     put(toUiMessage(res.message ?? res));
   } catch (err) {
     put({ ...local, delivery: "failed", failReason: (err as Error).message });
+    // The tab thought the WhatsApp window open; the server knows better: show it closed.
+    const cur = store.open.value;
+    if (err instanceof ApiError && err.code === "window_closed" && cur?.id === open.id) {
+      store.open.value = { ...cur, windowEndsAt: null };
+    }
   }
 }
 

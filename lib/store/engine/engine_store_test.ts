@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { AppError } from "../../errors.ts";
 import { keys } from "../keys.ts";
+import { noteCustomerMessage } from "../../channels/whatsapp_window.ts";
 import {
   appendStaffMessage,
   closeConversation,
@@ -257,6 +258,8 @@ Deno.test("[engine] context merge bounds, delivery states, WhatsApp outbound job
     });
     const a = await randomAgent(kv);
     await setAgentStatus(kv, a.id, "online");
+    // As the WhatsApp channel does: the customer's 24-hour window opens before the message.
+    await noteCustomerMessage(kv, "15550001", new Date().toISOString());
     const r = await receiveCustomerMessage(kv, {
       channel: "whatsapp",
       contact: { whatsappId: "15550001", name: "Wa" },

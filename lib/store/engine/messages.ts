@@ -4,6 +4,7 @@
  */
 import type { Agent } from "../agents.ts";
 import type {
+  Contact,
   Conversation,
   CustomerMessage,
   DeliveryStatus,
@@ -12,13 +13,15 @@ import type {
 import { canMoveDelivery } from "../../domain/delivery.ts";
 import { checkWrite, isSupervisor } from "../../domain/permissions.ts";
 import { messageInput } from "../../domain/boundary.ts";
-import { badRequest, conflict, notFound } from "../../errors.ts";
+import { checkFreeFormReply, windowAt, type WindowRecord } from "../../domain/whatsapp_window.ts";
+import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
 import { parseWith } from "../../validate.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, messageChange, toCustomerMessage } from "./log.ts";
 import { getMessage, writeConversation } from "./records.ts";
 import { mutate, refusalError } from "./tx.ts";
+import type { AttemptReads } from "./entry_cache.ts";
 
 /** The job type enqueued (atomically with the message) for each agent reply in a WhatsApp chat. */
 export const WHATSAPP_OUTBOUND_JOB = "whatsapp.outbound";
@@ -37,7 +40,9 @@ export interface StaffMessageInput {
  * question to supervisors. Allowed for the assignee and supervisors (rule 6);
  * a supervisor's note answers an open question. The same clientId again
  * returns the stored message (`duplicate: true`) and writes nothing.
- * A reply in a WhatsApp chat starts as delivery "sending" and enqueues the
+ * A reply in a WhatsApp chat is refused outside the customer's 24-hour window
+ * (409 `window_closed`, see {@link checkWhatsAppWindow}); inside it, it
+ * starts as delivery "sending" and enqueues the
  * `whatsapp.outbound` job `{conversationId, seq, messageId}` in the same
  * atomic op; a webchat reply is "sent" once committed.
  */
@@ -68,6 +73,7 @@ export async function appendStaffMessage(
     const refusal = checkWrite(actor, conv);
     if (refusal) throw refusalError(refusal);
     const at = new Date().toISOString();
+    if (!internal && conv.channel === "whatsapp") await checkWhatsAppWindow(reads, conv, at);
     const supervisor = isSupervisor(actor.role);
     const op = kv.atomic(); // mutate checks what came through `reads`
     const { conv: appendedConv, message } = appendToLog(op, conv, {
@@ -113,6 +119,30 @@ export async function appendStaffMessage(
     }
     return { op, changes, value: { message, duplicate: false } };
   });
+}
+
+/**
+ * Refuses a free-form reply outside the customer's 24-hour WhatsApp window
+ * (409 `window_closed`, `details.closedAt`). The contact and the window record
+ * are read through `reads`, so both are checked in the commit: a customer
+ * message that moves the window meanwhile fails the commit and the attempt is
+ * decided again on fresh reads (never refused on a stale window), and a
+ * refusal decided on remembered entries is confirmed on fresh reads (tx.ts).
+ */
+async function checkWhatsAppWindow(
+  reads: AttemptReads,
+  conv: Conversation,
+  at: string,
+): Promise<void> {
+  const [contactEntry] = await reads.getMany<[Contact]>([keys.contact(conv.contactId)]);
+  const customerId = contactEntry.value?.whatsappId;
+  let last: string | null = null;
+  if (customerId) {
+    const [windowEntry] = await reads.getMany<[WindowRecord]>([keys.whatsappWindow(customerId)]);
+    last = windowEntry.value?.lastCustomerMessageAt ?? null;
+  }
+  const closed = checkFreeFormReply(windowAt(last, Date.parse(at)));
+  if (closed) throw new AppError(closed.status, closed.code, closed.message, closed.details);
 }
 
 /** The staff view of a conversation's log after `afterSeq`, oldest first. */

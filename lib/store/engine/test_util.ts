@@ -5,6 +5,7 @@ import { type Agent, createAgent, type Role } from "../agents.ts";
 import { keys } from "../keys.ts";
 import { type Change, readChangesSince } from "../changes.ts";
 import { receiveCustomerMessage } from "./customer.ts";
+import { noteCustomerMessage } from "../../channels/whatsapp_window.ts";
 
 let n = 0;
 
@@ -38,6 +39,25 @@ export async function customerSays(
     clientId: extra.clientId ?? crypto.randomUUID(),
     text,
     teamId: extra.teamId,
+  });
+}
+
+/**
+ * A WhatsApp customer message as the channel stores it: the customer's 24-hour
+ * window is noted first (at `sentAt`, default now), then the engine gets it.
+ */
+export async function whatsappCustomerSays(
+  kv: Deno.Kv,
+  waId: string,
+  text = "Hola",
+  extra: { sentAt?: string; clientId?: string } = {},
+) {
+  await noteCustomerMessage(kv, waId, extra.sentAt ?? new Date().toISOString());
+  return await receiveCustomerMessage(kv, {
+    channel: "whatsapp",
+    contact: { whatsappId: waId },
+    clientId: extra.clientId ?? `wamid.${crypto.randomUUID()}`,
+    text,
   });
 }
 
