@@ -5,7 +5,7 @@
  * notifications. Shares the page's store with the other islands.
  */
 import { useEffect, useState } from "preact/hooks";
-import type { AgentStatus } from "../lib/ui/model.ts";
+import type { AgentStatus } from "../lib/domain/engine_types.ts";
 import { useWorkspace, type WorkspaceSeed } from "../lib/ui/state.ts";
 import { api, setStatus } from "../lib/ui/actions.ts";
 
@@ -33,8 +33,11 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
   const [offlineAsk, setOfflineAsk] = useState<number | null>(null);
   const choose = async (next: AgentStatus) => {
     if (next === "offline" && ws.me.value.status !== "offline") {
-      const preview = await api("GET", "/api/v1/me/offline-preview").catch(() => null);
-      if (preview?.requeued > 0) {
+      const preview = await api<{ activeChats: number; requeued: number }>(
+        "GET",
+        "/api/v1/me/offline-preview",
+      ).catch(() => null);
+      if (preview && preview.requeued > 0) {
         setOfflineAsk(preview.requeued);
         requestAnimationFrame(() => document.getElementById("offline-confirm")?.focus());
         return;

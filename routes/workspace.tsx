@@ -14,7 +14,7 @@ import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { renderPage } from "../lib/http/render.ts";
 import { publicAgent } from "../lib/store/agents.ts";
-import { loadWorkspaceSeed } from "../lib/ui/workspace_data.ts";
+import { loadWorkspaceSeed } from "../lib/workspace/seed.ts";
 import { titleWithUnread } from "../lib/ui/format.ts";
 import HeaderControls from "../islands/HeaderControls.tsx";
 import ConversationList from "../islands/ConversationList.tsx";

@@ -9,6 +9,10 @@ export type Channel = (typeof CHANNELS)[number];
 export const CONVERSATION_STATUSES = ["pending", "active", "closed"] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
+/** Staff roles: supervisors and admins supervise (lib/domain/permissions.ts). */
+export const ROLES = ["agent", "supervisor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 export const AGENT_STATUSES = ["online", "busy", "offline"] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 

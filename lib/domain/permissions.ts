@@ -111,14 +111,22 @@ export function checkPickup(
   return null;
 }
 
+/** What {@link checkTransfer} needs to know of the target: who, and how loaded. */
 export interface TransferTarget {
   id: string;
   role: string;
   active: boolean;
-  maxChats: number | null;
   status: AgentStatus;
-  load: AgentLoad;
+  /** The max chats that apply to it now (its own, else the global setting: {@link maxChatsFor}). */
+  maxChats: number;
+  /** Chats it holds now. */
+  heldChats: number;
+  /** Of those, the ones that reached it by an agent's transfer. */
+  transferredChats: number;
 }
+
+/** The one setting {@link checkTransfer} reads: transferred chats per agent (0 = no limit). */
+export type TransferLimits = Pick<Settings, "maxTransfersPerAgent">;
 
 /**
  * The transfer permission matrix (rule 5).
@@ -137,7 +145,7 @@ export function checkTransfer(
   actor: Actor,
   conv: ConvView,
   target: TransferTarget,
-  settings: Settings,
+  limits: TransferLimits,
 ): Refusal | null {
   if (conv.status === "closed") {
     return refuse(409, "conversation_closed", "A closed conversation cannot be transferred.");
@@ -152,7 +160,7 @@ export function checkTransfer(
   if (conv.assigneeId === target.id) {
     return refuse(409, "same_agent", "The chat is already with that agent.");
   }
-  if (target.load.conversationIds.length >= HARD_MAX_HELD) {
+  if (target.heldChats >= HARD_MAX_HELD) {
     return refuse(409, "target_overloaded", `That agent already holds ${HARD_MAX_HELD} chats.`);
   }
   if (supervisor || isSupervisor(target.role)) return null;
@@ -163,16 +171,15 @@ export function checkTransfer(
       `That agent is ${target.status}; agents transfer only to Online agents or supervisors.`,
     );
   }
-  const max = maxChatsFor(target, settings);
-  if (target.load.conversationIds.length >= max) {
+  if (target.heldChats >= target.maxChats) {
     return refuse(
       409,
       "target_at_capacity",
-      `That agent already holds ${max} chats, their maximum.`,
+      `That agent already holds ${target.maxChats} chats, their maximum.`,
     );
   }
-  const limit = settings.maxTransfersPerAgent;
-  if (limit > 0 && target.load.transferredIds.length >= limit) {
+  const limit = limits.maxTransfersPerAgent;
+  if (limit > 0 && target.transferredChats >= limit) {
     return refuse(
       409,
       "target_transfer_limit",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { AgentStatus, Conversation } from "./engine_types.ts";
 import { DEFAULT_SETTINGS } from "./settings.ts";
 import { canView, checkClose, checkPickup, checkTransfer, checkWrite } from "./permissions.ts";
+import { maxChatsFor } from "./routing.ts";
 
 const settings = { ...DEFAULT_SETTINGS, maxChatsPerAgent: 2 };
 const agent = { id: "a1", role: "agent", teamId: null };
@@ -20,9 +21,11 @@ const target = (role: string, status: AgentStatus, held: number, transferred = 0
   id: "t1",
   role,
   active: true,
-  maxChats: null,
+  // No max chats of its own: the global setting applies.
+  maxChats: maxChatsFor({ maxChats: null }, settings),
   status,
-  load: load(held, transferred),
+  heldChats: held,
+  transferredChats: transferred,
 });
 
 Deno.test("[engine] transfer matrix: caller × target role × status × capacity", () => {

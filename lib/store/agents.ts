@@ -2,13 +2,14 @@
 import { z } from "zod";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { maxChats } from "../domain/boundary.ts";
+import { type Role, ROLES } from "../domain/engine_types.ts";
 import { newId } from "../ids.ts";
 import { hashPassword } from "../password.ts";
 import { keys } from "./keys.ts";
 import { type Actor, addAudit, commitAudited } from "./audit.ts";
 
-export const ROLES = ["agent", "supervisor", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+// The roles are the domain's; re-exported for the modules that know staff accounts from here.
+export { type Role, ROLES };
 
 export interface Agent {
   id: string;

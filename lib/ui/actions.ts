@@ -4,8 +4,11 @@
  * (lib/ui/state.ts). Browser-only; the server render never calls these.
  */
 import { batch } from "@preact/signals";
+import type { WhatsAppWindow } from "../domain/whatsapp_window.ts";
+import type { AgentStatus, Message } from "../domain/engine_types.ts";
+import type { AgentSummary, ConversationSummary, HistoryItem, Page } from "../store/engine/mod.ts";
+import type { QuickResponse } from "../store/quick_responses.ts";
 import {
-  type AgentStatus,
   type Tab,
   TABS,
   toUiAgent,
@@ -30,9 +33,11 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON request to the staff API; throws {@link ApiError} with the server's message. */
-// deno-lint-ignore no-explicit-any
-export async function api(method: string, path: string, body?: unknown): Promise<any> {
+/**
+ * JSON request to the staff API, answered with `T` (the shape docs/api.md
+ * gives for the route); throws {@link ApiError} with the server's message.
+ */
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -49,20 +54,23 @@ export async function api(method: string, path: string, body?: unknown): Promise
     throw new ApiError(401, "unauthorized", "Signed out.");
   }
   const text = await res.text();
-  // deno-lint-ignore no-explicit-any
-  let json: any = null;
+  let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch { /* not JSON */ }
   if (!res.ok) {
+    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(
       res.status,
-      json?.error?.code ?? "error",
-      json?.error?.message ?? `Request failed (${res.status}).`,
+      error?.code ?? "error",
+      error?.message ?? `Request failed (${res.status}).`,
     );
   }
-  return json;
+  return json as T;
 }
+
+/** `GET /api/v1/conversations/:id`: the conversation's own fields, then its log. */
+type ConversationAnswer = ConversationSummary & { messages: Message[]; hasMore: boolean };
 
 const CLOSED_PAGE = 50;
 
@@ -78,22 +86,21 @@ export async function refreshLists(
   store: WorkspaceStore,
   parts: ReadonlySet<ListPart> = ALL_PARTS,
 ): Promise<void> {
-  const get = (want: ListPart, path: string) => parts.has(want) ? api("GET", path) : null;
+  const get = <T>(want: ListPart, path: string) => parts.has(want) ? api<T>("GET", path) : null;
+  type List = Page<ConversationSummary>;
   const [active, pending, closed, agents, me] = await Promise.all([
-    get("open", "/api/v1/conversations?status=active&limit=200"),
-    get("open", "/api/v1/conversations?status=pending&order=queue&limit=200"),
-    get("closed", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`),
-    get("agents", "/api/v1/agents")?.catch(() => null),
-    get("me", "/api/v1/me")?.catch(() => null),
+    get<List>("open", "/api/v1/conversations?status=active&limit=200"),
+    get<List>("open", "/api/v1/conversations?status=pending&order=queue&limit=200"),
+    get<List>("closed", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`),
+    get<{ items: AgentSummary[] }>("agents", "/api/v1/agents")?.catch(() => null),
+    get<AgentSummary>("me", "/api/v1/me")?.catch(() => null),
   ]);
   // The open chat is being read right now (markRead follows), so it has nothing unread.
   const reading = typeof document !== "undefined" && !document.hidden
     ? store.open.value?.id
     : undefined;
-  const items = (r: { items?: unknown[] }) =>
-    (r?.items ?? []).map(toUiSummary).map((c: UiSummary) =>
-      c.id === reading && c.unread > 0 ? { ...c, unread: 0 } : c
-    );
+  const items = (r: List) =>
+    r.items.map(toUiSummary).map((c) => c.id === reading && c.unread > 0 ? { ...c, unread: 0 } : c);
   batch(() => {
     // While the agent searches Closed, keep the search results in place.
     const searching = store.closedQuery.value.trim() !== "";
@@ -103,12 +110,8 @@ export async function refreshLists(
       pending: pending ? items(pending) : lists.pending,
       closed: closed && !searching ? items(closed) : lists.closed,
     };
-    if (closed && !searching) store.closedCursor.value = closed.cursor ?? null;
-    if (agents) {
-      store.agents.value = (agents.items ?? []).filter((a: { active?: boolean }) =>
-        a.active !== false
-      ).map(toUiAgent);
-    }
+    if (closed && !searching) store.closedCursor.value = closed.cursor;
+    if (agents) store.agents.value = agents.items.filter((a) => a.active).map(toUiAgent);
     if (me) store.me.value = toUiMe(me);
     store.now.value = Date.now();
   });
@@ -118,14 +121,14 @@ export async function refreshLists(
 export async function moreClosed(store: WorkspaceStore): Promise<void> {
   const cursor = store.closedCursor.value;
   if (!cursor) return;
-  const res = await api(
+  const res = await api<Page<ConversationSummary>>(
     "GET",
     `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}&cursor=${encodeURIComponent(cursor)}`,
   );
   const seen = new Set(store.lists.value.closed.map((c) => c.id));
-  const next = (res.items ?? []).map(toUiSummary).filter((c: UiSummary) => !seen.has(c.id));
+  const next = res.items.map(toUiSummary).filter((c) => !seen.has(c.id));
   store.lists.value = { ...store.lists.value, closed: [...store.lists.value.closed, ...next] };
-  store.closedCursor.value = res.cursor ?? null;
+  store.closedCursor.value = res.cursor;
 }
 
 /**
@@ -135,20 +138,26 @@ export async function moreClosed(store: WorkspaceStore): Promise<void> {
 export async function searchClosed(store: WorkspaceStore, query: string): Promise<void> {
   const q = query.trim().toLowerCase();
   if (!q) {
-    const res = await api("GET", `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`);
-    store.lists.value = { ...store.lists.value, closed: (res.items ?? []).map(toUiSummary) };
-    store.closedCursor.value = res.cursor ?? null;
+    const res = await api<Page<ConversationSummary>>(
+      "GET",
+      `/api/v1/conversations?status=closed&limit=${CLOSED_PAGE}`,
+    );
+    store.lists.value = { ...store.lists.value, closed: res.items.map(toUiSummary) };
+    store.closedCursor.value = res.cursor;
     return;
   }
   const found: UiSummary[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 10 && found.length < CLOSED_PAGE; page++) {
     const from: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-    const res = await api("GET", `/api/v1/conversations?status=closed&limit=200${from}`);
-    for (const row of (res.items ?? []).map(toUiSummary)) {
+    const res = await api<Page<ConversationSummary>>(
+      "GET",
+      `/api/v1/conversations?status=closed&limit=200${from}`,
+    );
+    for (const row of res.items.map(toUiSummary)) {
       if (row.contactName.toLowerCase().includes(q)) found.push(row);
     }
-    cursor = res.cursor ?? null;
+    cursor = res.cursor;
     if (!cursor) break;
   }
   if (store.closedQuery.value.trim().toLowerCase() !== q) return; // a newer search is under way
@@ -159,15 +168,11 @@ export async function searchClosed(store: WorkspaceStore, query: string): Promis
 /** Fetches a conversation with its log (and, for WhatsApp, its 24-hour window). */
 async function fetchConversation(id: string): Promise<UiConversation> {
   const path = `/api/v1/conversations/${encodeURIComponent(id)}`;
-  const res = await api("GET", path);
-  const raw = res.conversation ?? res;
-  const conv = toUiConversation(
-    { ...raw, contact: res.contact ?? raw.contact },
-    res.messages ?? raw.messages ?? [],
-  );
+  const res = await api<ConversationAnswer>("GET", path);
+  const conv = toUiConversation(res, res.messages);
   if (conv.channel === "whatsapp") {
-    const wa = await api("GET", `${path}/whatsapp`).catch(() => null);
-    conv.windowEndsAt = wa?.window?.open ? wa.window.expiresAt : null;
+    const wa = await api<{ window: WhatsAppWindow }>("GET", `${path}/whatsapp`).catch(() => null);
+    conv.windowEndsAt = wa?.window.open ? wa.window.expiresAt : null;
   }
   return conv;
 }
@@ -282,13 +287,17 @@ export async function sendMessage(
   };
   put(local);
   try {
-    const res = await api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/messages`, {
-      text,
-      clientId,
-      internal: local.internal || undefined,
-      toSupervisor: local.toSupervisor || undefined,
-    });
-    put(toUiMessage(res.message ?? res));
+    const res = await api<{ message: Message; duplicate: boolean }>(
+      "POST",
+      `/api/v1/conversations/${encodeURIComponent(open.id)}/messages`,
+      {
+        text,
+        clientId,
+        internal: local.internal || undefined,
+        toSupervisor: local.toSupervisor || undefined,
+      },
+    );
+    put(toUiMessage(res.message));
   } catch (err) {
     put({ ...local, delivery: "failed", failReason: (err as Error).message });
     // The tab thought the WhatsApp window open; the server knows better: show it closed.
@@ -367,21 +376,18 @@ export async function loadPrevious(
   cursor: string | null,
 ): Promise<{ items: UiPrevious[]; cursor: string | null }> {
   const q = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-  const res = await api(
+  const res = await api<{ items: HistoryItem[]; cursor: string | null }>(
     "GET",
     `/api/v1/conversations/${encodeURIComponent(conversationId)}/history${q}`,
   );
-  const items = (res.items ?? []).map((item: { conversation: unknown; messages: unknown[] }) =>
-    toUiPrevious({ ...(item.conversation as object), messages: item.messages })
-  );
-  return { items, cursor: res.cursor ?? null };
+  return { items: res.items.map(toUiPrevious), cursor: res.cursor };
 }
 
 export async function loadQuickResponses(store: WorkspaceStore): Promise<void> {
   if (store.quickResponses.value) return;
   try {
-    const res = await api("GET", "/api/v1/quick-responses");
-    store.quickResponses.value = (res.items ?? res.quickResponses ?? res).map(toUiQuickResponse);
+    const res = await api<{ items: QuickResponse[] }>("GET", "/api/v1/quick-responses");
+    store.quickResponses.value = res.items.map(toUiQuickResponse);
   } catch (err) {
     store.notice.value = (err as Error).message;
     store.quickResponses.value = [];

@@ -14,6 +14,8 @@ import {
 import { toUiConversation, toUiMessage, toUiSummary } from "./model.ts";
 import { transferOption } from "./transfer_view.ts";
 import type { UiAgent } from "./model.ts";
+import type { Contact, Message } from "../domain/engine_types.ts";
+import type { ConversationSummary } from "../store/engine/mod.ts";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 
@@ -60,24 +62,80 @@ Deno.test("[workspace] Tab walks through the custom fields left in a quick respo
   assert.equal(nextField("no fields", 0), null);
 });
 
+/** Records as the staff API sends them, with what a test does not care about filled in. */
+const AT = "2026-11-26T11:00:00Z";
+const conversation = (over: Partial<ConversationSummary>): ConversationSummary => ({
+  id: "c1",
+  channel: "webchat",
+  contactId: "k1",
+  status: "active",
+  assigneeId: null,
+  teamId: null,
+  context: {},
+  wrapUp: null,
+  createdAt: AT,
+  assignedAt: null,
+  firstAgentReplyAt: null,
+  assigneeRepliedAt: null,
+  closedAt: null,
+  lastActivityAt: AT,
+  lastSeq: 0,
+  customerCount: 0,
+  lastMessage: null,
+  queueRank: null,
+  skipAgentId: null,
+  openQuestionSeq: null,
+  contact: null,
+  unread: 0,
+  ...over,
+});
+const contact = (over: Partial<Contact>): Contact => ({
+  id: "k1",
+  name: null,
+  email: null,
+  phone: null,
+  webVisitorId: null,
+  whatsappId: null,
+  createdAt: AT,
+  updatedAt: AT,
+  ...over,
+});
+const message = (over: Partial<Message>): Message => ({
+  id: "m0",
+  conversationId: "c1",
+  seq: 1,
+  type: "message",
+  kind: "text",
+  author: { type: "customer" },
+  text: "",
+  data: null,
+  visibility: "public",
+  toSupervisor: false,
+  clientId: null,
+  createdAt: AT,
+  delivery: null,
+  customerCount: 0,
+  ...over,
+});
+
 Deno.test("[workspace] engine records map to rows and log entries", () => {
-  const row = toUiSummary({
+  const row = toUiSummary(conversation({
     id: "c1",
     channel: "whatsapp",
     status: "active",
     contactId: "k1",
-    contact: { name: "Ana" },
+    contact: contact({ name: "Ana" }),
     assigneeId: "a1",
     lastActivityAt: "2026-11-26T11:50:00Z",
     lastMessage: { seq: 3, authorType: "customer", text: "hello?", at: "2026-11-26T11:50:00Z" },
     openQuestionSeq: 2,
     unread: 2,
-  });
+  }));
   assert.equal(row.contactName, "Ana");
   assert.equal(row.preview, "hello?");
   assert.equal(row.waitingSince, "2026-11-26T11:50:00Z", "an unanswered customer waits");
   assert.equal(row.question, true);
-  const note = toUiMessage({
+  const note = toUiMessage(message({
     id: "m1",
     seq: 4,
     type: "note",
@@ -86,21 +144,28 @@ Deno.test("[workspace] engine records map to rows and log entries", () => {
     toSupervisor: true,
     createdAt: "2026-11-26T11:51:00Z",
     delivery: null,
-  });
+  }));
   assert.equal(note.internal, true);
   assert.equal(note.toSupervisor, true);
-  const failed = toUiMessage({
+  const failed = toUiMessage(message({
     id: "m2",
     seq: 5,
     type: "message",
     author: { type: "agent", id: "a1" },
     text: "hi",
     createdAt: "2026-11-26T11:52:00Z",
-    delivery: { status: "failed", error: { code: "131047", reason: "window closed" } },
-  });
+    delivery: {
+      status: "failed",
+      at: "2026-11-26T11:52:01Z",
+      error: { code: "131047", reason: "window closed" },
+    },
+  }));
   assert.equal(failed.delivery, "failed");
   assert.equal(failed.failReason, "window closed");
-  assert.equal(toUiMessage({ seq: 1, type: "event", author: { type: "system" } }).author, "system");
+  assert.equal(
+    toUiMessage(message({ seq: 1, type: "event", author: { type: "system" } })).author,
+    "system",
+  );
 });
 
 Deno.test("[workspace] transfer bar: agents see forbidden targets disabled, supervisors a warning", () => {
@@ -111,6 +176,7 @@ Deno.test("[workspace] transfer bar: agents see forbidden targets disabled, supe
     status: "online",
     activeChats: 1,
     maxChats: 4,
+    transferredChats: 0,
     ...over,
   });
   const agent = { id: "me", role: "agent" as const };
@@ -130,17 +196,20 @@ Deno.test("[workspace] transfer bar: agents see forbidden targets disabled, supe
 });
 
 Deno.test("[workspace] context: the site's keys as text, the visitor's page, browser, language apart", () => {
-  const conv = toUiConversation({
-    id: "c1",
-    status: "active",
-    context: {
-      plan: "Gold",
-      seats: 12,
-      pageUrl: "https://shop.example/checkout",
-      userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
-      lang: "pt-BR",
-    },
-  }, []);
+  const conv = toUiConversation(
+    conversation({
+      id: "c1",
+      status: "active",
+      context: {
+        plan: "Gold",
+        seats: 12,
+        pageUrl: "https://shop.example/checkout",
+        userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+        lang: "pt-BR",
+      },
+    }),
+    [],
+  );
   assert.deepEqual(conv.context, [["plan", "Gold"], ["seats", "12"]]);
   assert.equal(conv.pageUrl, "https://shop.example/checkout");
   assert.equal(browserName(conv.userAgent), "Firefox 133");

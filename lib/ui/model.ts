@@ -3,12 +3,22 @@
  * shapes that the server render puts into island props and the islands
  * rebuild from the staff JSON API. `toUi*` are the one place where the
  * engine's record fields are mapped, so a field rename touches only this file.
+ * Their inputs are the records exactly as the staff API sends them; the
+ * imports are type-only, so nothing of the server reaches the browser bundle.
  */
+import type {
+  AgentStatus,
+  Contact,
+  ContextData,
+  ConversationStatus,
+  Message,
+  Role,
+} from "../domain/engine_types.ts";
+import type { AgentSummary, ConversationSummary, HistoryItem } from "../store/engine/mod.ts";
+import type { QuickResponse } from "../store/quick_responses.ts";
 
-export type Tab = "active" | "pending" | "closed";
+export type Tab = ConversationStatus;
 export const TABS: Tab[] = ["active", "pending", "closed"];
-export type AgentStatus = "online" | "busy" | "offline";
-export type Role = "agent" | "supervisor" | "admin";
 
 export interface UiMe {
   id: string;
@@ -24,7 +34,10 @@ export interface UiAgent {
   role: Role;
   status: AgentStatus;
   activeChats: number;
-  maxChats: number | null;
+  /** The max chats that apply to the agent now (its own, else the global setting). */
+  maxChats: number;
+  /** Of its active chats, the ones that reached it by an agent's transfer. */
+  transferredChats: number;
 }
 
 export interface UiSummary {
@@ -98,98 +111,90 @@ export interface UiQuickResponse {
   body: string;
 }
 
-// deno-lint-ignore no-explicit-any
-type Raw = any;
+/** A non-empty string from a message's free-form `data`, else null. */
+const textOf = (v: unknown): string | null => typeof v === "string" && v !== "" ? v : null;
 
-const str = (v: unknown, fallback = ""): string => typeof v === "string" ? v : fallback;
-const strOrNull = (v: unknown): string | null => typeof v === "string" && v !== "" ? v : null;
-const num = (v: unknown, fallback = 0): number =>
-  typeof v === "number" && Number.isFinite(v) ? v : fallback;
+/**
+ * The signed-in member: `GET /api/v1/me` (an {@link AgentSummary}), or on the
+ * server the account itself before it has a presence (no effective max yet).
+ */
+export function toUiMe(
+  me: Pick<AgentSummary, "id" | "name" | "role" | "status"> & { maxChats: number | null },
+): UiMe {
+  return { id: me.id, name: me.name, role: me.role, status: me.status, maxChats: me.maxChats };
+}
 
-export function toUiMe(raw: Raw): UiMe {
+/** A row of `GET /api/v1/agents`. */
+export function toUiAgent(a: AgentSummary): UiAgent {
   return {
-    id: str(raw.id),
-    name: str(raw.name),
-    role: (raw.role ?? "agent") as Role,
-    status: (raw.status ?? "offline") as AgentStatus,
-    maxChats: typeof raw.maxChats === "number" ? raw.maxChats : null,
+    id: a.id,
+    name: a.name,
+    role: a.role,
+    status: a.status,
+    activeChats: a.activeChats,
+    maxChats: a.maxChats,
+    transferredChats: a.transferredChats,
   };
 }
 
-export function toUiAgent(raw: Raw): UiAgent {
-  return {
-    id: str(raw.id),
-    name: str(raw.name),
-    role: (raw.role ?? "agent") as Role,
-    status: (raw.status ?? "offline") as AgentStatus,
-    activeChats: num(raw.activeChats ?? raw.load),
-    maxChats: typeof raw.maxChats === "number" ? raw.maxChats : null,
-  };
-}
-
-function contactName(raw: Raw): string {
-  const c = raw.contact ?? {};
-  return str(c.name) || str(raw.contactName) || str(c.phone) || str(c.whatsappId) ||
-    "Visitor " + str(c.id ?? raw.contactId).slice(-4);
+function contactName(contact: Contact | null, contactId: string): string {
+  return contact?.name || contact?.phone || contact?.whatsappId ||
+    "Visitor " + (contact?.id ?? contactId).slice(-4);
 }
 
 /** Since when the customer waits: Pending since it arrived, Active since an unanswered message. */
-function waitingSince(raw: Raw): string | null {
-  if (raw.status === "pending") return strOrNull(raw.queuedAt ?? raw.createdAt);
-  if (raw.status !== "active") return null;
-  const last = raw.lastMessage;
-  return last && (last.authorType ?? last.author?.type) === "customer" ? strOrNull(last.at) : null;
+function waitingSince(c: ConversationSummary): string | null {
+  if (c.status === "pending") return c.createdAt;
+  if (c.status !== "active") return null;
+  return c.lastMessage?.authorType === "customer" ? c.lastMessage.at : null;
 }
 
-export function toUiSummary(raw: Raw): UiSummary {
-  const last = raw.lastMessage ?? {};
+/** A row of `GET /api/v1/conversations`. */
+export function toUiSummary(c: ConversationSummary): UiSummary {
   return {
-    id: str(raw.id),
-    channel: str(raw.channel, "webchat"),
-    status: (raw.status ?? "pending") as Tab,
-    contactId: str(raw.contactId ?? raw.contact?.id),
-    contactName: contactName(raw),
-    assigneeId: strOrNull(raw.assigneeId),
-    preview: str(last.text ?? raw.preview),
-    lastAt: str(raw.lastActivityAt ?? last.at ?? raw.createdAt),
-    waitingSince: waitingSince(raw),
-    unread: num(raw.unread ?? raw.unreadCount),
-    question: raw.openQuestionSeq !== null && raw.openQuestionSeq !== undefined,
+    id: c.id,
+    channel: c.channel,
+    status: c.status,
+    contactId: c.contactId,
+    contactName: contactName(c.contact, c.contactId),
+    assigneeId: c.assigneeId,
+    preview: c.lastMessage?.text ?? "",
+    lastAt: c.lastActivityAt,
+    waitingSince: waitingSince(c),
+    unread: c.unread,
+    // Records stored before questions existed have no openQuestionSeq.
+    question: (c.openQuestionSeq ?? null) !== null,
   };
 }
 
-export function toUiMessage(raw: Raw): UiMessage {
-  const author = raw.author ?? {};
-  const kind: Author = raw.type === "event" || author.type === "system"
+/** A log entry as staff see it (the API's `messages`, the staff socket's `message` frames). */
+export function toUiMessage(m: Message): UiMessage {
+  const author: Author = m.type === "event" || m.author.type === "system"
     ? "system"
-    : author.type === "customer"
+    : m.author.type === "customer"
     ? "customer"
     : "agent";
-  const delivery = raw.delivery ?? null;
+  const data = m.data ?? {};
+  const toAgentName = textOf(data.toAgentName);
+  const mediaId = textOf(data.mediaId);
   return {
-    id: str(raw.id, `seq-${raw.seq}`),
-    seq: num(raw.seq),
-    clientId: strOrNull(raw.clientId),
-    author: kind,
-    authorName: strOrNull(author.name),
-    authorId: strOrNull(author.id),
-    text: str(raw.text),
-    internal: raw.type === "note",
-    toSupervisor: Boolean(raw.toSupervisor),
-    at: str(raw.createdAt),
-    delivery: delivery ? strOrNull(delivery.status) : null,
-    failReason: delivery?.error ? strOrNull(delivery.error.reason) : null,
-    kind: str(raw.kind, "text"),
-    transfer: raw.type === "event" && raw.kind === "transferred" && raw.data?.toAgentName
-      ? {
-        fromAgentId: strOrNull(raw.data.fromAgentId),
-        toAgentName: str(raw.data.toAgentName),
-        note: strOrNull(raw.data.note),
-      }
+    id: m.id,
+    seq: m.seq,
+    clientId: m.clientId || null,
+    author,
+    authorName: m.author.name || null,
+    authorId: m.author.id || null,
+    text: m.text,
+    internal: m.type === "note",
+    toSupervisor: m.toSupervisor === true,
+    at: m.createdAt,
+    delivery: m.delivery?.status ?? null,
+    failReason: m.delivery?.error?.reason || null,
+    kind: m.kind,
+    transfer: m.type === "event" && m.kind === "transferred" && toAgentName
+      ? { fromAgentId: textOf(data.fromAgentId), toAgentName, note: textOf(data.note) }
       : null,
-    mediaUrl: typeof raw.data?.mediaId === "string"
-      ? `/api/v1/media/${encodeURIComponent(raw.data.mediaId)}`
-      : null,
+    mediaUrl: mediaId ? `/api/v1/media/${encodeURIComponent(mediaId)}` : null,
   };
 }
 
@@ -204,56 +209,49 @@ export const VISITOR_KEYS = {
 } as const;
 const RESERVED = new Set<string>(Object.values(VISITOR_KEYS).flat());
 
-function contextPairs(ctx: Record<string, unknown>): [string, string][] {
+function contextPairs(ctx: ContextData): [string, string][] {
   return Object.entries(ctx)
     .filter(([k]) => !RESERVED.has(k))
     .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)] as [string, string]);
 }
 
-function visitorValue(ctx: Record<string, unknown>, names: readonly string[]): string | null {
+function visitorValue(ctx: ContextData, names: readonly string[]): string | null {
   for (const name of names) if (typeof ctx[name] === "string" && ctx[name]) return ctx[name];
   return null;
 }
 
-export function toUiConversation(raw: Raw, messages: Raw[] = raw.messages ?? []): UiConversation {
-  const ctx: Record<string, unknown> = raw.context && typeof raw.context === "object"
-    ? raw.context
-    : {};
-  const wrap = raw.wrapUp;
+/** `GET /api/v1/conversations/:id`: the conversation and its log. */
+export function toUiConversation(c: ConversationSummary, messages: Message[]): UiConversation {
+  const ctx = c.context ?? {};
   return {
-    ...toUiSummary(raw),
-    contactEmail: strOrNull(raw.contact?.email),
-    contactPhone: strOrNull(raw.contact?.phone),
+    ...toUiSummary(c),
+    contactEmail: c.contact?.email || null,
+    contactPhone: c.contact?.phone || null,
     messages: messages.map(toUiMessage).sort((a, b) => a.seq - b.seq),
     context: contextPairs(ctx),
     pageUrl: visitorValue(ctx, VISITOR_KEYS.pageUrl),
     userAgent: visitorValue(ctx, VISITOR_KEYS.userAgent),
     language: visitorValue(ctx, VISITOR_KEYS.language),
-    wrapUp: wrap
-      ? { notes: str(wrap.notes), tags: Array.isArray(wrap.tags) ? wrap.tags : [] }
-      : null,
+    wrapUp: c.wrapUp ? { notes: c.wrapUp.notes, tags: c.wrapUp.tags } : null,
     windowEndsAt: null, // WhatsApp only: set from the channel's window (GET …/whatsapp)
   };
 }
 
-export function toUiPrevious(raw: Raw): UiPrevious {
+/** An item of `GET /api/v1/conversations/:id/history`. */
+export function toUiPrevious({ conversation: c, messages }: HistoryItem): UiPrevious {
   return {
-    id: str(raw.id),
-    status: (raw.status ?? "closed") as Tab,
-    channel: str(raw.channel, "webchat"),
-    at: str(raw.closedAt ?? raw.createdAt),
-    wrapUpNotes: str(raw.wrapUp?.notes),
-    messages: (raw.messages ?? []).map(toUiMessage),
+    id: c.id,
+    status: c.status,
+    channel: c.channel,
+    at: c.closedAt ?? c.createdAt,
+    wrapUpNotes: c.wrapUp?.notes ?? "",
+    messages: messages.map(toUiMessage),
   };
 }
 
-export function toUiQuickResponse(raw: Raw): UiQuickResponse {
-  return {
-    id: str(raw.id),
-    title: str(raw.title),
-    shortcut: str(raw.shortcut),
-    body: str(raw.body ?? raw.text),
-  };
+/** An item of `GET /api/v1/quick-responses`. */
+export function toUiQuickResponse(q: QuickResponse): UiQuickResponse {
+  return { id: q.id, title: q.title, shortcut: q.shortcut, body: q.body };
 }
 
 /** The total unread count across the given conversations. */

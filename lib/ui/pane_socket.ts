@@ -9,6 +9,7 @@
  */
 // Types only: the frames are defined once in the protocol module, but its zod schemas would
 // add ~90 KiB gzipped to the workspace bundle, so the browser checks the few fields it reads.
+import type { Message } from "../domain/engine_types.ts";
 import type { ClientFrame, ServerFrame } from "../realtime/protocol.ts";
 import { toUiMessage } from "./model.ts";
 import type { WorkspaceStore } from "./state.ts";
@@ -47,7 +48,8 @@ function onFrame(ev: MessageEvent): void {
   if (frame.type === "message" && typeof frame.message?.seq !== "number") return;
   const open = store.open.value;
   if (frame.type === "message" && open && frame.conversationId === open.id) {
-    const m = toUiMessage(frame.message);
+    // On /ws/agent a `message` frame carries the engine's staff record (docs/api.md).
+    const m = toUiMessage(frame.message as unknown as Message);
     const others = open.messages.filter((x) =>
       x.seq !== m.seq && !(m.clientId && x.clientId === m.clientId)
     );

@@ -6,9 +6,9 @@
  * the reason). Supervisors may transfer to anyone: a target that is not
  * Online or is at capacity gets a warning instead.
  */
-import { checkTransfer } from "../domain/permissions.ts";
-import type { Settings } from "../domain/engine_types.ts";
-import type { Role, UiAgent } from "./model.ts";
+import { checkTransfer, type TransferLimits } from "../domain/permissions.ts";
+import type { Role } from "../domain/engine_types.ts";
+import type { UiAgent } from "./model.ts";
 
 export interface TransferOption {
   /** Not selectable for this caller. */
@@ -17,20 +17,17 @@ export interface TransferOption {
   reason: string;
 }
 
+/**
+ * The page does not load the transferred-chats limit (nor who holds how many
+ * transferred chats), so the bar leaves that one rule to the server.
+ */
+const LIMITS_LEFT_TO_THE_SERVER: TransferLimits = { maxTransfersPerAgent: 0 };
+
 export function transferOption(
   actor: { id: string; role: Role },
   target: UiAgent,
   assigneeId: string | null,
 ): TransferOption {
-  const max = target.maxChats ?? Number.MAX_SAFE_INTEGER;
-  const settings: Settings = {
-    maxChatsPerAgent: max,
-    dynamicAssignment: true,
-    heartbeatGraceSeconds: 60,
-    requeueOnOffline: false,
-    unansweredTimeoutSeconds: 0,
-    maxTransfersPerAgent: 0, // the server applies this limit; the list does not know the count
-  };
   const refusal = checkTransfer(
     { id: actor.id, role: actor.role, teamId: null },
     { status: "active", assigneeId, teamId: null },
@@ -38,20 +35,19 @@ export function transferOption(
       id: target.id,
       role: target.role,
       active: true,
-      maxChats: target.maxChats,
       status: target.status,
-      load: {
-        conversationIds: Array.from({ length: target.activeChats }, (_, i) => String(i)),
-        transferredIds: [],
-        lastAssignedAt: null,
-      },
+      maxChats: target.maxChats,
+      heldChats: target.activeChats,
+      transferredChats: target.transferredChats,
     },
-    settings,
+    LIMITS_LEFT_TO_THE_SERVER,
   );
   if (refusal) return { blocked: true, reason: refusal.message };
   const problems: string[] = [];
   if (target.status !== "online") problems.push(`${capital(target.status)}`);
-  if (target.activeChats >= max) problems.push(`at capacity (${target.activeChats}/${max})`);
+  if (target.activeChats >= target.maxChats) {
+    problems.push(`at capacity (${target.activeChats}/${target.maxChats})`);
+  }
   if (problems.length === 0 || actor.role === "agent") return { blocked: false, reason: "" };
   return {
     blocked: false,

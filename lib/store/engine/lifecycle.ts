@@ -11,7 +11,7 @@ import {
   checkTransferToQueue,
   isSupervisor,
 } from "../../domain/permissions.ts";
-import { EMPTY_LOAD, frontRank } from "../../domain/routing.ts";
+import { EMPTY_LOAD, frontRank, maxChatsFor } from "../../domain/routing.ts";
 import { badRequest, notFound } from "../../errors.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
@@ -59,7 +59,9 @@ export async function transferConversation(
     const refusal = checkTransfer(actor, conv, {
       ...target.agent,
       status: target.candidate.status,
-      load: target.load,
+      maxChats: maxChatsFor(target.agent, settings),
+      heldChats: target.load.conversationIds.length,
+      transferredChats: target.load.transferredIds.length,
     }, settings);
     if (refusal) throw refusalError(refusal);
     const fromLoad = await readHolderLoad(kv, conv);

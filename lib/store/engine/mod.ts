@@ -57,6 +57,7 @@ export {
   getContactHistory,
   getConversationDetail,
   getConversationFor,
+  type HistoryItem,
   listConversations,
   type Page,
 } from "./queries.ts";

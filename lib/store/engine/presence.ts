@@ -16,7 +16,13 @@
  * A heartbeat after that restores the status the agent had
  * ("heartbeat_resumed"): a network blip does not leave an agent Offline.
  */
-import type { AgentLoad, AgentStatus, Conversation, Presence } from "../../domain/engine_types.ts";
+import type {
+  AgentLoad,
+  AgentStatus,
+  Conversation,
+  Presence,
+  Role,
+} from "../../domain/engine_types.ts";
 import { effectiveStatus, EMPTY_LOAD, maxChatsFor } from "../../domain/routing.ts";
 import { notFound } from "../../errors.ts";
 import { type Agent, getAgent, listAgents } from "../agents.ts";
@@ -36,7 +42,7 @@ export interface AgentSummary {
   id: string;
   name: string;
   email: string;
-  role: string;
+  role: Role;
   teamId: string | null;
   active: boolean;
   /** The status that counts now (a stale heartbeat counts as offline). */

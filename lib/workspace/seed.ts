@@ -1,8 +1,8 @@
 /**
- * Server side of the workspace page: loads what `/` renders for a staff
- * member (the three lists, the agents, the open conversation) by calling the
- * engine's store API directly (lib/store/engine/mod.ts), and maps it to the
- * island seed (lib/ui/state.ts). Closed shows its first page only (50, newest
+ * Server side of the workspace page (lib/ui/ is its browser side): loads what
+ * `/` renders for a staff member (the three lists, the agents, the open
+ * conversation) by calling the engine's store API directly
+ * (lib/store/engine/mod.ts), and maps it to the island seed (lib/ui/state.ts). Closed shows its first page only (50, newest
  * first); the islands page and search from there.
  */
 import type { AppDeps } from "../app_deps.ts";
@@ -26,8 +26,8 @@ import {
   toUiMe,
   toUiSummary,
   type UiConversation,
-} from "./model.ts";
-import type { WorkspaceSeed } from "./state.ts";
+} from "../ui/model.ts";
+import type { WorkspaceSeed } from "../ui/state.ts";
 
 export interface SeedQuery {
   conversationId: string | null;
