@@ -1,13 +1,14 @@
 /**
  * The admin console at `/admin` (admin role only): one guard for every page,
  * then one module per section. Signed-out visitors are sent to sign in; agents
- * and supervisors get a 403 page. The JSON API is in admin_api.ts and
- * admin_console_api.ts.
+ * and supervisors get a 403 page. The JSON API is in admin_console_api.ts.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
-import { adminPageGuard, rejectOverlongIds } from "./admin_common.tsx";
+import { rejectOverlongIds } from "../lib/http/middleware.ts";
+import { renderPage } from "../lib/http/render.ts";
+import { Layout } from "../components/Layout.tsx";
 import { adminAgentPages } from "./admin_agents.tsx";
 import { adminTeamPages } from "./admin_teams.tsx";
 import { adminQuickResponsePages } from "./admin_quick_responses.tsx";
@@ -15,6 +16,28 @@ import { adminAuditPages } from "./admin_audit.tsx";
 import { adminSettingsPages } from "./admin_settings.tsx";
 import { adminChannelPages } from "./admin_channels.tsx";
 import { adminApiKeyPages } from "./admin_api_keys.tsx";
+
+/** Admin pages only: redirect to sign-in when signed out, 403 page for other roles. */
+export function adminPageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async function adminPageGuard(c, next) {
+    const agent = c.get("agent");
+    if (!agent) return c.redirect("/login");
+    if (agent.role !== "admin") {
+      return renderPage(
+        c,
+        <Layout title="Not allowed · Parley" assets={deps.assets} scripts={false}>
+          <main class="p-6">
+            <h1 class="text-xl font-semibold mb-2">Admins only</h1>
+            <p class="mb-4">The admin console needs the admin role.</p>
+            <a href="/" class="underline text-brand-700">Back to the workspace</a>
+          </main>
+        </Layout>,
+        403,
+      );
+    }
+    await next();
+  };
+}
 
 /** Mounts every `/admin` page behind the admin-only guard. */
 export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {

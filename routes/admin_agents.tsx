@@ -32,7 +32,7 @@ import { parseWith } from "../lib/validate.ts";
 import { getAgent, type PublicAgent, publicAgent } from "../lib/store/agents.ts";
 import { hasPendingInvite } from "../lib/store/invites.ts";
 import { listTeams, type Team } from "../lib/store/teams.ts";
-import { failedForm, formAction, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
+import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
 const STATUS_LABEL = { online: "Online", busy: "Busy", offline: "Offline" } as const;
 

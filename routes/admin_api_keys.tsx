@@ -25,7 +25,7 @@ import {
   revokeApiKey,
   SCOPE_LABELS,
 } from "../lib/store/api_keys.ts";
-import { failedForm, formAction, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
+import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
 /** The form field of a scope's checkbox. */
 const scopeField = (scope: ApiScope) => `scope-${scope.replace(":", "-")}`;

@@ -35,7 +35,7 @@ import {
   noticeFrom,
   type PageStatus,
   readForm,
-} from "./admin_common.tsx";
+} from "../lib/http/forms.ts";
 import { Island } from "../components/Island.tsx";
 import CopyField from "../islands/CopyField.tsx";
 

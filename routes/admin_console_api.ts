@@ -1,15 +1,17 @@
 /**
- * The admin console's JSON API beyond `routes/admin_api.ts`: agents, teams,
- * quick responses (with import/export) and the audit log. Admin role only.
+ * The admin console's JSON API: agents, teams, quick responses (with
+ * import/export), channels and the audit log. Admin role only.
  * Rules live in lib/admin and lib/store; these handlers parse, call, answer.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import {
+  adminCreateAgent,
   adminDeactivateAgent,
   adminReactivateAgent,
   adminResetPassword,
   adminUpdateAgent,
+  createAgentRequestSchema,
   listAgentRows,
   resetPasswordRequestSchema,
   updateAgentRequestSchema,
@@ -26,9 +28,8 @@ import { adminDeleteTeam } from "../lib/admin/teams.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { notFound } from "../lib/errors.ts";
-import { currentAgent, requireRole } from "../lib/http/middleware.ts";
+import { currentAgent, rejectOverlongIds, requireRole } from "../lib/http/middleware.ts";
 import { parseJsonBody, parseQuery } from "../lib/http/parse_request.ts";
-import { rejectOverlongIds } from "./admin_common.tsx";
 import { getAgent, publicAgent } from "../lib/store/agents.ts";
 import { AUDIT_TARGETS, listAudit } from "../lib/store/audit.ts";
 import { listSites, siteInputSchema, siteUpdateSchema } from "../lib/store/sites.ts";
@@ -62,6 +63,10 @@ export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
 
   // Agents
   app.get("/api/v1/admin/agents", async (c) => c.json({ items: await listAgentRows(kv) }));
+  app.post("/api/v1/admin/agents", async (c) => {
+    const input = await parseJsonBody(c, createAgentRequestSchema);
+    return c.json(await adminCreateAgent(deps, currentAgent(c), input), 201);
+  });
   app.get("/api/v1/admin/agents/:id", async (c) => {
     const agent = await getAgent(kv, c.req.param("id"));
     if (!agent) throw notFound("Agent");

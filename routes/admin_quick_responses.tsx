@@ -31,7 +31,13 @@ import {
   updateQuickResponse,
 } from "../lib/store/quick_responses.ts";
 import { listTeams, type Team } from "../lib/store/teams.ts";
-import { failedForm, formFailure, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
+import {
+  failedForm,
+  formFailure,
+  formPost,
+  type FormState,
+  noticeFrom,
+} from "../lib/http/forms.ts";
 
 function scopeLabel(qr: QuickResponse, teams: Team[], agents: Agent[]): string {
   if (qr.scope === "team") return `Team: ${teams.find((t) => t.id === qr.teamId)?.name ?? "?"}`;

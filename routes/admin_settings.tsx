@@ -12,7 +12,7 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { publicAgent } from "../lib/store/agents.ts";
 import { getSettings } from "../lib/store/engine/mod.ts";
-import { failedForm, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
+import { failedForm, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
 /** The `/admin/settings` page (routing settings). */
 export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {

@@ -11,7 +11,7 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { listAgents, publicAgent } from "../lib/store/agents.ts";
 import { createTeam, listTeams, renameTeam, teamInputSchema } from "../lib/store/teams.ts";
-import { failedForm, formAction, formPost, type FormState, noticeFrom } from "./admin_common.tsx";
+import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
 /** The `/admin/teams` page and its form posts. */
 export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {

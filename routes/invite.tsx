@@ -13,7 +13,7 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { newAgentSchema } from "../lib/store/agents.ts";
 import { acceptInvite, getInvite } from "../lib/store/invites.ts";
-import { formFailure, readForm } from "./admin_common.tsx";
+import { formFailure, readForm } from "../lib/http/forms.ts";
 
 const acceptSchema = z.object({
   password: newAgentSchema.shape.password,

@@ -4,7 +4,6 @@
  * `createApp` (lib/http/app.ts) mounts it around the middleware.
  */
 import type { RouteTable } from "../lib/http/app.ts";
-import { adminApiRoutes } from "./admin_api.ts";
 import { adminConsoleApiRoutes } from "./admin_console_api.ts";
 import { apiKeyAdminRoutes } from "./api_keys_api.ts";
 import { adminPageRoutes } from "./admin.tsx";
@@ -33,7 +32,6 @@ export const routeTable: RouteTable = {
     whatsappRoutes,
     streamRoutes,
     authRoutes,
-    adminApiRoutes,
     apiKeyAdminRoutes,
     adminConsoleApiRoutes,
     quickResponseRoutes,

@@ -6,11 +6,10 @@
 import { Hono } from "hono";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
-import { currentAgent, requireRole } from "../lib/http/middleware.ts";
+import { currentAgent, rejectOverlongIds, requireRole } from "../lib/http/middleware.ts";
 import { parseWith } from "../lib/validate.ts";
 import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { z } from "zod";
-import { rejectOverlongIds } from "./admin_common.tsx";
 import {
   createQuickResponse,
   deleteQuickResponse,

@@ -40,10 +40,3 @@ export const optionalId = z.preprocess(
   (v) => (v === "" || v === undefined ? null : v),
   z.string().max(100).nullable(),
 );
-
-/** Turns a parsed form body into a flat record of strings (files are ignored). */
-export function formRecord(body: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
-  return out;
-}

@@ -1,7 +1,7 @@
-/** Named Hono middleware: security headers, CSRF, sessions, roles, body limit. */
+/** Named Hono middleware: security headers, CSRF, sessions, roles, body limit, overlong ids. */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { getCookie } from "hono/cookie";
-import { forbidden, tooLarge, unauthorized } from "../errors.ts";
+import { AppError, forbidden, tooLarge, unauthorized } from "../errors.ts";
 import type { AppDeps } from "../app_deps.ts";
 import type { AppEnv } from "./context.ts";
 import { getSignedInAgent, SESSION_COOKIE } from "../auth/sessions.ts";
@@ -119,4 +119,17 @@ export function currentAgent(c: Context<AppEnv>) {
   const agent = c.get("agent");
   if (!agent) throw unauthorized();
   return agent;
+}
+
+/**
+ * Answers 404 for a path segment too long to be an id, before a handler uses
+ * it in a KV key (keys are limited to 2 KiB; a longer one would throw).
+ */
+export function rejectOverlongIds(): MiddlewareHandler<AppEnv> {
+  return async function rejectOverlongIds(c, next) {
+    if (c.req.path.split("/").some((segment) => segment.length > 200)) {
+      throw new AppError(404, "not_found", "No such record.");
+    }
+    await next();
+  };
 }

@@ -9,8 +9,6 @@
  *   ["login_failures", "email" | "ip", value]    -> { count }          (expireIn = throttle window)
  *   ["setup_code"]                               -> string             (one-time first-admin code)
  *
- * Later issues add their keys below, one line per key shape.
- *
  * Real-time (lib/realtime)
  *   ["typing", shard]                            -> TypingSignal[]     (expireIn = 12 s; shard 0..9)
  *

@@ -1,38 +1,16 @@
 /**
- * Shared plumbing of the `/admin` pages: the admin-only guard (a signed-out
- * visitor is sent to sign in, other roles get a 403 page), form reading, and
- * turning a typed error into a form message plus field errors. Pages work
- * without JavaScript: forms post, and the server redirects or re-renders with
- * the errors next to the fields.
+ * Forms without JavaScript (the admin console, invites): read the posted form, run the action,
+ * and on a typed error re-render with a message and the errors next to the fields; on success
+ * redirect (303) with a fixed notice. Anything that is not a typed error is rethrown (a real 500).
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { Layout } from "../components/Layout.tsx";
-import type { AppDeps } from "../lib/app_deps.ts";
-import type { AppEnv } from "../lib/http/context.ts";
-import { AppError } from "../lib/errors.ts";
-import { renderPage } from "../lib/http/render.ts";
-import { formRecord } from "../lib/admin/fields.ts";
+import type { Context } from "hono";
+import { AppError } from "../errors.ts";
 
-/** Admin pages only: redirect to sign-in when signed out, 403 page for other roles. */
-export function adminPageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  return async function adminPageGuard(c, next) {
-    const agent = c.get("agent");
-    if (!agent) return c.redirect("/login");
-    if (agent.role !== "admin") {
-      return renderPage(
-        c,
-        <Layout title="Not allowed · Parley" assets={deps.assets} scripts={false}>
-          <main class="p-6">
-            <h1 class="text-xl font-semibold mb-2">Admins only</h1>
-            <p class="mb-4">The admin console needs the admin role.</p>
-            <a href="/" class="underline text-brand-700">Back to the workspace</a>
-          </main>
-        </Layout>,
-        403,
-      );
-    }
-    await next();
-  };
+/** Turns a parsed form body into a flat record of strings (files are ignored). */
+function formRecord(body: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  return out;
 }
 
 /** The posted form as strings. */
@@ -117,17 +95,4 @@ const NOTICES: Record<string, string> = {
 /** The notice for `?notice=CODE` after a redirect (fixed texts only). */
 export function noticeFrom(c: Context): string | null {
   return NOTICES[c.req.query("notice") ?? ""] ?? null;
-}
-
-/**
- * Answers 404 for a path segment too long to be an id, before a handler uses
- * it in a KV key (keys are limited to 2 KiB; a longer one would throw).
- */
-export function rejectOverlongIds(): MiddlewareHandler<AppEnv> {
-  return async function rejectOverlongIds(c, next) {
-    if (c.req.path.split("/").some((segment) => segment.length > 200)) {
-      throw new AppError(404, "not_found", "No such record.");
-    }
-    await next();
-  };
 }
