@@ -16,6 +16,7 @@ import {
   setAgentStatus,
   updateSettings,
 } from "../lib/store/engine/mod.ts";
+import { Engine } from "../lib/store/engine/engine.ts";
 import { keys } from "../lib/store/keys.ts";
 import { arg, rawCommitRate } from "./common.ts";
 
@@ -24,8 +25,9 @@ const MESSAGES = arg("messages", 1000);
 const COMMITS = arg("commits", 2000);
 const AGENTS = 10;
 
-async function assignmentRate(kv: Deno.Kv): Promise<number> {
-  await updateSettings(kv, { dynamicAssignment: false, maxChatsPerAgent: 100 });
+async function assignmentRate(engine: Engine): Promise<number> {
+  const { kv } = engine;
+  await updateSettings(engine, { dynamicAssignment: false, maxChatsPerAgent: 100 });
   const agents = [];
   for (let i = 0; i < AGENTS; i++) {
     agents.push(
@@ -37,9 +39,9 @@ async function assignmentRate(kv: Deno.Kv): Promise<number> {
       }, 1000),
     );
   }
-  for (const a of agents) await setAgentStatus(kv, a.id, "online");
+  for (const a of agents) await setAgentStatus(engine, a.id, "online");
   for (let i = 0; i < CHATS; i++) {
-    await receiveCustomerMessage(kv, {
+    await receiveCustomerMessage(engine, {
       channel: "webchat",
       contact: { webVisitorId: `bench-visitor-${i}` },
       clientId: `c${i}`,
@@ -47,7 +49,7 @@ async function assignmentRate(kv: Deno.Kv): Promise<number> {
     });
   }
   const t0 = performance.now();
-  await updateSettings(kv, { dynamicAssignment: true }); // runs assignment until the queue is empty
+  await updateSettings(engine, { dynamicAssignment: true }); // runs assignment until the queue is empty
   const seconds = (performance.now() - t0) / 1000;
   let left = 0;
   for await (const _ of kv.list({ prefix: keys.queuePrefix() })) left++;
@@ -58,17 +60,20 @@ async function assignmentRate(kv: Deno.Kv): Promise<number> {
 }
 
 /** Message appends into Active chats: agent replies, customer messages, 10 customers at once. */
-async function appendRates(kv: Deno.Kv): Promise<{ staff: number; customer: number; ten: number }> {
-  await updateSettings(kv, { maxChatsPerAgent: 100 });
+async function appendRates(
+  engine: Engine,
+): Promise<{ staff: number; customer: number; ten: number }> {
+  const { kv } = engine;
+  await updateSettings(engine, { maxChatsPerAgent: 100 });
   const agent = await createAgent(kv, {
     name: "Writer",
     email: `writer-${crypto.randomUUID().slice(0, 6)}@example.test`,
     password: "bench-password",
     role: "agent",
   }, 1000);
-  await setAgentStatus(kv, agent.id, "online");
+  await setAgentStatus(engine, agent.id, "online");
   const say = (visitor: string, clientId: string) =>
-    receiveCustomerMessage(kv, {
+    receiveCustomerMessage(engine, {
       channel: "webchat",
       contact: { webVisitorId: visitor },
       clientId,
@@ -85,11 +90,11 @@ async function appendRates(kv: Deno.Kv): Promise<{ staff: number; customer: numb
     return MESSAGES / ((performance.now() - t0) / 1000);
   };
   for (let i = 0; i < 100; i++) { // warm up (JIT, KV pages) before timing
-    await appendStaffMessage(kv, chats[0].id, agent, { text: "warm", clientId: `warm${i}` });
+    await appendStaffMessage(engine, chats[0].id, agent, { text: "warm", clientId: `warm${i}` });
   }
   const staff = await rate(async () => {
     for (let i = 0; i < MESSAGES; i++) {
-      await appendStaffMessage(kv, chats[0].id, agent, { text: `m${i}`, clientId: `s${i}` });
+      await appendStaffMessage(engine, chats[0].id, agent, { text: `m${i}`, clientId: `s${i}` });
     }
   });
   const customer = await rate(async () => {
@@ -122,13 +127,13 @@ async function run(label: string, open: () => Promise<Deno.Kv>) {
   const kv = await open();
   row(
     `assignments (${CHATS} queued, ${AGENTS} agents)`,
-    await paired(kv, () => assignmentRate(kv)),
+    await paired(kv, () => assignmentRate(new Engine(kv))),
   );
   kv.close();
   const kv2 = await open();
   let rates = { staff: 0, customer: 0, ten: 0 };
   const [, raw] = await paired(kv2, async () => {
-    rates = await appendRates(kv2);
+    rates = await appendRates(new Engine(kv2));
     return 0;
   });
   row("agent replies, one writer", [rates.staff, raw]);

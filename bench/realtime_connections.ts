@@ -9,6 +9,7 @@
 import { issueVisitorToken } from "../lib/auth/visitor_token.ts";
 import { newId } from "../lib/ids.ts";
 import { envNumber, mib, rssOf, sleep, spawnServer } from "./realtime/common.ts";
+import { Engine } from "../lib/store/engine/engine.ts";
 
 const SOCKETS = envNumber("SOCKETS", 10_000);
 const SETTLE_MS = envNumber("SETTLE_MS", 5_000);
@@ -28,9 +29,10 @@ try {
   const payload = first.visitorToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
   const siteId = JSON.parse(atob(payload)).s as string;
   const kv = await Deno.openKv(kvPath);
+  const engine = new Engine(kv);
   const tokens = [first.visitorToken as string];
   while (tokens.length < SOCKETS) {
-    tokens.push(await issueVisitorToken(kv, { visitorId: newId(), siteId }));
+    tokens.push(await issueVisitorToken(engine, { visitorId: newId(), siteId }));
   }
   kv.close();
   const tokensFile = `${dir}/tokens.json`;

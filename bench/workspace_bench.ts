@@ -16,6 +16,7 @@ import { receiveCustomerMessage } from "../lib/store/engine/customer.ts";
 import { closeConversation } from "../lib/store/engine/lifecycle.ts";
 import { setAgentStatus } from "../lib/store/engine/presence.ts";
 import { arg } from "./common.ts";
+import { Engine } from "../lib/store/engine/engine.ts";
 
 const RUNS = arg("runs", 200);
 const CLOSED = arg("closed", 1000);
@@ -48,6 +49,7 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
 }
 
 const kv = await Deno.openKv(":memory:");
+const engine = new Engine(kv);
 const config = loadConfig({ KV_PATH: ":memory:", PORT: "0", PASSWORD_ITERATIONS: "1000" });
 const server = await startServer(config, routeTable, { kv });
 try {
@@ -64,11 +66,11 @@ try {
   };
   const busy = await mk("Busy Agent", 100);
   const empty = await mk("Empty Agent", 4);
-  await setAgentStatus(kv, busy.agent.id, "online");
+  await setAgentStatus(engine, busy.agent.id, "online");
 
   const t0 = performance.now();
   for (let i = 0; i < CLOSED + ACTIVE; i++) {
-    const r = await receiveCustomerMessage(kv, {
+    const r = await receiveCustomerMessage(engine, {
       channel: i % 3 === 0 ? "whatsapp" : "webchat",
       contact: i % 3 === 0
         ? { whatsappId: `4915${String(i).padStart(8, "0")}`, name: `WhatsApp ${i}` }
@@ -77,7 +79,7 @@ try {
       text: `Question number ${i}: where is my order?`,
     });
     if (i < CLOSED) {
-      await closeConversation(kv, r.conversation.id, busy.agent, { notes: `Answered ${i}` });
+      await closeConversation(engine, r.conversation.id, busy.agent, { notes: `Answered ${i}` });
     }
   }
   const seedMs = performance.now() - t0;

@@ -6,10 +6,13 @@
 import type { Config } from "../fresh.config.ts";
 import type { JobRunner } from "./jobs.ts";
 import type { Realtime } from "./realtime/realtime.ts";
+import type { Engine } from "./store/engine/engine.ts";
 
 /** Everything a request handler may need; built once per app instance in `startServer`. */
 export interface AppDeps {
   kv: Deno.Kv;
+  /** The engine object of `kv`: what this process keeps in memory for it (lib/store/engine). */
+  engine: Engine;
   config: Config;
   assets: Assets;
   /** The KV queue runner; register handlers with `jobs.on(type, fn)` before `jobs.start()`. */

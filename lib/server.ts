@@ -13,6 +13,7 @@ import { JobRunner } from "./jobs.ts";
 import { Realtime } from "./realtime/realtime.ts";
 import { installSqliteBusyRetry } from "./store/sqlite_busy.ts";
 import { upgradeStatusIndex } from "./store/engine/status_index.ts";
+import { Engine } from "./store/engine/engine.ts";
 
 export interface RunningServer {
   url: string;
@@ -42,12 +43,15 @@ export async function startServer(
     );
     if (admin) log(`Created the admin account ${admin.email} from ADMIN_EMAIL.`);
   }
+  // The engine object: what this process keeps in memory for the store (lib/store/engine/engine.ts).
+  const engine = new Engine(kv);
   const deps: AppDeps = {
     kv,
+    engine,
     config,
     assets,
     jobs: new JobRunner(kv),
-    realtime: new Realtime(kv, { pollMs: config.kvPollMs }),
+    realtime: new Realtime(engine, { pollMs: config.kvPollMs }),
   };
   const moved = await upgradeStatusIndex(kv);
   if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);

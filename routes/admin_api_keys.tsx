@@ -83,7 +83,7 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
 /** The `/admin/api-keys` page and its form posts. */
 export function adminApiKeyPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { kv, engine } = deps;
 
   async function page(
     c: Context<AppEnv>,
@@ -172,7 +172,7 @@ export function adminApiKeyPages(deps: AppDeps): Hono<AppEnv> {
       c,
       async (form) => {
         const input = parseWith(apiKeyInputSchema, { name: form.name, scopes: scopesFrom(form) });
-        const created = await createApiKey(kv, input, currentAgent(c));
+        const created = await createApiKey(engine, input, currentAgent(c));
         c.header("cache-control", "no-store");
         return await page(c, { created });
       },
@@ -183,7 +183,7 @@ export function adminApiKeyPages(deps: AppDeps): Hono<AppEnv> {
     formAction(
       c,
       async () => {
-        await revokeApiKey(kv, c.req.param("id"), currentAgent(c));
+        await revokeApiKey(engine, c.req.param("id"), currentAgent(c));
         return "/admin/api-keys?notice=revoked";
       },
       (f) => page(c, { error: f.message, status: f.status }),

@@ -58,7 +58,7 @@ export const auditQuerySchema = z.object({
 /** The admin JSON API for agents, teams, quick responses, channels and the audit log. */
 export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { kv, engine } = deps;
   app.use("/api/v1/admin/*", requireRole("admin"), rejectOverlongIds());
 
   // Agents
@@ -93,11 +93,11 @@ export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/api/v1/admin/teams", async (c) => c.json({ items: await listTeams(kv) }));
   app.post("/api/v1/admin/teams", async (c) => {
     const input = await parseJsonBody(c, teamInputSchema);
-    return c.json({ team: await createTeam(kv, input, currentAgent(c)) }, 201);
+    return c.json({ team: await createTeam(engine, input, currentAgent(c)) }, 201);
   });
   app.put("/api/v1/admin/teams/:id", async (c) => {
     const input = await parseJsonBody(c, teamInputSchema);
-    return c.json({ team: await renameTeam(kv, c.req.param("id"), input, currentAgent(c)) });
+    return c.json({ team: await renameTeam(engine, c.req.param("id"), input, currentAgent(c)) });
   });
   app.delete("/api/v1/admin/teams/:id", async (c) => {
     await adminDeleteTeam(deps, currentAgent(c), c.req.param("id"));
@@ -115,19 +115,22 @@ export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
   });
   app.post("/api/v1/admin/quick-responses/import", async (c) => {
     const { quickResponses } = await parseJsonBody(c, quickResponseImportSchema, 1024 * 1024);
-    return c.json(await importQuickResponses(kv, quickResponses, currentAgent(c)));
+    return c.json(await importQuickResponses(engine, quickResponses, currentAgent(c)));
   });
   app.post("/api/v1/admin/quick-responses", async (c) => {
     const input = await parseJsonBody(c, quickResponseInputSchema);
-    return c.json({ quickResponse: await createQuickResponse(kv, input, currentAgent(c)) }, 201);
+    return c.json(
+      { quickResponse: await createQuickResponse(engine, input, currentAgent(c)) },
+      201,
+    );
   });
   app.put("/api/v1/admin/quick-responses/:id", async (c) => {
     const input = await parseJsonBody(c, quickResponseInputSchema);
-    const qr = await updateQuickResponse(kv, c.req.param("id"), input, currentAgent(c));
+    const qr = await updateQuickResponse(engine, c.req.param("id"), input, currentAgent(c));
     return c.json({ quickResponse: qr });
   });
   app.delete("/api/v1/admin/quick-responses/:id", async (c) => {
-    await deleteQuickResponse(kv, c.req.param("id"), currentAgent(c));
+    await deleteQuickResponse(engine, c.req.param("id"), currentAgent(c));
     return c.body(null, 204);
   });
 

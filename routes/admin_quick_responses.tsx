@@ -118,7 +118,7 @@ function QuickResponseFields(
 /** The `/admin/quick-responses` pages, import included. */
 export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { kv, engine } = deps;
 
   async function listPage(
     c: Context<AppEnv>,
@@ -278,7 +278,11 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
     formPost(
       c,
       async (form) => {
-        await createQuickResponse(kv, parseWith(quickResponseInputSchema, form), currentAgent(c));
+        await createQuickResponse(
+          engine,
+          parseWith(quickResponseInputSchema, form),
+          currentAgent(c),
+        );
         return "/admin/quick-responses?notice=created";
       },
       (f, form) => listPage(c, failedForm(f, form)),
@@ -300,7 +304,11 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
         quickResponseImportSchema,
         Array.isArray(value) ? { quickResponses: value } : value,
       );
-      const { created, updated } = await importQuickResponses(kv, quickResponses, currentAgent(c));
+      const { created, updated } = await importQuickResponses(
+        engine,
+        quickResponses,
+        currentAgent(c),
+      );
       return await listPage(c, {
         importNotice: `Imported: ${created} created, ${updated} replaced.`,
       });
@@ -326,7 +334,7 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
       c,
       async (form) => {
         await updateQuickResponse(
-          kv,
+          engine,
           qr.id,
           parseWith(quickResponseInputSchema, form),
           currentAgent(c),
@@ -340,7 +348,7 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
   app.post("/admin/quick-responses/:id/delete", async (c) => {
     const qr = await load(c);
     if (!qr) return c.text("Quick response not found", 404);
-    await deleteQuickResponse(kv, qr.id, currentAgent(c));
+    await deleteQuickResponse(engine, qr.id, currentAgent(c));
     return c.redirect("/admin/quick-responses?notice=deleted", 303);
   });
 

@@ -16,7 +16,7 @@ import { failedForm, formAction, formPost, type FormState, noticeFrom } from "..
 /** The `/admin/teams` page and its form posts. */
 export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { kv, engine } = deps;
 
   async function page(
     c: Context<AppEnv>,
@@ -97,7 +97,7 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
     formPost(
       c,
       async (form) => {
-        await createTeam(kv, parseWith(teamInputSchema, form), currentAgent(c));
+        await createTeam(engine, parseWith(teamInputSchema, form), currentAgent(c));
         return "/admin/teams?notice=created";
       },
       (f, form) => page(c, failedForm(f, form)),
@@ -108,7 +108,7 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
     return formPost(
       c,
       async (form) => {
-        await renameTeam(kv, id, parseWith(teamInputSchema, form), currentAgent(c));
+        await renameTeam(engine, id, parseWith(teamInputSchema, form), currentAgent(c));
         return "/admin/teams?notice=saved";
       },
       (f, form) => page(c, { ...failedForm(f, form), rowId: id }),

@@ -17,7 +17,7 @@ import {
 
 export function apiKeyAdminRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { kv, engine } = deps;
   app.use("/api/v1/admin/api-keys", requireRole("admin"));
   app.use("/api/v1/admin/api-keys/*", requireRole("admin"));
 
@@ -27,13 +27,13 @@ export function apiKeyAdminRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/api/v1/admin/api-keys", async (c) => {
     const input = await parseJsonBody(c, apiKeyInputSchema);
-    const created = await createApiKey(kv, input, currentAgent(c));
+    const created = await createApiKey(engine, input, currentAgent(c));
     c.header("cache-control", "no-store");
     return c.json(created, 201);
   });
 
   app.post("/api/v1/admin/api-keys/:id/revoke", async (c) => {
-    return c.json({ apiKey: await revokeApiKey(kv, c.req.param("id"), currentAgent(c)) });
+    return c.json({ apiKey: await revokeApiKey(engine, c.req.param("id"), currentAgent(c)) });
   });
 
   return app;

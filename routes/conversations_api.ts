@@ -70,7 +70,7 @@ function idParam(id: string): string {
 
 export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { kv, engine } = deps;
   // Reading and writing messages also take an integration's API key with the matching scope;
   // pickup, transfer, close and read markers are for staff only.
   const read = requireStaffOrKey(deps, "conversations:read");
@@ -112,7 +112,7 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post("/api/v1/conversations/:id/messages", write, async (c) => {
     const body = await parseJsonBody(c, messageBody);
     const { message, duplicate } = await appendStaffMessage(
-      kv,
+      engine,
       idParam(c.req.param("id")),
       currentAgent(c),
       body,
@@ -121,7 +121,11 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.post("/api/v1/conversations/:id/pickup", staff, async (c) => {
-    const conversation = await pickupConversation(kv, idParam(c.req.param("id")), currentAgent(c));
+    const conversation = await pickupConversation(
+      engine,
+      idParam(c.req.param("id")),
+      currentAgent(c),
+    );
     return c.json({ conversation });
   });
 
@@ -129,15 +133,15 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await parseJsonBody(c, transferBody);
     const id = idParam(c.req.param("id"));
     const conversation = "toAgentId" in body
-      ? await transferConversation(kv, id, currentAgent(c), body)
-      : await transferToQueue(kv, id, currentAgent(c), body);
+      ? await transferConversation(engine, id, currentAgent(c), body)
+      : await transferToQueue(engine, id, currentAgent(c), body);
     return c.json({ conversation });
   });
 
   app.post("/api/v1/conversations/:id/close", staff, async (c) => {
     const body = await parseJsonBody(c, closeBody);
     const conversation = await closeConversation(
-      kv,
+      engine,
       idParam(c.req.param("id")),
       currentAgent(c),
       body,
@@ -149,7 +153,7 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     const { seq } = await parseJsonBody(c, readBody);
     const agent = currentAgent(c);
     const conv = await getConversationFor(kv, agent, idParam(c.req.param("id")));
-    return c.json({ seq: await markRead(kv, conv.id, agent.id, seq) });
+    return c.json({ seq: await markRead(engine, conv.id, agent.id, seq) });
   });
 
   app.post(
@@ -159,7 +163,7 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
       const { contactId } = await parseJsonBody(c, mergeBody);
       const id = c.req.param("id");
       if (id.length > 100) throw notFound("Contact");
-      return c.json(await mergeContacts(kv, currentAgent(c), id, contactId));
+      return c.json(await mergeContacts(engine, currentAgent(c), id, contactId));
     },
   );
 

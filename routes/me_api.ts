@@ -51,12 +51,12 @@ export function meApiRoutes(deps: AppDeps): Hono<AppEnv> {
   app.put("/api/v1/me/status", async (c) => {
     const { status } = await parseJsonBody(c, statusBody);
     const agent = currentAgent(c);
-    await setAgentStatus(deps.kv, agent.id, status);
+    await setAgentStatus(deps.engine, agent.id, status);
     return c.json(await me(agent.id));
   });
 
   app.post("/api/v1/me/heartbeat", async (c) => {
-    const status = await heartbeatAgent(deps.kv, currentAgent(c).id);
+    const status = await heartbeatAgent(deps.engine, currentAgent(c).id);
     return c.json({ status });
   });
 

@@ -21,7 +21,7 @@ import {
 /** The workspace quick-responses API (`/api/v1/quick-responses`). */
 export function quickResponseRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { kv, engine } = deps;
   app.use("/api/v1/quick-responses", requireRole());
   app.use("/api/v1/quick-responses/*", requireRole(), rejectOverlongIds());
 
@@ -32,16 +32,19 @@ export function quickResponseRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post("/api/v1/quick-responses", async (c) => {
     const raw = await parseJsonBody(c, z.looseObject({}));
     const input = parseWith(quickResponseInputSchema, { scope: "personal", ...raw });
-    return c.json({ quickResponse: await createQuickResponse(kv, input, currentAgent(c)) }, 201);
+    return c.json(
+      { quickResponse: await createQuickResponse(engine, input, currentAgent(c)) },
+      201,
+    );
   });
   app.put("/api/v1/quick-responses/:id", async (c) => {
     const raw = await parseJsonBody(c, z.looseObject({}));
     const input = parseWith(quickResponseInputSchema, { scope: "personal", ...raw });
-    const qr = await updateQuickResponse(kv, c.req.param("id"), input, currentAgent(c));
+    const qr = await updateQuickResponse(engine, c.req.param("id"), input, currentAgent(c));
     return c.json({ quickResponse: qr });
   });
   app.delete("/api/v1/quick-responses/:id", async (c) => {
-    await deleteQuickResponse(kv, c.req.param("id"), currentAgent(c));
+    await deleteQuickResponse(engine, c.req.param("id"), currentAgent(c));
     return c.body(null, 204);
   });
   return app;

@@ -77,7 +77,7 @@ function widgetCors(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const crossOrigin = origin !== undefined && origin !== self;
     if (crossOrigin) {
       const site = await siteForRequest(
-        deps.kv,
+        deps.engine,
         bearerToken(c.req.header("authorization")),
         c.req.query("siteKey"),
       );
@@ -103,7 +103,7 @@ function widgetCors(deps: AppDeps): MiddlewareHandler<AppEnv> {
 
 async function visitor(c: Context, deps: AppDeps): Promise<VisitorAccess> {
   return await authorizeVisitor(
-    deps.kv,
+    deps.engine,
     bearerToken(c.req.header("authorization")),
     c.req.header("origin"),
     ownOrigin(c.req.raw),
@@ -159,7 +159,7 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post("/api/v1/widget/sessions", async (c) => {
     await takeWidgetQuota(deps.kv, "ip:" + clientAddress(c), "sessions");
     const input = await parseJsonBody(c, sessionSchema);
-    const session = await startVisitorSession(deps.kv, {
+    const session = await startVisitorSession(deps.engine, {
       siteKey: input.siteKey ?? c.req.query("siteKey"),
       visitorToken: input.visitorToken,
       origin: c.req.header("origin"),
@@ -172,7 +172,7 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
     const access = await visitor(c, deps);
     await takeWidgetQuota(deps.kv, access.claims.visitorId, "context");
     const input = await parseJsonBody(c, contextSchema);
-    const result = await mergeVisitorContext(deps.kv, access, input);
+    const result = await mergeVisitorContext(deps.engine, access, input);
     return c.json(result);
   });
 
@@ -181,7 +181,7 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
     await takeWidgetQuota(deps.kv, access.claims.visitorId, "messages");
     const { page, ...input } = await parseJsonBody(c, messageSchema);
     const about = visitorDetails(page, c.req.header("user-agent"), c.req.header("accept-language"));
-    return c.json(await sendVisitorMessage(deps.kv, access, input, about), 201);
+    return c.json(await sendVisitorMessage(deps.engine, access, input, about), 201);
   });
 
   app.get("/api/v1/widget/messages", async (c) => {

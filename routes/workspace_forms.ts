@@ -78,21 +78,21 @@ async function formAction(
 
 export function workspaceFormRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const kv = deps.kv;
+  const { engine } = deps;
   const chat = (id: string) => `/?c=${encodeURIComponent(id)}`;
   const idParam = (c: Context<AppEnv>) => c.req.param("id")?.slice(0, 100) ?? "";
 
   app.post("/workspace/status", (c) =>
     formAction(c, backTo(c), async (agent, form) => {
       const { status } = parseWith(statusForm, form);
-      await setAgentStatus(kv, agent.id, status);
+      await setAgentStatus(engine, agent.id, status);
     }));
 
   app.post(
     "/workspace/conversations/:id/pickup",
     (c) =>
       formAction(c, chat(idParam(c)), async (agent) => {
-        await pickupConversation(kv, idParam(c), agent);
+        await pickupConversation(engine, idParam(c), agent);
       }),
   );
 
@@ -101,7 +101,7 @@ export function workspaceFormRoutes(deps: AppDeps): Hono<AppEnv> {
     (c) =>
       formAction(c, chat(idParam(c)), async (agent, form) => {
         const input = parseWith(messageForm, form);
-        await appendStaffMessage(kv, idParam(c), agent, {
+        await appendStaffMessage(engine, idParam(c), agent, {
           text: input.text,
           clientId: input.clientId,
           internal: input.internal === "on" || input.internal === "1",

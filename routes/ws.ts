@@ -54,7 +54,7 @@ async function upgradeToSession(c: Context<AppEnv>, deps: AppDeps, identity: Ide
 
 export function wsRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { kv } = deps;
+  const { kv, engine } = deps;
 
   app.get("/ws/agent", async (c) => {
     requireUpgrade(c, deps);
@@ -76,7 +76,7 @@ export function wsRoutes(deps: AppDeps): Hono<AppEnv> {
     const token = c.req.query("token");
     const origin = c.req.header("origin");
     const selfOrigin = ownOrigin(c.req.raw);
-    const authorize = () => authorizeVisitor(kv, token, origin, selfOrigin);
+    const authorize = () => authorizeVisitor(engine, token, origin, selfOrigin);
     const access = await authorize();
     return await upgradeToSession(c, deps, {
       kind: "visitor",

@@ -113,8 +113,8 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
       await page.goto(app.url + "/admin/agents");
       const row = page.getByTestId("agent-table").getByRole("row").filter({ hasText: "Olga" });
       await row.getByTestId("agent-status").getByText("Offline").waitFor();
-      await setAgentStatus(app.kv, olga.agent.id, "online");
-      await receiveCustomerMessage(app.kv, {
+      await setAgentStatus(app.engine, olga.agent.id, "online");
+      await receiveCustomerMessage(app.engine, {
         channel: "webchat",
         contact: { webVisitorId: "browser-visitor", name: "Visitor" },
         clientId: "c1",

@@ -8,7 +8,7 @@ import {
 } from "../lib/store/engine/mod.ts";
 
 async function newChat(app: TestApp, n: number) {
-  const { conversation } = await receiveCustomerMessage(app.kv, {
+  const { conversation } = await receiveCustomerMessage(app.engine, {
     channel: "webchat",
     contact: { webVisitorId: `visitor-${n}-${crypto.randomUUID()}`, name: `Visitor ${n}` },
     clientId: crypto.randomUUID(),
@@ -24,7 +24,7 @@ Deno.test("[admin] routing settings saved in the console apply to the engine at 
   try {
     const admin = await app.createStaff("admin");
     const agent = await app.createStaff("agent");
-    await setAgentStatus(app.kv, agent.agent.id, "online");
+    await setAgentStatus(app.engine, agent.agent.id, "online");
 
     const put = await app.api("PUT", "/api/v1/admin/settings", {
       as: admin,
@@ -74,7 +74,7 @@ Deno.test("[admin] deactivating an agent returns its chats to the queue and to o
     const admin = await app.createStaff("admin");
     // With requeue-on-offline on (the default), the count still says how many went back.
     const first = await app.createStaff("agent");
-    await setAgentStatus(app.kv, first.agent.id, "online");
+    await setAgentStatus(app.engine, first.agent.id, "online");
     const early = await newChat(app, 0);
     const off = await app.api("POST", `/api/v1/admin/agents/${first.agent.id}/deactivate`, {
       as: admin,
@@ -83,7 +83,7 @@ Deno.test("[admin] deactivating an agent returns its chats to the queue and to o
     assert.equal((await getConversation(app.kv, early))?.status, "pending");
 
     const leaving = await app.createStaff("agent");
-    await setAgentStatus(app.kv, leaving.agent.id, "online");
+    await setAgentStatus(app.engine, leaving.agent.id, "online");
     assert.equal((await getConversation(app.kv, early))?.assigneeId, leaving.agent.id);
     const chats = [early, await newChat(app, 1)];
     for (const id of chats) {
@@ -107,7 +107,7 @@ Deno.test("[admin] deactivating an agent returns its chats to the queue and to o
     }
 
     const staying = await app.createStaff("agent");
-    await setAgentStatus(app.kv, staying.agent.id, "online");
+    await setAgentStatus(app.engine, staying.agent.id, "online");
     for (const id of chats) {
       assert.equal((await getConversation(app.kv, id))?.assigneeId, staying.agent.id);
     }

@@ -287,7 +287,7 @@ Deno.test("[admin] a team that a channel routes to, or with chats waiting, canno
       as: admin,
       body: { name: "Night" },
     })).body.team;
-    await receiveCustomerMessage(app.kv, {
+    await receiveCustomerMessage(app.engine, {
       channel: "webchat",
       contact: { webVisitorId: "late-visitor" },
       clientId: "late-1",

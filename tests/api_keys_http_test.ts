@@ -40,7 +40,7 @@ Deno.test("[api-keys] admin creates, integration uses within scopes, revoke refu
   try {
     const admin = await app.createStaff("admin", { name: "Ada Admin" });
     const supervisor = await app.createStaff("supervisor");
-    const { conversation } = await customerSays(app.kv, "Where is my parcel?");
+    const { conversation } = await customerSays(app.engine, "Where is my parcel?");
 
     await t.step(
       "only admins create keys; bad input is refused and nothing is stored",

@@ -10,7 +10,7 @@ Deno.test("[engine] staff API over real HTTP: every route, bad input and wrong r
     const other = await app.createStaff("agent", { name: "Bea" });
     const boss = await app.createStaff("supervisor", { name: "Sue" });
     const customer = (text: string, visitor: string = crypto.randomUUID()) =>
-      receiveCustomerMessage(app.kv, {
+      receiveCustomerMessage(app.engine, {
         channel: "webchat",
         contact: { webVisitorId: visitor },
         clientId: crypto.randomUUID(),

@@ -19,7 +19,7 @@ Deno.test("[engine] the sweep job turns a silent agent Offline and requeues its 
     const agent = await app.createStaff("agent");
     const boss = await app.createStaff("supervisor");
     await app.api("PUT", "/api/v1/me/status", { as: agent, body: { status: "online" } });
-    const { conversation } = await receiveCustomerMessage(app.kv, {
+    const { conversation } = await receiveCustomerMessage(app.engine, {
       channel: "webchat",
       contact: { webVisitorId: "sweep-visitor" },
       clientId: "c1",

@@ -17,6 +17,7 @@ import { type Agent, createAgent, type Role } from "../lib/store/agents.ts";
 import { SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { chromiumPath } from "./chromium.ts";
 import { createSession } from "../lib/auth/sessions.ts";
+import type { Engine } from "../lib/store/engine/engine.ts";
 
 export interface Staff {
   agent: Agent;
@@ -27,6 +28,8 @@ export interface Staff {
 
 export interface TestApp extends RunningServer {
   kv: Deno.Kv;
+  /** The app's engine object (for calling the engine directly). */
+  engine: Engine;
   createStaff(
     role: Role,
     overrides?: Partial<{ name: string; email: string; maxChats: number | null }>,
@@ -54,6 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app: TestApp = {
     ...server,
     kv,
+    engine: server.deps.engine,
     async shutdown() {
       await server.shutdown();
       kv.close();

@@ -68,7 +68,7 @@ Deno.test("[realtime] a client that stops reading is closed (1013); the others a
     const visitor = await newVisitor(app);
     const conversationId = (await visitorSays(app, visitor.token, "hi")).conversation.id;
     for (let i = 0; i < 100; i++) {
-      await appendStaffMessage(app.kv, conversationId, supervisor.agent, {
+      await appendStaffMessage(app.engine, conversationId, supervisor.agent, {
         text: `${i} ${"x".repeat(4000)}`,
         clientId: `big-${i}`,
       });
@@ -111,7 +111,7 @@ Deno.test("[realtime] a client that stops reading is closed (1013); the others a
         Array.from(
           { length: 20 },
           (_, i) =>
-            appendStaffMessage(app.kv, conversationId, supervisor.agent, {
+            appendStaffMessage(app.engine, conversationId, supervisor.agent, {
               text: `live ${batch}.${i} ${"y".repeat(4000)}`,
               clientId: `live-${batch}-${i}`,
             }),

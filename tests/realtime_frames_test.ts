@@ -196,7 +196,7 @@ Deno.test("[realtime] a visitor socket ends once its site no longer accepts the 
   const sockets: TestSocket[] = [];
   try {
     const shop = "https://shop.example";
-    const site = await createSite(app.deps.kv, { name: "Shop", allowedOrigins: [shop] });
+    const site = await createSite(app.deps.engine, { name: "Shop", allowedOrigins: [shop] });
     const token = await session(app, site.siteKey, shop);
     const ws = await TestSocket.open(
       wsUrl(app, `/ws/visitor?token=${encodeURIComponent(token)}`),
@@ -208,7 +208,7 @@ Deno.test("[realtime] a visitor socket ends once its site no longer accepts the 
     await ws.waitFor((f) => f.type === "ack" && f.clientId === "c1");
 
     // The admin stops the site accepting the shop: the open socket must not keep writing.
-    await updateSite(app.deps.kv, site.id, { allowedOrigins: ["https://elsewhere.example"] });
+    await updateSite(app.deps.engine, site.id, { allowedOrigins: ["https://elsewhere.example"] });
     app.deps.realtime.visitorRecheckMs = 300; // a minute in the app
     await new Promise((r) => setTimeout(r, 400)); // the next frame re-checks
     ws.send({ type: "send", conversationId: "new", clientId: "c2", text: "Still there?" });

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { Hub } from "../lib/realtime/hub.ts";
+import { LocalChanges } from "../lib/store/changes.ts";
 import { SseReader, TestSocket } from "./realtime_helpers.ts";
 
 Deno.test("[realtime] shutdown waits for commits in flight before it finishes", async () => {
   const kv = await Deno.openKv(":memory:");
-  const hub = new Hub(kv);
+  const hub = new Hub(kv, new LocalChanges());
   await hub.start();
   let commit!: () => void;
   let committed = false;

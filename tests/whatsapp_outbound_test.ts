@@ -252,7 +252,7 @@ Deno.test("[whatsapp] outbound delivery against the fake Graph API: send, retry,
         const { waId, conversationId } = await customerWrites(wa);
         const early = "wamid.HBgNEARLYSTATUS" + crypto.randomUUID().replace(/-/g, "");
         assert.equal(
-          await applyWhatsAppStatus(wa.app.kv, {
+          await applyWhatsAppStatus(wa.app.engine, {
             wamid: early,
             status: "delivered",
             at: new Date().toISOString(),

@@ -31,7 +31,7 @@ Deno.test("[widget] sessions: default site on Parley's origin, allowed and refus
     assert.match(evil.body.error.message, /https:\/\/evil\.example is not allowed/);
     assert.equal(evil.headers.get("access-control-allow-origin"), null, "no CORS for refusals");
 
-    const shop = await createSite(app.kv, { name: "Shop", allowedOrigins: [SHOP] });
+    const shop = await createSite(app.engine, { name: "Shop", allowedOrigins: [SHOP] });
     const preflight = await call(
       app,
       "OPTIONS",
@@ -116,13 +116,13 @@ Deno.test("[widget] messages: idempotent by clientId, scoped to the visitor, nev
     const conversationId = sent.body.conversation.id;
 
     const agent = await app.createStaff("supervisor", { name: "Sam Supervisor" });
-    await pickupConversation(app.kv, conversationId, agent.agent);
-    await appendStaffMessage(app.kv, conversationId, agent.agent, {
+    await pickupConversation(app.engine, conversationId, agent.agent);
+    await appendStaffMessage(app.engine, conversationId, agent.agent, {
       text: "Internal: check the warehouse",
       clientId: "n-1",
       internal: true,
     });
-    await appendStaffMessage(app.kv, conversationId, agent.agent, {
+    await appendStaffMessage(app.engine, conversationId, agent.agent, {
       text: "Let me check that for you.",
       clientId: "r-1",
     });
@@ -206,7 +206,7 @@ Deno.test("[widget] messages: idempotent by clientId, scoped to the visitor, nev
 Deno.test("[widget] a token from an allowed site is refused from an origin the site does not allow", async () => {
   const app = await startTestApp();
   try {
-    const shop = await createSite(app.kv, { name: "Shop", allowedOrigins: [SHOP] });
+    const shop = await createSite(app.engine, { name: "Shop", allowedOrigins: [SHOP] });
     const token = await session(app, shop.siteKey, SHOP);
     const ok = await call(app, "GET", "/api/v1/widget/messages", { token, origin: SHOP });
     assert.equal(ok.status, 200);

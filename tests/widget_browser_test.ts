@@ -14,7 +14,10 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
   const host = startHost(app);
   const browser = await launchBrowser();
   try {
-    const site = await createSite(app.kv, { name: "Shop support", allowedOrigins: [host.origin] });
+    const site = await createSite(app.engine, {
+      name: "Shop support",
+      allowedOrigins: [host.origin],
+    });
     const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
     const page = await browser.newPage();
     await page.goto(host.url({ siteKey: site.siteKey }));
@@ -190,7 +193,7 @@ Deno.test("[widget] browser: hostile CSS and a strict CSP leave the widget intac
   const host = startHost(app);
   const browser = await launchBrowser();
   try {
-    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
+    const site = await createSite(app.engine, { name: "Shop", allowedOrigins: [host.origin] });
     const page = await browser.newPage();
     await page.goto(host.url({
       siteKey: site.siteKey,
@@ -252,7 +255,7 @@ Deno.test("[widget] browser: a page on an origin the site does not allow gets no
   const host = startHost(app);
   const browser = await launchBrowser();
   try {
-    const site = await createSite(app.kv, {
+    const site = await createSite(app.engine, {
       name: "Elsewhere",
       allowedOrigins: ["https://only-this.example"],
     });
@@ -326,7 +329,7 @@ Deno.test("[widget] browser: one script tag without the stub, with data-* settin
   const host = startHost(app);
   const browser = await launchBrowser();
   try {
-    const site = await createSite(app.kv, { name: "Laden", allowedOrigins: [host.origin] });
+    const site = await createSite(app.engine, { name: "Laden", allowedOrigins: [host.origin] });
     const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     await page.goto(host.url({

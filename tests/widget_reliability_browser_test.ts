@@ -14,7 +14,7 @@ Deno.test("[widget] browser: offline queue, failed send with retry, no duplicate
   const host = startHost(app);
   const browser = await launchBrowser();
   try {
-    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
+    const site = await createSite(app.engine, { name: "Shop", allowedOrigins: [host.origin] });
     const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -92,7 +92,7 @@ Deno.test("[widget] browser: the live socket reconnects after a drop; nothing lo
   const host = startHost(app);
   const browser = await launchBrowser();
   try {
-    const site = await createSite(app.kv, { name: "Shop", allowedOrigins: [host.origin] });
+    const site = await createSite(app.engine, { name: "Shop", allowedOrigins: [host.origin] });
     const sam = await app.createStaff("supervisor", { name: "Sam Agent" });
     const page = await browser.newPage();
     const sockets: WebSocketRoute[] = [];

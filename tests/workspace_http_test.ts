@@ -18,9 +18,9 @@ Deno.test("[workspace] / renders each member's own lists, escaped, and nobody el
     assert.equal(signedOut.status, 302);
     assert.match(signedOut.headers.get("location") ?? "", /\/login$/);
 
-    await setAgentStatus(app.kv, ana.agent.id, "online");
+    await setAgentStatus(app.engine, ana.agent.id, "online");
     const hostile = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`;
-    const r = await receiveCustomerMessage(app.kv, {
+    const r = await receiveCustomerMessage(app.engine, {
       channel: "webchat",
       contact: { webVisitorId: "visitor-1", name: `Mallory ${hostile}` },
       clientId: "m-1",

@@ -16,15 +16,15 @@ Deno.test("[workspace] browser: Closed pages beyond 50 and search reaches old ch
   const browser = await launchBrowser();
   try {
     const agent = await app.createStaff("agent", { name: "Lena Agent", maxChats: 5 });
-    await setAgentStatus(app.kv, agent.agent.id, "online");
+    await setAgentStatus(app.engine, agent.agent.id, "online");
     for (let i = 1; i <= 55; i++) {
-      const r = await receiveCustomerMessage(app.kv, {
+      const r = await receiveCustomerMessage(app.engine, {
         channel: "webchat",
         contact: { webVisitorId: `visitor-${i}`, name: `Customer Number ${i}` },
         clientId: `m-${i}`,
         text: `Question ${i}`,
       });
-      await closeConversation(app.kv, r.conversation.id, agent.agent, { notes: `Done ${i}` });
+      await closeConversation(app.engine, r.conversation.id, agent.agent, { notes: `Done ${i}` });
     }
     // An agent in India (UTC+5:30): times show in the browser's zone, not the server's.
     const { page } = await openAs(browser, app.url, agent, undefined, "Asia/Kolkata");

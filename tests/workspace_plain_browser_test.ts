@@ -16,11 +16,11 @@ Deno.test("[workspace] browser: useful before scripts run: server-rendered lists
     const ana = await app.createStaff("agent", { name: "Ana Agent" });
     const sue = await app.createStaff("supervisor", { name: "Sue Supervisor" });
     // A closed chat with its wrap-up, as the day in workspace_browser_test.ts leaves one.
-    await setAgentStatus(app.kv, ana.agent.id, "online");
+    await setAgentStatus(app.engine, ana.agent.id, "online");
     const v1 = await new Visitor(app).start("Carla Customer");
     const c1 = await v1.say("Hello, my parcel is late");
-    await closeConversation(app.kv, c1, ana.agent, { notes: "Refund issued for A-17" });
-    await setAgentStatus(app.kv, ana.agent.id, "offline");
+    await closeConversation(app.engine, c1, ana.agent, { notes: "Refund issued for A-17" });
+    await setAgentStatus(app.engine, ana.agent.id, "offline");
     const s = await openAs(browser, app.url, sue);
 
     const ctx = await browser.newContext({ javaScriptEnabled: false });

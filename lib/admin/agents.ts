@@ -134,7 +134,7 @@ export async function adminUpdateAgent(
   if (id === actor.id && patch.role !== undefined && patch.role !== "admin") {
     throw conflict("self_change", "You cannot take away your own admin role.");
   }
-  const agent = await updateAgent(deps.kv, id, patch, actor);
+  const agent = await updateAgent(deps.engine, id, patch, actor);
   return publicAgent(agent);
 }
 
@@ -145,7 +145,7 @@ export async function adminDeactivateAgent(
   id: string,
 ): Promise<{ agent: PublicAgent; requeued: number }> {
   if (id === actor.id) throw conflict("self_change", "You cannot deactivate your own account.");
-  const agent = await setAgentActive(deps.kv, id, false, actor);
+  const agent = await setAgentActive(deps.engine, id, false, actor);
   await deleteAgentSessions(deps.kv, id);
   await revokeInvite(deps.kv, id);
   const requeued = await releaseAgent(deps, id);
@@ -158,7 +158,7 @@ export async function adminReactivateAgent(
   actor: Actor,
   id: string,
 ): Promise<PublicAgent> {
-  return publicAgent(await setAgentActive(deps.kv, id, true, actor));
+  return publicAgent(await setAgentActive(deps.engine, id, true, actor));
 }
 
 /** Sets a new password or issues a new invite link; ends the account's sessions either way. */
@@ -171,7 +171,7 @@ export async function adminResetPassword(
   const agent = await getAgent(deps.kv, id);
   if (!agent) throw notFound("Agent");
   await setAgentPassword(
-    deps.kv,
+    deps.engine,
     id,
     input.invite ? randomToken() : input.password!,
     deps.config.passwordIterations,

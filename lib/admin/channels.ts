@@ -73,7 +73,7 @@ export async function adminCreateSite(
   input: z.infer<typeof siteInputSchema>,
 ): Promise<Site> {
   await assertTeam(deps, input.teamId);
-  const site = await createSite(deps.kv, input);
+  const site = await createSite(deps.engine, input);
   await recordAudit(deps.kv, siteAudit(actor, "site.created", site));
   return site;
 }
@@ -87,7 +87,7 @@ export async function adminUpdateSite(
 ): Promise<Site> {
   await assertTeam(deps, input.teamId);
   const before = await getSite(deps.kv, id);
-  const site = await updateSite(deps.kv, id, input);
+  const site = await updateSite(deps.engine, id, input);
   const fields = Object.keys(input).filter((k) =>
     JSON.stringify((input as Record<string, unknown>)[k]) !==
       JSON.stringify((before as unknown as Record<string, unknown> | null)?.[k])
@@ -99,7 +99,7 @@ export async function adminUpdateSite(
 /** Deletes a widget site (not the default one); audited. */
 export async function adminDeleteSite(deps: AppDeps, actor: Actor, id: string): Promise<void> {
   const site = await getSite(deps.kv, id);
-  await deleteSite(deps.kv, id);
+  await deleteSite(deps.engine, id);
   if (site) await recordAudit(deps.kv, siteAudit(actor, "site.deleted", site));
 }
 

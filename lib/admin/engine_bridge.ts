@@ -40,7 +40,7 @@ export async function globalMaxChats(kv: Deno.Kv): Promise<number> {
  */
 export async function releaseAgent(deps: AppDeps, agentId: string): Promise<number> {
   const before = (await getLoad(deps.kv, agentId)).conversationIds.length;
-  await engineReleaseAgent(deps.kv, agentId);
+  await engineReleaseAgent(deps.engine, agentId);
   return before - (await getLoad(deps.kv, agentId)).conversationIds.length;
 }
 

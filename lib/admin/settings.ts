@@ -39,7 +39,7 @@ export async function adminUpdateSettings(
   update: SettingsUpdate,
 ): Promise<Settings> {
   const before = await getSettings(deps.kv);
-  const after = await updateSettings(deps.kv, update, actor.id);
+  const after = await updateSettings(deps.engine, update, actor.id);
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   for (const k of Object.keys(after) as (keyof Settings)[]) {
     if (before[k] !== after[k]) changed[k] = { from: before[k], to: after[k] };

@@ -29,5 +29,5 @@ export async function adminDeleteTeam(deps: AppDeps, actor: Actor, id: string): 
       `This team is still in use by ${users.join(" and ")}; route those elsewhere first.`,
     );
   }
-  await deleteTeam(deps.kv, id, actor);
+  await deleteTeam(deps.engine, id, actor);
 }

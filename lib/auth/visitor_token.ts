@@ -14,9 +14,10 @@
  * {@link verifyVisitorToken}.
  *
  * @example
- * const token = await issueVisitorToken(kv, { visitorId: newId(), siteId: site.id });
- * const claims = await verifyVisitorToken(kv, token); // null when forged, malformed or expired
+ * const token = await issueVisitorToken(engine, { visitorId: newId(), siteId: site.id });
+ * const claims = await verifyVisitorToken(engine, token); // null when forged, malformed or expired
  */
+import type { Engine } from "../store/engine/engine.ts";
 import { keys } from "../store/keys.ts";
 
 /** What a valid token says. */
@@ -32,7 +33,8 @@ const PREFIX = "pv1";
 export const VISITOR_TOKEN_MAX_AGE_MS = 365 * 24 * 3600_000;
 const MAX_TOKEN_LENGTH = 600;
 
-const keyCache = new WeakMap<Deno.Kv, Promise<CryptoKey>>();
+/** The engine object keeps the imported key under this name (one import per process). */
+const SIGNING_KEY = "visitor_token";
 
 function b64url(bytes: Uint8Array): string {
   let s = "";
@@ -60,10 +62,11 @@ async function loadSecret(kv: Deno.Kv): Promise<Uint8Array> {
   return stored.value ?? fresh;
 }
 
-function signingKey(kv: Deno.Kv): Promise<CryptoKey> {
-  let key = keyCache.get(kv);
+function signingKey(engine: Engine): Promise<CryptoKey> {
+  const imported = engine.signingKeys;
+  let key = imported.get(SIGNING_KEY);
   if (!key) {
-    key = loadSecret(kv).then((secret) =>
+    key = loadSecret(engine.kv).then((secret) =>
       crypto.subtle.importKey(
         "raw",
         secret as BufferSource,
@@ -72,15 +75,15 @@ function signingKey(kv: Deno.Kv): Promise<CryptoKey> {
         ["sign", "verify"],
       )
     );
-    key.catch(() => keyCache.delete(kv));
-    keyCache.set(kv, key);
+    key.catch(() => imported.delete(SIGNING_KEY));
+    imported.set(SIGNING_KEY, key);
   }
   return key;
 }
 
 /** Signs a token for `visitorId` on `siteId`. */
 export async function issueVisitorToken(
-  kv: Deno.Kv,
+  engine: Engine,
   claims: { visitorId: string; siteId: string; issuedAt?: number },
 ): Promise<string> {
   const payload = b64url(new TextEncoder().encode(JSON.stringify({
@@ -91,7 +94,7 @@ export async function issueVisitorToken(
   const signed = `${PREFIX}.${payload}`;
   const signature = await crypto.subtle.sign(
     "HMAC",
-    await signingKey(kv),
+    await signingKey(engine),
     new TextEncoder().encode(signed),
   );
   return `${signed}.${b64url(new Uint8Array(signature))}`;
@@ -103,7 +106,7 @@ export async function issueVisitorToken(
  * client input.
  */
 export async function verifyVisitorToken(
-  kv: Deno.Kv,
+  engine: Engine,
   token: string | null | undefined,
 ): Promise<VisitorClaims | null> {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return null;
@@ -114,7 +117,7 @@ export async function verifyVisitorToken(
   if (!signature || !payloadBytes) return null;
   const valid = await crypto.subtle.verify(
     "HMAC",
-    await signingKey(kv),
+    await signingKey(engine),
     signature as BufferSource,
     new TextEncoder().encode(`${parts[0]}.${parts[1]}`),
   );

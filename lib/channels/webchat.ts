@@ -47,6 +47,7 @@ import {
   resolveSite,
   type Site,
 } from "../store/sites.ts";
+import type { Engine } from "../store/engine/engine.ts";
 
 /** A visitor request that passed the token and origin checks. */
 export interface VisitorAccess {
@@ -66,12 +67,13 @@ const originRefused = (reason: string) => new AppError(403, "origin_not_allowed"
  * not allow.
  */
 export async function authorizeVisitor(
-  kv: Deno.Kv,
+  engine: Engine,
   token: string | null | undefined,
   origin: string | null | undefined,
   selfOrigin: string,
 ): Promise<VisitorAccess> {
-  const claims = await verifyVisitorToken(kv, token);
+  const { kv } = engine;
+  const claims = await verifyVisitorToken(engine, token);
   if (!claims) {
     throw new AppError(401, "invalid_token", "The visitor token is missing, invalid or expired.");
   }
@@ -88,11 +90,12 @@ export async function authorizeVisitor(
  * Null for an unknown site key.
  */
 export async function siteForRequest(
-  kv: Deno.Kv,
+  engine: Engine,
   token: string | null,
   siteKey: string | undefined,
 ): Promise<Site | null> {
-  const claims = token ? await verifyVisitorToken(kv, token) : null;
+  const { kv } = engine;
+  const claims = token ? await verifyVisitorToken(engine, token) : null;
   if (claims) return await getSite(kv, claims.siteId);
   return await resolveSite(kv, siteKey);
 }
@@ -109,15 +112,16 @@ export function assertOrigin(site: Site, origin: string | null | undefined, self
  * fresh visitor.
  */
 export async function startVisitorSession(
-  kv: Deno.Kv,
+  engine: Engine,
   input: { siteKey?: string; visitorToken?: string; origin?: string | null; selfOrigin: string },
 ): Promise<
   { visitorToken: string; visitorId: string; conversationId: string | null; site: PublicSite }
 > {
+  const { kv } = engine;
   const site = await resolveSite(kv, input.siteKey);
   if (!site) throw new AppError(404, "unknown_site", "No widget site has this site key.");
   assertOrigin(site, input.origin, input.selfOrigin);
-  const claims = input.visitorToken ? await verifyVisitorToken(kv, input.visitorToken) : null;
+  const claims = input.visitorToken ? await verifyVisitorToken(engine, input.visitorToken) : null;
   if (claims && claims.siteId === site.id) {
     return {
       visitorToken: input.visitorToken!,
@@ -128,7 +132,7 @@ export async function startVisitorSession(
   }
   const visitorId = newId();
   return {
-    visitorToken: await issueVisitorToken(kv, { visitorId, siteId: site.id }),
+    visitorToken: await issueVisitorToken(engine, { visitorId, siteId: site.id }),
     visitorId,
     conversationId: null,
     site: publicSite(site),
@@ -254,13 +258,13 @@ export function visitorDetails(
  * bounds: then the message goes without them.
  */
 export async function storeVisitorMessage(
-  kv: Deno.Kv,
+  engine: Engine,
   access: VisitorAccess,
   input: { text: string; clientId: string },
   about: VisitorDetails = {},
 ): Promise<{ message: CustomerMessage; conversation: Conversation }> {
   const receive = (context: VisitorDetails) =>
-    receiveCustomerMessage(kv, {
+    receiveCustomerMessage(engine, {
       channel: "webchat",
       contact: { webVisitorId: access.claims.visitorId },
       clientId: input.clientId,
@@ -285,12 +289,13 @@ export async function storeVisitorMessage(
 
 /** {@link storeVisitorMessage}, answered with the conversation as the widget shows it. */
 export async function sendVisitorMessage(
-  kv: Deno.Kv,
+  engine: Engine,
   access: VisitorAccess,
   input: { text: string; clientId: string },
   about: VisitorDetails = {},
 ): Promise<{ message: CustomerMessage; conversation: VisitorConversationView }> {
-  const { message, conversation } = await storeVisitorMessage(kv, access, input, about);
+  const { kv } = engine;
+  const { message, conversation } = await storeVisitorMessage(engine, access, input, about);
   return { message, conversation: await visitorConversationView(kv, conversation) };
 }
 
@@ -301,10 +306,11 @@ export async function sendVisitorMessage(
  * 400 (nothing stored) beyond the engine's bounds.
  */
 export async function mergeVisitorContext(
-  kv: Deno.Kv,
+  engine: Engine,
   access: VisitorAccess,
   patch: { context?: Record<string, unknown>; user?: VisitorUser },
 ): Promise<{ context: ContextData; conversationId: string | null }> {
+  const { kv } = engine;
   const visitorId = access.claims.visitorId;
   const contact = await findContact(kv, "webchat", visitorId);
   const open = contact ? await getOpenConversation(kv, contact.id, "webchat") : null;
@@ -312,7 +318,7 @@ export async function mergeVisitorContext(
     try {
       // mergeContext checks every value with the engine's rule; unknown shapes get a 400 there.
       const context = await mergeContext(
-        kv,
+        engine,
         open.id,
         patch.context as Record<string, ContextValue | null>,
       );

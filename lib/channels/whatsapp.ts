@@ -23,6 +23,7 @@ import type { Config } from "../../fresh.config.ts";
 import type { JobRunner } from "../jobs.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { Agent } from "../store/agents.ts";
+import type { Engine } from "../store/engine/engine.ts";
 import { findContact, getConversation, getOpenConversation } from "../store/engine/records.ts";
 import { canView } from "../domain/permissions.ts";
 import { keys } from "../store/keys.ts";
@@ -44,14 +45,15 @@ export { getOutboundDelivery, getWhatsAppWindow, type WhatsAppWindow };
 /** What the WhatsApp channel needs of the app (a part of `AppDeps`). */
 export interface WhatsAppDeps {
   kv: Deno.Kv;
+  engine: Engine;
   config: Config;
   jobs: JobRunner;
 }
 
 /** Registers the WhatsApp job handlers (call once per app, before `jobs.start()`). */
-export function registerWhatsAppJobs(deps: Pick<WhatsAppDeps, "kv" | "config" | "jobs">): void {
+export function registerWhatsAppJobs(deps: WhatsAppDeps): void {
   deps.jobs.on(DRAIN_JOB, (payload) => processDrainJob(deps, payload));
-  deps.jobs.on(STATUS_JOB, (payload) => processStatusJob(deps.kv, payload as StatusJob));
+  deps.jobs.on(STATUS_JOB, (payload) => processStatusJob(deps.engine, payload as StatusJob));
   deps.jobs.on(WHATSAPP_OUTBOUND_JOB, (payload) => runOutboundJob(deps, payload));
   // The inbox sweep: one live chain (the last instance started owns it, as the engine's sweep).
   const { kv, jobs } = deps;

@@ -27,6 +27,7 @@ import type { WhatsAppInbound } from "./whatsapp_payload.ts";
 import type { StatusJob } from "./whatsapp_webhook.ts";
 import { drainInbox } from "./whatsapp_inbox.ts";
 import { noteCustomerMessage } from "./whatsapp_window.ts";
+import type { Engine } from "../store/engine/engine.ts";
 
 const MAX_DATA_JSON = 12 * 1024;
 
@@ -48,7 +49,7 @@ function engineFields(m: WhatsAppInbound): { text: string; data: Record<string, 
 
 /** Stores one customer message (idempotent) and notes its window and media. */
 export async function receiveWhatsAppMessage(
-  deps: { kv: Deno.Kv; config: Config },
+  deps: { kv: Deno.Kv; engine: Engine; config: Config },
   m: WhatsAppInbound,
   teamId: string | null = null,
 ): Promise<{ conversationId: string; duplicate: boolean }> {
@@ -62,7 +63,7 @@ export async function receiveWhatsAppMessage(
   if (mediaRef) {
     await deps.kv.set(mediaRef.key, { customerId: m.customer.id, mimeType: mediaRef.mimeType });
   }
-  const result = await receiveCustomerMessage(deps.kv, {
+  const result = await receiveCustomerMessage(deps.engine, {
     channel: "whatsapp",
     contact: {
       whatsappId: m.customer.id,
@@ -88,7 +89,7 @@ export async function receiveWhatsAppMessage(
 
 /** Processes one `whatsapp.drain` job: the customer's waiting messages, in order. */
 export async function processDrainJob(
-  deps: { kv: Deno.Kv; config: Config },
+  deps: { kv: Deno.Kv; engine: Engine; config: Config },
   payload: unknown,
 ): Promise<void> {
   const customerId = (payload as { customerId?: unknown } | null)?.customerId;
@@ -110,10 +111,10 @@ export async function processDrainJob(
 }
 
 /** Processes one `whatsapp.statuses` job. */
-export async function processStatusJob(kv: Deno.Kv, job: StatusJob): Promise<void> {
+export async function processStatusJob(engine: Engine, job: StatusJob): Promise<void> {
   for (const status of job.statuses ?? []) {
     try {
-      await applyWhatsAppStatus(kv, status);
+      await applyWhatsAppStatus(engine, status);
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 409) throw err;
       console.warn(

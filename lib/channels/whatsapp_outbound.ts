@@ -40,6 +40,7 @@ import { canSend, loadWhatsAppSettings } from "../store/whatsapp_config.ts";
 import type { Config } from "../../fresh.config.ts";
 import { reasonForCode, sendWhatsAppText } from "./whatsapp_graph.ts";
 import type { WhatsAppStatus } from "./whatsapp_payload.ts";
+import type { Engine } from "../store/engine/engine.ts";
 
 export { WHATSAPP_OUTBOUND_JOB };
 
@@ -87,12 +88,13 @@ export async function getOutboundDelivery(
 }
 
 async function fail(
-  kv: Deno.Kv,
+  engine: Engine,
   job: OutboundJob,
   attempt: number,
   code: string,
   reason: string,
 ): Promise<void> {
+  const { kv } = engine;
   const record: OutboundDelivery = {
     messageId: job.messageId,
     conversationId: job.conversationId,
@@ -103,16 +105,17 @@ async function fail(
     updatedAt: new Date().toISOString(),
   };
   await kv.set(keys.whatsappOutbound(job.messageId), record);
-  await updateMessageDelivery(kv, job.messageId, { status: "failed", code, reason });
+  await updateMessageDelivery(engine, job.messageId, { status: "failed", code, reason });
 }
 
 /** Marks an accepted message "sent" and applies the statuses that arrived before the link. */
-async function markSent(kv: Deno.Kv, job: OutboundJob, wamid: string): Promise<void> {
-  await updateMessageDelivery(kv, job.messageId, { status: "sent" });
+async function markSent(engine: Engine, job: OutboundJob, wamid: string): Promise<void> {
+  const { kv } = engine;
+  await updateMessageDelivery(engine, job.messageId, { status: "sent" });
   for await (
     const early of kv.list<WhatsAppStatus>({ prefix: keys.whatsappEarlyStatusPrefix(wamid) })
   ) {
-    await applyWhatsAppStatus(kv, early.value);
+    await applyWhatsAppStatus(engine, early.value);
     await kv.delete(early.key);
   }
 }
@@ -143,7 +146,7 @@ async function earlierReplyPending(
 
 /** Runs one delivery attempt of an agent's reply (the `whatsapp.outbound` job). */
 export async function runOutboundJob(
-  deps: { kv: Deno.Kv; config: Config },
+  deps: { kv: Deno.Kv; engine: Engine; config: Config },
   raw: unknown,
 ): Promise<void> {
   const parsed = outboundJobSchema.safeParse(raw);
@@ -153,15 +156,15 @@ export async function runOutboundJob(
   }
   const job = parsed.data;
   const attempt = job.attempt ?? 1;
-  const { kv } = deps;
+  const { kv, engine } = deps;
   const entry = await kv.get<OutboundDelivery>(keys.whatsappOutbound(job.messageId));
   const known = entry.value;
   // A redelivery after the outcome was recorded (the run that recorded it may have died
   // before telling the engine): finish telling it; never send again.
-  if (known?.state === "accepted" && known.wamid) return await markSent(kv, job, known.wamid);
+  if (known?.state === "accepted" && known.wamid) return await markSent(engine, job, known.wamid);
   if (known?.state === "failed") {
     const error = known.lastError ?? { code: "unknown", reason: "" };
-    await updateMessageDelivery(kv, job.messageId, { status: "failed", ...error });
+    await updateMessageDelivery(engine, job.messageId, { status: "failed", ...error });
     return;
   }
   if (known && known.attempt !== attempt) return; // a stale copy of an earlier attempt
@@ -180,7 +183,7 @@ export async function runOutboundJob(
   const contact = conversation ? await getContact(kv, conversation.contactId) : null;
   if (!contact?.whatsappId) {
     return await fail(
-      kv,
+      engine,
       job,
       attempt,
       "no_recipient",
@@ -190,7 +193,7 @@ export async function runOutboundJob(
   const settings = await loadWhatsAppSettings(deps);
   if (!canSend(settings)) {
     return await fail(
-      kv,
+      engine,
       job,
       attempt,
       "not_configured",
@@ -224,16 +227,16 @@ export async function runOutboundJob(
         } satisfies WamidLink,
       )
       .commit();
-    await markSent(kv, job, wamid);
+    await markSent(engine, job, wamid);
     return;
   }
 
   const failure = result.failure;
   const code = String(failure.code ?? failure.status ?? "network");
-  if (!failure.retry) return await fail(kv, job, attempt, code, failure.reason);
+  if (!failure.retry) return await fail(engine, job, attempt, code, failure.reason);
   if (attempt >= MAX_ATTEMPTS) {
     return await fail(
-      kv,
+      engine,
       job,
       attempt,
       code,
@@ -285,9 +288,10 @@ function deliveryUpdate(s: WhatsAppStatus) {
  * yet (unknown or not yet stored by the delivery job).
  */
 export async function applyWhatsAppStatus(
-  kv: Deno.Kv,
+  engine: Engine,
   status: WhatsAppStatus,
 ): Promise<"applied" | "parked"> {
+  const { kv } = engine;
   let link = (await kv.get<WamidLink>(keys.whatsappByWamid(status.wamid))).value;
   if (!link) {
     await kv.set(keys.whatsappEarlyStatus(status.wamid, status.status), status, {
@@ -297,6 +301,6 @@ export async function applyWhatsAppStatus(
     link = (await kv.get<WamidLink>(keys.whatsappByWamid(status.wamid))).value;
     if (!link) return "parked";
   }
-  await updateMessageDelivery(kv, link.messageId, deliveryUpdate(status));
+  await updateMessageDelivery(engine, link.messageId, deliveryUpdate(status));
   return "applied";
 }

@@ -11,6 +11,7 @@ import type { Conversation } from "../domain/engine_types.ts";
 import type { Agent } from "../store/agents.ts";
 import { appendStaffMessage } from "../store/engine/messages.ts";
 import { findContact } from "../store/engine/records.ts";
+import type { Engine } from "../store/engine/engine.ts";
 
 /**
  * Who is on the other end. `recheck` re-validates it (null when the staff
@@ -44,23 +45,28 @@ export async function visitorMaySee(
  * staff message to the frame's conversation. Engine refusals throw AppErrors.
  */
 export async function commitSend(
-  kv: Deno.Kv,
+  engine: Engine,
   identity: Identity,
   agent: Agent | null,
   frame: { conversationId: string; clientId: string; text: string; internal?: boolean },
 ): Promise<{ conversationId: string; seq: number; messageId: string }> {
   if (identity.kind === "visitor") {
     // The ack needs ids only: not the widget's view of the conversation (another read).
-    const { message, conversation } = await storeVisitorMessage(kv, identity.access, {
+    const { message, conversation } = await storeVisitorMessage(engine, identity.access, {
       text: frame.text,
       clientId: frame.clientId,
     });
     return { conversationId: conversation.id, seq: message.seq, messageId: message.id };
   }
-  const { message } = await appendStaffMessage(kv, frame.conversationId, agent ?? identity.agent, {
-    text: frame.text,
-    clientId: frame.clientId,
-    internal: frame.internal,
-  });
+  const { message } = await appendStaffMessage(
+    engine,
+    frame.conversationId,
+    agent ?? identity.agent,
+    {
+      text: frame.text,
+      clientId: frame.clientId,
+      internal: frame.internal,
+    },
+  );
   return { conversationId: frame.conversationId, seq: message.seq, messageId: message.id };
 }

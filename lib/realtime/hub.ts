@@ -7,7 +7,8 @@
  * - ONE doorbell on `CHANGE_HEAD_KEY` per instance hears changes committed
  *   anywhere: `kv.watch`, plus a poll of the head every `pollMs` on a local
  *   KV file, whose watch does not hear other processes (./doorbell.ts). The instance that
- *   commits rings its own process-local bell (`ringLocalBell`) and is woken at
+ *   commits rings its own process-local bell (the engine object's `changes`,
+ *   lib/store/changes.ts LocalChanges) and is woken at
  *   once, without waiting for its watch. Watch coalesces, so the watch only
  *   says "something changed": the hub then reads the log from its own cursor
  *   (one read per wake-up, shared by every subscriber) and hands each
@@ -27,7 +28,7 @@
  * wait for them.
  *
  * @example
- * const hub = new Hub(kv);
+ * const hub = new Hub(kv, engine.changes);
  * await hub.start();
  * const sub = hub.subscribe(lastEventId, {
  *   onChanges: (changes) => changes.forEach(send),
@@ -40,8 +41,7 @@ import {
   type Change,
   CHANGE_HEAD_KEY,
   ChangeBellEvent,
-  learnHead,
-  localBell,
+  type LocalChanges,
   type WrittenRecords,
 } from "../store/changes.ts";
 import { ChangeFeed, readAfter } from "./change_feed.ts";
@@ -116,6 +116,8 @@ export class Hub {
    */
   constructor(
     readonly kv: Deno.Kv,
+    /** This process's knowledge of the log for `kv` (the engine object's `changes`). */
+    readonly local: LocalChanges,
     readonly prepare: (changes: Change[], written?: WrittenRecords) => Promise<void> =
       async () => {},
     /** Also poll the head this often (ms; 0 = watch only): see ./doorbell.ts. */
@@ -145,7 +147,7 @@ export class Hub {
     if (this.#started) return;
     this.#started = true;
     this.#cursor = (await this.kv.get<number>(CHANGE_HEAD_KEY)).value ?? 0;
-    localBell(this.kv).addEventListener("change", this.#ring);
+    this.local.bell.addEventListener("change", this.#ring);
     this.#doorbell.start();
   }
 
@@ -154,7 +156,7 @@ export class Hub {
     const entry = entries[0] as Deno.KvEntryMaybe<number> | undefined;
     if (!entry) return;
     // Another instance's commit moved the head: this instance's next commit builds on it.
-    learnHead(this.kv, entry);
+    this.local.learnHead(entry);
     // A commit this hub already read (its own, delivered through the local bell) needs no
     // second look at the log.
     if (typeof entry.value === "number" && entry.value <= this.#cursor) return;
@@ -359,7 +361,7 @@ export class Hub {
     clearTimeout(timer);
     this.#connections.clear();
     await Promise.allSettled([...this.#inFlight]);
-    localBell(this.kv).removeEventListener("change", this.#ring);
+    this.local.bell.removeEventListener("change", this.#ring);
     await this.#doorbell.close();
     await Promise.allSettled([this.#pumpDone]);
     for (const sub of this.#subs) sub.closed = true;

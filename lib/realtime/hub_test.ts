@@ -1,22 +1,22 @@
 import assert from "node:assert/strict";
 import {
-  announceCommit,
   type Change,
   changeKey,
   readHead,
-  ringLocalBell,
   withChanges,
   type WrittenRecords,
 } from "../store/changes.ts";
+import { Engine } from "../store/engine/engine.ts";
 import { Hub } from "./hub.ts";
 
 /**
- * Commits `n` changes. `ring`: true rings the local bell (the hub reads the
+ * Commits `n` changes through an instance (its KV handle and its engine
+ * object's bell). `ring`: true rings the local bell (the hub reads the
  * log), "batch" hands it the committed batch as the engine does, false leaves
  * it to the watch.
  */
 async function commitChange(
-  kv: Deno.Kv,
+  { kv, changes: local }: Engine,
   n = 1,
   ring: boolean | "batch" = true,
 ): Promise<number> {
@@ -33,8 +33,8 @@ async function commitChange(
       throw err;
     });
     if (result.ok) {
-      if (ring === "batch") announceCommit(kv, batch, result.versionstamp);
-      else if (ring) ringLocalBell(kv);
+      if (ring === "batch") local.announce(batch, result.versionstamp);
+      else if (ring) local.ring();
       return firstSeq + n - 1;
     }
   }
@@ -76,9 +76,10 @@ const range = (from: number, to: number) =>
 
 Deno.test("[realtime] hub delivers every change once, in order, live and from a cursor", async () => {
   const kv = await Deno.openKv(":memory:");
-  const hub = new Hub(kv);
+  const engine = new Engine(kv);
+  const hub = new Hub(kv, engine.changes);
   try {
-    await commitChange(kv, 3); // before the hub starts
+    await commitChange(engine, 3); // before the hub starts
     await hub.start();
     assert.equal(hub.cursor, 3);
     const live = collector();
@@ -86,7 +87,7 @@ Deno.test("[realtime] hub delivers every change once, in order, live and from a 
     const fromStart = collector();
     hub.subscribe(0, fromStart.listener);
     // Commits race the catch-up of `fromStart`.
-    await Promise.all(range(1, 20).map(() => commitChange(kv, 1)));
+    await Promise.all(range(1, 20).map(() => commitChange(engine, 1)));
     const resumed = collector();
     hub.subscribe(10, resumed.listener);
     await Promise.all([live.until(23), fromStart.until(23), resumed.until(23)]);
@@ -102,9 +103,10 @@ Deno.test("[realtime] hub delivers every change once, in order, live and from a 
 
 Deno.test("[realtime] hub sends a reset for a cursor the log no longer holds or never had", async () => {
   const kv = await Deno.openKv(":memory:");
-  const hub = new Hub(kv);
+  const engine = new Engine(kv);
+  const hub = new Hub(kv, engine.changes);
   try {
-    await commitChange(kv, 5);
+    await commitChange(engine, 5);
     await kv.delete(changeKey(1)); // expired
     await kv.delete(changeKey(2));
     await hub.start();
@@ -115,7 +117,7 @@ Deno.test("[realtime] hub sends a reset for a cursor the log no longer holds or 
     await Promise.all([old.until(5), future.until(5)]);
     assert.deepEqual(old.resets, [5]);
     assert.deepEqual(future.resets, [5]);
-    await commitChange(kv, 1);
+    await commitChange(engine, 1);
     await Promise.all([old.until(6), future.until(6)]);
     assert.deepEqual(old.seqs, [6], "after a reset only new changes follow");
     assert.deepEqual(future.seqs, [6]);
@@ -129,8 +131,9 @@ Deno.test("[realtime] hubs on two KV handles of one file each see every change (
   const path = await Deno.makeTempFile({ suffix: ".kv" });
   const kvA = await Deno.openKv(path);
   const kvB = await Deno.openKv(path);
-  const hubA = new Hub(kvA);
-  const hubB = new Hub(kvB);
+  const [ea, eb] = [new Engine(kvA), new Engine(kvB)];
+  const hubA = new Hub(kvA, ea.changes);
+  const hubB = new Hub(kvB, eb.changes);
   try {
     await hubA.start();
     await hubB.start();
@@ -140,8 +143,8 @@ Deno.test("[realtime] hubs on two KV handles of one file each see every change (
     hubB.subscribe(null, b.listener);
     // Writers on both handles; without ringing the bell, only the watch wakes the hubs.
     await Promise.all([
-      ...range(1, 10).map(() => commitChange(kvA, 1, false)),
-      ...range(1, 10).map(() => commitChange(kvB, 2, true)),
+      ...range(1, 10).map(() => commitChange(ea, 1, false)),
+      ...range(1, 10).map(() => commitChange(eb, 2, true)),
     ]);
     await Promise.all([a.until(30), b.until(30)]);
     assert.deepEqual(a.seqs, range(1, 30));
@@ -159,9 +162,10 @@ Deno.test("[realtime] own commits go out from the bell, in order with changes ot
   const path = await Deno.makeTempFile({ suffix: ".kv" });
   const kvA = await Deno.openKv(path);
   const kvB = await Deno.openKv(path);
+  const [ea, eb] = [new Engine(kvA), new Engine(kvB)];
   const prepared: { seqs: number[]; written: WrittenRecords | undefined }[] = [];
   let gate: Promise<void> | null = null;
-  const hub = new Hub(kvA, async (changes, written) => {
+  const hub = new Hub(kvA, ea.changes, async (changes, written) => {
     prepared.push({ seqs: changes.map((c) => c.seq), written });
     await gate;
   });
@@ -171,7 +175,7 @@ Deno.test("[realtime] own commits go out from the bell, in order with changes ot
     hub.subscribe(null, got.listener);
 
     // Alone: each batch is dispatched as committed, with what it wrote, without a log read.
-    await commitChange(kvA, 2, "batch");
+    await commitChange(ea, 2, "batch");
     await got.until(2);
     assert.deepEqual(prepared, [{ seqs: [1, 2], written: { conversations: [], messages: [] } }]);
 
@@ -179,9 +183,9 @@ Deno.test("[realtime] own commits go out from the bell, in order with changes ot
     // the own batch after the gap must wait for seq 4 (read from the log), never jump ahead.
     let open = () => {};
     gate = new Promise((resolve) => open = resolve);
-    await commitChange(kvA, 1, "batch"); // seq 3: the hub stops in prepare
-    await commitChange(kvB, 1, false); // seq 4: only the log knows it
-    await commitChange(kvA, 1, "batch"); // seq 5
+    await commitChange(ea, 1, "batch"); // seq 3: the hub stops in prepare
+    await commitChange(eb, 1, false); // seq 4: only the log knows it
+    await commitChange(ea, 1, "batch"); // seq 5
     gate = null;
     open();
     await got.until(5);
@@ -189,8 +193,8 @@ Deno.test("[realtime] own commits go out from the bell, in order with changes ot
 
     // Both at once, many times: every change once, in seq order.
     await Promise.all([
-      ...range(1, 30).map(() => commitChange(kvA, 1, "batch")),
-      ...range(1, 30).map(() => commitChange(kvB, 2, false)),
+      ...range(1, 30).map(() => commitChange(ea, 1, "batch")),
+      ...range(1, 30).map(() => commitChange(eb, 2, false)),
     ]);
     await got.until(95);
     assert.deepEqual(got.seqs, range(1, 95));

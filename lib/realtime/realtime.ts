@@ -3,7 +3,7 @@
  * hub, the typing bus and the presence keeper, started and stopped together.
  *
  * @example
- * const realtime = new Realtime(kv, { heartbeat: (agentId) => heartbeatAgent(kv, agentId) });
+ * const realtime = new Realtime(engine, { heartbeat: (agentId) => heartbeatAgent(engine, agentId) });
  * await realtime.start();
  * // ... on shutdown
  * await realtime.close(); // closes sockets with 1012, waits for in-flight commits
@@ -13,6 +13,7 @@ import { BucketPool, VISITOR_RECHECK_MS } from "./limits.ts";
 import { heartbeatIntervalMs, Presence } from "./presence.ts";
 import { RecordCache } from "./records.ts";
 import { TypingBus } from "./typing.ts";
+import type { Engine } from "../store/engine/engine.ts";
 import { heartbeatAgent } from "../store/engine/presence.ts";
 import { getSettings } from "../store/engine/records.ts";
 
@@ -52,16 +53,20 @@ export class Realtime {
   /** How often visitor sockets re-check their site and origin (tests shorten it). */
   visitorRecheckMs = VISITOR_RECHECK_MS;
 
-  constructor(readonly kv: Deno.Kv, options: RealtimeOptions = {}) {
-    this.records = new RecordCache(kv);
+  readonly kv: Deno.Kv;
+
+  constructor(readonly engine: Engine, options: RealtimeOptions = {}) {
+    const kv = this.kv = engine.kv;
+    this.records = new RecordCache(kv, (entries) => engine.entries.rememberRead(entries));
     this.hub = new Hub(
       kv,
+      engine.changes,
       (changes, written) => this.records.prepare(changes, written),
       options.pollMs,
     );
     this.typing = new TypingBus(kv, options.pollMs);
     const heartbeat = options.heartbeat ?? (async (agentId: string) => {
-      await heartbeatAgent(kv, agentId);
+      await heartbeatAgent(engine, agentId);
     });
     const fixed = options.heartbeatMs;
     this.presence = new Presence(

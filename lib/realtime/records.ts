@@ -10,7 +10,6 @@
  */
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import type { Change, WrittenRecords } from "../store/changes.ts";
-import { rememberRead } from "../store/engine/entry_cache.ts";
 import { keys } from "../store/keys.ts";
 
 /** Conversation records kept (small; list rows update from them). */
@@ -44,7 +43,15 @@ export class RecordCache {
   /** The queue length as of the latest batch that could change it (null before the first). */
   queue: QueueLength | null = null;
 
-  constructor(readonly kv: Deno.Kv) {}
+  constructor(
+    readonly kv: Deno.Kv,
+    /**
+     * Hands on conversations read here (other instances' changes), so the
+     * engine's next commit here builds on them (Realtime wires it to the
+     * engine object's entry memory).
+     */
+    readonly learn: (entries: Deno.KvEntryMaybe<unknown>[]) => void = () => {},
+  ) {}
 
   conversation(id: string): Conversation | null {
     return this.#conversations.get(id) ?? null;
@@ -96,7 +103,7 @@ export class RecordCache {
         if (entry.key[0] === "conversations") {
           this.#keepConversation(entry.value as Conversation);
           // Changes another instance made: the engine's next commit here builds on them.
-          rememberRead(this.kv, [entry]);
+          this.learn([entry]);
         } else this.#keepMessage(entry.value as Message);
       }
     }

@@ -412,7 +412,7 @@ export class SocketSession {
       );
       return;
     }
-    const stored = await commitSend(this.#kv, this.identity, this.#agent, frame);
+    const stored = await commitSend(this.realtime.engine, this.identity, this.#agent, frame);
     this.#refusals = 0;
     this.send({ type: "ack", clientId: frame.clientId, ...stored });
   }
@@ -437,7 +437,9 @@ export class SocketSession {
       return;
     }
     let seq = frame.seq;
-    if (this.#agent) seq = await markRead(this.#kv, frame.conversationId, this.#agent.id, seq);
+    if (this.#agent) {
+      seq = await markRead(this.realtime.engine, frame.conversationId, this.#agent.id, seq);
+    }
     await this.realtime.typing.publish({
       conversationId: frame.conversationId,
       from: this.#actor,

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { readHead, ringLocalBell, withChanges } from "../store/changes.ts";
+import { readHead, withChanges } from "../store/changes.ts";
+import { Engine } from "../store/engine/engine.ts";
 import { SseReader } from "../../tests/realtime_helpers.ts";
 import { Hub } from "./hub.ts";
 import { staffStream } from "./sse.ts";
 
 Deno.test("[realtime] SSE writer: ready, events with ids, heartbeat comments, restart on shutdown", async () => {
   const kv = await Deno.openKv(":memory:");
-  const hub = new Hub(kv);
+  const engine = new Engine(kv);
+  const hub = new Hub(kv, engine.changes);
   await hub.start();
   const app = new Hono();
   app.get(
@@ -23,7 +25,7 @@ Deno.test("[realtime] SSE writer: ready, events with ids, heartbeat comments, re
     const head = await readHead(kv);
     const { op } = withChanges(kv.atomic(), head, [{ type: "agent.status", agentId: "a1" }]);
     assert.ok((await op.commit()).ok);
-    ringLocalBell(kv);
+    engine.changes.ring();
     const event = await reader.waitFor((e) => e.event === "agent.status");
     assert.equal(event.id, "1");
     assert.equal(event.data.agentId, "a1");
@@ -43,7 +45,8 @@ Deno.test("[realtime] SSE writer: ready, events with ids, heartbeat comments, re
 
 Deno.test("[realtime] SSE: a client that stops reading is cut off; another stream gets everything", async () => {
   const kv = await Deno.openKv(":memory:");
-  const hub = new Hub(kv);
+  const engine = new Engine(kv);
+  const hub = new Hub(kv, engine.changes);
   await hub.start();
   const app = new Hono();
   app.get(
@@ -67,7 +70,7 @@ Deno.test("[realtime] SSE: a client that stops reading is cut off; another strea
       const head = await readHead(kv);
       const changes = Array.from({ length: 100 }, () => ({ type: "test.big", data: { pad } }));
       assert.ok((await withChanges(kv.atomic(), head, changes).op.commit()).ok);
-      ringLocalBell(kv);
+      engine.changes.ring();
     }
     const last = (await readHead(kv)).value!;
     await reader.waitFor((e) => Number(e.id) === last, "the last event at the reading client");

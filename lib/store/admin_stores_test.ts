@@ -11,6 +11,7 @@ import {
   quickResponseInputSchema,
   updateQuickResponse,
 } from "./quick_responses.ts";
+import { Engine } from "./engine/engine.ts";
 
 const ITER = 1000;
 const actor = { id: "admin-1", name: "Ada Admin" };
@@ -35,14 +36,15 @@ function randomAgent(
 
 Deno.test("[admin] updating an agent's email moves the email index atomically", async () => {
   const kv = await Deno.openKv(":memory:");
+  const engine = new Engine(kv);
   try {
     const a = await createAgent(kv, randomAgent(), ITER, actor);
     const b = await createAgent(kv, randomAgent(), ITER);
-    await rejects(updateAgent(kv, a.id, { email: b.email }, actor), "email_taken");
+    await rejects(updateAgent(engine, a.id, { email: b.email }, actor), "email_taken");
     assert.equal((await getAgent(kv, a.id))?.email, a.email, "a refused change changes nothing");
 
     const updated = await updateAgent(
-      kv,
+      engine,
       a.id,
       { email: "New@Example.test", name: "Renamed" },
       actor,
@@ -52,10 +54,10 @@ Deno.test("[admin] updating an agent's email moves the email index atomically", 
     assert.equal(await getAgentByEmail(kv, a.email), null, "the old email is free again");
     await createAgent(kv, { ...randomAgent(), email: a.email }, ITER);
 
-    await rejects(updateAgent(kv, a.id, { teamId: "no-such-team" }, actor), "unknown_team");
-    await rejects(updateAgent(kv, "missing", { name: "x" }, actor), "not_found");
+    await rejects(updateAgent(engine, a.id, { teamId: "no-such-team" }, actor), "unknown_team");
+    await rejects(updateAgent(engine, "missing", { name: "x" }, actor), "not_found");
 
-    await setAgentActive(kv, a.id, false, actor);
+    await setAgentActive(engine, a.id, false, actor);
     assert.equal((await getAgent(kv, a.id))?.active, false);
 
     const { items } = await listAudit(kv, { targetId: a.id });
@@ -73,20 +75,21 @@ Deno.test("[admin] updating an agent's email moves the email index atomically", 
 
 Deno.test("[admin] teams: unique names, rename, no deleting a team with members", async () => {
   const kv = await Deno.openKv(":memory:");
+  const engine = new Engine(kv);
   try {
-    const sales = await createTeam(kv, { name: "Sales" }, actor);
-    await rejects(createTeam(kv, { name: "sales" }, actor), "name_taken");
-    const support = await createTeam(kv, { name: "Support" }, actor);
-    await rejects(renameTeam(kv, support.id, { name: "SALES" }, actor), "name_taken");
-    await renameTeam(kv, sales.id, { name: "Sales EU" }, actor);
-    await createTeam(kv, { name: "Sales" }, actor); // the old name is free
+    const sales = await createTeam(engine, { name: "Sales" }, actor);
+    await rejects(createTeam(engine, { name: "sales" }, actor), "name_taken");
+    const support = await createTeam(engine, { name: "Support" }, actor);
+    await rejects(renameTeam(engine, support.id, { name: "SALES" }, actor), "name_taken");
+    await renameTeam(engine, sales.id, { name: "Sales EU" }, actor);
+    await createTeam(engine, { name: "Sales" }, actor); // the old name is free
     assert.deepEqual((await listTeams(kv)).map((t) => t.name), ["Sales", "Sales EU", "Support"]);
 
     const member = await createAgent(kv, randomAgent(), ITER);
-    await updateAgent(kv, member.id, { teamId: support.id }, actor);
-    await rejects(deleteTeam(kv, support.id, actor), "team_not_empty");
-    await updateAgent(kv, member.id, { teamId: null }, actor);
-    await deleteTeam(kv, support.id, actor);
+    await updateAgent(engine, member.id, { teamId: support.id }, actor);
+    await rejects(deleteTeam(engine, support.id, actor), "team_not_empty");
+    await updateAgent(engine, member.id, { teamId: null }, actor);
+    await deleteTeam(engine, support.id, actor);
     assert.equal((await listTeams(kv)).length, 2);
     const audit = await listAudit(kv, { targetType: "team" });
     assert.equal(audit.items[0].action, "team.deleted");
@@ -97,16 +100,21 @@ Deno.test("[admin] teams: unique names, rename, no deleting a team with members"
 
 Deno.test("[admin] quick responses: scopes decide who sees and who manages", async () => {
   const kv = await Deno.openKv(":memory:");
+  const engine = new Engine(kv);
   try {
-    const team = await createTeam(kv, { name: "Billing" }, actor);
+    const team = await createTeam(engine, { name: "Billing" }, actor);
     const admin = { ...(await createAgent(kv, randomAgent("admin"), ITER)) };
     const inTeam = await createAgent(kv, randomAgent("agent", team.id), ITER);
     const other = await createAgent(kv, randomAgent("agent"), ITER);
     const input = (v: Record<string, unknown>) => quickResponseInputSchema.parse(v);
 
-    await createQuickResponse(kv, input({ title: "Hello", shortcut: "/Hi", body: "Hi!" }), admin);
     await createQuickResponse(
-      kv,
+      engine,
+      input({ title: "Hello", shortcut: "/Hi", body: "Hi!" }),
+      admin,
+    );
+    await createQuickResponse(
+      engine,
       input({
         title: "Refund",
         shortcut: "refund",
@@ -117,17 +125,17 @@ Deno.test("[admin] quick responses: scopes decide who sees and who manages", asy
       admin,
     );
     const mine = await createQuickResponse(
-      kv,
+      engine,
       input({ title: "Mine", shortcut: "hi", body: "Yo {{contact.name}}", scope: "personal" }),
       other,
     );
     assert.equal(mine.ownerId, other.id);
     await rejects(
-      createQuickResponse(kv, input({ title: "X", shortcut: "hi", body: "x" }), admin),
+      createQuickResponse(engine, input({ title: "X", shortcut: "hi", body: "x" }), admin),
       "shortcut_taken",
     );
     await rejects(
-      createQuickResponse(kv, input({ title: "X", shortcut: "x", body: "x" }), other),
+      createQuickResponse(engine, input({ title: "X", shortcut: "x", body: "x" }), other),
       "forbidden",
     );
 
@@ -138,7 +146,7 @@ Deno.test("[admin] quick responses: scopes decide who sees and who manages", asy
 
     await rejects(
       updateQuickResponse(
-        kv,
+        engine,
         mine.id,
         input({ title: "M", shortcut: "m", body: "m", scope: "personal" }),
         inTeam,
@@ -146,28 +154,28 @@ Deno.test("[admin] quick responses: scopes decide who sees and who manages", asy
       "not_found",
     );
     await updateQuickResponse(
-      kv,
+      engine,
       mine.id,
       input({ title: "Mine 2", shortcut: "yo", body: "Yo", scope: "personal" }),
       other,
     );
     assert.deepEqual(await titles(other), ["Hello", "Mine 2"]);
     await createQuickResponse(
-      kv,
+      engine,
       input({ title: "Again", shortcut: "hi", body: "x", scope: "personal" }),
       other,
     );
-    await deleteQuickResponse(kv, mine.id, admin);
+    await deleteQuickResponse(engine, mine.id, admin);
     assert.deepEqual(await titles(other), ["Again", "Hello"]);
 
-    const result = await importQuickResponses(kv, [
+    const result = await importQuickResponses(engine, [
       input({ title: "Hello v2", shortcut: "hi", body: "Hello again" }),
       input({ title: "Bye", shortcut: "bye", body: "Bye {{contact.firstName}}" }),
     ], admin);
     assert.deepEqual(result, { created: 1, updated: 1 });
     assert.deepEqual(await titles(inTeam), ["Bye", "Hello v2", "Refund"]);
     await rejects(
-      importQuickResponses(kv, [
+      importQuickResponses(engine, [
         input({ title: "T", shortcut: "t", body: "t", scope: "team", teamId: "nope" }),
       ], admin),
       "invalid",
@@ -191,12 +199,13 @@ Deno.test("[admin] quick response bodies with bad placeholders are refused with 
 
 Deno.test("[admin] concurrent edits never leave two accounts on one email or two teams on one name", async () => {
   const kv = await Deno.openKv(":memory:");
+  const engine = new Engine(kv);
   try {
     const agents = await Promise.all(
       Array.from({ length: 8 }, () => createAgent(kv, randomAgent(), ITER)),
     );
     const results = await Promise.allSettled(
-      agents.map((a) => updateAgent(kv, a.id, { email: "wanted@example.test" }, actor)),
+      agents.map((a) => updateAgent(engine, a.id, { email: "wanted@example.test" }, actor)),
     );
     const winners = results.filter((r) => r.status === "fulfilled");
     assert.equal(winners.length, 1);
@@ -215,7 +224,7 @@ Deno.test("[admin] concurrent edits never leave two accounts on one email or two
     const teams = await Promise.allSettled(
       Array.from(
         { length: 8 },
-        (_, i) => createTeam(kv, { name: i % 2 ? "Night" : "night" }, actor),
+        (_, i) => createTeam(engine, { name: i % 2 ? "Night" : "night" }, actor),
       ),
     );
     assert.equal(teams.filter((r) => r.status === "fulfilled").length, 1);
@@ -227,8 +236,9 @@ Deno.test("[admin] concurrent edits never leave two accounts on one email or two
 
 Deno.test("[admin] the audit log pages newest first and filters", async () => {
   const kv = await Deno.openKv(":memory:");
+  const engine = new Engine(kv);
   try {
-    for (let i = 0; i < 7; i++) await createTeam(kv, { name: `Team ${i}` }, actor);
+    for (let i = 0; i < 7; i++) await createTeam(engine, { name: `Team ${i}` }, actor);
     await createAgent(kv, randomAgent(), ITER, { id: "other", name: "Other Admin" });
     const first = await listAudit(kv, { targetType: "team", limit: 3 });
     assert.deepEqual(first.items.map((e) => e.targetLabel), ["Team 6", "Team 5", "Team 4"]);

@@ -7,6 +7,7 @@ import { newId } from "../ids.ts";
 import { hashPassword } from "../password.ts";
 import { keys } from "./keys.ts";
 import { type Actor, addAudit, commitAudited } from "./audit.ts";
+import type { Engine } from "./engine/engine.ts";
 
 // The roles are the domain's; re-exported for the modules that know staff accounts from here.
 export { type Role, ROLES };
@@ -127,12 +128,13 @@ function changedFields(agent: Agent, patch: AgentPatch): string[] {
  * must name an existing team (400 `unknown_team`). Audited when `actor` is given.
  */
 export async function updateAgent(
-  kv: Deno.Kv,
+  engine: Engine,
   id: string,
   patch: AgentPatch,
   actor?: Actor,
 ): Promise<Agent> {
-  return await commitAudited(kv, async () => {
+  const { kv } = engine;
+  return await commitAudited(engine, async () => {
     const entry = await kv.get<Agent>(keys.agent(id));
     if (!entry.value) throw notFound("Agent");
     const agent = entry.value;
@@ -184,14 +186,15 @@ export async function updateAgent(
 
 /** Sets a new password (hashed here). Audited as a reset when `actor` is given. */
 export async function setAgentPassword(
-  kv: Deno.Kv,
+  engine: Engine,
   id: string,
   password: string,
   iterations: number,
   actor?: Actor,
 ): Promise<Agent> {
+  const { kv } = engine;
   const passwordHash = await hashPassword(password, iterations);
-  return await commitAudited(kv, async () => {
+  return await commitAudited(engine, async () => {
     const entry = await kv.get<Agent>(keys.agent(id));
     if (!entry.value) throw notFound("Agent");
     const next = { ...entry.value, passwordHash };
@@ -218,12 +221,13 @@ export async function setAgentPassword(
  * (lib/admin/agents.ts does both).
  */
 export async function setAgentActive(
-  kv: Deno.Kv,
+  engine: Engine,
   id: string,
   active: boolean,
   actor?: Actor,
 ): Promise<Agent> {
-  return await commitAudited(kv, async () => {
+  const { kv } = engine;
+  return await commitAudited(engine, async () => {
     const entry = await kv.get<Agent>(keys.agent(id));
     if (!entry.value) throw notFound("Agent");
     const next = { ...entry.value, active };

@@ -5,7 +5,7 @@
  * Creation and revocation are audited in the same commit. Keys in ./keys.ts.
  *
  * @example
- * const { apiKey, token } = await createApiKey(kv, { name: "CRM", scopes: ["conversations:read"] }, admin);
+ * const { apiKey, token } = await createApiKey(engine, { name: "CRM", scopes: ["conversations:read"] }, admin);
  * // later, per request:
  * const key = await verifyApiKey(kv, token); // null when unknown or revoked
  */
@@ -14,6 +14,7 @@ import { conflict, notFound } from "../errors.ts";
 import { newId, randomToken, sha256Hex } from "../ids.ts";
 import { type Actor, commitAudited } from "./audit.ts";
 import { keys } from "./keys.ts";
+import type { Engine } from "./engine/engine.ts";
 
 /** What a key may do. Each API route that accepts keys names the one scope it needs. */
 export const API_SCOPES = ["conversations:read", "messages:write", "contacts:manage"] as const;
@@ -84,10 +85,11 @@ export async function getApiKey(kv: Deno.Kv, id: string): Promise<ApiKey | null>
 
 /** Creates a key; the token is returned here and never again. Audited in the same commit. */
 export async function createApiKey(
-  kv: Deno.Kv,
+  engine: Engine,
   input: ApiKeyInput,
   actor: Actor,
 ): Promise<{ apiKey: ApiKey; token: string }> {
+  const { kv } = engine;
   const token = API_KEY_PREFIX + randomToken(32);
   const hash = await sha256Hex(token);
   const apiKey: ApiKey = {
@@ -100,7 +102,7 @@ export async function createApiKey(
     revokedAt: null,
     lastUsedAt: null,
   };
-  await commitAudited(kv, async () => {
+  await commitAudited(engine, async () => {
     let count = 0;
     for await (const _ of kv.list({ prefix: keys.apiKeysPrefix() })) count++;
     if (count >= MAX_API_KEYS) {
@@ -130,8 +132,9 @@ export async function createApiKey(
  * Revokes a key: its hash goes in the same commit, so it stops working at once on every
  * instance. Revoking a revoked key is a 409; an unknown id a 404.
  */
-export async function revokeApiKey(kv: Deno.Kv, id: string, actor: Actor): Promise<ApiKey> {
-  return await commitAudited(kv, async () => {
+export async function revokeApiKey(engine: Engine, id: string, actor: Actor): Promise<ApiKey> {
+  const { kv } = engine;
+  return await commitAudited(engine, async () => {
     if (id.length === 0 || id.length > 100) throw notFound("API key");
     const entry = await kv.get<StoredApiKey>(keys.apiKey(id));
     if (!entry.value) throw notFound("API key");

@@ -10,7 +10,8 @@
  */
 import { conflict } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { type NewChange, readHead, retryCommit, ringLocalBell, withChanges } from "./changes.ts";
+import { type NewChange, readHead, retryCommit, withChanges } from "./changes.ts";
+import type { Engine } from "./engine/engine.ts";
 import { keys } from "./keys.ts";
 
 /** What an audit entry is about. */
@@ -75,7 +76,7 @@ export async function recordAudit(kv: Deno.Kv, input: NewAuditEntry): Promise<Au
  * and mutations; a commit lost to a concurrent write runs `prepare` again.
  */
 export async function commitAudited<T>(
-  kv: Deno.Kv,
+  engine: Engine,
   prepare: () => Promise<{
     op: Deno.AtomicOperation;
     value: T;
@@ -83,6 +84,7 @@ export async function commitAudited<T>(
     changes?: NewChange[];
   }>,
 ): Promise<T> {
+  const { kv } = engine;
   const value = await retryCommit<T>(
     async () => {
       const head = await readHead(kv);
@@ -95,7 +97,7 @@ export async function commitAudited<T>(
     },
     () => conflict("busy", "The record changed many times at once; try again."),
   );
-  ringLocalBell(kv);
+  engine.changes.ring();
   return value;
 }
 

@@ -33,8 +33,8 @@ export interface Change {
 export type NewChange = Omit<Change, "seq" | "at">;
 
 /**
- * The records a commit wrote, as it wrote them (filled by the engine's
- * writers through {@link noteWritten}): what a reader of the commit's changes
+ * The records a commit wrote, as it wrote them (noted by the engine's writers
+ * on their op: lib/store/engine/op.ts): what a reader of the commit's changes
  * would otherwise read back from KV.
  */
 export interface WrittenRecords {
@@ -50,29 +50,6 @@ export interface CommittedBatch {
   head: number;
 }
 
-const writtenByOp = new WeakMap<Deno.AtomicOperation, WrittenRecords>();
-
-/**
- * Notes that `op` writes this conversation or message record (called by the
- * one writer of each: writeConversation and appendToLog), so the committing
- * instance can hand it to its own readers without reading it back.
- */
-export function noteWritten(
-  op: Deno.AtomicOperation,
-  record: { conversation: Conversation } | { message: Message },
-): void {
-  let written = writtenByOp.get(op);
-  if (!written) writtenByOp.set(op, written = { conversations: [], messages: [] });
-  if ("conversation" in record) {
-    // A later write of the same conversation in one op replaces the earlier one.
-    const i = written.conversations.findIndex((c) => c.id === record.conversation.id);
-    if (i >= 0) written.conversations[i] = record.conversation;
-    else written.conversations.push(record.conversation);
-  } else {
-    written.messages.push(record.message);
-  }
-}
-
 /**
  * Adds `changes` to `op` (an atomic operation the caller has filled with its
  * own checks and mutations), checking and bumping the head. Commit the op
@@ -82,6 +59,8 @@ export function withChanges(
   op: Deno.AtomicOperation,
   head: Deno.KvEntryMaybe<number>,
   changes: NewChange[],
+  /** The records the op writes (an engine op notes them: lib/store/engine/op.ts). */
+  written: WrittenRecords = { conversations: [], messages: [] },
 ): { op: Deno.AtomicOperation; firstSeq: number; batch: CommittedBatch } {
   const base = head.value ?? 0;
   const at = new Date().toISOString();
@@ -89,7 +68,6 @@ export function withChanges(
   const entries = changes.map((change, i): Change => ({ ...change, seq: base + i + 1, at }));
   for (const entry of entries) op.set(changeKey(entry.seq), entry, { expireIn: CHANGE_TTL_MS });
   op.set(CHANGE_HEAD_KEY, base + changes.length);
-  const written = writtenByOp.get(op) ?? { conversations: [], messages: [] };
   return {
     op,
     firstSeq: base + 1,
@@ -99,40 +77,6 @@ export function withChanges(
 
 export async function readHead(kv: Deno.Kv): Promise<Deno.KvEntryMaybe<number>> {
   return await kv.get<number>(CHANGE_HEAD_KEY);
-}
-
-/** The newest head this process knows (entry with versionstamp), per KV handle. */
-const knownHeads = new WeakMap<Deno.Kv, Deno.KvEntry<number>>();
-
-/**
- * The newest head this process knows (its own last commit left it, or the
- * hub's watch saw it), or null. A guess that saves a read: a commit that
- * checks it fails if anyone has bumped the head since (then call
- * {@link forgetKnownHead} and read it).
- */
-export function knownHead(kv: Deno.Kv): Deno.KvEntry<number> | null {
-  return knownHeads.get(kv) ?? null;
-}
-
-/** A head seen elsewhere (the hub's watch): remembered when it is newer than the known one. */
-export function learnHead(kv: Deno.Kv, entry: Deno.KvEntryMaybe<number>): void {
-  const known = knownHeads.get(kv);
-  if (entry.versionstamp === null || typeof entry.value !== "number") return;
-  if (known && known.versionstamp >= entry.versionstamp) return;
-  knownHeads.set(kv, entry as Deno.KvEntry<number>);
-}
-
-export function forgetKnownHead(kv: Deno.Kv): void {
-  knownHeads.delete(kv);
-}
-
-/**
- * Call after a successful commit of `batch` (from {@link withChanges}):
- * remembers the head it left and rings the local bell with the batch.
- */
-export function announceCommit(kv: Deno.Kv, batch: CommittedBatch, versionstamp: string): void {
-  knownHeads.set(kv, { key: CHANGE_HEAD_KEY, value: batch.head, versionstamp });
-  ringLocalBell(kv, batch);
 }
 
 /**
@@ -175,15 +119,6 @@ export async function retryCommit<T>(
   throw onGiveUp();
 }
 
-/** Process-local doorbells, one per KV handle: the committing instance rings its own at once. */
-const bells = new WeakMap<Deno.Kv, EventTarget>();
-
-export function localBell(kv: Deno.Kv): EventTarget {
-  let bell = bells.get(kv);
-  if (!bell) bells.set(kv, bell = new EventTarget());
-  return bell;
-}
-
 /** The bell's event: `batch` is what the commit added, when the committer hands it over. */
 export class ChangeBellEvent extends Event {
   constructor(readonly batch: CommittedBatch | null) {
@@ -192,13 +127,56 @@ export class ChangeBellEvent extends Event {
 }
 
 /**
- * Call after a successful commit that added changes (or use
- * {@link announceCommit}). With its `batch` (from {@link withChanges}), this
- * instance's readers take the changes and the records as committed instead of
- * reading them back from KV. Without it, the head this process knew is
- * forgotten too (the commit moved it).
+ * What this process knows of the change log beyond KV, for one store (held by
+ * the engine object, lib/store/engine/engine.ts): the newest head it saw, and
+ * its local doorbell, which the committing instance rings at once so its own
+ * hub need not wait for `kv.watch`.
  */
-export function ringLocalBell(kv: Deno.Kv, batch: CommittedBatch | null = null): void {
-  if (!batch) forgetKnownHead(kv);
-  localBell(kv).dispatchEvent(new ChangeBellEvent(batch));
+export class LocalChanges {
+  #known: Deno.KvEntry<number> | null = null;
+  /** Rung with a {@link ChangeBellEvent} after every local commit that added changes. */
+  readonly bell = new EventTarget();
+
+  /**
+   * The newest head this process knows (its own last commit left it, or the
+   * hub's watch saw it), or null. A guess that saves a read: a commit that
+   * checks it fails if anyone has bumped the head since (then call
+   * {@link forgetHead} and read it).
+   */
+  knownHead(): Deno.KvEntry<number> | null {
+    return this.#known;
+  }
+
+  /** A head seen elsewhere (the hub's watch): remembered when it is newer than the known one. */
+  learnHead(entry: Deno.KvEntryMaybe<number>): void {
+    const known = this.#known;
+    if (entry.versionstamp === null || typeof entry.value !== "number") return;
+    if (known && known.versionstamp >= entry.versionstamp) return;
+    this.#known = entry as Deno.KvEntry<number>;
+  }
+
+  forgetHead(): void {
+    this.#known = null;
+  }
+
+  /**
+   * Call after a successful commit of `batch` (from {@link withChanges}):
+   * remembers the head it left and rings the local bell with the batch.
+   */
+  announce(batch: CommittedBatch, versionstamp: string): void {
+    this.#known = { key: CHANGE_HEAD_KEY, value: batch.head, versionstamp };
+    this.ring(batch);
+  }
+
+  /**
+   * Call after a successful commit that added changes (or use
+   * {@link announce}). With its `batch` (from {@link withChanges}), this
+   * instance's readers take the changes and the records as committed instead
+   * of reading them back from KV. Without it, the head this process knew is
+   * forgotten too (the commit moved it).
+   */
+  ring(batch: CommittedBatch | null = null): void {
+    if (!batch) this.forgetHead();
+    this.bell.dispatchEvent(new ChangeBellEvent(batch));
+  }
 }

@@ -15,6 +15,7 @@ import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { type Actor, commitAudited } from "./audit.ts";
 import { keys } from "./keys.ts";
+import type { Engine } from "./engine/engine.ts";
 
 export const QUICK_RESPONSE_SCOPES = ["everyone", "team", "personal"] as const;
 export type QuickResponseScope = (typeof QUICK_RESPONSE_SCOPES)[number];
@@ -196,15 +197,16 @@ const changed = (qr: QuickResponse) => [{
 
 /** Creates a quick response for `caller` (rules in {@link normalise}); 409 when the shortcut is taken. */
 export async function createQuickResponse(
-  kv: Deno.Kv,
+  engine: Engine,
   raw: QuickResponseInput,
   caller: QuickResponseCaller,
 ): Promise<QuickResponse> {
+  const { kv } = engine;
   const input = normalise(raw, caller);
   const now = new Date().toISOString();
   const qr: QuickResponse = { id: newId(), ...input, createdAt: now, updatedAt: now };
   const scope = scopeKey(qr);
-  return await commitAudited(kv, async () => {
+  return await commitAudited(engine, async () => {
     const op = kv.atomic();
     await checkReferences(kv, op, input);
     const taken = await kv.get(keys.quickResponseByShortcut(scope, qr.shortcut));
@@ -224,12 +226,13 @@ export async function createQuickResponse(
 
 /** Replaces a quick response's fields, moving its indexes when scope or shortcut change. */
 export async function updateQuickResponse(
-  kv: Deno.Kv,
+  engine: Engine,
   id: string,
   raw: QuickResponseInput,
   caller: QuickResponseCaller,
 ): Promise<QuickResponse> {
-  return await commitAudited(kv, async () => {
+  const { kv } = engine;
+  return await commitAudited(engine, async () => {
     const entry = await kv.get<QuickResponse>(keys.quickResponse(id));
     const before = entry.value;
     if (!before || !canManageQuickResponse(caller, before)) throw notFound("Quick response");
@@ -260,11 +263,12 @@ export async function updateQuickResponse(
 
 /** Deletes a quick response the caller may manage (404 otherwise), with its indexes. */
 export async function deleteQuickResponse(
-  kv: Deno.Kv,
+  engine: Engine,
   id: string,
   caller: QuickResponseCaller,
 ): Promise<void> {
-  await commitAudited(kv, async () => {
+  const { kv } = engine;
+  await commitAudited(engine, async () => {
     const entry = await kv.get<QuickResponse>(keys.quickResponse(id));
     const qr = entry.value;
     if (!qr || !canManageQuickResponse(caller, qr)) throw notFound("Quick response");
@@ -307,10 +311,11 @@ export function exportQuickResponse(qr: QuickResponse): QuickResponseExport {
  * checked before anything is written, so a bad reference changes nothing.
  */
 export async function importQuickResponses(
-  kv: Deno.Kv,
+  engine: Engine,
   items: QuickResponseInput[],
   caller: QuickResponseCaller,
 ): Promise<{ created: number; updated: number }> {
+  const { kv } = engine;
   const normalised = items.map((item) => normalise(item, caller));
   const seen = new Set<string>();
   for (const [i, item] of normalised.entries()) {
@@ -330,10 +335,10 @@ export async function importQuickResponses(
       keys.quickResponseByShortcut(scopeKey(item), item.shortcut),
     );
     if (existing.value) {
-      await updateQuickResponse(kv, existing.value, item, caller);
+      await updateQuickResponse(engine, existing.value, item, caller);
       updated++;
     } else {
-      await createQuickResponse(kv, item, caller);
+      await createQuickResponse(engine, item, caller);
       created++;
     }
   }

@@ -21,7 +21,8 @@
 import { z } from "zod";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { newId, randomToken } from "../ids.ts";
-import { readHead, retryCommit, ringLocalBell, withChanges } from "./changes.ts";
+import { readHead, retryCommit, withChanges } from "./changes.ts";
+import type { Engine } from "./engine/engine.ts";
 import { keys } from "./keys.ts";
 
 export const DEFAULT_SITE_KEY = "default";
@@ -176,12 +177,13 @@ async function assertNameFree(kv: Deno.Kv, name: string, selfId: string | null):
 }
 
 async function commitSite(
-  kv: Deno.Kv,
+  engine: Engine,
   build: (op: Deno.AtomicOperation) => Deno.AtomicOperation,
   change: { type: string; siteId: string },
   /** Checks run before each attempt (a refusal throws). */
   before: () => Promise<void> = async () => {},
 ): Promise<void> {
+  const { kv } = engine;
   await retryCommit(async () => {
     await before();
     const head = await readHead(kv);
@@ -192,11 +194,11 @@ async function commitSite(
     const result = await op.commit();
     return result.ok ? { ok: true, value: undefined } : { ok: false };
   }, () => conflict("busy", "The site could not be saved; try again."));
-  ringLocalBell(kv);
+  engine.changes.ring();
 }
 
 /** Creates a site with a fresh public site key. Input is validated with {@link siteInputSchema}. */
-export async function createSite(kv: Deno.Kv, input: SiteInput): Promise<Site> {
+export async function createSite(engine: Engine, input: SiteInput): Promise<Site> {
   const data = siteInputSchema.parse(input);
   const now = new Date().toISOString();
   const site: Site = {
@@ -207,7 +209,7 @@ export async function createSite(kv: Deno.Kv, input: SiteInput): Promise<Site> {
     updatedAt: now,
   };
   await commitSite(
-    kv,
+    engine,
     (op) =>
       op.check({ key: keys.siteByKey(site.siteKey), versionstamp: null })
         .check({ key: keys.siteByName(siteNameKey(site.name)), versionstamp: null })
@@ -215,13 +217,14 @@ export async function createSite(kv: Deno.Kv, input: SiteInput): Promise<Site> {
         .set(keys.siteByKey(site.siteKey), site.id)
         .set(keys.siteByName(siteNameKey(site.name)), site.id),
     { type: "site.created", siteId: site.id },
-    () => assertNameFree(kv, site.name, null),
+    () => assertNameFree(engine.kv, site.name, null),
   );
   return site;
 }
 
 /** Changes a site's settings; the site key never changes. Throws 404 for an unknown id. */
-export async function updateSite(kv: Deno.Kv, id: string, patch: SiteUpdate): Promise<Site> {
+export async function updateSite(engine: Engine, id: string, patch: SiteUpdate): Promise<Site> {
+  const { kv } = engine;
   const data = siteUpdateSchema.parse(patch);
   if (id === DEFAULT_SITE_ID) await ensureDefaultSite(kv);
   let updated: Site | null = null;
@@ -245,19 +248,20 @@ export async function updateSite(kv: Deno.Kv, id: string, patch: SiteUpdate): Pr
     }]);
     return (await op.commit()).ok ? { ok: true, value: undefined } : { ok: false };
   }, () => conflict("busy", "The site could not be saved; try again."));
-  ringLocalBell(kv);
+  engine.changes.ring();
   return updated!;
 }
 
 /** Deletes a site (its visitor tokens stop working). The default site cannot be deleted. */
-export async function deleteSite(kv: Deno.Kv, id: string): Promise<void> {
+export async function deleteSite(engine: Engine, id: string): Promise<void> {
+  const { kv } = engine;
   if (id === DEFAULT_SITE_ID) {
     throw conflict("default_site", "The default site cannot be deleted; remove its origins.");
   }
   const site = await getSite(kv, id);
   if (!site) throw notFound("Site");
   await commitSite(
-    kv,
+    engine,
     (op) =>
       op.delete(keys.site(id)).delete(keys.siteByKey(site.siteKey))
         .delete(keys.siteByName(siteNameKey(site.name))),

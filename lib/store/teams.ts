@@ -9,6 +9,7 @@ import { conflict, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { type Actor, commitAudited } from "./audit.ts";
 import { keys } from "./keys.ts";
+import type { Engine } from "./engine/engine.ts";
 
 export interface Team {
   id: string;
@@ -40,9 +41,10 @@ export async function listTeams(kv: Deno.Kv): Promise<Team[]> {
 }
 
 /** Creates a team (409 `name_taken` for a name in use); audited in the same commit. */
-export async function createTeam(kv: Deno.Kv, input: TeamInput, actor: Actor): Promise<Team> {
+export async function createTeam(engine: Engine, input: TeamInput, actor: Actor): Promise<Team> {
+  const { kv } = engine;
   const team: Team = { id: newId(), name: input.name, createdAt: new Date().toISOString() };
-  return await commitAudited(kv, async () => {
+  return await commitAudited(engine, async () => {
     const byName = await kv.get(nameKey(team.name));
     if (byName.value) throw takenError(team.name);
     return {
@@ -63,12 +65,13 @@ export async function createTeam(kv: Deno.Kv, input: TeamInput, actor: Actor): P
 
 /** Renames a team, moving the name index atomically; audited. */
 export async function renameTeam(
-  kv: Deno.Kv,
+  engine: Engine,
   id: string,
   input: TeamInput,
   actor: Actor,
 ): Promise<Team> {
-  return await commitAudited(kv, async () => {
+  const { kv } = engine;
+  return await commitAudited(engine, async () => {
     const entry = await kv.get<Team>(keys.team(id));
     if (!entry.value) throw notFound("Team");
     const before = entry.value;
@@ -108,8 +111,9 @@ export async function countTeamMembers(kv: Deno.Kv, id: string): Promise<number>
 }
 
 /** Deletes an empty team (409 `team_not_empty` otherwise); audited. */
-export async function deleteTeam(kv: Deno.Kv, id: string, actor: Actor): Promise<void> {
-  await commitAudited(kv, async () => {
+export async function deleteTeam(engine: Engine, id: string, actor: Actor): Promise<void> {
+  const { kv } = engine;
+  await commitAudited(engine, async () => {
     const entry = await kv.get<Team>(keys.team(id));
     if (!entry.value) throw notFound("Team");
     const members = await countTeamMembers(kv, id);

@@ -26,6 +26,8 @@ import {
   loadWithout,
   writeConversation,
 } from "./records.ts";
+import type { AssignmentRun, Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 import { inTurn, landed, mutate, refusalError } from "./tx.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
 
@@ -113,7 +115,7 @@ async function readAllAgentStates(
  * and returns the changed conversation, the entries and the changes.
  */
 export function planAssign(
-  op: Deno.AtomicOperation,
+  op: EngineOp,
   conv: Conversation,
   target: AgentState,
   opts: {
@@ -186,11 +188,12 @@ type Outcome = { assigned: number } | "conflict";
  * assignment would do), up to {@link BATCH} chats, then commits them at once
  * with checks on every agent record, presence and load it used.
  */
-async function assignBatch(kv: Deno.Kv): Promise<Outcome> {
+async function assignBatch(engine: Engine): Promise<Outcome> {
+  const { kv } = engine;
   const head = await readHead(kv);
   const { entry: settingsEntry, settings } = await getSettingsEntry(kv);
   if (!settings.dynamicAssignment) return { assigned: 0 };
-  const op = kv.atomic().check(settingsEntry);
+  const op = new EngineOp().check(settingsEntry);
   const changes: NewChange[] = [];
   const touched = new Map<string, AgentState>();
   let states: AgentState[] | null = null;
@@ -237,21 +240,22 @@ async function assignBatch(kv: Deno.Kv): Promise<Outcome> {
   }
   if (assigned === 0) return { assigned: 0 };
   for (const [agentId, state] of touched) op.set(keys.agentLoad(agentId), state.load);
-  const { batch } = withChanges(op, head, changes);
-  const res = await op.commit();
+  const commit = op.applyTo(kv.atomic());
+  const { batch } = withChanges(commit, head, changes, op.written);
+  const res = await commit.commit();
   if (!res.ok) return "conflict";
-  landed(kv, batch, res.versionstamp);
+  landed(engine, batch, res.versionstamp);
   return { assigned };
 }
 
 /** Assigns until nobody eligible is left for any queued chat; returns how many it assigned. */
-async function assignmentPass(kv: Deno.Kv): Promise<number> {
+async function assignmentPass(engine: Engine): Promise<number> {
   let total = 0;
   let conflicts = 0;
   for (;;) {
     let outcome: Outcome;
     try {
-      outcome = await inTurn(kv, () => assignBatch(kv));
+      outcome = await inTurn(engine, () => assignBatch(engine));
     } catch (err) {
       if (!isStoreBusy(err)) throw err;
       outcome = "conflict";
@@ -268,35 +272,33 @@ async function assignmentPass(kv: Deno.Kv): Promise<number> {
   }
 }
 
-const running = new WeakMap<Deno.Kv, { run: Promise<number>; again: boolean }>();
-
 /**
  * Runs automatic assignment until the queue has no chat an eligible agent can
  * take. Calls on one KV handle coalesce: a call during a run makes that run go
  * round once more, and resolves when that round is done, so the caller's event
  * has been seen. Correctness does not depend on this (commits check), only
- * the amount of wasted work. Resolves with the number of assignments made.
+ * the amount of wasted work (the run in progress is the engine's, ./engine.ts). Resolves with the number of assignments made.
  */
-export function runAssignment(kv: Deno.Kv): Promise<number> {
-  const state = running.get(kv);
+export function runAssignment(engine: Engine): Promise<number> {
+  const state = engine.assignment;
   if (state) {
     state.again = true;
     return state.run;
   }
-  const next = { run: Promise.resolve(0), again: false };
+  const next: AssignmentRun = { run: Promise.resolve(0), again: false };
   next.run = (async () => {
     let total = 0;
     try {
       do {
         next.again = false;
-        total += await assignmentPass(kv);
+        total += await assignmentPass(engine);
       } while (next.again);
     } finally {
-      running.delete(kv);
+      engine.assignment = null;
     }
     return total;
   })();
-  running.set(kv, next);
+  engine.assignment = next;
   return next.run;
 }
 
@@ -305,9 +307,9 @@ export function runAssignment(kv: Deno.Kv): Promise<number> {
  * failure here must not turn the caller's committed change into an error
  * (the sweep job runs assignment again within seconds), so it is logged.
  */
-export async function triggerAssignment(kv: Deno.Kv): Promise<void> {
+export async function triggerAssignment(engine: Engine): Promise<void> {
   try {
-    await runAssignment(kv);
+    await runAssignment(engine);
   } catch (err) {
     console.error("engine: assignment after a change failed; the sweep retries:", err);
   }
@@ -319,11 +321,12 @@ export async function triggerAssignment(kv: Deno.Kv): Promise<void> {
  * always. 409 `not_pending` when someone else got it first.
  */
 export async function pickupConversation(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   actor: Agent,
 ): Promise<Conversation> {
-  return await mutate(kv, async () => {
+  const { kv } = engine;
+  return await mutate(engine, async () => {
     const convEntry = await kv.get<Conversation>(keys.conversation(conversationId));
     const conv = convEntry.value;
     if (!conv) throw notFound("Conversation");
@@ -333,7 +336,7 @@ export async function pickupConversation(
     if (!target) throw notFound("Agent");
     const refusal = checkPickup(target.agent, target.candidate.status, target.load, conv, settings);
     if (refusal) throw refusalError(refusal);
-    const op = kv.atomic().check(convEntry).check(settingsEntry).check(target.agentEntry)
+    const op = new EngineOp().check(convEntry).check(settingsEntry).check(target.agentEntry)
       .check(target.presenceEntry);
     const at = new Date(now).toISOString();
     const planned = planAssign(op, conv, target, { by: "pickup", at, now });

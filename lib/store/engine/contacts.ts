@@ -18,6 +18,8 @@ import { badRequest, conflict, forbidden, notFound } from "../../errors.ts";
 import { keys } from "../keys.ts";
 import { getManyEntries } from "./records.ts";
 import { mutate } from "./tx.ts";
+import type { Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 
 const MOVE_BATCH = 10;
 
@@ -28,14 +30,15 @@ const MOVE_BATCH = 10;
  * merged contact was merged elsewhere.
  */
 export async function mergeContacts(
-  kv: Deno.Kv,
+  engine: Engine,
   actor: Agent,
   keepId: string,
   mergeId: string,
 ): Promise<{ contact: Contact; moved: number }> {
+  const { kv } = engine;
   if (!isSupervisor(actor.role)) throw forbidden("Only supervisors and admins merge contacts.");
   if (keepId === mergeId) throw badRequest("same_contact", "A contact cannot merge into itself.");
-  const kept = await mutate(kv, async () => {
+  const kept = await mutate(engine, async () => {
     const [keepEntry, mergeEntry] = await kv.getMany<[Contact, Contact]>([
       keys.contact(keepId),
       keys.contact(mergeId),
@@ -67,7 +70,7 @@ export async function mergeContacts(
       mergedFrom: [...new Set([...(keep.mergedFrom ?? []), mergeId, ...(merge.mergedFrom ?? [])])],
       updatedAt: at,
     };
-    const op = kv.atomic().check(keepEntry).check(mergeEntry);
+    const op = new EngineOp().check(keepEntry).check(mergeEntry);
     CHANNELS.forEach((ch: Channel, i) => {
       const mine = isOpen(i);
       const theirs = isOpen(CHANNELS.length + i);
@@ -103,7 +106,7 @@ export async function mergeContacts(
   });
   let moved = 0;
   for (;;) {
-    const n = await moveBatch(kv, keepId, mergeId);
+    const n = await moveBatch(engine, keepId, mergeId);
     if (n === 0) break;
     moved += n;
   }
@@ -111,8 +114,9 @@ export async function mergeContacts(
 }
 
 /** Moves up to MOVE_BATCH conversations of `mergeId` to `keepId`; returns how many. */
-async function moveBatch(kv: Deno.Kv, keepId: string, mergeId: string): Promise<number> {
-  return await mutate(kv, async () => {
+async function moveBatch(engine: Engine, keepId: string, mergeId: string): Promise<number> {
+  const { kv } = engine;
+  return await mutate(engine, async () => {
     const ids: string[] = [];
     for await (
       const e of kv.list({ prefix: keys.contactConversationsPrefix(mergeId) }, {
@@ -121,7 +125,7 @@ async function moveBatch(kv: Deno.Kv, keepId: string, mergeId: string): Promise<
     ) ids.push(e.key[2] as string);
     if (ids.length === 0) return { value: 0 };
     const entries = await getManyEntries<Conversation>(kv, ids.map(keys.conversation));
-    const op = kv.atomic();
+    const op = new EngineOp();
     const changes = [];
     for (const [i, entry] of entries.entries()) {
       op.delete(keys.contactConversation(mergeId, ids[i]));

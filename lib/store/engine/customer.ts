@@ -24,8 +24,10 @@ import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { appendToLog, messageChange } from "./log.ts";
 import { getContact, getConversation, getMessage, writeConversation } from "./records.ts";
-import { readCustomerState, rememberRoute, type Stored } from "./customer_reads.ts";
+import { readCustomerState, type Stored } from "./customer_reads.ts";
 import { mutate } from "./tx.ts";
+import type { Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 
 const MAX_DATA_BYTES = 16 * 1024;
 
@@ -92,9 +94,10 @@ export interface CustomerMessageResult {
  * assignment. One atomic op; 400 for bad input.
  */
 export async function receiveCustomerMessage(
-  kv: Deno.Kv,
+  engine: Engine,
   raw: CustomerMessageInput,
 ): Promise<CustomerMessageResult> {
+  const { kv } = engine;
   const input = parseWith(customerMessageSchema, raw);
   const kind = input.kind ?? "text";
   if (kind === "text" && input.text.trim() === "") {
@@ -114,9 +117,9 @@ export async function receiveCustomerMessage(
   }
   const channel = input.channel;
 
-  const result = await mutate(kv, async (reads) => {
+  const result = await mutate(engine, async (reads) => {
     const at = new Date().toISOString();
-    const read = await readCustomerState(reads, channel, ext, input.clientId);
+    const read = await readCustomerState(engine.routes, reads, channel, ext, input.clientId);
     const { heldEntry } = read;
     const held = heldEntry.value;
     let contactEntry: Deno.KvEntryMaybe<Contact> | null = null;
@@ -193,7 +196,7 @@ export async function receiveCustomerMessage(
     }
 
     // What came through `reads` is checked by mutate; a new contact's records are checked here.
-    const op = kv.atomic();
+    const op = new EngineOp();
     if (!read.known) {
       op.check(openEntry).check({
         key: keys.messageClientId(`contact:${contact.id}`, input.clientId),
@@ -253,10 +256,10 @@ export async function receiveCustomerMessage(
     };
   });
   if (!result.duplicate) {
-    rememberRoute(kv, channel, ext, result.contact.id, result.conversation.id);
+    engine.routes.remember(channel, ext, result.contact.id, result.conversation.id);
   }
   if (!result.duplicate && result.conversation.status === "pending") {
-    await triggerAssignment(kv);
+    await triggerAssignment(engine);
     const fresh = await getConversation(kv, result.conversation.id);
     if (fresh) result.conversation = fresh;
   }
@@ -329,11 +332,12 @@ function contextChange(conv: Conversation): NewChange {
  * beyond the bounds, 404 unknown, 409 closed. Returns the merged context.
  */
 export async function mergeContext(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   data: Record<string, ContextValue | null>,
 ): Promise<Conversation["context"]> {
-  return await mutate(kv, async () => {
+  const { kv } = engine;
+  return await mutate(engine, async () => {
     const entry = await kv.get<Conversation>(keys.conversation(conversationId));
     const conv = entry.value;
     if (!conv) throw notFound("Conversation");
@@ -348,7 +352,7 @@ export async function mergeContext(
       return { value: conv.context };
     }
     const next = { ...conv, context: merged.data };
-    const op = kv.atomic().check(entry);
+    const op = new EngineOp().check(entry);
     writeConversation(op, conv, next);
     return { op, changes: [contextChange(next)], value: next.context };
   });

@@ -14,12 +14,13 @@ import { type HeldDetails, heldDetailsKey } from "./held_details.ts";
 export type Stored = { conversationId: string; seq: number };
 
 /**
- * Where each channel identity's messages went last, in this process: its
+ * Where each channel identity's messages went last, in this process (one per
+ * engine: ./engine.ts): its
  * contact and open conversation. Only a guess of which keys to read (so the
  * usual message reads them all at once instead of one after another); what
  * was read decides, and a wrong guess falls back to reading step by step.
  */
-class RouteGuesses {
+export class RouteGuesses {
   static readonly MAX = 10_000;
   #map = new Map<string, { contactId: string; conversationId: string }>();
 
@@ -33,25 +34,6 @@ class RouteGuesses {
     this.#map.set(key, { contactId, conversationId });
     if (this.#map.size > RouteGuesses.MAX) this.#map.delete(this.#map.keys().next().value!);
   }
-}
-
-const guessesByKv = new WeakMap<Deno.Kv, RouteGuesses>();
-
-function routeGuesses(kv: Deno.Kv): RouteGuesses {
-  let guesses = guessesByKv.get(kv);
-  if (!guesses) guessesByKv.set(kv, guesses = new RouteGuesses());
-  return guesses;
-}
-
-/** Notes where a channel identity's message went (after its commit). */
-export function rememberRoute(
-  kv: Deno.Kv,
-  channel: Channel,
-  ext: string,
-  contactId: string,
-  conversationId: string,
-): void {
-  routeGuesses(kv).remember(channel, ext, contactId, conversationId);
 }
 
 /** What a customer message builds on (every entry is checked in its commit by mutate). */
@@ -72,12 +54,13 @@ export interface CustomerState {
  * holds (from memory when all are remembered: see entry_cache.ts).
  */
 export async function readCustomerState(
+  guesses: RouteGuesses,
   reads: AttemptReads,
   channel: Channel,
   ext: string,
   clientId: string,
 ): Promise<CustomerState> {
-  const guess = routeGuesses(reads.kv).get(channel, ext);
+  const guess = guesses.get(channel, ext);
   if (guess) {
     const [indexEntry, heldEntry, contact, ownDup, open, conversation] = await reads.getMany<
       [string, HeldDetails, Contact, Stored, string, Conversation]

@@ -40,7 +40,8 @@ function smallEnough(value: unknown): boolean {
 
 const keyId = (key: Deno.KvKey): string => JSON.stringify(key);
 
-class EntryCache {
+/** Remembered entries by key, least recently used first (one per engine: ./engine.ts). */
+export class EntryCache {
   #entries = new Map<string, Deno.KvEntryMaybe<unknown>>();
 
   get(key: Deno.KvKey): Deno.KvEntryMaybe<unknown> | undefined {
@@ -68,28 +69,18 @@ class EntryCache {
   forget(key: Deno.KvKey): void {
     this.#entries.delete(keyId(key));
   }
-}
 
-const caches = new WeakMap<Deno.Kv, EntryCache>();
-
-function cacheOf(kv: Deno.Kv): EntryCache {
-  let cache = caches.get(kv);
-  if (!cache) caches.set(kv, cache = new EntryCache());
-  return cache;
-}
-
-/** Remembers the conversations a commit wrote (its batch's records), as of that commit. */
-export function rememberWritten(kv: Deno.Kv, written: WrittenRecords, versionstamp: string): void {
-  const cache = cacheOf(kv);
-  for (const conv of written.conversations) {
-    cache.remember({ key: keys.conversation(conv.id), value: conv, versionstamp });
+  /** Remembers the conversations a commit wrote (its batch's records), as of that commit. */
+  rememberWritten(written: WrittenRecords, versionstamp: string): void {
+    for (const conv of written.conversations) {
+      this.remember({ key: keys.conversation(conv.id), value: conv, versionstamp });
+    }
   }
-}
 
-/** Remembers entries read elsewhere (e.g. the hub's reads of other instances' changes). */
-export function rememberRead(kv: Deno.Kv, entries: Deno.KvEntryMaybe<unknown>[]): void {
-  const cache = cacheOf(kv);
-  for (const entry of entries) cache.remember(entry);
+  /** Remembers entries read elsewhere (e.g. the hub's reads of other instances' changes). */
+  rememberRead(entries: Deno.KvEntryMaybe<unknown>[]): void {
+    for (const entry of entries) this.remember(entry);
+  }
 }
 
 /**
@@ -105,7 +96,11 @@ export class AttemptReads {
   usedCache = false;
   #remembered: Deno.KvKey[] = [];
 
-  constructor(readonly kv: Deno.Kv, readonly useCache: boolean) {}
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly cache: EntryCache,
+    readonly useCache: boolean,
+  ) {}
 
   /**
    * Like `kv.getMany` (at most 10 keys). Keys at the `presumeAbsent` positions
@@ -117,7 +112,7 @@ export class AttemptReads {
     keys: readonly Deno.KvKey[],
     options: { presumeAbsent?: number[] } = {},
   ): Promise<{ [K in keyof T]: Deno.KvEntryMaybe<T[K]> }> {
-    const cache = cacheOf(this.kv);
+    const cache = this.cache;
     const presumed = new Set(options.presumeAbsent ?? []);
     let entries: Deno.KvEntryMaybe<unknown>[] | null = null;
     if (this.useCache) {
@@ -142,7 +137,6 @@ export class AttemptReads {
 
   /** The attempt failed its checks: what it took from memory is suspect; read it next time. */
   forgetRemembered(): void {
-    const cache = cacheOf(this.kv);
-    for (const key of this.#remembered) cache.forget(key);
+    for (const key of this.#remembered) this.cache.forget(key);
   }
 }

@@ -1,18 +1,19 @@
 import assert from "node:assert/strict";
 import { getHeldDetails, holdCustomerDetails } from "./held_details.ts";
 import { getContact, getConversation } from "./records.ts";
+import type { Engine } from "./engine.ts";
 import { customerSays, withKv } from "./test_util.ts";
 
-const say = (kv: Deno.Kv, visitor: string, clientId: string) =>
-  customerSays(kv, `message ${clientId}`, visitor, { clientId });
+const say = (engine: Engine, visitor: string, clientId: string) =>
+  customerSays(engine, `message ${clientId}`, visitor, { clientId });
 
 Deno.test("[engine] details held before a message go with it once; a repeated message takes nothing", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     await holdCustomerDetails(kv, "webchat", "v-held", {
       context: { plan: "gold" },
       user: { name: "Ana", email: "ana@example.test" },
     });
-    const first = await say(kv, "v-held", "c1");
+    const first = await say(engine, "v-held", "c1");
     assert.deepEqual(first.conversation.context, { plan: "gold" });
     assert.equal(first.contact.name, "Ana");
     assert.equal((await getContact(kv, first.contact.id))?.email, "ana@example.test");
@@ -21,22 +22,22 @@ Deno.test("[engine] details held before a message go with it once; a repeated me
 
     // Held again while the chat is open: a repeat of an old message must not take them.
     await holdCustomerDetails(kv, "webchat", "v-held", { user: { name: "Ana Lima" } });
-    const repeat = await say(kv, "v-held", "c1");
+    const repeat = await say(engine, "v-held", "c1");
     assert.equal(repeat.duplicate, true);
     assert.equal((await getHeldDetails(kv, "webchat", "v-held"))?.user?.name, "Ana Lima");
-    const next = await say(kv, "v-held", "c2");
+    const next = await say(engine, "v-held", "c2");
     assert.equal(next.contact.name, "Ana Lima");
     assert.equal(await getHeldDetails(kv, "webchat", "v-held"), null);
   });
 });
 
 Deno.test("[engine] details held while messages are stored are never lost: in the chat or still held", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const visitor = "v-race";
     let conversationId = "";
     for (let i = 0; i < 40; i++) {
       const [stored] = await Promise.all([
-        say(kv, visitor, `m${i}`),
+        say(engine, visitor, `m${i}`),
         holdCustomerDetails(kv, "webchat", visitor, { context: { [`k${i}`]: i } }),
       ]);
       conversationId = stored.conversation.id;

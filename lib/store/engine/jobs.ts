@@ -18,12 +18,14 @@ import { runAssignment } from "./assignment.ts";
 import { requeueConversation } from "./lifecycle.ts";
 import { expireStalePresence } from "./presence.ts";
 import { getSettings } from "./records.ts";
+import type { Engine } from "./engine.ts";
 
 export const SWEEP_JOB = "engine.sweep";
 export const SWEEP_INTERVAL_MS = 5_000;
 
 /** Requeues Active chats whose assignee has not replied within the timeout; returns their ids. */
-export async function requeueUnanswered(kv: Deno.Kv, now = Date.now()): Promise<string[]> {
+export async function requeueUnanswered(engine: Engine, now = Date.now()): Promise<string[]> {
+  const { kv } = engine;
   const settings = await getSettings(kv);
   const timeout = settings.unansweredTimeoutSeconds * 1000;
   if (timeout <= 0) return [];
@@ -35,27 +37,28 @@ export async function requeueUnanswered(kv: Deno.Kv, now = Date.now()): Promise<
     const id = e.key[3] as string;
     const conv = (await kv.get<Conversation>(keys.conversation(id))).value;
     if (!conv || !due(conv) || !conv.assigneeId) continue;
-    if (await requeueConversation(kv, id, conv.assigneeId, "unanswered", due)) out.push(id);
+    if (await requeueConversation(engine, id, conv.assigneeId, "unanswered", due)) out.push(id);
   }
   return out;
 }
 
 /** One sweep: every time-driven rule, then assignment. */
-export async function sweep(kv: Deno.Kv): Promise<void> {
-  await expireStalePresence(kv);
-  await requeueUnanswered(kv);
-  await runAssignment(kv);
+export async function sweep(engine: Engine): Promise<void> {
+  await expireStalePresence(engine);
+  await requeueUnanswered(engine);
+  await runAssignment(engine);
 }
 
 /** Registers the sweep job and starts a chain (call once per app, before jobs.start()). */
-export function registerEngineJobs(deps: { kv: Deno.Kv; jobs: JobRunner }): void {
-  const { kv, jobs } = deps;
+export function registerEngineJobs(deps: { engine: Engine; jobs: JobRunner }): void {
+  const { engine, jobs } = deps;
+  const { kv } = engine;
   jobs.on(SWEEP_JOB, async (payload) => {
     const chain = (payload as { chain?: string })?.chain;
     const live = (await kv.get<string>(keys.engineTick())).value;
     if (!chain || chain !== live) return;
     try {
-      await sweep(kv);
+      await sweep(engine);
     } catch (err) {
       console.error("engine: sweep failed:", err);
     }

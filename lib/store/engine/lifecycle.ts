@@ -19,6 +19,8 @@ import { planAssign, readAgentState, triggerAssignment } from "./assignment.ts";
 import { appendToLog, eventEntry, messageChange } from "./log.ts";
 import { getSettingsEntry, loadWithout, writeConversation } from "./records.ts";
 import { mutate, refusalError } from "./tx.ts";
+import type { Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 
 const MAX_NOTE_CHARS = 2000;
 
@@ -41,16 +43,17 @@ async function readHolderLoad(kv: Deno.Kv, conv: Conversation) {
  * customer sees "NAME joined the conversation".
  */
 export async function transferConversation(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   actor: Agent,
   input: { toAgentId: string; note?: string },
 ): Promise<Conversation> {
+  const { kv } = engine;
   const note = (input.note ?? "").trim();
   if (note.length > MAX_NOTE_CHARS) {
     throw badRequest("invalid", `note: At most ${MAX_NOTE_CHARS} characters.`);
   }
-  const conv = await mutate(kv, async () => {
+  const conv = await mutate(engine, async () => {
     const { entry, conv } = await readConv(kv, conversationId);
     const { entry: settingsEntry, settings } = await getSettingsEntry(kv);
     const now = Date.now();
@@ -66,7 +69,7 @@ export async function transferConversation(
     if (refusal) throw refusalError(refusal);
     const fromLoad = await readHolderLoad(kv, conv);
     const at = new Date(now).toISOString();
-    const op = kv.atomic().check(entry).check(settingsEntry).check(target.agentEntry)
+    const op = new EngineOp().check(entry).check(settingsEntry).check(target.agentEntry)
       .check(target.presenceEntry);
     const data = {
       fromAgentId: fromLoad?.agentId ?? null,
@@ -104,7 +107,7 @@ export async function transferConversation(
       ],
     };
   });
-  await triggerAssignment(kv);
+  await triggerAssignment(engine);
   return conv;
 }
 
@@ -114,11 +117,12 @@ export async function transferConversation(
  * 404 when no active agent belongs to that team (the chat would never leave).
  */
 export async function transferToQueue(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   actor: Agent,
   input: { toTeamId: string | null; note?: string },
 ): Promise<Conversation> {
+  const { kv } = engine;
   const note = (input.note ?? "").trim();
   if (note.length > MAX_NOTE_CHARS) {
     throw badRequest("invalid", `note: At most ${MAX_NOTE_CHARS} characters.`);
@@ -129,13 +133,13 @@ export async function transferToQueue(
       throw notFound("Team (with at least one active agent)");
     }
   }
-  const conv = await mutate(kv, async () => {
+  const conv = await mutate(engine, async () => {
     const { entry, conv } = await readConv(kv, conversationId);
     const refusal = checkTransferToQueue(actor, conv);
     if (refusal) throw refusalError(refusal);
     const fromLoad = await readHolderLoad(kv, conv);
     const at = new Date().toISOString();
-    const op = kv.atomic().check(entry);
+    const op = new EngineOp().check(entry);
     const data = {
       fromAgentId: fromLoad?.agentId ?? null,
       toTeamId: input.toTeamId,
@@ -166,7 +170,7 @@ export async function transferToQueue(
       ],
     };
   });
-  await triggerAssignment(kv);
+  await triggerAssignment(engine);
   return (await kv.get<Conversation>(keys.conversation(conv.id))).value ?? conv;
 }
 
@@ -175,7 +179,7 @@ export async function transferToQueue(
  * released by its holder (whose load record is checked and rewritten).
  */
 export function planRequeue(
-  op: Deno.AtomicOperation,
+  op: EngineOp,
   conv: Conversation,
   fromLoad: { agentId: string; entry: Deno.KvEntryMaybe<AgentLoad> } | null,
   at: string,
@@ -214,20 +218,21 @@ export function planRequeue(
  * log and the change. Returns false when there was nothing to do.
  */
 export async function requeueConversation(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   agentId: string,
   reason: "offline" | "unanswered",
   stillDue: (conv: Conversation) => boolean = () => true,
 ): Promise<boolean> {
-  return await mutate(kv, async () => {
+  const { kv } = engine;
+  return await mutate(engine, async () => {
     const { entry, conv } = await readConv(kv, conversationId);
     if (conv.status !== "active" || conv.assigneeId !== agentId || !stillDue(conv)) {
       return { value: false };
     }
     const fromLoad = await readHolderLoad(kv, conv);
     const at = new Date().toISOString();
-    const op = kv.atomic().check(entry);
+    const op = new EngineOp().check(entry);
     const data = { fromAgentId: agentId, reason };
     const planned = planRequeue(op, conv, fromLoad, at, {
       skipAgentId: reason === "unanswered" ? agentId : null,
@@ -268,11 +273,12 @@ export interface CloseInput {
  * conversation.
  */
 export async function closeConversation(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   actor: Agent,
   input: CloseInput,
 ): Promise<Conversation> {
+  const { kv } = engine;
   const notes = input.notes.trim();
   if (notes.length === 0 || notes.length > 5000) {
     throw badRequest("invalid", "notes: Write 1 to 5000 characters of wrap-up notes.");
@@ -281,13 +287,13 @@ export async function closeConversation(
   if (tags.length > 20 || tags.some((t) => t.length > 50)) {
     throw badRequest("invalid", "tags: At most 20 tags of up to 50 characters.");
   }
-  const conv = await mutate(kv, async () => {
+  const conv = await mutate(engine, async () => {
     const { entry, conv } = await readConv(kv, conversationId);
     const refusal = checkClose(actor, conv);
     if (refusal) throw refusalError(refusal);
     const fromLoad = await readHolderLoad(kv, conv);
     const at = new Date().toISOString();
-    const op = kv.atomic().check(entry);
+    const op = new EngineOp().check(entry);
     let next: Conversation = {
       ...conv,
       status: "closed",
@@ -325,6 +331,6 @@ export async function closeConversation(
       ],
     };
   });
-  await triggerAssignment(kv);
+  await triggerAssignment(engine);
   return conv;
 }

@@ -14,7 +14,8 @@ import type {
   MessageType,
 } from "../../domain/engine_types.ts";
 import { newId } from "../../ids.ts";
-import { type NewChange, noteWritten } from "../changes.ts";
+import type { NewChange } from "../changes.ts";
+import type { EngineOp } from "./op.ts";
 import { keys } from "../keys.ts";
 
 export interface LogEntryInput {
@@ -35,7 +36,7 @@ export interface LogEntryInput {
  * The caller writes the conversation (writeConversation) in the same op.
  */
 export function appendToLog(
-  op: Deno.AtomicOperation,
+  op: EngineOp,
   conv: Conversation,
   input: LogEntryInput,
   at: string,
@@ -60,7 +61,7 @@ export function appendToLog(
     customerCount,
   };
   op.set(keys.message(conv.id, seq), message);
-  noteWritten(op, { message });
+  op.noteWritten({ message });
   op.set(keys.messageById(message.id), { conversationId: conv.id, seq });
   const next: Conversation = {
     ...conv,

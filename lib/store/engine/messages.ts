@@ -20,6 +20,8 @@ import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, messageChange, toCustomerMessage } from "./log.ts";
 import { getMessage, writeConversation } from "./records.ts";
+import type { Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 import { mutate, refusalError } from "./tx.ts";
 import type { AttemptReads } from "./entry_cache.ts";
 
@@ -47,17 +49,18 @@ export interface StaffMessageInput {
  * atomic op; a webchat reply is "sent" once committed.
  */
 export async function appendStaffMessage(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   actor: Agent,
   input: StaffMessageInput,
 ): Promise<{ message: Message; duplicate: boolean }> {
+  const { kv } = engine;
   type Result = { message: Message; duplicate: boolean };
   const { text } = parseWith(messageInput, input);
   const toSupervisor = input.toSupervisor === true;
   const internal = toSupervisor || input.internal === true;
   const clientKey = keys.messageClientId(`staff:${conversationId}`, input.clientId);
-  return await mutate<Result>(kv, async (reads) => {
+  return await mutate<Result>(engine, async (reads) => {
     const [convEntry, dupEntry] = await reads.getMany<
       [Conversation, { conversationId: string; seq: number }]
     >([keys.conversation(conversationId), clientKey], { presumeAbsent: [1] });
@@ -75,7 +78,7 @@ export async function appendStaffMessage(
     const at = new Date().toISOString();
     if (!internal && conv.channel === "whatsapp") await checkWhatsAppWindow(reads, conv, at);
     const supervisor = isSupervisor(actor.role);
-    const op = kv.atomic(); // mutate checks what came through `reads`
+    const op = new EngineOp(); // mutate checks what came through `reads`
     const { conv: appendedConv, message } = appendToLog(op, conv, {
       type: internal ? "note" : "message",
       kind: "text",
@@ -202,11 +205,12 @@ export interface DeliveryUpdate {
  * customer messages).
  */
 export async function updateMessageDelivery(
-  kv: Deno.Kv,
+  engine: Engine,
   messageId: string,
   update: DeliveryUpdate,
 ): Promise<{ message: Message; changed: boolean }> {
-  return await mutate<{ message: Message; changed: boolean }>(kv, async () => {
+  const { kv } = engine;
+  return await mutate<{ message: Message; changed: boolean }>(engine, async () => {
     const ref = (await kv.get<{ conversationId: string; seq: number }>(keys.messageById(messageId)))
       .value;
     if (!ref) throw notFound("Message");
@@ -239,7 +243,7 @@ export async function updateMessageDelivery(
       },
     };
     const conv = convEntry.value;
-    const op = kv.atomic().check(entry).set(entry.key, next);
+    const op = new EngineOp().check(entry).set(entry.key, next);
     return {
       op,
       changes: [{
@@ -263,15 +267,16 @@ interface ReadMarker {
  * clamped to the last seq). Returns the marker's seq.
  */
 export async function markRead(
-  kv: Deno.Kv,
+  engine: Engine,
   conversationId: string,
   agentId: string,
   seq: number,
 ): Promise<number> {
+  const { kv } = engine;
   if (!Number.isSafeInteger(seq) || seq < 0) {
     throw badRequest("invalid", "seq: Must be a whole number ≥ 0.");
   }
-  return await mutate(kv, async () => {
+  return await mutate(engine, async () => {
     const [convEntry, markerEntry] = await kv.getMany<[Conversation, ReadMarker]>([
       keys.conversation(conversationId),
       keys.readMarker(conversationId, agentId),
@@ -282,7 +287,7 @@ export async function markRead(
     const current = markerEntry.value?.seq ?? 0;
     if (target <= current) return { value: current };
     const message = await getMessage(kv, conversationId, target);
-    const op = kv.atomic().check(markerEntry).set(keys.readMarker(conversationId, agentId), {
+    const op = new EngineOp().check(markerEntry).set(keys.readMarker(conversationId, agentId), {
       seq: target,
       customerCount: message?.customerCount ?? 0,
     });

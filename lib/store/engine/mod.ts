@@ -4,7 +4,7 @@
  *
  * @example
  * import { receiveCustomerMessage } from "../store/engine/mod.ts";
- * const { conversation, message, duplicate } = await receiveCustomerMessage(kv, {
+ * const { conversation, message, duplicate } = await receiveCustomerMessage(engine, {
  *   channel: "whatsapp", contact: { whatsappId: "15551234567", name: "Ann" },
  *   clientId: "wamid.HBg...", text: "Hello",
  * });

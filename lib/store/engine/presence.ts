@@ -33,6 +33,8 @@ import { planRequeue, requeueConversation } from "./lifecycle.ts";
 import { eventEntry } from "./log.ts";
 import { getManyEntries, getSettings, getSettingsEntry } from "./records.ts";
 import { mutate, writeRetrying } from "./tx.ts";
+import type { Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 
 /** Chats requeued in the same atomic op as the status change (the op limits); the rest follow. */
 const REQUEUE_BATCH = 10;
@@ -59,15 +61,16 @@ export interface AgentSummary {
  * assignment. Also counts as a heartbeat. Returns the new presence.
  */
 export async function setAgentStatus(
-  kv: Deno.Kv,
+  engine: Engine,
   agentId: string,
   status: AgentStatus,
   reason: Presence["reason"] = "manual",
   opts: { onlyIfStale?: boolean } = {},
 ): Promise<Presence> {
+  const { kv } = engine;
   const nowMs = Date.now();
   if (status !== "offline") await writeRetrying(() => kv.set(keys.heartbeat(agentId), nowMs));
-  const result = await mutate(kv, async () => {
+  const result = await mutate(engine, async () => {
     const [agentEntry, presenceEntry, loadEntry, beatEntry] = await kv.getMany<
       [Agent, Presence, AgentLoad, number]
     >([
@@ -103,7 +106,7 @@ export async function setAgentStatus(
         ? before.status
         : null,
     };
-    const op = kv.atomic().check(presenceEntry).check(settingsEntry).check(beatEntry)
+    const op = new EngineOp().check(presenceEntry).check(settingsEntry).check(beatEntry)
       .set(keys.presence(agentId), presence);
     const changes: NewChange[] = [{
       type: "agent.status",
@@ -150,20 +153,21 @@ export async function setAgentStatus(
     }
     return { op, changes, value: { presence, requeueRest } };
   });
-  if (result.requeueRest) await requeueHeldChats(kv, agentId);
+  if (result.requeueRest) await requeueHeldChats(engine, agentId);
   // Online: this agent may take queued chats. Offline: its chats may have gone back to the queue.
-  if (status === "online" || status === "offline") await triggerAssignment(kv);
+  if (status === "online" || status === "offline") await triggerAssignment(engine);
   return result.presence;
 }
 
 /** Requeues every chat an Offline agent still holds (the batches beyond the first op). */
-export async function requeueHeldChats(kv: Deno.Kv, agentId: string): Promise<number> {
+export async function requeueHeldChats(engine: Engine, agentId: string): Promise<number> {
+  const { kv } = engine;
   const load = (await kv.get<AgentLoad>(keys.agentLoad(agentId))).value ?? EMPTY_LOAD;
   let n = 0;
   for (const id of load.conversationIds) {
     const still = async () => (await kv.get<Presence>(keys.presence(agentId))).value?.status;
     if ((await still()) !== "offline") break;
-    if (await requeueConversation(kv, id, agentId, "offline")) n++;
+    if (await requeueConversation(engine, id, agentId, "offline")) n++;
   }
   return n;
 }
@@ -173,13 +177,15 @@ export async function requeueHeldChats(kv: Deno.Kv, agentId: string): Promise<nu
  * made the agent Offline, a beat restores the status it had. Returns the
  * status now.
  */
-export async function heartbeatAgent(kv: Deno.Kv, agentId: string): Promise<AgentStatus> {
+export async function heartbeatAgent(engine: Engine, agentId: string): Promise<AgentStatus> {
+  const { kv } = engine;
   await writeRetrying(() => kv.set(keys.heartbeat(agentId), Date.now()));
   const presence = (await kv.get<Presence>(keys.presence(agentId))).value;
   if (
     presence?.status === "offline" && presence.reason === "heartbeat_lost" && presence.resumeStatus
   ) {
-    return (await setAgentStatus(kv, agentId, presence.resumeStatus, "heartbeat_resumed")).status;
+    return (await setAgentStatus(engine, agentId, presence.resumeStatus, "heartbeat_resumed"))
+      .status;
   }
   return presence?.status ?? "offline";
 }
@@ -189,7 +195,8 @@ export async function heartbeatAgent(kv: Deno.Kv, agentId: string): Promise<Agen
  * period Offline (reason "heartbeat_lost"), requeueing their chats.
  * Idempotent; run by the sweep job, callable from tests. Returns the ids.
  */
-export async function expireStalePresence(kv: Deno.Kv): Promise<string[]> {
+export async function expireStalePresence(engine: Engine): Promise<string[]> {
+  const { kv } = engine;
   const settings = await getSettings(kv);
   const expired: string[] = [];
   for await (const entry of kv.list<Presence>({ prefix: ["presence"] })) {
@@ -197,7 +204,7 @@ export async function expireStalePresence(kv: Deno.Kv): Promise<string[]> {
     if (p.status === "offline") continue;
     const beat = (await kv.get<number>(keys.heartbeat(p.agentId))).value;
     if (effectiveStatus(p, beat, settings, Date.now()) !== "offline") continue;
-    const after = await setAgentStatus(kv, p.agentId, "offline", "heartbeat_lost", {
+    const after = await setAgentStatus(engine, p.agentId, "offline", "heartbeat_lost", {
       onlyIfStale: true,
     });
     if (after?.status === "offline" && after.reason === "heartbeat_lost") expired.push(p.agentId);
@@ -250,13 +257,14 @@ async function summarize(kv: Deno.Kv, agents: Agent[]): Promise<AgentSummary[]> 
  * holds back to the front of the queue whatever requeueOnOffline says.
  * Returns how many chats went back.
  */
-export async function releaseAgent(kv: Deno.Kv, agentId: string): Promise<number> {
-  await setAgentStatus(kv, agentId, "offline");
+export async function releaseAgent(engine: Engine, agentId: string): Promise<number> {
+  const { kv } = engine;
+  await setAgentStatus(engine, agentId, "offline");
   const load = (await kv.get<AgentLoad>(keys.agentLoad(agentId))).value ?? EMPTY_LOAD;
   let n = 0;
   for (const id of load.conversationIds) {
-    if (await requeueConversation(kv, id, agentId, "offline")) n++;
+    if (await requeueConversation(engine, id, agentId, "offline")) n++;
   }
-  if (n > 0) await triggerAssignment(kv);
+  if (n > 0) await triggerAssignment(engine);
   return n;
 }

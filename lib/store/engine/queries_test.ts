@@ -3,15 +3,15 @@ import { closeConversation, getContactHistory, listConversations } from "./mod.t
 import { customerSays, randomAgent, withKv } from "./test_util.ts";
 
 Deno.test("[engine] history pages newest first across channels", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const boss = await randomAgent(kv, "supervisor");
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = await customerSays(kv, `chat ${i}`, "visitor-h");
+      const r = await customerSays(engine, `chat ${i}`, "visitor-h");
       ids.push(r.conversation.id);
-      await closeConversation(kv, r.conversation.id, boss, { notes: `n${i}` });
+      await closeConversation(engine, r.conversation.id, boss, { notes: `n${i}` });
     }
-    const current = await customerSays(kv, "now", "visitor-h");
+    const current = await customerSays(engine, "now", "visitor-h");
     const page1 = await getContactHistory(kv, boss, current.conversation.id, { pageSize: 3 });
     assert.deepEqual(page1.items.map((i) => i.conversation.id), [ids[3], ids[2], ids[1]]);
     assert.ok(page1.cursor);
@@ -25,13 +25,13 @@ Deno.test("[engine] history pages newest first across channels", async () => {
 });
 
 Deno.test("[engine] conversation lists page by cursor, newest activity first, only what the viewer may see", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const boss = await randomAgent(kv, "supervisor");
     const agent = await randomAgent(kv, "agent", { teamId: "a" });
     const closed: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const c = (await customerSays(kv, `c${i}`)).conversation;
-      await closeConversation(kv, c.id, boss, { notes: "n" });
+      const c = (await customerSays(engine, `c${i}`)).conversation;
+      await closeConversation(engine, c.id, boss, { notes: "n" });
       closed.push(c.id);
     }
     const seen: string[] = [];
@@ -46,9 +46,11 @@ Deno.test("[engine] conversation lists page by cursor, newest activity first, on
     }
     assert.deepEqual(seen, [...closed].reverse(), "all of them, newest first, once each");
     assert.ok(sizes.every((n) => n <= 3), "never more than the limit");
-    for (let i = 0; i < 3; i++) await customerSays(kv, `open ${i}`);
-    for (let i = 0; i < 3; i++) await customerSays(kv, `team b ${i}`, undefined, { teamId: "b" });
-    await customerSays(kv, "team a", undefined, { teamId: "a" });
+    for (let i = 0; i < 3; i++) await customerSays(engine, `open ${i}`);
+    for (let i = 0; i < 3; i++) {
+      await customerSays(engine, `team b ${i}`, undefined, { teamId: "b" });
+    }
+    await customerSays(engine, "team a", undefined, { teamId: "a" });
     const mine = await listConversations(kv, agent, { status: "pending", order: "queue" });
     assert.deepEqual(
       mine.items.map((c) => c.lastMessage?.text),

@@ -15,6 +15,7 @@ import {
   updateSettings,
 } from "./mod.ts";
 import { allChanges, customerSays, randomAgent } from "./test_util.ts";
+import { Engine } from "./engine.ts";
 
 const MAX = 3;
 
@@ -28,15 +29,16 @@ async function activeIds(kv: Deno.Kv): Promise<string[]> {
 }
 
 /** Everyone Online, then close everything until the queue is empty. */
-async function drain(kv: Deno.Kv, agents: Agent[], boss: Agent): Promise<void> {
-  await Promise.all(agents.map((a) => setAgentStatus(kv, a.id, "online")));
+async function drain(engine: Engine, agents: Agent[], boss: Agent): Promise<void> {
+  const { kv } = engine;
+  await Promise.all(agents.map((a) => setAgentStatus(engine, a.id, "online")));
   for (let round = 0; round < 200; round++) {
     const active = await activeIds(kv);
     let queued = 0;
     for await (const _ of kv.list({ prefix: keys.queuePrefix() })) queued++;
     if (active.length === 0 && queued === 0) return;
-    await Promise.all(active.map((id) => closeConversation(kv, id, boss, { notes: "done" })));
-    await runAssignment(kv);
+    await Promise.all(active.map((id) => closeConversation(engine, id, boss, { notes: "done" })));
+    await runAssignment(engine);
   }
   assert.fail("the queue never drained");
 }
@@ -128,16 +130,17 @@ async function assertAllClosedAndEmpty(
 
 Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and chats close and move: never above max, one assignee, queue order kept", async () => {
   const kv = await Deno.openKv(":memory:");
+  const engine = new Engine(kv);
   try {
-    await updateSettings(kv, { maxChatsPerAgent: MAX });
+    await updateSettings(engine, { maxChatsPerAgent: MAX });
     const agents = await Promise.all(Array.from({ length: 10 }, () => randomAgent(kv)));
     const boss = await randomAgent(kv, "supervisor");
-    await Promise.all(agents.map((a) => setAgentStatus(kv, a.id, "online")));
+    await Promise.all(agents.map((a) => setAgentStatus(engine, a.id, "online")));
 
     let arrivalsDone = false;
     let transfers = 0;
     const arrivals = Promise.all(
-      Array.from({ length: 200 }, (_, i) => customerSays(kv, `help ${i}`)),
+      Array.from({ length: 200 }, (_, i) => customerSays(engine, `help ${i}`)),
     ).finally(() => arrivalsDone = true);
 
     // Chaos while the chats arrive: flip statuses, close active chats.
@@ -146,10 +149,10 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
       let i = 0;
       while (!arrivalsDone || i < 60) {
         const a = agents[Math.floor(Math.random() * agents.length)];
-        const flip = setAgentStatus(kv, a.id, statuses[i % statuses.length]);
+        const flip = setAgentStatus(engine, a.id, statuses[i % statuses.length]);
         const active = await activeIds(kv);
         const closes = active.slice(0, 2).map((id) =>
-          closeConversation(kv, id, boss, { notes: "done" }).catch((err) => {
+          closeConversation(engine, id, boss, { notes: "done" }).catch((err) => {
             if (err?.code !== "conversation_closed") throw err;
           })
         );
@@ -161,7 +164,7 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
           if (!conv || !from) return;
           // Mostly to a colleague (often refused: everyone is near max), every 5th to the supervisor.
           const to = i % 5 === 0 ? boss : agents[Math.floor(Math.random() * agents.length)];
-          await transferConversation(kv, conv.id, from, { toAgentId: to.id }).then(
+          await transferConversation(engine, conv.id, from, { toAgentId: to.id }).then(
             () => transfers++,
             (err) => {
               if (err?.status !== 409 && err?.status !== 403) throw err;
@@ -185,7 +188,7 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
       assert.deepEqual([...(l?.conversationIds ?? [])].sort(), (held.get(a.id) ?? []).sort());
       assert.ok((l?.conversationIds.length ?? 0) <= MAX);
     }
-    await drain(kv, agents, boss);
+    await drain(engine, agents, boss);
     const { autoAssignments, requeues, convs } = await replayChangeLog(kv, MAX, boss.id);
     assert.equal(convs.size, 200, "every arrival opened one conversation");
     assert.equal(
@@ -203,14 +206,15 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
 
 Deno.test("[engine] concurrent identical sends store one message, and every seq is used once", async () => {
   const kv = await Deno.openKv(":memory:");
+  const engine = new Engine(kv);
   try {
     const agent = await randomAgent(kv);
-    await setAgentStatus(kv, agent.id, "online");
-    const first = await customerSays(kv, "hi", "visitor-idem");
+    await setAgentStatus(engine, agent.id, "online");
+    const first = await customerSays(engine, "hi", "visitor-idem");
     const convId = first.conversation.id;
     const sends = await Promise.all(
       Array.from({ length: 20 }, () =>
-        receiveCustomerMessage(kv, {
+        receiveCustomerMessage(engine, {
           channel: "webchat",
           contact: { webVisitorId: "visitor-idem" },
           clientId: "same-client-id",
@@ -221,7 +225,7 @@ Deno.test("[engine] concurrent identical sends store one message, and every seq 
     assert.equal(sends.filter((s) => !s.duplicate).length, 1, "one write, the rest acknowledged");
     const staff = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        appendStaffMessage(kv, convId, agent, {
+        appendStaffMessage(engine, convId, agent, {
           text: "reply",
           clientId: i % 2 === 0 ? "staff-a" : `unique-${i}`,
         })),
@@ -240,34 +244,37 @@ Deno.test("[engine] two instances on one KV file: arrivals, status flips and clo
   const dir = await Deno.makeTempDir({ prefix: "parley-engine-race-" });
   const a = await Deno.openKv(`${dir}/shared.kv`);
   const b = await Deno.openKv(`${dir}/shared.kv`);
+  // Two instances: each has its own engine object on its own handle.
+  const [ea, eb] = [new Engine(a), new Engine(b)];
   try {
-    await updateSettings(a, { maxChatsPerAgent: 2 });
+    await updateSettings(ea, { maxChatsPerAgent: 2 });
     const agents = await Promise.all(Array.from({ length: 4 }, () => randomAgent(a)));
     const boss = await randomAgent(a, "supervisor");
-    await Promise.all(agents.map((ag, i) => setAgentStatus(i % 2 ? a : b, ag.id, "online")));
+    await Promise.all(agents.map((ag, i) => setAgentStatus(i % 2 ? ea : eb, ag.id, "online")));
     // Each instance coalesces its own assignment runs; across instances only the commits' checks
     // keep the rules.
     const arrivals = Promise.all(
-      Array.from({ length: 100 }, (_, i) => customerSays(i % 2 ? a : b, `help ${i}`)),
+      Array.from({ length: 100 }, (_, i) => customerSays(i % 2 ? ea : eb, `help ${i}`)),
     );
     const chaos = (async () => {
       for (let i = 0; i < 30; i++) {
         const kv = i % 2 ? a : b;
+        const engine = i % 2 ? ea : eb;
         const ag = agents[i % agents.length];
         const active = await activeIds(kv);
         await Promise.all([
-          setAgentStatus(kv, ag.id, i % 3 === 0 ? "offline" : "online"),
+          setAgentStatus(engine, ag.id, i % 3 === 0 ? "offline" : "online"),
           ...active.slice(0, 1).map((id) =>
-            closeConversation(i % 2 ? b : a, id, boss, { notes: "done" }).catch((err) => {
+            closeConversation(i % 2 ? eb : ea, id, boss, { notes: "done" }).catch((err) => {
               if (err?.code !== "conversation_closed") throw err;
             })
           ),
-          runAssignment(i % 2 ? b : a),
+          runAssignment(i % 2 ? eb : ea),
         ]);
       }
     })();
     await Promise.all([arrivals, chaos]);
-    await drain(a, agents, boss);
+    await drain(ea, agents, boss);
     const { convs, autoAssignments } = await replayChangeLog(b, 2, boss.id);
     assert.equal(convs.size, 100);
     assert.ok(autoAssignments >= 100);

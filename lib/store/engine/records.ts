@@ -13,7 +13,7 @@ import type {
 } from "../../domain/engine_types.ts";
 import { EMPTY_LOAD } from "../../domain/routing.ts";
 import { withDefaults } from "../../domain/settings.ts";
-import { noteWritten } from "../changes.ts";
+import type { EngineOp } from "./op.ts";
 import { keys } from "../keys.ts";
 import { statusIndexKey, statusSinceMs } from "./status_index.ts";
 
@@ -104,12 +104,12 @@ const holder = (c: Conversation | null): string | null =>
  * with it, given the record as it was read (`before`, null when new).
  */
 export function writeConversation(
-  op: Deno.AtomicOperation,
+  op: EngineOp,
   before: Conversation | null,
   after: Conversation,
 ): void {
   op.set(keys.conversation(after.id), after);
-  noteWritten(op, { conversation: after });
+  op.noteWritten({ conversation: after });
   // The status index moves only when the status (or when it began) changes: ./status_index.ts.
   if (
     !before || before.status !== after.status || statusSinceMs(before) !== statusSinceMs(after)

@@ -5,6 +5,8 @@ import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { getSettingsEntry } from "./records.ts";
 import { mutate } from "./tx.ts";
+import type { Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 
 export { getSettings } from "./records.ts";
 
@@ -15,21 +17,22 @@ export { getSettings } from "./records.ts";
  * agents; they get no new chats until below the new max.
  */
 export async function updateSettings(
-  kv: Deno.Kv,
+  engine: Engine,
   update: SettingsUpdate,
   byAgentId: string | null = null,
 ): Promise<Settings> {
-  const settings = await mutate(kv, async () => {
+  const { kv } = engine;
+  const settings = await mutate(engine, async () => {
     const { entry, settings } = await getSettingsEntry(kv);
     const next: Settings = { ...settings, ...stripUndefined(update) };
-    const op = kv.atomic().check(entry).set(keys.routingSettings(), next);
+    const op = new EngineOp().check(entry).set(keys.routingSettings(), next);
     return {
       op,
       value: next,
       changes: [{ type: "settings.updated", data: { ...next, byAgentId } }],
     };
   });
-  await triggerAssignment(kv);
+  await triggerAssignment(engine);
   return settings;
 }
 

@@ -6,15 +6,15 @@ import { statusIndexKey, upgradeStatusIndex } from "./status_index.ts";
 import { customerSays, randomAgent, withKv } from "./test_util.ts";
 
 Deno.test("[engine] a message does not move its chat in the status index; lists still show newest activity first", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const boss = await randomAgent(kv, "supervisor");
     const agent = await randomAgent(kv, "agent", { maxChats: 5 });
-    await setAgentStatus(kv, agent.id, "online");
-    const first = await customerSays(kv, "first", "v-order-1");
-    const second = await customerSays(kv, "second", "v-order-2");
+    await setAgentStatus(engine, agent.id, "online");
+    const first = await customerSays(engine, "first", "v-order-1");
+    const second = await customerSays(engine, "second", "v-order-2");
     const before = await indexKeys(kv);
-    await appendStaffMessage(kv, first.conversation.id, agent, { text: "Hi", clientId: "r1" });
-    await customerSays(kv, "again", "v-order-1");
+    await appendStaffMessage(engine, first.conversation.id, agent, { text: "Hi", clientId: "r1" });
+    await customerSays(engine, "again", "v-order-1");
     assert.deepEqual(await indexKeys(kv), before, "messages leave the index alone");
     const active = await listConversations(kv, boss, { status: "active" });
     assert.deepEqual(active.items.map((c) => c.id), [
@@ -25,15 +25,15 @@ Deno.test("[engine] a message does not move its chat in the status index; lists 
 });
 
 Deno.test("[engine] a store indexed by last activity is moved to the new order once, each chat listed once", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const boss = await randomAgent(kv, "supervisor");
     const agent = await randomAgent(kv, "agent", { maxChats: 5 });
-    await setAgentStatus(kv, agent.id, "online");
+    await setAgentStatus(engine, agent.id, "online");
     const chats = [];
     for (let i = 0; i < 4; i++) {
-      chats.push((await customerSays(kv, `hi ${i}`, `v-up-${i}`)).conversation);
+      chats.push((await customerSays(engine, `hi ${i}`, `v-up-${i}`)).conversation);
     }
-    await closeConversation(kv, chats[3].id, boss, { notes: "done" });
+    await closeConversation(engine, chats[3].id, boss, { notes: "done" });
     // Rewrite the index the way the previous version kept it: by last activity.
     for await (const e of kv.list({ prefix: ["conversations_by_status"] })) await kv.delete(e.key);
     for (const { id } of chats) {

@@ -6,6 +6,7 @@ import { keys } from "../keys.ts";
 import { type Change, readChangesSince } from "../changes.ts";
 import { receiveCustomerMessage } from "./customer.ts";
 import { noteCustomerMessage } from "../../channels/whatsapp_window.ts";
+import { Engine } from "./engine.ts";
 
 let n = 0;
 
@@ -28,12 +29,12 @@ export async function randomAgent(
 
 /** A customer message from a new (or the given) web visitor. */
 export async function customerSays(
-  kv: Deno.Kv,
+  engine: Engine,
   text = "Hello",
   visitor = `visitor-${crypto.randomUUID()}`,
   extra: { teamId?: string | null; clientId?: string } = {},
 ) {
-  return await receiveCustomerMessage(kv, {
+  return await receiveCustomerMessage(engine, {
     channel: "webchat",
     contact: { webVisitorId: visitor },
     clientId: extra.clientId ?? crypto.randomUUID(),
@@ -47,13 +48,13 @@ export async function customerSays(
  * window is noted first (at `sentAt`, default now), then the engine gets it.
  */
 export async function whatsappCustomerSays(
-  kv: Deno.Kv,
+  engine: Engine,
   waId: string,
   text = "Hola",
   extra: { sentAt?: string; clientId?: string } = {},
 ) {
-  await noteCustomerMessage(kv, waId, extra.sentAt ?? new Date().toISOString());
-  return await receiveCustomerMessage(kv, {
+  await noteCustomerMessage(engine.kv, waId, extra.sentAt ?? new Date().toISOString());
+  return await receiveCustomerMessage(engine, {
     channel: "whatsapp",
     contact: { whatsappId: waId },
     clientId: extra.clientId ?? `wamid.${crypto.randomUUID()}`,
@@ -78,11 +79,11 @@ export async function allChanges(kv: Deno.Kv): Promise<Change[]> {
   }
 }
 
-/** Runs `fn` with a fresh in-memory KV, closed afterwards. */
-export async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
+/** Runs `fn` with a fresh in-memory KV and its engine object, closed afterwards. */
+export async function withKv(fn: (kv: Deno.Kv, engine: Engine) => Promise<void>) {
   const kv = await Deno.openKv(":memory:");
   try {
-    await fn(kv);
+    await fn(kv, new Engine(kv));
   } finally {
     kv.close();
   }

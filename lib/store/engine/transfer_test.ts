@@ -12,47 +12,47 @@ import {
 import { customerSays, randomAgent, rejects, withKv } from "./test_util.ts";
 
 Deno.test("[engine] transfers: agent rules and transfer limit; supervisors to anyone", async () => {
-  await withKv(async (kv) => {
-    await updateSettings(kv, { maxChatsPerAgent: 2, maxTransfersPerAgent: 1 });
+  await withKv(async (kv, engine) => {
+    await updateSettings(engine, { maxChatsPerAgent: 2, maxTransfersPerAgent: 1 });
     const a = await randomAgent(kv);
     const b = await randomAgent(kv);
     const boss = await randomAgent(kv, "supervisor");
-    await setAgentStatus(kv, a.id, "online");
-    const c1 = (await customerSays(kv, "1")).conversation;
-    const c2 = (await customerSays(kv, "2")).conversation;
+    await setAgentStatus(engine, a.id, "online");
+    const c1 = (await customerSays(engine, "1")).conversation;
+    const c2 = (await customerSays(engine, "2")).conversation;
     await rejects(
-      transferConversation(kv, c1.id, a, { toAgentId: b.id }),
+      transferConversation(engine, c1.id, a, { toAgentId: b.id }),
       409,
       "target_not_online",
     );
-    await setAgentStatus(kv, b.id, "online");
-    await setAgentStatus(kv, a.id, "busy");
-    await transferConversation(kv, c1.id, a, { toAgentId: b.id });
+    await setAgentStatus(engine, b.id, "online");
+    await setAgentStatus(engine, a.id, "busy");
+    await transferConversation(engine, c1.id, a, { toAgentId: b.id });
     await rejects(
-      transferConversation(kv, c2.id, a, { toAgentId: b.id }),
+      transferConversation(engine, c2.id, a, { toAgentId: b.id }),
       409,
       "target_transfer_limit",
     );
-    await transferConversation(kv, c2.id, a, { toAgentId: boss.id, note: "please" });
+    await transferConversation(engine, c2.id, a, { toAgentId: boss.id, note: "please" });
     assert.equal(
       (await getConversation(kv, c2.id))?.assigneeId,
       boss.id,
       "to a supervisor, whatever its status",
     );
-    await setAgentStatus(kv, b.id, "offline");
-    await updateSettings(kv, { requeueOnOffline: false });
-    await transferConversation(kv, c2.id, boss, { toAgentId: b.id });
+    await setAgentStatus(engine, b.id, "offline");
+    await updateSettings(engine, { requeueOnOffline: false });
+    await transferConversation(engine, c2.id, boss, { toAgentId: b.id });
     const loadB = await getLoad(kv, b.id);
     assert.equal(loadB.conversationIds.length, 1, "supervisors transfer even to Offline agents");
-    await transferConversation(kv, c2.id, boss, { toAgentId: boss.id });
+    await transferConversation(engine, c2.id, boss, { toAgentId: boss.id });
     assert.equal((await getConversation(kv, c2.id))?.assigneeId, boss.id);
     assert.equal((await getLoad(kv, b.id)).conversationIds.length, 0, "the loser's load drops");
   });
 });
 
 Deno.test("[engine] transfer matrix on the store: caller × target Online/Busy/Offline × below/at max", async () => {
-  await withKv(async (kv) => {
-    await updateSettings(kv, { dynamicAssignment: false, requeueOnOffline: false });
+  await withKv(async (kv, engine) => {
+    await updateSettings(engine, { dynamicAssignment: false, requeueOnOffline: false });
     const boss = await randomAgent(kv, "supervisor");
     for (const callerRole of ["agent", "supervisor"] as const) {
       for (const status of ["online", "busy", "offline"] as const) {
@@ -60,17 +60,17 @@ Deno.test("[engine] transfer matrix on the store: caller × target Online/Busy/O
           const label = `${callerRole} → agent ${status}, ${atMax ? "at" : "below"} max`;
           const caller = callerRole === "agent" ? await randomAgent(kv) : boss;
           const target = await randomAgent(kv, "agent", { maxChats: 1 });
-          await setAgentStatus(kv, caller.id, "online");
-          const chat = (await customerSays(kv, label)).conversation;
-          await pickupConversation(kv, chat.id, caller);
-          await setAgentStatus(kv, target.id, "online");
+          await setAgentStatus(engine, caller.id, "online");
+          const chat = (await customerSays(engine, label)).conversation;
+          await pickupConversation(engine, chat.id, caller);
+          await setAgentStatus(engine, target.id, "online");
           if (atMax) {
-            const filler = (await customerSays(kv, "filler")).conversation;
-            await pickupConversation(kv, filler.id, target);
+            const filler = (await customerSays(engine, "filler")).conversation;
+            await pickupConversation(engine, filler.id, target);
           }
-          await setAgentStatus(kv, target.id, status);
+          await setAgentStatus(engine, target.id, status);
           const allowed = callerRole === "supervisor" || (status === "online" && !atMax);
-          const attempt = transferConversation(kv, chat.id, caller, { toAgentId: target.id });
+          const attempt = transferConversation(engine, chat.id, caller, { toAgentId: target.id });
           if (allowed) {
             const moved = await attempt;
             assert.equal(moved.assigneeId, target.id, label);
@@ -85,7 +85,7 @@ Deno.test("[engine] transfer matrix on the store: caller × target Online/Busy/O
             assert.equal((await getConversation(kv, chat.id))?.assigneeId, caller.id, label);
           }
           if (callerRole === "supervisor") {
-            await closeConversation(kv, chat.id, boss, { notes: "reset" }); // keep the boss light
+            await closeConversation(engine, chat.id, boss, { notes: "reset" }); // keep the boss light
           }
         }
       }
@@ -94,29 +94,29 @@ Deno.test("[engine] transfer matrix on the store: caller × target Online/Busy/O
 });
 
 Deno.test("[engine] team queues: only the team's agents get a team's chat; transfer back to a queue", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const sales = await randomAgent(kv, "agent", { teamId: "sales" });
     const other = await randomAgent(kv);
-    await setAgentStatus(kv, other.id, "online");
-    const chat = await customerSays(kv, "buy", undefined, { teamId: "sales" });
+    await setAgentStatus(engine, other.id, "online");
+    const chat = await customerSays(engine, "buy", undefined, { teamId: "sales" });
     assert.equal(chat.conversation.status, "pending", "nobody of the team is online");
-    const open = await customerSays(kv, "anyone");
+    const open = await customerSays(engine, "anyone");
     assert.equal(open.conversation.assigneeId, other.id, "a team chat does not block the rest");
-    await setAgentStatus(kv, sales.id, "online");
+    await setAgentStatus(engine, sales.id, "online");
     assert.equal((await getConversation(kv, chat.conversation.id))?.assigneeId, sales.id);
     await rejects(
-      transferToQueue(kv, open.conversation.id, other, { toTeamId: "nope" }),
+      transferToQueue(engine, open.conversation.id, other, { toTeamId: "nope" }),
       404,
       "not_found",
     );
-    await setAgentStatus(kv, sales.id, "busy");
-    const moved = await transferToQueue(kv, open.conversation.id, other, {
+    await setAgentStatus(engine, sales.id, "busy");
+    const moved = await transferToQueue(engine, open.conversation.id, other, {
       toTeamId: "sales",
       note: "for sales",
     });
     assert.equal(moved.status, "pending");
     assert.equal(moved.teamId, "sales");
-    await setAgentStatus(kv, sales.id, "online");
+    await setAgentStatus(engine, sales.id, "online");
     assert.equal((await getConversation(kv, open.conversation.id))?.assigneeId, sales.id);
   });
 });

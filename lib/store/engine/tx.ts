@@ -6,29 +6,21 @@
  * changed since the attempt read the head; a lost race re-reads and retries.
  */
 import { AppError, conflict } from "../../errors.ts";
-import {
-  announceCommit,
-  type CommittedBatch,
-  forgetKnownHead,
-  knownHead,
-  type NewChange,
-  readHead,
-  withChanges,
-} from "../changes.ts";
+import { type CommittedBatch, type NewChange, readHead, withChanges } from "../changes.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
-import { AttemptReads, rememberWritten } from "./entry_cache.ts";
+import type { Engine } from "./engine.ts";
+import { AttemptReads } from "./entry_cache.ts";
+import type { EngineOp } from "./op.ts";
 
 /** What one attempt wants to commit. Without `op`, nothing is written and `value` is returned. */
 export interface Plan<T> {
-  op?: Deno.AtomicOperation;
+  op?: EngineOp;
   changes?: NewChange[];
   value: T;
 }
 
 /** Attempts before giving up with a 409 `busy`. */
 export const MAX_ATTEMPTS = 1000;
-
-const turns = new WeakMap<Deno.Kv, Promise<unknown>>();
 
 /**
  * Runs `fn` when this process's previous engine attempt on `kv` is done: one
@@ -37,11 +29,8 @@ const turns = new WeakMap<Deno.Kv, Promise<unknown>>();
  * each other; taking turns leaves lost races to other instances (and other
  * modules' writers), where the checks and retries still decide.
  */
-export function inTurn<T>(kv: Deno.Kv, fn: () => Promise<T>): Promise<T> {
-  const previous = turns.get(kv) ?? Promise.resolve();
-  const run = previous.then(fn, fn);
-  turns.set(kv, run.catch(() => {}));
-  return run;
+export function inTurn<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
+  return engine.turns.run(fn);
 }
 
 /**
@@ -56,35 +45,37 @@ export function inTurn<T>(kv: Deno.Kv, fn: () => Promise<T>): Promise<T> {
  * remembered entries is confirmed on fresh reads before it counts.
  */
 export async function mutate<T>(
-  kv: Deno.Kv,
+  engine: Engine,
   build: (reads: AttemptReads) => Promise<Plan<T>>,
 ): Promise<T> {
+  const { kv, changes: local } = engine;
   let useCache = true;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const reads = new AttemptReads(kv, useCache);
+    const reads = new AttemptReads(kv, engine.entries, useCache);
     useCache = false;
-    const outcome = await inTurn(kv, async (): Promise<{ done: boolean; value?: T }> => {
+    const outcome = await inTurn(engine, async (): Promise<{ done: boolean; value?: T }> => {
       try {
         // The head this process's last commit left saves a read; if anyone moved it since,
         // the commit's head check fails and the next attempt reads it.
-        const head = knownHead(kv) ?? await readHead(kv);
+        const head = local.knownHead() ?? await readHead(kv);
         const plan = await build(reads);
         if (!plan.op) return reads.usedCache ? { done: false } : { done: true, value: plan.value };
-        for (const entry of reads.entries) plan.op.check(entry);
-        const { batch } = withChanges(plan.op, head, plan.changes ?? []);
-        const result = await plan.op.commit();
+        const op = plan.op.applyTo(kv.atomic());
+        for (const entry of reads.entries) op.check(entry);
+        const { batch } = withChanges(op, head, plan.changes ?? [], plan.op.written);
+        const result = await op.commit();
         if (!result.ok) {
-          forgetKnownHead(kv);
+          local.forgetHead();
           reads.forgetRemembered();
           return { done: false };
         }
         // Still in turn: this process's commits reach its hub in commit order.
-        landed(kv, batch, result.versionstamp);
+        landed(engine, batch, result.versionstamp);
         return { done: true, value: plan.value };
       } catch (err) {
         if (reads.usedCache && err instanceof AppError) return { done: false }; // confirm it
         if (!isStoreBusy(err)) throw err;
-        forgetKnownHead(kv);
+        local.forgetHead();
         return { done: false };
       }
     });
@@ -103,9 +94,9 @@ export async function mutate<T>(
  * After an engine commit of `batch` landed: remember the records it wrote
  * (./entry_cache.ts), and announce it (the known head, the local bell).
  */
-export function landed(kv: Deno.Kv, batch: CommittedBatch, versionstamp: string): void {
-  rememberWritten(kv, batch.written, versionstamp);
-  announceCommit(kv, batch, versionstamp);
+export function landed(engine: Engine, batch: CommittedBatch, versionstamp: string): void {
+  engine.entries.rememberWritten(batch.written, versionstamp);
+  engine.changes.announce(batch, versionstamp);
 }
 
 /** Runs a plain write (no checks), retrying while the local KV file is busy. */

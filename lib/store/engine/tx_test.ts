@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
-import { knownHead, readChangesSince, readHead, withChanges } from "../changes.ts";
+import { readChangesSince, readHead, withChanges } from "../changes.ts";
+import { Engine } from "./engine.ts";
+import { EngineOp } from "./op.ts";
 import { mutate } from "./tx.ts";
 
 /** One engine-style change: a record and its change-log entry in one commit. */
-const note = (kv: Deno.Kv, label: string) =>
-  mutate(kv, () =>
+const note = (engine: Engine, label: string) =>
+  mutate(engine, () =>
     Promise.resolve({
-      op: kv.atomic().set(["notes", label], label),
+      op: new EngineOp().set(["notes", label], label),
       changes: [{ type: "test.note", data: { label } }],
       value: label,
     }));
@@ -15,18 +17,19 @@ Deno.test("[engine] commits skip the head read while this process moved it last,
   const path = await Deno.makeTempFile({ suffix: ".kv" });
   const kvA = await Deno.openKv(path);
   const kvB = await Deno.openKv(path);
+  const a = new Engine(kvA);
   try {
-    await note(kvA, "a1");
-    await note(kvA, "a2");
-    assert.deepEqual(knownHead(kvA), await readHead(kvA), "the head as A's commit left it");
+    await note(a, "a1");
+    await note(a, "a2");
+    assert.deepEqual(a.changes.knownHead(), await readHead(kvA), "the head as A's commit left it");
 
     // Another instance moves the head: A's remembered head is stale, its next commit must
     // still land, with the next seq, and nothing may be lost or numbered twice.
     const head = await readHead(kvB);
     const { op } = withChanges(kvB.atomic(), head, [{ type: "test.note", data: { label: "b1" } }]);
     assert.equal((await op.commit()).ok, true);
-    await note(kvA, "a3");
-    await Promise.all([note(kvA, "a4"), note(kvA, "a5")]);
+    await note(a, "a3");
+    await Promise.all([note(a, "a4"), note(a, "a5")]);
 
     const { changes, reset } = await readChangesSince(kvA, 0);
     assert.equal(reset, false);
@@ -35,7 +38,7 @@ Deno.test("[engine] commits skip the head read while this process moved it last,
     for (const label of ["a1", "a2", "a3", "a4", "a5"]) {
       assert.equal((await kvA.get(["notes", label])).value, label);
     }
-    assert.deepEqual(knownHead(kvA), await readHead(kvA));
+    assert.deepEqual(a.changes.knownHead(), await readHead(kvA));
   } finally {
     kvA.close();
     kvB.close();

@@ -11,18 +11,19 @@ import { WINDOW_MS } from "../../domain/whatsapp_window.ts";
 import { noteCustomerMessage } from "../../channels/whatsapp_window.ts";
 import { appendStaffMessage, listMessagesForStaff } from "./messages.ts";
 import { getConversation } from "./records.ts";
+import { Engine } from "./engine.ts";
 import { randomAgent, rejects, whatsappCustomerSays, withKv } from "./test_util.ts";
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
 
 Deno.test("[engine] WhatsApp: a free-form reply outside the 24-hour window is refused (409 window_closed) and stores nothing", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const supervisor = await randomAgent(kv, "supervisor");
     const sentAt = hoursAgo(25);
-    const { conversation } = await whatsappCustomerSays(kv, "34600000001", "Ayer", { sentAt });
+    const { conversation } = await whatsappCustomerSays(engine, "34600000001", "Ayer", { sentAt });
     const before = await getConversation(kv, conversation.id);
 
-    const err = await appendStaffMessage(kv, conversation.id, supervisor, {
+    const err = await appendStaffMessage(engine, conversation.id, supervisor, {
       text: "Too late",
       clientId: "late-1",
     }).catch((e) => e);
@@ -39,7 +40,7 @@ Deno.test("[engine] WhatsApp: a free-form reply outside the 24-hour window is re
     );
 
     // Internal notes are not messages to the customer: the window does not apply.
-    const note = await appendStaffMessage(kv, conversation.id, supervisor, {
+    const note = await appendStaffMessage(engine, conversation.id, supervisor, {
       text: "Customer went quiet",
       clientId: "note-1",
       internal: true,
@@ -49,23 +50,23 @@ Deno.test("[engine] WhatsApp: a free-form reply outside the 24-hour window is re
 });
 
 Deno.test("[engine] WhatsApp: a reply stored inside the window and retried after it closed is the same message, not a refusal", async () => {
-  await withKv(async (kv) => {
+  await withKv(async (kv, engine) => {
     const supervisor = await randomAgent(kv, "supervisor");
-    const { conversation } = await whatsappCustomerSays(kv, "34600000002", "Hola");
-    const first = await appendStaffMessage(kv, conversation.id, supervisor, {
+    const { conversation } = await whatsappCustomerSays(engine, "34600000002", "Hola");
+    const first = await appendStaffMessage(engine, conversation.id, supervisor, {
       text: "¡Hola!",
       clientId: "kept",
     });
     // A day passes: the customer's last message is now 25 hours old.
     await kv.set(keys.whatsappWindow("34600000002"), { lastCustomerMessageAt: hoursAgo(25) });
-    const again = await appendStaffMessage(kv, conversation.id, supervisor, {
+    const again = await appendStaffMessage(engine, conversation.id, supervisor, {
       text: "¡Hola!",
       clientId: "kept",
     });
     assert.equal(again.duplicate, true);
     assert.equal(again.message.id, first.message.id);
     await rejects(
-      appendStaffMessage(kv, conversation.id, supervisor, { text: "new", clientId: "new" }),
+      appendStaffMessage(engine, conversation.id, supervisor, { text: "new", clientId: "new" }),
       409,
       "window_closed",
     );
@@ -77,21 +78,22 @@ Deno.test("[engine] WhatsApp: the customer's reply reopens the window, also for 
   // Two handles on one file: two instances, each with its own memory of entries.
   const agentSide = await Deno.openKv(path);
   const customerSide = await Deno.openKv(path);
+  const [agentEngine, customerEngine] = [new Engine(agentSide), new Engine(customerSide)];
   try {
     const supervisor = await randomAgent(agentSide, "supervisor");
     const waId = "34600000003";
-    const { conversation } = await whatsappCustomerSays(customerSide, waId, "Old", {
+    const { conversation } = await whatsappCustomerSays(customerEngine, waId, "Old", {
       sentAt: hoursAgo(30),
     });
     // The agent's instance refuses, and now remembers the closed window.
     await rejects(
-      appendStaffMessage(agentSide, conversation.id, supervisor, { text: "a", clientId: "a" }),
+      appendStaffMessage(agentEngine, conversation.id, supervisor, { text: "a", clientId: "a" }),
       409,
       "window_closed",
     );
     // The customer writes again, on the other instance.
-    await whatsappCustomerSays(customerSide, waId, "I'm back");
-    const sent = await appendStaffMessage(agentSide, conversation.id, supervisor, {
+    await whatsappCustomerSays(customerEngine, waId, "I'm back");
+    const sent = await appendStaffMessage(agentEngine, conversation.id, supervisor, {
       text: "Welcome back",
       clientId: "b",
     });
@@ -108,14 +110,15 @@ Deno.test("[engine] WhatsApp: replies racing a customer message that reopens the
   const path = await Deno.makeTempFile({ suffix: ".kv" });
   const agentSide = await Deno.openKv(path);
   const customerSide = await Deno.openKv(path);
+  const [agentEngine, customerEngine] = [new Engine(agentSide), new Engine(customerSide)];
   try {
     const supervisor = await randomAgent(agentSide, "supervisor");
     const waId = "34600000004";
-    const { conversation } = await whatsappCustomerSays(customerSide, waId, "Old", {
+    const { conversation } = await whatsappCustomerSays(customerEngine, waId, "Old", {
       sentAt: hoursAgo(26),
     });
     const send = (clientId: string) =>
-      appendStaffMessage(agentSide, conversation.id, supervisor, { text: clientId, clientId })
+      appendStaffMessage(agentEngine, conversation.id, supervisor, { text: clientId, clientId })
         .then(() => "sent" as const, (err) => {
           if (err instanceof AppError && err.code === "window_closed") return "refused" as const;
           throw err;
