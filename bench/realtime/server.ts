@@ -37,6 +37,19 @@ Deno.AtomicOperation.prototype.set = function (this: Deno.AtomicOperation, key, 
   }
   return set.call(this, key, value, options);
 };
+// The engine hands its recorded writes over with `mutate` (lib/store/engine/op.ts).
+const mutate = Deno.AtomicOperation.prototype.mutate;
+Deno.AtomicOperation.prototype.mutate = function (this: Deno.AtomicOperation, ...mutations) {
+  for (const m of mutations) {
+    const v = (m.type === "set" ? m.value : null) as
+      | { text?: unknown; seq?: unknown; clientId?: unknown }
+      | null;
+    if (typeof v?.text === "string" && typeof v.seq === "number" && v.clientId) {
+      textOf.set(this, v.text);
+    }
+  }
+  return mutate.apply(this, mutations);
+};
 const commit = Deno.AtomicOperation.prototype.commit;
 Deno.AtomicOperation.prototype.commit = async function (this: Deno.AtomicOperation) {
   const t0 = performance.now();
