@@ -79,19 +79,55 @@ export function sameOriginWrites(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Refuses bodies larger than `maxBytes` with a 413, by Content-Length and by the bytes read. */
+/**
+ * Refuses bodies larger than `maxBytes` with a 413, for every route (JSON,
+ * forms, webhooks). A Content-Length over the limit is refused before
+ * reading; otherwise (chunked, or a length that may lie) the body is read
+ * here with a running count, into at most `maxBytes` of memory, and reading
+ * stops the moment the count passes the limit: the rest is never taken from
+ * the connection. The route then reads the bytes already held.
+ */
 export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
   return async function bodyLimit(c, next) {
+    const body = c.req.raw.body;
+    if (!body) return await next();
     const length = c.req.header("content-length");
     if (length !== undefined && Number(length) > maxBytes) {
+      await body.cancel().catch(() => {});
       throw tooLarge(`The request body is over ${maxBytes} bytes.`);
     }
-    if (c.req.raw.body && length === undefined) {
-      const buf = await c.req.arrayBuffer(); // chunked: read it once, bounded
-      if (buf.byteLength > maxBytes) throw tooLarge(`The request body is over ${maxBytes} bytes.`);
-    }
+    const bytes = await readBounded(body, maxBytes);
+    if (bytes === null) throw tooLarge(`The request body is over ${maxBytes} bytes.`);
+    c.req.raw = new Request(c.req.raw, { body: bytes as BodyInit });
     await next();
   };
+}
+
+/** The whole stream, or null (and the stream cancelled) once it passes `maxBytes`. */
+async function readBounded(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array | null> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 /** Loads the signed-in staff member (if any) into `c.get("agent")`. */
