@@ -6,7 +6,7 @@
 
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -25,6 +25,8 @@ export const notFound = (what: string) => new AppError(404, "not_found", `${what
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const tooLarge = (message = "The request body is too large.") =>
   new AppError(413, "too_large", message);
+export const unsupportedMediaType = (message: string) =>
+  new AppError(415, "unsupported_media_type", message);
 export const tooMany = (message: string, retryAfterSeconds?: number) =>
   new AppError(
     429,

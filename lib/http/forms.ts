@@ -28,7 +28,9 @@ export interface FormFailure {
 
 /** Maps a typed error to a form failure; rethrows anything else (a real 500). */
 export function formFailure(err: unknown): FormFailure {
-  if (!(err instanceof AppError) || err.status === 401 || err.status === 413) throw err;
+  if (
+    !(err instanceof AppError) || err.status === 401 || err.status === 413 || err.status === 415
+  ) throw err;
   const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
   const message = Object.keys(fields).length
     ? "Please correct the fields marked below."

@@ -62,18 +62,34 @@ export function originIsOurs(c: Context): boolean {
 }
 
 /**
- * CSRF protection for cookie-authenticated state changes: a browser always
- * sends `Origin` (and `Sec-Fetch-Site`) on such requests, and it must be ours.
- * Clients that send neither are not browsers and cannot be tricked into it.
+ * The one rule for "this browser request comes from Parley's own pages": its
+ * `Origin`, when sent, is ours, and its `Sec-Fetch-Site`, when sent, says
+ * same-origin (or none: typed in the address bar). Clients that send neither
+ * are not browsers and cannot be tricked into sending anything.
+ */
+export function isSameOriginRequest(c: Context): boolean {
+  if (!originIsOurs(c)) return false;
+  const site = c.req.header("sec-fetch-site");
+  return site === undefined || site === "same-origin" || site === "none";
+}
+
+/** Posts that sign someone in: a foreign page must not sign a browser into an account (login CSRF). */
+const SIGN_IN_PATHS = new Set(["/login", "/setup", "/api/v1/auth/login"]);
+
+/**
+ * CSRF protection: cookie-authenticated state changes, and every sign-in
+ * post, must come from Parley's own origin ({@link isSameOriginRequest}).
  */
 export function sameOriginWrites(): MiddlewareHandler<AppEnv> {
   return async function sameOriginWrites(c, next) {
-    if (STATE_CHANGING.has(c.req.method) && getCookie(c, SESSION_COOKIE) !== undefined) {
-      if (!originIsOurs(c)) throw forbidden("Cross-site request refused (Origin does not match).");
-      const site = c.req.header("sec-fetch-site");
-      if (site !== undefined && site !== "same-origin" && site !== "none") {
-        throw forbidden("Cross-site request refused.");
-      }
+    if (!STATE_CHANGING.has(c.req.method)) return await next();
+    const signIn = SIGN_IN_PATHS.has(c.req.path);
+    if ((signIn || getCookie(c, SESSION_COOKIE) !== undefined) && !isSameOriginRequest(c)) {
+      throw forbidden(
+        signIn
+          ? "Cross-site sign-in refused: sign in from Parley's own page."
+          : "Cross-site request refused (Origin does not match).",
+      );
     }
     await next();
   };
