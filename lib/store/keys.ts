@@ -6,7 +6,10 @@
  *   ["agents_by_email", email]                   -> agentId
  *   ["sessions", sha256(token)]                  -> Session            (expireIn = session TTL)
  *   ["sessions_by_agent", agentId, sha256(token)] -> true               (expireIn = session TTL)
- *   ["login_failures", "email" | "ip", value]    -> { count }          (expireIn = throttle window)
+ *   ["login_attempts", "ip", address]            -> { count, windowStart } (sign-in attempts; expireIn = window)
+ *   ["login_attempts", "pair", email, address]   -> { count, windowStart } (attempts at one email from one address)
+ *   ["login_attempts", "account", email]         -> { count, windowStart } (attempts at one email from anywhere)
+ *   ["login_known_address", email, address]      -> true               (signed in from here; expireIn 30 days)
  *   ["setup_code"]                               -> string             (one-time first-admin code)
  *
  * Real-time (lib/realtime)
@@ -81,7 +84,16 @@ export const keys = {
     tokenHash: string,
   ): Key => ["sessions_by_agent", agentId, tokenHash],
   sessionsByAgentPrefix: (agentId: string): Key => ["sessions_by_agent", agentId],
-  loginFailures: (kind: "email" | "ip", value: string): Key => ["login_failures", kind, value],
+  loginAttempts: (kind: "ip" | "pair" | "account", ...subject: string[]): Key => [
+    "login_attempts",
+    kind,
+    ...subject,
+  ],
+  loginKnownAddress: (email: string, address: string): Key => [
+    "login_known_address",
+    email,
+    address,
+  ],
   setupCode: (): Key => ["setup_code"],
   typingShard: (shard: number): Key => ["typing", shard],
   site: (id: string): Key => ["sites", id],
