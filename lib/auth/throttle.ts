@@ -16,15 +16,15 @@
  *   lifts, and it spares addresses the account signed in from in the last
  *   30 days, so a spread-out attack cannot keep the owner out.
  *
- * Within one instance, attempts on one counter take turns (an in-process
- * queue), so they never conflict with each other; across instances a lost
- * race is retried, and a counter that cannot be taken refuses (fails closed).
+ * The counters are lib/store/window_counter.ts's: exact under racing
+ * attempts, on one instance or several.
  * Password hashing itself runs through {@link KeyedGate}s: at most a few at
  * once per email, per address and per instance, so a burst queues instead of
  * eating the CPU.
  */
 import { tooMany } from "../errors.ts";
 import { keys } from "../store/keys.ts";
+import { clearCounter, giveSlot, takeSlot } from "../store/window_counter.ts";
 
 export const ADDRESS_LIMIT = 30;
 export const PAIR_LIMIT = 5;
@@ -35,84 +35,12 @@ const ACCOUNT_WINDOW_MS = 5 * 60_000;
 /** How long an address where an account signed in stays exempt from the account lock. */
 const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
 
-interface Counter {
-  count: number;
-  windowStart: number;
-}
-
 /** A reserved attempt: give it back with {@link releaseAttempt} when it succeeds. */
 export interface Reservation {
   email: string;
   address: string;
   /** The counters this attempt holds a slot in, with the window each slot belongs to. */
-  held: { key: Deno.KvKey; windowStart: number }[];
-}
-
-/** Per-key turns inside this process: a KV counter is read and written by one attempt at a time. */
-const turns = new Map<string, Promise<unknown>>();
-
-async function inTurn<T>(key: Deno.KvKey, work: () => Promise<T>): Promise<T> {
-  const id = JSON.stringify(key);
-  const before = turns.get(id) ?? Promise.resolve();
-  const mine = before.then(work, work);
-  const settled = mine.catch(() => {});
-  turns.set(id, settled);
-  try {
-    return await mine;
-  } finally {
-    if (turns.get(id) === settled) turns.delete(id);
-  }
-}
-
-/** Takes one slot of a counter; the window start it counted in, or the seconds until it frees. */
-function take(
-  kv: Deno.Kv,
-  key: Deno.KvKey,
-  limit: number,
-  windowMs: number,
-): Promise<{ ok: true; windowStart: number } | { ok: false; retryAfter: number }> {
-  return inTurn(key, async () => {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const now = Date.now();
-      const entry = await kv.get<Counter>(key);
-      const current = entry.value && now - entry.value.windowStart < windowMs
-        ? entry.value
-        : { count: 0, windowStart: now };
-      const retryAfter = Math.max(1, Math.ceil((current.windowStart + windowMs - now) / 1000));
-      if (current.count >= limit) return { ok: false, retryAfter };
-      const next = { count: current.count + 1, windowStart: current.windowStart };
-      const expireIn = Math.max(1000, current.windowStart + windowMs - now);
-      const result = await kv.atomic().check(entry).set(key, next, { expireIn }).commit();
-      if (result.ok) return { ok: true, windowStart: current.windowStart };
-      // Another instance counted first: read again (after a short, random pause).
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
-    }
-    return { ok: false, retryAfter: 1 }; // cannot count it: refuse rather than let it through
-  });
-}
-
-/** Gives back a slot taken in `windowStart` (a later window started afresh: nothing to give). */
-function give(kv: Deno.Kv, key: Deno.KvKey, windowStart: number): Promise<void> {
-  return inTurn(key, async () => {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const entry = await kv.get<Counter>(key);
-      if (!entry.value || entry.value.windowStart !== windowStart || entry.value.count === 0) {
-        return;
-      }
-      const next = { ...entry.value, count: entry.value.count - 1 };
-      const expireIn = Math.max(1000, next.windowStart + windowMsOf(key) - Date.now());
-      const result = await kv.atomic().check(entry).set(key, next, { expireIn }).commit();
-      if (result.ok) return;
-    }
-  });
-}
-
-function windowMsOf(key: Deno.KvKey): number {
-  return key[1] === "account"
-    ? ACCOUNT_WINDOW_MS
-    : key[1] === "ip"
-    ? ADDRESS_WINDOW_MS
-    : PAIR_WINDOW_MS;
+  held: { key: Deno.KvKey; windowStart: number; windowMs: number }[];
 }
 
 function inWords(seconds: number): string {
@@ -131,16 +59,20 @@ export async function reserveAttempt(
 ): Promise<Reservation> {
   const reservation: Reservation = { email, address, held: [] };
   const addressKey = keys.loginAttempts("ip", address);
-  const byAddress = await take(kv, addressKey, ADDRESS_LIMIT, ADDRESS_WINDOW_MS);
+  const byAddress = await takeSlot(kv, addressKey, ADDRESS_LIMIT, ADDRESS_WINDOW_MS);
   if (!byAddress.ok) {
     throw tooMany(
       `Too many sign-in attempts from your network. Try again in ${inWords(byAddress.retryAfter)}.`,
       byAddress.retryAfter,
     );
   }
-  reservation.held.push({ key: addressKey, windowStart: byAddress.windowStart });
+  reservation.held.push({
+    key: addressKey,
+    windowStart: byAddress.windowStart,
+    windowMs: ADDRESS_WINDOW_MS,
+  });
   const pairKey = keys.loginAttempts("pair", email, address);
-  const byPair = await take(kv, pairKey, PAIR_LIMIT, PAIR_WINDOW_MS);
+  const byPair = await takeSlot(kv, pairKey, PAIR_LIMIT, PAIR_WINDOW_MS);
   if (!byPair.ok) {
     throw tooMany(
       `Too many failed sign-in attempts for this account. Try again in ${
@@ -149,11 +81,15 @@ export async function reserveAttempt(
       byPair.retryAfter,
     );
   }
-  reservation.held.push({ key: pairKey, windowStart: byPair.windowStart });
+  reservation.held.push({
+    key: pairKey,
+    windowStart: byPair.windowStart,
+    windowMs: PAIR_WINDOW_MS,
+  });
   const known = await kv.get(keys.loginKnownAddress(email, address));
   if (known.value) return reservation;
   const accountKey = keys.loginAttempts("account", email);
-  const byAccount = await take(kv, accountKey, ACCOUNT_LIMIT, ACCOUNT_WINDOW_MS);
+  const byAccount = await takeSlot(kv, accountKey, ACCOUNT_LIMIT, ACCOUNT_WINDOW_MS);
   if (!byAccount.ok) {
     const until = new Date(Date.now() + byAccount.retryAfter * 1000).toISOString().slice(11, 16);
     throw tooMany(
@@ -163,7 +99,11 @@ export async function reserveAttempt(
       byAccount.retryAfter,
     );
   }
-  reservation.held.push({ key: accountKey, windowStart: byAccount.windowStart });
+  reservation.held.push({
+    key: accountKey,
+    windowStart: byAccount.windowStart,
+    windowMs: ACCOUNT_WINDOW_MS,
+  });
   return reservation;
 }
 
@@ -174,9 +114,8 @@ export async function reserveAttempt(
  */
 export async function releaseAttempt(kv: Deno.Kv, reservation: Reservation): Promise<void> {
   const { email, address } = reservation;
-  await Promise.all(reservation.held.map((h) => give(kv, h.key, h.windowStart)));
-  const pairKey = keys.loginAttempts("pair", email, address);
-  await inTurn(pairKey, () => kv.delete(pairKey));
+  await Promise.all(reservation.held.map((h) => giveSlot(kv, h.key, h.windowStart, h.windowMs)));
+  await clearCounter(kv, keys.loginAttempts("pair", email, address));
   await kv.set(keys.loginKnownAddress(email, address), true, { expireIn: KNOWN_ADDRESS_MS });
 }
 
