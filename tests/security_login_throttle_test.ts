@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { signIn } from "../lib/auth/login.ts";
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, KeyedGate, PAIR_LIMIT } from "../lib/auth/throttle.ts";
-import { AppError } from "../lib/http/errors.ts";
+import { AppError } from "../lib/errors.ts";
 import { createAgent } from "../lib/store/agents.ts";
 import { startTestApp } from "./helpers.ts";
 

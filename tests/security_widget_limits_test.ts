@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { takeWidgetQuota, type WidgetBucket } from "../lib/channels/webchat_limits.ts";
-import { AppError } from "../lib/http/errors.ts";
+import { AppError } from "../lib/errors.ts";
 import { startTestApp } from "./helpers.ts";
 
 const LIMITS = (limit: number): Record<WidgetBucket, { limit: number; windowMs: number }> => ({
