@@ -31,6 +31,8 @@ export interface Config {
   sessionTtlMs: number;
   whatsapp: {
     phoneNumberId: string | null;
+    /** The WhatsApp Business Account id, for its message templates (WHATSAPP_BUSINESS_ACCOUNT_ID). */
+    businessAccountId: string | null;
     accessToken: string | null;
     appSecret: string | null;
     verifyToken: string | null;
@@ -125,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 12, 1, 24 * 90) * 3600_000,
     whatsapp: {
       phoneNumberId: optional(env, "WHATSAPP_PHONE_NUMBER_ID"),
+      businessAccountId: optional(env, "WHATSAPP_BUSINESS_ACCOUNT_ID"),
       accessToken: optional(env, "WHATSAPP_ACCESS_TOKEN"),
       appSecret: optional(env, "WHATSAPP_APP_SECRET"),
       verifyToken: optional(env, "WHATSAPP_VERIFY_TOKEN"),

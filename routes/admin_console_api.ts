@@ -19,12 +19,14 @@ import {
 import {
   adminCreateSite,
   adminDeleteSite,
+  adminRefreshWhatsAppTemplates,
   adminSaveWhatsApp,
   adminTestWhatsApp,
   adminUpdateSite,
   embedSnippet,
 } from "../lib/admin/channels.ts";
 import { adminDeleteTeam } from "../lib/admin/teams.ts";
+import { listWhatsAppTemplates } from "../lib/channels/whatsapp_templates.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { notFound } from "../lib/errors.ts";
@@ -162,6 +164,12 @@ export function adminConsoleApiRoutes(deps: AppDeps): Hono<AppEnv> {
   });
   app.post("/api/v1/admin/whatsapp/test", async (c) => {
     return c.json(await adminTestWhatsApp(deps, currentAgent(c)));
+  });
+  app.get("/api/v1/admin/whatsapp/templates", async (c) => {
+    return c.json(await listWhatsAppTemplates(kv));
+  });
+  app.post("/api/v1/admin/whatsapp/templates/refresh", async (c) => {
+    return c.json(await adminRefreshWhatsAppTemplates(deps, currentAgent(c)));
   });
 
   // Audit log

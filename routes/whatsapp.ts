@@ -6,11 +6,18 @@
  * - `GET /api/v1/media/:mediaId`: staff open a customer's photo, voice note or
  *   document; fetched from the Graph API with the token, never exposing it.
  * - `GET /api/v1/conversations/:id/whatsapp`: the 24-hour window.
+ * - `GET /api/v1/whatsapp/templates`: the approved templates agents can send.
+ * - `POST /api/v1/conversations/:id/templates`: send one (in or out of the window).
  *
  * Also registers the WhatsApp jobs on `deps.jobs` (inbound processing and
  * outbound delivery).
  */
 import { Hono } from "hono";
+import { z } from "zod";
+import { clientId } from "../lib/domain/boundary.ts";
+import { notFound } from "../lib/errors.ts";
+import { parseJsonBody } from "../lib/http/parse_request.ts";
+import { listWhatsAppTemplates, sendTemplateMessage } from "../lib/channels/whatsapp_templates.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { requireRole } from "../lib/http/middleware.ts";
@@ -21,6 +28,14 @@ import {
   registerWhatsAppJobs,
   whatsAppStateForStaff,
 } from "../lib/channels/whatsapp.ts";
+
+const templateSendBody = z.object({
+  clientId,
+  name: z.string().trim().min(1).max(512),
+  language: z.string().trim().min(1).max(20),
+  values: z.record(z.string().max(200), z.string().max(4096))
+    .refine((v) => Object.keys(v).length <= 60, "At most 60 values").default({}),
+}).strict();
 
 export function whatsappRoutes(deps: AppDeps): Hono<AppEnv> {
   registerWhatsAppJobs(deps);
@@ -51,6 +66,18 @@ export function whatsappRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/api/v1/conversations/:id/whatsapp", requireRole(), async (c) => {
     return c.json(await whatsAppStateForStaff(deps, c.get("agent")!, c.req.param("id")));
+  });
+
+  app.get("/api/v1/whatsapp/templates", requireRole(), async (c) => {
+    return c.json(await listWhatsAppTemplates(deps.kv, { sendableOnly: true }));
+  });
+
+  app.post("/api/v1/conversations/:id/templates", requireRole(), async (c) => {
+    const body = await parseJsonBody(c, templateSendBody);
+    const id = c.req.param("id");
+    if (id.length > 100) throw notFound("Conversation");
+    const { message, duplicate } = await sendTemplateMessage(deps.kv, c.get("agent")!, id, body);
+    return c.json({ message, duplicate }, duplicate ? 200 : 201);
   });
 
   return app;

@@ -7,6 +7,11 @@
  *   GET  /{version}/{phoneNumberId}           -> { display_phone_number, verified_name, id }
  *   GET  /{version}/{mediaId}                 -> { url, mime_type, sha256, file_size, id }
  *   GET  /download/{mediaId}                  -> the media bytes (bearer token required)
+ *   GET  /{version}/{wabaId}/message_templates?limit=&after= -> { data: [template], paging }
+ *
+ * A `type: "template"` send is checked like Meta does: an unknown name or
+ * language is 132001, a wrong number (or names) of body/header parameters is
+ * 132000 — against `graph.templates` (Meta's template shape).
  *
  * A wrong bearer token gets Meta's 401 with code 190.
  *
@@ -41,6 +46,10 @@ export interface FakeGraph {
   scriptSend(...responses: ScriptedResponse[]): void;
   /** Media the fake serves by id. */
   media: Map<string, { bytes: Uint8Array; mimeType: string }>;
+  /** Queues answers for the next template list reads (each used once). */
+  scriptTemplates(...responses: ScriptedResponse[]): void;
+  /** The WABA's templates, as Meta lists them (tests add and remove). */
+  templates: GraphTemplate[];
   /** The wamid the fake returned for the n-th successful send (0-based). */
   wamids: string[];
   /** Resolves with the first recorded request matching `predicate` (waiting if needed). */
@@ -49,6 +58,17 @@ export interface FakeGraph {
     what?: string,
   ): Promise<RecordedRequest>;
   close(): Promise<void>;
+}
+
+/** A message template in Meta's shape (`GET /{waba-id}/message_templates` items). */
+export interface GraphTemplate {
+  id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  parameter_format?: "POSITIONAL" | "NAMED";
+  components: Record<string, unknown>[];
 }
 
 /** Meta's error body shape, for scripting failures. */
@@ -65,8 +85,10 @@ export function graphError(code: number, message: string, details?: string) {
 }
 
 export function startFakeGraph(
-  options: { token: string; phoneNumberId: string; version?: string },
+  options: { token: string; phoneNumberId: string; version?: string; businessAccountId?: string },
 ): Promise<FakeGraph> {
+  const templates: GraphTemplate[] = [];
+  const templateScript: ScriptedResponse[] = [];
   const version = options.version ?? "v21.0";
   const requests: RecordedRequest[] = [];
   const script: ScriptedResponse[] = [];
@@ -113,9 +135,29 @@ export function startFakeGraph(
       }
       const parts = url.pathname.split("/").filter(Boolean);
       if (parts[0] !== version) return json(400, graphError(2500, "Unknown path components"));
+      if (
+        req.method === "GET" && parts[1] === options.businessAccountId &&
+        parts[2] === "message_templates"
+      ) {
+        const scripted = templateScript.shift();
+        if (scripted) return json(scripted.status, scripted.body ?? {}, scripted.headers);
+        const limit = Number(url.searchParams.get("limit") ?? "25");
+        const start = Number(url.searchParams.get("after") ?? "0");
+        const data = templates.slice(start, start + limit);
+        const more = start + limit < templates.length;
+        return json(200, {
+          data,
+          paging: {
+            cursors: { before: String(start), after: String(start + data.length) },
+            ...(more ? { next: `${base}${url.pathname}?after=${start + data.length}` } : {}),
+          },
+        });
+      }
       if (req.method === "POST" && parts[1] === options.phoneNumberId && parts[2] === "messages") {
         const scripted = script.shift();
         if (scripted) return json(scripted.status, scripted.body ?? {}, scripted.headers);
+        const refusal = checkTemplateSend(templates, body);
+        if (refusal) return json(400, refusal);
         const to = (body as { to?: string; recipient?: string } | null)?.to ??
           (body as { recipient?: string } | null)?.recipient ?? "";
         const wamid = `wamid.FAKE${String(++sendCount).padStart(6, "0")}${crypto.randomUUID()}`;
@@ -153,10 +195,12 @@ export function startFakeGraph(
   return Promise.resolve({
     url: base,
     requests,
+    templates,
     media,
     wamids,
     sends: () => requests.filter((r) => r.method === "POST" && r.path.endsWith("/messages")),
     scriptSend: (...responses) => void script.push(...responses),
+    scriptTemplates: (...responses) => void templateScript.push(...responses),
     waitForRequest(predicate, what = "a matching request") {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -179,4 +223,44 @@ export function startFakeGraph(
       await server.shutdown();
     },
   });
+}
+
+/** Meta's answer to a template send that does not match an approved template, else null. */
+function checkTemplateSend(templates: GraphTemplate[], body: unknown) {
+  const send = body as {
+    type?: string;
+    template?: {
+      name?: string;
+      language?: { code?: string };
+      components?: { type: string; parameters?: { parameter_name?: string }[] }[];
+    };
+  } | null;
+  if (send?.type !== "template") return null;
+  const t = templates.find((x) =>
+    x.name === send.template?.name && x.language === send.template?.language?.code
+  );
+  if (!t || t.status !== "APPROVED") {
+    return graphError(
+      132001,
+      "(#132001) Template name does not exist in the translation",
+      `template name (${send.template?.name}) does not exist in ${send.template?.language?.code}`,
+    );
+  }
+  for (const type of ["HEADER", "BODY"]) {
+    const text = String(t.components.find((c) => c.type === type)?.text ?? "");
+    const expected = [...new Set([...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]))];
+    const given = send.template?.components?.find((c) => c.type === type.toLowerCase())
+      ?.parameters ?? [];
+    const names = given.map((p) => p.parameter_name);
+    const mismatch = given.length !== expected.length ||
+      (t.parameter_format === "NAMED" && expected.some((n) => !names.includes(n)));
+    if (mismatch) {
+      return graphError(
+        132000,
+        "(#132000) Number of parameters does not match the expected number of params",
+        `${type.toLowerCase()}: number of localizable_params (${given.length}) does not match the expected number of params (${expected.length})`,
+      );
+    }
+  }
+  return null;
 }

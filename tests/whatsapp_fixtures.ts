@@ -140,3 +140,64 @@ export function sentAt<T>(body: T, unixSeconds: number): T {
 
 /** Unix seconds `hours` ago. */
 export const hoursAgo = (hours: number) => Math.floor(Date.now() / 1000 - hours * 3600);
+
+/** Message templates in Meta's shape: positional, named, pending, and one with a media header. */
+export function graphTemplates() {
+  return [
+    {
+      id: "1001",
+      name: "order_update",
+      language: "en_US",
+      status: "APPROVED",
+      category: "UTILITY",
+      parameter_format: "POSITIONAL" as const,
+      components: [
+        { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["A-1"] } },
+        {
+          type: "BODY",
+          text: "Hi {{1}}, your order is {{2}}. Reply to this message to continue.",
+          example: { body_text: [["Pablo", "on its way"]] },
+        },
+        { type: "FOOTER", text: "Parley Shop" },
+        { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Talk to us" }] },
+      ],
+    },
+    {
+      id: "1002",
+      name: "follow_up",
+      language: "es",
+      status: "APPROVED",
+      category: "UTILITY",
+      parameter_format: "NAMED" as const,
+      components: [{
+        type: "BODY",
+        text: "Hola {{customer_name}}, ¿seguimos con el pedido {{order_id}}?",
+        example: {
+          body_text_named_params: [
+            { param_name: "customer_name", example: "Ana" },
+            { param_name: "order_id", example: "A-77" },
+          ],
+        },
+      }],
+    },
+    {
+      id: "1003",
+      name: "spring_sale",
+      language: "en_US",
+      status: "PENDING",
+      category: "MARKETING",
+      components: [{ type: "BODY", text: "Spring sale!" }],
+    },
+    {
+      id: "1004",
+      name: "invoice_pdf",
+      language: "en_US",
+      status: "APPROVED",
+      category: "UTILITY",
+      components: [
+        { type: "HEADER", format: "DOCUMENT" },
+        { type: "BODY", text: "Your invoice is attached." },
+      ],
+    },
+  ];
+}

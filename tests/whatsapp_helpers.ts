@@ -11,7 +11,7 @@
 import { signWhatsAppBody } from "../lib/channels/whatsapp_signature.ts";
 import { startTestApp, type TestApp } from "./helpers.ts";
 import { type FakeGraph, startFakeGraph } from "./fake_graph.ts";
-import { PHONE_NUMBER_ID } from "./whatsapp_fixtures.ts";
+import { PHONE_NUMBER_ID, WABA_ID } from "./whatsapp_fixtures.ts";
 
 export const APP_SECRET = "test-app-secret-0123456789";
 export const VERIFY_TOKEN = "test-verify-token";
@@ -31,9 +31,14 @@ export interface WhatsAppTestApp {
 export async function startWhatsAppTestApp(
   env: Record<string, string> = {},
 ): Promise<WhatsAppTestApp> {
-  const graph = await startFakeGraph({ token: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID });
+  const graph = await startFakeGraph({
+    token: ACCESS_TOKEN,
+    phoneNumberId: PHONE_NUMBER_ID,
+    businessAccountId: WABA_ID,
+  });
   const app = await startTestApp({
     WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+    WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID,
     WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
     WHATSAPP_APP_SECRET: APP_SECRET,
     WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,

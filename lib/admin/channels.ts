@@ -28,6 +28,7 @@ import {
 } from "../store/whatsapp_config.ts";
 import { checkbox } from "./fields.ts";
 import { testWhatsAppConnection } from "../channels/whatsapp.ts";
+import { refreshWhatsAppTemplates } from "../channels/whatsapp_templates.ts";
 import { widgetEmbedSnippet } from "../channels/widget_snippet.ts";
 
 /** The site form: origins one per line (or comma-separated), checkbox for "any origin". */
@@ -121,7 +122,9 @@ export const whatsAppFormSchema = z.preprocess((raw) => {
     else if (v[field] === "" || v[field] === undefined) delete v[field];
     delete v[`clear_${field}`];
   }
-  for (const field of ["phoneNumberId", "graphUrl", "graphVersion", "teamId"]) {
+  for (
+    const field of ["phoneNumberId", "businessAccountId", "graphUrl", "graphVersion", "teamId"]
+  ) {
     if (v[field] === "") v[field] = null;
   }
   return v;
@@ -161,6 +164,21 @@ export async function adminTestWhatsApp(deps: AppDeps, actor: Actor) {
     targetId: "whatsapp",
     targetLabel: "WhatsApp connection",
     details: { ok: result.ok },
+  });
+  return result;
+}
+
+/** Reads the WABA's message templates from the Graph API into the cache; audited. */
+export async function adminRefreshWhatsAppTemplates(deps: AppDeps, actor: Actor) {
+  const result = await refreshWhatsAppTemplates(deps);
+  await recordAudit(deps.kv, {
+    actorId: actor.id,
+    actorName: actor.name,
+    action: "whatsapp.templates_refreshed",
+    targetType: "whatsapp",
+    targetId: "whatsapp",
+    targetLabel: "WhatsApp templates",
+    details: { ok: result.ok, count: result.items.length },
   });
   return result;
 }

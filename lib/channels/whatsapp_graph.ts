@@ -41,6 +41,17 @@ const REASONS: Record<number, string> = {
   131031: "The WhatsApp Business account is locked.",
   131051: "WhatsApp does not support this message type.",
   131053: "WhatsApp could not upload the media.",
+  132000:
+    "The template's variables do not match what WhatsApp expects (wrong number of values); an admin should refresh the templates.",
+  132001:
+    "WhatsApp has no such template in this language (it may have been deleted); an admin should refresh the templates.",
+  132005: "A filled-in template is too long for WhatsApp; shorten the values.",
+  132007: "WhatsApp refused the filled-in template under its content policy.",
+  132012:
+    "A template value has the wrong format for WhatsApp (e.g. text where a date or currency is expected).",
+  132015: "The template is paused by WhatsApp for low quality; choose another one.",
+  132016: "The template is disabled by WhatsApp; choose another one.",
+  132018: "A template value has line breaks, tabs or too many spaces, which WhatsApp refuses.",
   368: "The WhatsApp Business account is temporarily blocked for policy violations.",
 };
 
@@ -122,7 +133,8 @@ type Target = Pick<WhatsAppSettings, "graphUrl" | "graphVersion" | "accessToken"
 
 const TIMEOUT_MS = 15_000;
 
-async function graphFetch(
+/** One Graph API call with the token and a timeout; failures classified. */
+export async function graphFetch(
   target: Target,
   path: string,
   init: RequestInit = {},
@@ -149,7 +161,8 @@ async function graphFetch(
   };
 }
 
-async function jsonOf(res: Response): Promise<Record<string, unknown>> {
+/** The JSON object of a Graph answer ({} when it is not one). */
+export async function jsonOf(res: Response): Promise<Record<string, unknown>> {
   try {
     const value = await res.json();
     return value && typeof value === "object" ? value : {};
@@ -175,6 +188,17 @@ export function textMessageBody(to: Recipient, text: string): Record<string, unk
   };
 }
 
+/** The JSON body of a template message (the `template` object from whatsapp_templates.ts). */
+export function templateMessageBody(to: Recipient, template: unknown): Record<string, unknown> {
+  return {
+    messaging_product: "whatsapp",
+    recipient_type: "individual",
+    ...(to.waId ? { to: to.waId } : { recipient: to.userId }),
+    type: "template",
+    template,
+  };
+}
+
 /**
  * POSTs a text message to `{graph}/{version}/{phoneNumberId}/messages` and
  * returns Meta's message id (`wamid...`), which later status webhooks carry.
@@ -184,14 +208,22 @@ export async function sendWhatsAppText(
   to: Recipient,
   text: string,
 ): Promise<GraphResult<{ wamid: string }>> {
+  return await sendWhatsAppMessage(settings, textMessageBody(to, text));
+}
+
+/** POSTs any message body (text or template) to the messages endpoint; Meta's wamid back. */
+export async function sendWhatsAppMessage(
+  settings: WhatsAppSettings,
+  body: Record<string, unknown>,
+): Promise<GraphResult<{ wamid: string }>> {
   const result = await graphFetch(settings, `${settings.phoneNumberId}/messages`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(textMessageBody(to, text)),
+    body: JSON.stringify(body),
   });
   if (!result.ok) return result;
-  const body = await jsonOf(result.value);
-  const wamid = (body.messages as { id?: unknown }[] | undefined)?.[0]?.id;
+  const answer = await jsonOf(result.value);
+  const wamid = (answer.messages as { id?: unknown }[] | undefined)?.[0]?.id;
   if (typeof wamid !== "string" || !wamid) {
     return {
       ok: false,

@@ -11,6 +11,7 @@ import {
 
 const settingsFor = (graphUrl: string, token = "test-token"): WhatsAppSettings => ({
   phoneNumberId: "106540352242922",
+  businessAccountId: null,
   accessToken: token,
   appSecret: "s",
   verifyToken: "v",

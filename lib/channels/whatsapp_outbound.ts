@@ -4,7 +4,9 @@
  * The engine commits an agent's reply in a WhatsApp chat with delivery
  * "sending" and, in the same atomic op, enqueues the `whatsapp.outbound` job
  * `{conversationId, seq, messageId}` (lib/store/engine/messages.ts). This job
- * POSTs the text to the Graph API and then:
+ * POSTs the text (or, for a message of kind "template", Meta's `template`
+ * object with the filled values: whatsapp_templates.ts) to the Graph API and
+ * then:
  *
  * - accepted: stores Meta's message id (wamid) with a link back to the
  *   message, marks it "sent", and applies any status that arrived first;
@@ -38,7 +40,13 @@ import { getContact, getConversation, getMessage } from "../store/engine/records
 import { keys } from "../store/keys.ts";
 import { canSend, loadWhatsAppSettings } from "../store/whatsapp_config.ts";
 import type { Config } from "../../fresh.config.ts";
-import { reasonForCode, sendWhatsAppText } from "./whatsapp_graph.ts";
+import {
+  reasonForCode,
+  sendWhatsAppMessage,
+  sendWhatsAppText,
+  templateMessageBody,
+} from "./whatsapp_graph.ts";
+import { type TemplateMessageData, templateSendObject } from "../domain/whatsapp_templates.ts";
 import type { WhatsAppStatus } from "./whatsapp_payload.ts";
 import type { Engine } from "../store/engine/engine.ts";
 
@@ -204,7 +212,13 @@ export async function runOutboundJob(
   const to = /^\d+$/.test(contact.whatsappId)
     ? { waId: contact.whatsappId, userId: null }
     : { waId: null, userId: contact.whatsappId };
-  const result = await sendWhatsAppText(settings, to, message.text);
+  // A template message goes out as Meta's `template` type, with the values the agent filled.
+  const template = message.kind === "template"
+    ? (message.data?.template as TemplateMessageData | undefined)
+    : undefined;
+  const result = template
+    ? await sendWhatsAppMessage(settings, templateMessageBody(to, templateSendObject(template)))
+    : await sendWhatsAppText(settings, to, message.text);
 
   if (result.ok) {
     const wamid = result.value.wamid;

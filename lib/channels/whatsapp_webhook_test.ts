@@ -5,6 +5,7 @@ import type { WhatsAppSettings } from "../store/whatsapp_config.ts";
 
 const settings: WhatsAppSettings = {
   phoneNumberId: "1",
+  businessAccountId: null,
   accessToken: "t",
   appSecret: "s",
   verifyToken: "the-token",

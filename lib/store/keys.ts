@@ -50,6 +50,8 @@
  *   ["whatsapp_inbox_lease", customerId]         -> { id, until }  (expireIn = 2 min; one drainer)
  *   ["whatsapp_tick"]                            -> chainId  (the live inbox-sweep job chain)
  *   ["whatsapp_user", bsuid]                     -> customerId (the id a business-scoped user id maps to)
+ *   ["whatsapp_templates", name, language]       -> WhatsAppTemplate (the WABA's templates, cached; store/whatsapp_templates.ts)
+ *   ["whatsapp_templates_state"]                 -> TemplatesState { fetchedAt, businessAccountId, error }
  *
  * Conversation engine (lib/store/engine/*.ts; docs/engine.md)
  *   ["settings", "routing"]                      -> Settings (routing settings, read live)
@@ -147,6 +149,9 @@ export const keys = {
   whatsappInboxesPrefix: (): Key => ["whatsapp_inbox"],
   whatsappTick: (): Key => ["whatsapp_tick"],
   whatsappUser: (userId: string): Key => ["whatsapp_user", userId],
+  whatsappTemplate: (name: string, language: string): Key => ["whatsapp_templates", name, language],
+  whatsappTemplatesPrefix: (): Key => ["whatsapp_templates"],
+  whatsappTemplatesState: (): Key => ["whatsapp_templates_state"],
   routingSettings: (): Key => ["settings", "routing"],
   presence: (agentId: string): Key => ["presence", agentId],
   heartbeat: (agentId: string): Key => ["heartbeats", agentId],

@@ -20,6 +20,8 @@ export const DEFAULT_GRAPH_VERSION = "v21.0";
 /** What the admin console stores. */
 export interface StoredWhatsAppConfig {
   phoneNumberId: string | null;
+  /** The WhatsApp Business Account (WABA) id: its message templates are listed from it. */
+  businessAccountId: string | null;
   accessToken: string | null;
   appSecret: string | null;
   verifyToken: string | null;
@@ -34,6 +36,7 @@ export interface StoredWhatsAppConfig {
 /** The effective settings: stored values with the environment's overrides applied. */
 export interface WhatsAppSettings {
   phoneNumberId: string | null;
+  businessAccountId: string | null;
   accessToken: string | null;
   appSecret: string | null;
   verifyToken: string | null;
@@ -45,6 +48,7 @@ export interface WhatsAppSettings {
 
 const EMPTY: StoredWhatsAppConfig = {
   phoneNumberId: null,
+  businessAccountId: null,
   accessToken: null,
   appSecret: null,
   verifyToken: null,
@@ -62,6 +66,10 @@ const secret = z.string().trim().max(1024).nullable().optional();
 export const whatsAppConfigInputSchema = z.object({
   phoneNumberId: z.string().trim().regex(/^\d{1,32}$/, "A phone number id is digits only")
     .nullable().optional().or(z.literal("")),
+  businessAccountId: z.string().trim().regex(
+    /^\d{1,32}$/,
+    "A WhatsApp Business Account id is digits only",
+  ).nullable().optional().or(z.literal("")),
   accessToken: secret,
   appSecret: secret,
   verifyToken: secret,
@@ -115,6 +123,7 @@ export async function loadWhatsAppSettings(
   const envGraphVersion = env.graphVersion !== DEFAULT_GRAPH_VERSION ? env.graphVersion : null;
   return {
     phoneNumberId: env.phoneNumberId ?? stored.phoneNumberId,
+    businessAccountId: env.businessAccountId ?? stored.businessAccountId,
     accessToken: env.accessToken ?? stored.accessToken,
     appSecret: env.appSecret ?? stored.appSecret,
     verifyToken: env.verifyToken ?? stored.verifyToken,
@@ -133,6 +142,7 @@ export function canSend(settings: WhatsAppSettings): boolean {
 /** What the admin console may show: no secret, only whether each is set and where from. */
 export interface PublicWhatsAppConfig {
   phoneNumberId: string | null;
+  businessAccountId: string | null;
   graphUrl: string;
   graphVersion: string;
   teamId: string | null;
@@ -156,6 +166,7 @@ export async function publicWhatsAppConfig(
   const env = deps.config.whatsapp;
   const fromEnvironment = [
     env.phoneNumberId && "phoneNumberId",
+    env.businessAccountId && "businessAccountId",
     env.accessToken && "accessToken",
     env.appSecret && "appSecret",
     env.verifyToken && "verifyToken",
@@ -164,6 +175,7 @@ export async function publicWhatsAppConfig(
   ].filter((f): f is string => Boolean(f));
   return {
     phoneNumberId: settings.phoneNumberId,
+    businessAccountId: settings.businessAccountId,
     graphUrl: settings.graphUrl,
     graphVersion: settings.graphVersion,
     teamId: settings.teamId,

@@ -14,6 +14,7 @@ import { canMoveDelivery } from "../../domain/delivery.ts";
 import { checkWrite, isSupervisor } from "../../domain/permissions.ts";
 import { messageInput } from "../../domain/boundary.ts";
 import { checkFreeFormReply, windowAt, type WindowRecord } from "../../domain/whatsapp_window.ts";
+import type { TemplateMessageData } from "../../domain/whatsapp_templates.ts";
 import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
 import { parseWith } from "../../validate.ts";
 import type { NewChange } from "../changes.ts";
@@ -35,6 +36,11 @@ export interface StaffMessageInput {
   internal?: boolean;
   /** An internal note addressed to supervisors as a question (implies internal). */
   toSupervisor?: boolean;
+  /**
+   * A WhatsApp template message (lib/channels/whatsapp_templates.ts checks it):
+   * `text` is the filled-in template; allowed outside the 24-hour window.
+   */
+  template?: TemplateMessageData;
 }
 
 /**
@@ -43,8 +49,9 @@ export interface StaffMessageInput {
  * a supervisor's note answers an open question. The same clientId again
  * returns the stored message (`duplicate: true`) and writes nothing.
  * A reply in a WhatsApp chat is refused outside the customer's 24-hour window
- * (409 `window_closed`, see {@link checkWhatsAppWindow}); inside it, it
- * starts as delivery "sending" and enqueues the
+ * (409 `window_closed`, see {@link checkWhatsAppWindow}) unless it is a
+ * template message (`input.template`, kind "template"); it starts as delivery
+ * "sending" and enqueues the
  * `whatsapp.outbound` job `{conversationId, seq, messageId}` in the same
  * atomic op; a webchat reply is "sent" once committed.
  */
@@ -59,6 +66,8 @@ export async function appendStaffMessage(
   const { text } = parseWith(messageInput, input);
   const toSupervisor = input.toSupervisor === true;
   const internal = toSupervisor || input.internal === true;
+  const template = input.template ?? null;
+  if (template && internal) throw badRequest("invalid", "A template message cannot be a note.");
   const clientKey = keys.messageClientId(`staff:${conversationId}`, input.clientId);
   return await mutate<Result>(engine, async (reads) => {
     const [convEntry, dupEntry] = await reads.getMany<
@@ -76,14 +85,21 @@ export async function appendStaffMessage(
     const refusal = checkWrite(actor, conv);
     if (refusal) throw refusalError(refusal);
     const at = new Date().toISOString();
-    if (!internal && conv.channel === "whatsapp") await checkWhatsAppWindow(reads, conv, at);
+    if (template && conv.channel !== "whatsapp") {
+      throw conflict("not_whatsapp", "Templates are for WhatsApp conversations only.");
+    }
+    // Templates are how a business writes outside the window; free-form replies wait for it.
+    if (!internal && !template && conv.channel === "whatsapp") {
+      await checkWhatsAppWindow(reads, conv, at);
+    }
     const supervisor = isSupervisor(actor.role);
     const op = new EngineOp(); // mutate checks what came through `reads`
     const { conv: appendedConv, message } = appendToLog(op, conv, {
       type: internal ? "note" : "message",
-      kind: "text",
+      kind: template ? "template" : "text",
       author: { type: "agent", id: actor.id, name: actor.name },
       text,
+      ...(template ? { data: { template } } : {}),
       visibility: internal ? "staff" : "public",
       toSupervisor,
       clientId: input.clientId,
