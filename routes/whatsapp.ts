@@ -76,7 +76,12 @@ export function whatsappRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await parseJsonBody(c, templateSendBody);
     const id = c.req.param("id");
     if (id.length > 100) throw notFound("Conversation");
-    const { message, duplicate } = await sendTemplateMessage(deps.kv, c.get("agent")!, id, body);
+    const { message, duplicate } = await sendTemplateMessage(
+      deps.engine,
+      c.get("agent")!,
+      id,
+      body,
+    );
     return c.json({ message, duplicate }, duplicate ? 200 : 201);
   });
 

@@ -345,7 +345,7 @@ Deno.test("[whatsapp] templates: sent outside the window with the right payload,
       const log = await listMessagesForStaff(wa.app.kv, conversationId);
       assert.ok(log.every((m) => m.author.type !== "agent"), "nothing stored");
 
-      const web = await customerSays(wa.app.kv, "Hi from the web");
+      const web = await customerSays(wa.app.engine, "Hi from the web");
       const webTemplate = await sendTemplate(wa, supervisor, web.conversation.id, {
         clientId: "x7",
         name: "follow_up",

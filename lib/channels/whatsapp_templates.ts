@@ -29,6 +29,7 @@ import {
 import { badRequest, conflict, notFound } from "../errors.ts";
 import type { Agent } from "../store/agents.ts";
 import { appendStaffMessage } from "../store/engine/messages.ts";
+import type { Engine } from "../store/engine/engine.ts";
 import type { Message } from "../domain/engine_types.ts";
 import { loadWhatsAppSettings } from "../store/whatsapp_config.ts";
 import {
@@ -223,12 +224,12 @@ export interface TemplateSendInput {
  * (not_your_chat, conversation_closed...) as for any message.
  */
 export async function sendTemplateMessage(
-  kv: Deno.Kv,
+  engine: Engine,
   agent: Agent,
   conversationId: string,
   input: TemplateSendInput,
 ): Promise<{ message: Message; duplicate: boolean }> {
-  const template = await getCachedTemplate(kv, input.name, input.language);
+  const template = await getCachedTemplate(engine.kv, input.name, input.language);
   if (!template) {
     throw notFound(`Template ${input.name} (${input.language})`);
   }
@@ -245,7 +246,7 @@ export async function sendTemplateMessage(
     const first = Object.entries(problems)[0];
     throw badRequest("invalid", `${first[0]}: ${first[1]}`, { fields: problems });
   }
-  return await appendStaffMessage(kv, conversationId, agent, {
+  return await appendStaffMessage(engine, conversationId, agent, {
     text: renderTemplate(template, input.values).slice(0, 4096),
     clientId: input.clientId,
     template: templateMessageData(template, input.values),
