@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from "./fresh.config.ts";
 import { startServer } from "./lib/server.ts";
+import { KvOpenError } from "./lib/store/open_kv.ts";
 import { routeTable } from "./routes/mod.ts";
 
 if (import.meta.main) {
@@ -17,7 +18,16 @@ if (import.meta.main) {
     }
     throw err;
   }
-  const server = await startServer(config, routeTable, { log: console.log, hostname: config.host });
+  let server;
+  try {
+    server = await startServer(config, routeTable, { log: console.log, hostname: config.host });
+  } catch (err) {
+    if (err instanceof KvOpenError) {
+      console.error(`Parley cannot start: ${err.message}`);
+      Deno.exit(1);
+    }
+    throw err;
+  }
   const stop = async () => {
     await server.shutdown();
     Deno.exit(0);

@@ -18,15 +18,23 @@ export interface ParleyProcess {
   stop(): Promise<Deno.CommandStatus>;
 }
 
-/** Starts `deno run -A main.ts` with `env` (on 127.0.0.1, port 0 unless given). */
-export async function spawnParley(env: Record<string, string>): Promise<ParleyProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
+/** The folder Parley runs in (the repository): relative paths such as `./data/` start here. */
+export const PARLEY_DIR = new URL("../", import.meta.url).pathname;
+
+/** `deno run -A main.ts` with `env` (on 127.0.0.1, port 0 unless given), output piped. */
+export function parleyCommand(env: Record<string, string>): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts"],
-    cwd: new URL("../", import.meta.url).pathname,
+    cwd: PARLEY_DIR,
     env: { HOST: "127.0.0.1", PORT: "0", ...env },
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
+  });
+}
+
+/** Starts Parley (see {@link parleyCommand}) and waits until it listens. */
+export async function spawnParley(env: Record<string, string>): Promise<ParleyProcess> {
+  const child = parleyCommand(env).spawn();
   let out = "";
   let listening: (url: string) => void = () => {};
   const url = new Promise<string>((resolve) => listening = resolve);

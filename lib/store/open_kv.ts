@@ -17,11 +17,23 @@ export function kvStoreKind(path: string | null): KvStoreKind {
   return "file";
 }
 
+/** KV could not be opened (a folder, the file, or a KV Connect server refused): start-up stops. */
+export class KvOpenError extends Error {
+  override name = "KvOpenError";
+}
+
+/** Opens the store `path` names; a failure is a {@link KvOpenError} that says which store. */
 export async function openKv(path: string | null): Promise<Deno.Kv> {
-  if (path === null) return await Deno.openKv();
-  if (kvStoreKind(path) === "file") {
-    const dir = path.replace(/[^/]*$/, "");
-    if (dir) await Deno.mkdir(dir, { recursive: true });
+  const kind = kvStoreKind(path);
+  const where = kind === "deploy" ? "Deno Deploy's KV" : `KV_PATH "${path}"`;
+  try {
+    if (kind === "file") {
+      const dir = path!.replace(/[^/]*$/, "");
+      if (dir) await Deno.mkdir(dir, { recursive: true });
+    }
+    // A KV Connect URL: Deno exchanges DENO_KV_ACCESS_TOKEN for the database's endpoints now.
+    return path === null ? await Deno.openKv() : await Deno.openKv(path);
+  } catch (err) {
+    throw new KvOpenError(`cannot open ${where}: ${err instanceof Error ? err.message : err}`);
   }
-  return await Deno.openKv(path);
 }
