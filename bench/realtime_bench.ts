@@ -23,6 +23,12 @@
  * the first; the second is printed beside it.
  * The server also reports where its time goes per message (see
  * bench/realtime/server.ts).
+ *
+ * `--instances N` (e.g. `deno task bench:realtime --instances 2`) adds a run
+ * with N server processes on one KV file, visitors and agents spread over
+ * them, and prints same-instance and cross-instance delivery beside the
+ * single-instance figures of the same run (a cross-instance delivery waits for
+ * the other process's poll of the change head, KV_POLL_MS).
  */
 import {
   cpuSecondsOf,
@@ -53,6 +59,19 @@ const RELAY_DURATION_S = envNumber("RELAY_DURATION_S", Math.min(10, DURATION_S))
 const SAMPLES = envNumber("SAMPLES", 300);
 /** The agent answers every REPLY_EVERY-th message of each visitor (1 = every one). */
 const REPLY_EVERY = envNumber("REPLY_EVERY", 4);
+/** `--instances N`: also a run with N server processes on one KV file, clients spread over them. */
+const INSTANCES = instancesArg(Deno.args);
+
+function instancesArg(args: string[]): number {
+  const i = args.findIndex((a) => a === "--instances" || a.startsWith("--instances="));
+  if (i < 0) return 1;
+  const raw = args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 8) {
+    throw new Error(`--instances must be 1..8, got ${raw}`);
+  }
+  return n;
+}
 const SHAPE: LoadShape = {
   conversations: CONVERSATIONS,
   agents: AGENTS,
@@ -78,7 +97,15 @@ async function json(res: Response) {
   return body;
 }
 
-async function parleyRun(): Promise<
+/**
+ * One Parley run. With `instances` > 1, that many server processes share one
+ * KV file; visitors and agents are spread over them round-robin (setup goes
+ * through the first), and each delivery is grouped "same" or "cross" by
+ * whether the visitor's and the agent's sockets are on one instance.
+ * RSS and CPU are summed over the servers; the per-message timings come from
+ * the first server (a cross-instance delivery has no single server's view).
+ */
+async function parleyRun(instances = 1): Promise<
   Load & {
     rssStart: number;
     rssMax: number;
@@ -90,16 +117,31 @@ async function parleyRun(): Promise<
 > {
   const dir = await Deno.makeTempDir();
   const password = "bench-password-123";
-  const server = await spawnServer("./server.ts", {
-    KV_PATH: Deno.env.get("BENCH_KV") === "memory" ? ":memory:" : `${dir}/parley.kv`,
+  const memory = Deno.env.get("BENCH_KV") === "memory";
+  if (memory && instances > 1) throw new Error("several instances need a KV file, not :memory:");
+  const env = {
+    KV_PATH: memory ? ":memory:" : `${dir}/parley.kv`,
     PORT: "0",
-    ADMIN_EMAIL: "admin@bench.test",
-    ADMIN_PASSWORD: password,
     PASSWORD_ITERATIONS: "1000",
-  });
+  };
+  // The first creates the admin; the others start once it has.
+  const servers = [
+    await spawnServer("./server.ts", {
+      ...env,
+      ADMIN_EMAIL: "admin@bench.test",
+      ADMIN_PASSWORD: password,
+    }),
+  ];
+  const server = servers[0];
   const url = server.url;
-  const wsBase = url.replace(/^http/, "ws");
+  const wsBases = servers.map((s) => s.url.replace(/^http/, "ws"));
   try {
+    while (servers.length < instances) {
+      servers.push(await spawnServer("./server.ts", env));
+      wsBases.push(servers.at(-1)!.url.replace(/^http/, "ws"));
+    }
+    const instanceOfAgent = (a: number) => a % instances;
+    const instanceOfVisitor = (i: number) => i % instances;
     const login = async (email: string) => {
       const res = await fetch(url + "/api/v1/auth/login", {
         method: "POST",
@@ -134,7 +176,7 @@ async function parleyRun(): Promise<
     const agents = await pool(
       agentCookies,
       20,
-      (cookie) => openSocket(`${wsBase}/ws/agent`, { cookie }),
+      (cookie, a) => openSocket(`${wsBases[instanceOfAgent(a)]}/ws/agent`, { cookie }),
     );
     await pool(
       agentCookies,
@@ -159,7 +201,9 @@ async function parleyRun(): Promise<
     const visitors = await pool([...Array(CONVERSATIONS).keys()], 50, async (i) => {
       const session = { visitorToken: tokens[i] };
       const ws = await openSocket(
-        `${wsBase}/ws/visitor?token=${encodeURIComponent(session.visitorToken)}`,
+        `${wsBases[instanceOfVisitor(i)]}/ws/visitor?token=${
+          encodeURIComponent(session.visitorToken)
+        }`,
       );
       const acked = new Promise<{ conversationId: string; seq: number }>((resolve) => {
         ws.onmessage = (e) => {
@@ -188,12 +232,14 @@ async function parleyRun(): Promise<
     });
 
     // Every agent subscribes to the chats it was assigned.
+    const holderOf = new Map<string, number>();
     let assigned = 0;
     for (let attempt = 0; attempt < 100 && assigned < CONVERSATIONS; attempt++) {
       assigned = 0;
       await pool(agentCookies, 10, async (cookie, a) => {
         const list = await call("GET", "/api/v1/conversations?status=active&limit=200", cookie);
         for (const c of list.items) {
+          holderOf.set(c.id, a);
           agents[a].send(
             JSON.stringify({ type: "subscribe", conversationId: c.id, afterSeq: c.lastSeq }),
           );
@@ -205,12 +251,22 @@ async function parleyRun(): Promise<
     console.log(`  setup: ${AGENTS} agents, ${CONVERSATIONS} conversations (${assigned} assigned)`);
     await sleep(1000);
 
-    const rssStart = rssOf(server.pid);
-    const cpuStart = cpuSecondsOf(server.pid);
+    // A delivery is "cross" when the visitor's and the agent's sockets are on different instances.
+    const visitorOf = new Map(conversationOf.map((id, i) => [id, i]));
+    const groupOf = (conversationId: string) => {
+      const i = visitorOf.get(conversationId);
+      const a = holderOf.get(conversationId);
+      if (i === undefined || a === undefined) return undefined;
+      return instanceOfVisitor(i) === instanceOfAgent(a) ? "same" : "cross";
+    };
+    const rssAll = () => servers.reduce((sum, s) => sum + rssOf(s.pid), 0);
+    const cpuAll = () => servers.reduce((sum, s) => sum + cpuSecondsOf(s.pid), 0);
+    const rssStart = rssAll();
+    const cpuStart = cpuAll();
     Deno.kill(server.pid, "SIGUSR2"); // reset the server's commit timings
     await server.nextLine("TIMINGS");
     let rssMax = rssStart;
-    const sampler = setInterval(() => rssMax = Math.max(rssMax, rssOf(server.pid)), 1000);
+    const sampler = setInterval(() => rssMax = Math.max(rssMax, rssAll()), 1000);
     let k = 0;
     const load = new Load(SHAPE);
     for (const ws of agents) {
@@ -218,7 +274,7 @@ async function parleyRun(): Promise<
         const f = JSON.parse(e.data);
         if (f.type === "error") load.errors++;
         if (f.type !== "message" || f.message.author?.type !== "customer") return;
-        if (load.visitorToAgent(f.message.text)) {
+        if (load.visitorToAgent(f.message.text, groupOf(f.conversationId))) {
           ws.send(JSON.stringify({
             type: "send",
             conversationId: f.conversationId,
@@ -233,7 +289,7 @@ async function parleyRun(): Promise<
         const f = JSON.parse(e.data);
         if (f.type === "error") load.errors++;
         if (f.type === "message" && f.message.author?.type === "agent") {
-          load.agentToVisitor(f.message.text);
+          load.agentToVisitor(f.message.text, groupOf(f.conversationId));
         }
       };
     }
@@ -250,8 +306,8 @@ async function parleyRun(): Promise<
       );
     });
     clearInterval(sampler);
-    const rssEnd = rssOf(server.pid);
-    const cpu = (cpuSecondsOf(server.pid) - cpuStart) / (load.seconds + 3);
+    const rssEnd = rssAll();
+    const cpu = (cpuAll() - cpuStart) / (load.seconds + 3);
     const stats = server.nextLine("TIMINGS");
     Deno.kill(server.pid, "SIGUSR2");
     const timings = JSON.parse((await stats).slice("TIMINGS ".length));
@@ -265,7 +321,7 @@ async function parleyRun(): Promise<
       timings,
     });
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
@@ -337,6 +393,38 @@ if (import.meta.main) {
   console.log(`  Parley p50 / relay p50: ${(all.p50 / relayAll.p50).toFixed(2)}×`);
   console.log(`  Parley p99 / relay p99: ${(all.p99 / relayAll.p99).toFixed(2)}×`);
   console.log(`  Parley p99: ${ms(all.p99)} (target ≤ 25 ms at ≥ 250 messages/s)`);
+
+  if (INSTANCES > 1) {
+    const poll = Deno.env.get("KV_POLL_MS") ?? "100, the default";
+    console.log(
+      `\nParley, ${INSTANCES} server processes on one KV file, visitors and agents spread ` +
+        `over them (${DURATION_S} s, KV_POLL_MS ${poll})`,
+    );
+    const multi = await parleyRun(INSTANCES);
+    const same = percentiles(multi.groups.get("same") ?? []);
+    const cross = percentiles(multi.groups.get("cross") ?? []);
+    const both = percentiles([...multi.v2a, ...multi.a2v]);
+    console.log("  " + line("same instance (both directions)", same));
+    console.log("  " + line("cross-instance (both directions)", cross));
+    console.log("  " + line("all deliveries", both));
+    console.log(
+      `  delivered ${
+        (multi.delivered / multi.seconds).toFixed(0)
+      } messages/s; sent ${multi.sent}, ` +
+        `delivered ${multi.delivered}, lost ${
+          multi.sent - multi.delivered
+        }, error frames ${multi.errors}`,
+    );
+    console.log(
+      `  servers' RSS summed: ${mib(multi.rssStart)} before load, max ${mib(multi.rssMax)}; ` +
+        `servers' CPU summed ${(multi.cpu * 100).toFixed(0)}% of one core during the load`,
+    );
+    console.log(
+      `  beside the single instance of this run: p50 ${ms(all.p50)}, p99 ${ms(all.p99)} → ` +
+        `cross-instance p50 ${ms(cross.p50)} (${(cross.p50 / all.p50).toFixed(1)}×), ` +
+        `p99 ${ms(cross.p99)} (${(cross.p99 / all.p99).toFixed(1)}×)`,
+    );
+  }
   console.log(`  load average at the end: ${Deno.loadavg().map((n) => n.toFixed(1)).join(" ")}`);
   Deno.exit(0);
 }

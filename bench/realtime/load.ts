@@ -104,14 +104,25 @@ export class Load {
   delivered = 0;
   errors = 0;
   seconds = 0;
+  /** Both directions' samples by a group the transport names (e.g. same or cross instance). */
+  groups = new Map<string, number[]>();
   #sentAt = new Map<string, number>();
 
+  #group(group: string | undefined, sample: number): void {
+    if (group === undefined) return;
+    const list = this.groups.get(group);
+    if (list) list.push(sample);
+    else this.groups.set(group, [sample]);
+  }
+
   /** A visitor message reached its agent; true when the agent should answer it now. */
-  visitorToAgent(tag: string): boolean {
+  visitorToAgent(tag: string, group?: string): boolean {
     const t = this.#sentAt.get(tag);
     if (t === undefined) return false;
     this.#sentAt.delete(tag);
-    this.v2a.push(performance.now() - t);
+    const sample = performance.now() - t;
+    this.v2a.push(sample);
+    this.#group(group, sample);
     this.delivered++;
     // Tags are `v<visitor>.<k>`: answer every REPLY_EVERY-th message of each visitor.
     if (Number(tag.split(".")[1]) % this.shape.replyEvery !== 0) return false;
@@ -121,11 +132,13 @@ export class Load {
   }
 
   /** An agent's answer reached the visitor. */
-  agentToVisitor(tag: string): void {
+  agentToVisitor(tag: string, group?: string): void {
     const t = this.#sentAt.get(tag);
     if (t === undefined) return;
     this.#sentAt.delete(tag);
-    this.a2v.push(performance.now() - t);
+    const sample = performance.now() - t;
+    this.a2v.push(sample);
+    this.#group(group, sample);
     this.delivered++;
   }
 
