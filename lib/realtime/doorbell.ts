@@ -12,6 +12,10 @@
  * reads the same keys every `pollMs` and rings when a versionstamp moved. That
  * bounds how late another process's change is seen: one interval plus a read.
  *
+ * Whatever the store, a watch that fails (a KV Connect server that does not
+ * speak the protocol's watch, a broken stream) starts that poll too, every
+ * {@link FALLBACK_POLL_MS} when none was configured, while watch is retried.
+ *
  * The owner gets the entries as read (watch or poll); it decides what is new
  * (the hub compares the head with its cursor, the typing bus drops signals it
  * has seen), so a ring that brings nothing new costs nothing more.
@@ -22,6 +26,11 @@
  * // on shutdown
  * await bell.close();
  */
+
+/** The poll a doorbell falls back to when its watch fails and no poll was configured. */
+export const FALLBACK_POLL_MS = 250;
+/** Wait before watching again after a failure. */
+const WATCH_RETRY_MS = 500;
 
 export type DoorbellListener = (entries: Deno.KvEntryMaybe<unknown>[]) => void;
 
@@ -52,7 +61,12 @@ export class Doorbell {
   start(): void {
     if (this.#watching) return;
     this.#watching = this.#watch();
-    if (this.pollMs > 0) this.#polling = this.#poll();
+    if (this.pollMs > 0) this.#polling = this.#poll(this.pollMs);
+  }
+
+  /** True while the poll runs (configured, or the fallback after a failed watch). */
+  get polling(): boolean {
+    return this.#polling !== null;
   }
 
   async #watch(): Promise<void> {
@@ -66,17 +80,28 @@ export class Doorbell {
           this.#note(value);
           this.#ring(value);
         }
+        // A stream that ended by itself (not cancelled): watch again, without spinning.
+        if (!this.#closed) await this.#sleep(WATCH_RETRY_MS);
       } catch (err) {
         if (this.#closed) return;
-        console.error(`realtime: ${this.label} watch failed, retrying:`, err);
-        await this.#sleep(500);
+        if (this.#polling) {
+          console.error(`realtime: ${this.label} watch failed, retrying:`, err);
+        } else {
+          // A store whose watch fails (say, a KV Connect server without watch) still rings.
+          console.error(
+            `realtime: ${this.label} watch failed; polling every ${FALLBACK_POLL_MS} ms as well:`,
+            err,
+          );
+          this.#polling = this.#poll(FALLBACK_POLL_MS);
+        }
+        await this.#sleep(WATCH_RETRY_MS);
       }
     }
   }
 
-  async #poll(): Promise<void> {
+  async #poll(everyMs: number): Promise<void> {
     while (!this.#closed) {
-      await this.#sleep(this.pollMs);
+      await this.#sleep(everyMs);
       if (this.#closed) return;
       try {
         const entries = await this.kv.getMany(this.keys);
