@@ -103,12 +103,13 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
               e.preventDefault();
               selectTab(ws, t);
             }}
+            // One line whatever the count (the selected tab is bolder, so wider).
             class={tab === t
-              ? "flex-1 text-center px-2 py-2 text-sm font-semibold border-b-2 border-brand-600 text-brand-700"
-              : "flex-1 text-center px-2 py-2 text-sm text-gray-700 border-b-2 border-transparent hover:bg-gray-50"}
+              ? "flex-1 flex items-center justify-center gap-1 whitespace-nowrap px-1 py-2 text-sm font-semibold border-b-2 border-brand-600 text-brand-700"
+              : "flex-1 flex items-center justify-center gap-1 whitespace-nowrap px-1 py-2 text-sm text-gray-700 border-b-2 border-transparent hover:bg-gray-50"}
           >
             {TAB_LABEL[t]}{" "}
-            <span class="ml-1 inline-block min-w-[1.5rem] rounded-full bg-gray-100 text-gray-800 text-xs px-1">
+            <span class="inline-block min-w-[1.5rem] rounded-full bg-gray-100 text-gray-800 text-xs px-1">
               {counts[t]}
             </span>
           </a>

@@ -9,6 +9,8 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { listAgents, publicAgent } from "../lib/store/agents.ts";
 import { listAudit } from "../lib/store/audit.ts";
+import { listTeams } from "../lib/store/teams.ts";
+import { auditActionInWords, auditDetailsInWords } from "../lib/admin/audit_words.ts";
 import { auditQuerySchema } from "./admin_console_api.ts";
 
 const TARGET_LABEL: Record<string, string> = {
@@ -29,10 +31,15 @@ export function adminAuditPages(deps: AppDeps): Hono<AppEnv> {
     const raw = c.req.query();
     const parsed = auditQuerySchema.safeParse(raw);
     const query = parsed.success ? parsed.data : parseWith(auditQuerySchema, {});
-    const [{ items, cursor }, agents] = await Promise.all([
+    const [{ items, cursor }, agents, teams] = await Promise.all([
       listAudit(deps.kv, { ...query, limit: query.limit ?? 50 }),
       listAgents(deps.kv),
+      listTeams(deps.kv),
     ]);
+    const names = {
+      team: (id: string) => teams.find((t) => t.id === id)?.name ?? null,
+      agent: (id: string) => agents.find((a) => a.id === id)?.name ?? null,
+    };
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...raw, before: cursor ?? "" })) if (v) next.set(k, v);
     return renderPage(
@@ -95,11 +102,11 @@ export function adminAuditPages(deps: AppDeps): Hono<AppEnv> {
                         <time dateTime={e.at}>{e.at.slice(0, 19).replace("T", " ")}</time>
                       </td>
                       <td class="py-2 pr-3">{e.actorName}</td>
-                      <td class="py-2 pr-3 font-mono">{e.action}</td>
-                      <td class="py-2 pr-3">{e.targetLabel}</td>
-                      <td class="py-2 pr-3 text-gray-700">
-                        {e.details ? JSON.stringify(e.details) : ""}
+                      <td class="py-2 pr-3" data-action={e.action}>
+                        {auditActionInWords(e.action)}
                       </td>
+                      <td class="py-2 pr-3">{e.targetLabel}</td>
+                      <td class="py-2 pr-3 text-gray-700">{auditDetailsInWords(e, names)}</td>
                     </tr>
                   ))}
                 </tbody>

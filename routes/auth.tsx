@@ -184,7 +184,15 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       const { password: _omit, ...values } = form;
       return renderPage(
         c,
-        <SetupPage deps={deps} values={values} error={err.message} fields={fields} />,
+        <SetupPage
+          deps={deps}
+          values={values}
+          // The fields carry their own errors; the summary names no raw keys.
+          error={Object.keys(fields).length
+            ? "Please correct the fields marked below."
+            : err.message}
+          fields={fields}
+        />,
         err.status as 400,
       );
     }

@@ -9,6 +9,18 @@ Deno.test("[foundation] browser: setup with the code, sign in, workspace shell, 
     await page.goto(app.url + "/");
     assert.match(page.url(), /\/setup$/, "a fresh install sends the first visitor to setup");
 
+    // An empty form: the summary speaks to a person (no raw keys), each field says what is wrong.
+    await page.getByLabel("Email").fill("not-an-email");
+    await page.getByRole("button", { name: "Create admin account" }).click();
+    const summary = page.getByRole("alert").filter({ hasText: "Please correct the fields" });
+    await summary.waitFor();
+    assert.doesNotMatch(
+      (await summary.textContent()) ?? "",
+      /code:|email:|password:|Too small|Invalid/,
+    );
+    assert.match(await page.content(), /The setup code is required/);
+    assert.doesNotMatch(await page.content(), /Too small|Invalid input|expected string/);
+
     await page.getByLabel("Setup code").fill("not-the-code");
     await page.getByLabel("Name").fill("Rosa Admin");
     await page.getByLabel("Email").fill("rosa@example.test");

@@ -174,7 +174,8 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
       body: { notes: "Answered shipping question" },
     });
     assert.equal(closed.status, 200, JSON.stringify(closed.body));
-    await page.getByText("This conversation is closed.").first().waitFor();
+    await page.getByText("This conversation is closed.").waitFor();
+    assert.equal(await page.getByText("This conversation is closed.").count(), 1, "said once");
     await page.getByRole("button", { name: "Start a new conversation" }).click();
     await w.input.fill("One more question");
     await w.input.press("Enter");

@@ -245,8 +245,9 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
         const form = b.page.getByRole("form", { name: "Wrap-up" });
         await form.getByLabel("Notes").fill("Refund issued for A-17");
         await form.getByLabel(/Tags/).fill("refund, vip");
-        await form.getByRole("button", { name: "Close chat" }).click();
+        await form.getByRole("button", { name: "Close with this wrap-up" }).click();
         await tab(b.page, "Closed").filter({ hasText: "1" }).waitFor();
+        await tab(b.page, "Closed").click();
         await rows(b.page).filter({ hasText: "Carla Customer" }).waitFor();
         const again = await v1.say("One more question");
         assert.notEqual(again, c1, "writing after close opens a new conversation");

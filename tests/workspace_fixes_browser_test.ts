@@ -112,3 +112,117 @@ Deno.test("[workspace] browser: placeholders resolve from what the engine holds 
     await app.shutdown();
   }
 });
+
+Deno.test("[workspace] browser: closing moves on without overriding the agent; previews never show notes; tabs stay on one line", async (t) => {
+  const app = await startTestApp();
+  const browser = await launchBrowser();
+  try {
+    const ana = await app.createStaff("agent", { name: "Ana Agent", maxChats: 5 });
+    const a = await openAs(browser, app.url, ana, { width: 1366, height: 768 });
+    await setStatus(a.page, "online");
+    const dan = await new Visitor(app).start("Dan Customer");
+    await dan.say("Hi, Dan here");
+    const eve = await new Visitor(app).start("Eve Customer");
+    await eve.say("Hi, Eve here");
+    const fay = await new Visitor(app).start("Fay Customer");
+    await fay.say("Hi, Fay here");
+    await rows(a.page).filter({ hasText: "Fay Customer" }).waitFor();
+    const box = a.page.getByRole("textbox", { name: "Message" });
+
+    const closeOpenChat = async (notes: string) => {
+      await a.page.getByRole("button", { name: "Close chat" }).click();
+      const form = a.page.getByRole("form", { name: "Wrap-up" });
+      await form.getByLabel("Notes").fill(notes);
+      assert.equal(
+        await a.page.getByRole("button", { name: "Close chat" }).count(),
+        1,
+        "the form's button has a name of its own",
+      );
+      await form.getByRole("button", { name: "Close with this wrap-up" }).click();
+    };
+
+    await t.step("an internal note is never the Closed list's preview", async () => {
+      await rows(a.page).filter({ hasText: "Dan Customer" }).getByRole("link").click();
+      await log(a.page).getByText("Hi, Dan here").waitFor();
+      await box.fill("Your refund is on its way.");
+      await box.press("Enter");
+      await stored(a.page, "Your refund is on its way.");
+      await a.page.getByLabel("Internal note").check();
+      await box.fill("Customer was rude, watch out");
+      await box.press("Enter");
+      await stored(a.page, "Customer was rude, watch out");
+      await a.page.getByLabel("Internal note").uncheck();
+      await closeOpenChat("Refunded");
+      await tab(a.page, "Closed").filter({ hasText: "1" }).waitFor();
+      const closed = await app.api("GET", "/api/v1/conversations?status=closed", { as: ana });
+      assert.equal(closed.body.items[0].lastMessage.text, "Your refund is on its way.");
+    });
+
+    await t.step("after closing, the next chat opens with focus in its composer", async () => {
+      const next = a.page.getByRole("heading", { level: 1 });
+      await a.page.waitForFunction(() => document.activeElement?.id === "composer");
+      const name = await next.textContent();
+      assert.ok(name === "Eve Customer" || name === "Fay Customer", String(name));
+      assert.equal(await tab(a.page, "Active").getAttribute("aria-selected"), "true");
+      await tab(a.page, "Closed").click();
+      const row = rows(a.page).filter({ hasText: "Dan Customer" });
+      await row.waitFor();
+      assert.equal(await row.getByText("Customer was rude").count(), 0);
+      await row.getByText("Your refund is on its way.").waitFor();
+      await tab(a.page, "Active").click();
+    });
+
+    await t.step("a tab clicked right after Close is not overridden", async () => {
+      await closeOpenChat("Done");
+      await tab(a.page, "Pending").click();
+      await tab(a.page, "Closed").filter({ hasText: "2" }).waitFor(); // the close went through
+      await a.page.waitForTimeout(500); // and whatever would follow it
+      assert.equal(await tab(a.page, "Pending").getAttribute("aria-selected"), "true");
+      assert.equal(
+        await a.page.evaluate(() => document.activeElement?.id),
+        "tab-pending",
+        "focus stays where the agent put it",
+      );
+    });
+
+    await t.step("closing the last chat returns focus to the list", async () => {
+      await tab(a.page, "Active").click();
+      await rows(a.page).first().getByRole("link").click();
+      await closeOpenChat("All done");
+      await a.page.getByText("Select a conversation.").waitFor();
+      await a.page.waitForFunction(() => document.activeElement?.id === "tab-active");
+      assert.deepEqual(await seriousViolations(a.page), []);
+    });
+
+    await t.step("at 1366 px every tab keeps its count on one line", async () => {
+      await setStatus(a.page, "offline");
+      for (let i = 0; i < 12; i++) await (await new Visitor(app).start(`Queue ${i}`)).say("hello");
+      await tab(a.page, "Pending").filter({ hasText: "12" }).waitFor();
+      for (const name of ["Pending", "Active", "Closed"] as const) {
+        await tab(a.page, name).click();
+        for (const other of ["Active", "Pending", "Closed"] as const) {
+          const shape = await tab(a.page, other).evaluate((el) => {
+            const label = el.firstChild as Text;
+            const range = document.createRange();
+            range.selectNodeContents(label);
+            const badge = el.querySelector("span")!.getBoundingClientRect();
+            return {
+              labelTop: Math.round(range.getBoundingClientRect().top),
+              badgeBottom: Math.round(badge.bottom),
+              overflow: el.scrollWidth > el.clientWidth,
+            };
+          });
+          assert.ok(shape.badgeBottom > shape.labelTop, `${other}: count beside the label`);
+          assert.ok(
+            shape.badgeBottom - shape.labelTop < 24,
+            `${other} (with ${name} selected) on one line: ${JSON.stringify(shape)}`,
+          );
+          assert.equal(shape.overflow, false, `${other} fits its tab`);
+        }
+      }
+    });
+  } finally {
+    await browser.close();
+    await app.shutdown();
+  }
+});

@@ -85,11 +85,12 @@ export function buildView(w: Words, position: string): View {
   log.setAttribute("aria-label", w.msgs);
   log.tabIndex = 0;
 
-  const closed = el("div", "c", w.closed);
+  // The log's own "closed" line says the conversation is closed; here only the way on.
+  const closed = el("div", "c");
   closed.hidden = true;
   const again = el("button", "", w.again);
   again.type = "button";
-  closed.append(el("br"), again);
+  closed.append(again);
 
   const form = el("form");
   const label = el("label", "sr", w.label);

@@ -74,11 +74,14 @@ export function WhatsAppSection(
   );
   return (
     <Section title="WhatsApp">
-      <p class="text-sm mb-3" data-testid="whatsapp-state">
-        {wa.configured
-          ? "Connected settings are complete: webhooks are accepted and replies can be sent."
-          : "Not fully configured yet: set the phone number id, access token, app secret and verify token."}
-      </p>
+      {/* One message at a time: after a test, its result alone says whether it works. */}
+      {!test && (
+        <p class="text-sm mb-3" data-testid="whatsapp-state">
+          {wa.configured
+            ? 'All settings are in place. "Test connection" checks them with Meta.'
+            : "Not fully configured yet: set the phone number id, access token, app secret and verify token."}
+        </p>
+      )}
       <p class="text-sm text-gray-600 mb-3">
         Webhook URL for Meta: <code class="font-mono">{origin}/webhooks/whatsapp</code>
       </p>
@@ -131,7 +134,7 @@ export function WhatsAppSection(
               ? "mb-3 text-sm text-green-900 bg-green-50 border border-green-200 rounded p-2"
               : "mb-3 text-sm text-red-800 bg-red-50 border border-red-200 rounded p-2"}
           >
-            {test.message}
+            {test.ok ? test.message : `Not connected: ${test.message}`}
           </p>
         )}
         <Button variant="secondary">Test connection</Button>

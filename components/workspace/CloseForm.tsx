@@ -2,7 +2,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { closeChat } from "../../lib/ui/actions.ts";
 
-/** The wrap-up form that "Close chat" opens at once: notes and tags, then "Close chat". */
+/**
+ * The wrap-up form that "Close chat" opens at once: notes and tags, then
+ * "Close with this wrap-up" (a name of its own: two buttons called "Close chat"
+ * on one screen left screen-reader users guessing).
+ */
 export function CloseForm({ ws }: { ws: WorkspaceStore }) {
   const [notes, setNotes] = useState("");
   const [tags, setTags] = useState("");
@@ -54,7 +58,7 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
           disabled={busy}
           class="bg-red-700 text-white rounded px-3 py-2 font-medium hover:bg-red-800 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
         >
-          Close chat
+          Close with this wrap-up
         </button>
         <button
           type="button"

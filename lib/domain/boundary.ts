@@ -36,7 +36,12 @@ export const clientId = z.string().min(1, "must not be empty").max(
 export const messageInput = z.object({ text: messageText(), clientId });
 
 /** An agent's max chats, or the global max chats per agent: a whole number 1 to 100. */
-export const maxChats = z.number().int().min(MAX_CHATS.min).max(MAX_CHATS.max);
+export const maxChats = z.number(
+  `Max chats must be a number from ${MAX_CHATS.min} to ${MAX_CHATS.max}`,
+)
+  .int(`Max chats must be a whole number from ${MAX_CHATS.min} to ${MAX_CHATS.max}`)
+  .min(MAX_CHATS.min, `Max chats must be between ${MAX_CHATS.min} and ${MAX_CHATS.max}`)
+  .max(MAX_CHATS.max, `Max chats must be between ${MAX_CHATS.min} and ${MAX_CHATS.max}`);
 
 /**
  * Parley's own origin as the browser addressed it: `https` when the request

@@ -12,16 +12,21 @@ export const DEFAULT_SETTINGS: Settings = {
   maxTransfersPerAgent: 0,
 };
 
+const GRACE = "The grace period must be between 10 and 3600 seconds";
+const TRANSFERS = "Max transferred chats must be between 0 (no limit) and 100";
+
 /** A partial update; fields left out keep their value. */
 export const settingsUpdateSchema = z.object({
   maxChatsPerAgent: maxChats.optional(),
   dynamicAssignment: z.boolean().optional(),
-  heartbeatGraceSeconds: z.number().int().min(10).max(3600).optional(),
+  heartbeatGraceSeconds: z.number().int("Use whole seconds").min(10, GRACE).max(3600, GRACE)
+    .optional(),
   requeueOnOffline: z.boolean().optional(),
   unansweredTimeoutSeconds: z.number().int().refine((n) => n === 0 || (n >= 10 && n <= 86400), {
     message: "Use 0 (off) or 10 to 86400 seconds",
   }).optional(),
-  maxTransfersPerAgent: z.number().int().min(0).max(100).optional(),
+  maxTransfersPerAgent: z.number().int("Use a whole number").min(0, TRANSFERS).max(100, TRANSFERS)
+    .optional(),
 }).strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

@@ -356,6 +356,12 @@ export async function transfer(
   await Promise.all([refreshLists(store), reloadOpen(store)]);
 }
 
+/**
+ * Closes the open chat with its wrap-up, then moves on: to the agent's next
+ * Active chat (focus in its composer), or, with none left, back to the list
+ * (focus on the current tab). An agent who clicked a tab or another chat
+ * while the close was in flight stays where they went: nothing is overridden.
+ */
 export async function closeChat(
   store: WorkspaceStore,
   notes: string,
@@ -363,11 +369,34 @@ export async function closeChat(
 ): Promise<void> {
   const open = store.open.value;
   if (!open) return;
+  const tabBefore = store.tab.value;
   await api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/close`, { notes, tags });
   store.panel.value = "none";
   await refreshLists(store);
-  await reloadOpen(store);
-  store.tab.value = "closed";
+  if (store.tab.value !== tabBefore || store.open.value?.id !== open.id) return;
+  const me = store.me.value.id;
+  const next = store.lists.value.active.find((c) => c.id !== open.id && c.assigneeId === me);
+  if (next) {
+    await openConversation(store, next.id);
+    focusIfLost("composer");
+  } else {
+    store.open.value = null;
+    const url = new URL(location.href);
+    url.searchParams.delete("c");
+    url.searchParams.set("tab", store.tab.value);
+    history.pushState(null, "", url);
+    focusIfLost(`tab-${store.tab.value}`);
+  }
+}
+
+/** Focuses the element `id` once rendered, unless the user already put focus somewhere. */
+function focusIfLost(id: string): void {
+  requestAnimationFrame(() => {
+    const active = document.activeElement;
+    const lost = !active || active === document.body ||
+      !!active.closest("#conversation-window");
+    if (lost && active?.id !== id) document.getElementById(id)?.focus();
+  });
 }
 
 /** The contact's earlier conversations (newest first), one page at a time. */

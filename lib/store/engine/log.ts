@@ -68,7 +68,8 @@ export function appendToLog(
     lastSeq: seq,
     customerCount,
     lastActivityAt: at,
-    lastMessage: input.type === "event"
+    // Lists preview the last thing said with the customer: never an event or an internal note.
+    lastMessage: input.type === "event" || input.type === "note"
       ? conv.lastMessage
       : { seq, authorType: input.author.type, text: input.text.slice(0, 200), at },
   };

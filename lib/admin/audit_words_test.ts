@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { auditActionInWords, auditDetailsInWords } from "./audit_words.ts";
+import type { AuditEntry } from "../store/audit.ts";
+
+const entry = (action: string, details: Record<string, unknown>): AuditEntry => ({
+  id: "e1",
+  at: "2026-12-01T10:00:00.000Z",
+  actorId: "a1",
+  actorName: "Rosa",
+  action,
+  targetType: "team",
+  targetId: "t1",
+  targetLabel: "x",
+  details,
+});
+const names = {
+  team: (id: string) => (id === "t1" ? "Billing" : null),
+  agent: (id: string) => (id === "a2" ? "Ana Agent" : null),
+};
+
+Deno.test("[admin] audit log in words: events, changes, names instead of ids", () => {
+  assert.equal(auditActionInWords("team.created"), "Team created");
+  assert.equal(auditActionInWords("something.new_thing"), "Something new thing");
+  assert.equal(
+    auditDetailsInWords(
+      entry("settings.updated", {
+        maxChatsPerAgent: { from: 5, to: 4 },
+        dynamicAssignment: { from: true, to: false },
+      }),
+      names,
+    ),
+    "Max chats per agent: 5 → 4; Dynamic assignment: on → off",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("site.updated", { fields: ["greeting", "allowedOrigins"] }), names),
+    "Changed: greeting, allowed origins",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("quick_response.created", { scope: "team:t1" }), names),
+    "For team Billing",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("quick_response.created", { scope: "personal:a2" }), names),
+    "For Ana Agent's own use",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("whatsapp.tested", { ok: false }), names),
+    "Could not connect",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("agent.created", { role: "supervisor" }), names),
+    "Role: Supervisor",
+  );
+  assert.equal(auditDetailsInWords(entry("x.y", { teamId: "t1" }), names), "team: Billing");
+});
