@@ -122,6 +122,7 @@ export function adminApiKeyPages(deps: AppDeps): Hono<AppEnv> {
           <p class="text-sm text-gray-700 mb-2">
             Integrations (a CRM, a bot) call the REST API with a key instead of signing in:{" "}
             <code>Authorization: Bearer …</code>. Each key can do only what its scopes allow.
+            Reference: <a class="underline text-brand-700" href="/api/v1/docs">/api/v1/docs</a>.
           </p>
           {apiKeys.length === 0 && <p class="text-sm text-gray-600">No API keys yet.</p>}
           <ul class="divide-y divide-gray-100">

@@ -18,7 +18,7 @@ import { parseWith } from "../lib/validate.ts";
 import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { newAgentSchema, publicAgent } from "../lib/store/agents.ts";
 
-const loginSchema = z.object({
+export const loginSchema = z.object({
   email: z.string().trim().min(1, "Email is required").max(254),
   password: z.string().min(1, "Password is required").max(200),
 });

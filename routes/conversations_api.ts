@@ -34,33 +34,34 @@ const intParam = (min: number, max: number) =>
     z.number().int().min(min).max(max),
   );
 
-const listQuery = z.object({
+export const listQuery = z.object({
   status: z.enum(CONVERSATION_STATUSES).default("active"),
   cursor,
   limit: intParam(1, 200).optional(),
   order: z.enum(["activity", "queue"]).optional(),
 });
-const messagesQuery = z.object({
+export const messagesQuery = z.object({
   after: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
   limit: intParam(1, 1000).optional(),
 });
-const historyQuery = z.object({ cursor, limit: intParam(1, 20).optional() });
+export const historyQuery = z.object({ cursor, limit: intParam(1, 20).optional() });
 
-const messageBody = messageInput.extend({
+export const messageBody = messageInput.extend({
   internal: z.boolean().optional(),
   toSupervisor: z.boolean().optional(),
 }).strict();
 const note = z.string().max(2000).optional();
-const transferBody = z.union([
+export const transferBody = z.union([
   z.object({ toAgentId: z.string().min(1).max(100), note }).strict(),
   z.object({ toTeamId: z.string().min(1).max(100).nullable(), note }).strict(),
 ]);
-const closeBody = z.object({
+export const closeBody = z.object({
   notes: z.string().trim().min(1, "Wrap-up notes are required").max(5000),
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
 }).strict();
-const mergeBody = z.object({ contactId: z.string().min(1).max(100) }).strict();
-const readBody = z.object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict();
+export const mergeBody = z.object({ contactId: z.string().min(1).max(100) }).strict();
+export const readBody = z.object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) })
+  .strict();
 
 /** A path id: anything longer than an id cannot exist (and must not reach a KV key). */
 function idParam(id: string): string {

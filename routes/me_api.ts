@@ -20,7 +20,7 @@ import {
   setAgentStatus,
 } from "../lib/store/engine/mod.ts";
 
-const statusBody = z.object({ status: z.enum(AGENT_STATUSES) }).strict();
+export const statusBody = z.object({ status: z.enum(AGENT_STATUSES) }).strict();
 
 export function meApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -6,6 +6,7 @@
 import type { RouteTable } from "../lib/http/app.ts";
 import { adminConsoleApiRoutes } from "./admin_console_api.ts";
 import { apiKeyAdminRoutes } from "./api_keys_api.ts";
+import { openApiRoutes } from "./openapi.tsx";
 import { adminPageRoutes } from "./admin.tsx";
 import { authRoutes } from "./auth.tsx";
 import { conversationsApiRoutes } from "./conversations_api.ts";
@@ -26,6 +27,7 @@ export const routeTable: RouteTable = {
   sockets: [wsRoutes],
   http: [
     healthRoutes,
+    openApiRoutes,
     meApiRoutes,
     conversationsApiRoutes,
     settingsApiRoutes,

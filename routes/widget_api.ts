@@ -30,12 +30,12 @@ import { takeWidgetQuota } from "../lib/channels/webchat_limits.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
-const sessionSchema = z.object({
+export const sessionSchema = z.object({
   siteKey: z.string().trim().min(1).max(100).optional(),
   visitorToken: z.string().max(1000).optional(),
 });
 
-const contextSchema = z.object({
+export const contextSchema = z.object({
   // Bounds and value types are the engine's rule (mergeContextData), checked there.
   context: z.record(z.string(), z.unknown()).optional(),
   user: z.object({
@@ -46,12 +46,12 @@ const contextSchema = z.object({
   message: "Send context, user, or both.",
 });
 
-const messageSchema = messageInput.extend({
+export const messageSchema = messageInput.extend({
   /** The host page the visitor writes from, shown to the agent beside the context. */
   page: z.string().max(2000).optional(),
 });
 
-const listSchema = z.object({
+export const listSchema = z.object({
   siteKey: z.string().max(100).optional(),
   conversationId: z.string().min(1).max(100).optional(),
   after: z.string().regex(/^\d{1,15}$/, "after must be a whole number").optional(),
