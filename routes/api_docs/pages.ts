@@ -44,6 +44,7 @@ export const pageOperations: ApiOperation[] = [
   page("POST", "/admin/channels/sites", "Add a site", admin, A),
   page("GET", "/admin/channels/sites/:id", "One site", admin, A),
   page("POST", "/admin/channels/sites/:id", "Edit a site", admin, A),
+  page("GET", "/admin/channels/sites/:id/delete", "Delete a site: asks first", admin, A),
   page("POST", "/admin/channels/sites/:id/delete", "Delete a site", admin, A),
   page("POST", "/admin/channels/whatsapp", "Save the WhatsApp connection", admin, A),
   page("POST", "/admin/channels/whatsapp/test", "Test the WhatsApp connection", admin, A),

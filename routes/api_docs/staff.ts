@@ -59,6 +59,15 @@ export const staffOperations: ApiOperation[] = [
     responses: { 200: "`{id, name, email, role, teamId, status, activeChats, maxChats, ...}`." },
   },
   {
+    method: "GET",
+    path: "/api/v1/me/offline-preview",
+    tag: "Agents",
+    summary: "What going Offline would do now",
+    access: staff(),
+    produces: "json",
+    responses: { 200: "`{activeChats, requeued}`: how many chats would go back to the queue." },
+  },
+  {
     method: "PUT",
     path: "/api/v1/me/status",
     tag: "Agents",
