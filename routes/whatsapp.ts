@@ -29,7 +29,7 @@ import {
   whatsAppStateForStaff,
 } from "../lib/channels/whatsapp.ts";
 
-const templateSendBody = z.object({
+export const templateSendBody = z.object({
   clientId,
   name: z.string().trim().min(1).max(512),
   language: z.string().trim().min(1).max(20),

@@ -157,6 +157,14 @@ export const adminOperations: ApiOperation[] = [
     200,
     "`{ok, message, displayPhoneNumber, verifiedName}`.",
   ]),
+  op("GET", "/api/v1/admin/whatsapp/templates", "Admin: channels", "Cached message templates", [
+    200,
+    "`{items, state}` (every status).",
+  ]),
+  op("POST", "/api/v1/admin/whatsapp/templates/refresh", "Admin: channels", "Re-read templates", [
+    200,
+    "`{ok, message, items, state}` from Meta's Graph API.",
+  ]),
   op("GET", "/api/v1/admin/settings", "Admin: routing", "Routing settings", [200, "`{settings}`."]),
   op("PUT", "/api/v1/admin/settings", "Admin: routing", "Change routing settings", [
     200,

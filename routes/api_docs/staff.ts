@@ -17,6 +17,7 @@ import {
   transferBody,
 } from "../conversations_api.ts";
 import { statusBody } from "../me_api.ts";
+import { templateSendBody } from "../whatsapp.ts";
 import { quickResponseInputSchema } from "../../lib/store/quick_responses.ts";
 
 const tag = "Conversations";
@@ -288,6 +289,38 @@ export const staffOperations: ApiOperation[] = [
     access: staff(),
     produces: "json",
     responses: { 200: "`{windowOpen, closesAt, ...}`." },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/whatsapp/templates",
+    tag: "WhatsApp",
+    summary: "Approved message templates agents can send",
+    access: staff(),
+    produces: "json",
+    responses: { 200: "`{items, state}` from the cache." },
+  },
+  {
+    method: "POST",
+    path: `${conv}/templates`,
+    tag: "WhatsApp",
+    summary: "Send an approved template (in or out of the 24-hour window)",
+    access: staff(),
+    body: templateSendBody,
+    examples: {
+      shipped: {
+        clientId: "tpl-1",
+        name: "order_shipped",
+        language: "en_US",
+        values: { "body:1": "Ana", "body:2": "A-42" },
+      },
+    },
+    produces: "json",
+    responses: {
+      200: "`{message, duplicate: true}`.",
+      201: "`{message, duplicate: false}`.",
+      404: "No such template cached.",
+      409: "`template_not_sendable`, `not_whatsapp`, `conversation_closed`.",
+    },
   },
   {
     method: "GET",
