@@ -254,7 +254,7 @@ export async function receiveCustomerMessage(
         duplicate: false,
       },
     };
-  });
+  }, { group: true }); // everything it decides on comes through `reads`
   if (!result.duplicate) {
     engine.routes.remember(channel, ext, result.contact.id, result.conversation.id);
   }

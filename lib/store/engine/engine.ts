@@ -14,20 +14,9 @@
  * await receiveCustomerMessage(engine, { channel: "webchat", ... });
  */
 import { LocalChanges } from "../changes.ts";
+import { CommitQueue, Turns } from "./commit_queue.ts";
 import { RouteGuesses } from "./customer_reads.ts";
 import { EntryCache } from "./entry_cache.ts";
-
-/** One read-decide-commit at a time (./tx.ts `inTurn`). */
-class Turns {
-  #last: Promise<unknown> = Promise.resolve();
-
-  /** Runs `fn` when the previous turn is done (whether it succeeded or not). */
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#last.then(fn, fn);
-    this.#last = run.catch(() => {});
-    return run;
-  }
-}
 
 /** The automatic-assignment pass running now, which further calls join (./assignment.ts). */
 export interface AssignmentRun {
@@ -45,6 +34,8 @@ export class Engine {
   readonly entries = new EntryCache();
   /** Where each channel identity's messages went last (./customer_reads.ts). */
   readonly routes = new RouteGuesses();
+  /** The attempts waiting to commit, grouped while a commit is in flight (./commit_queue.ts). */
+  readonly commits: CommitQueue;
   /** The assignment pass in progress, or null (./assignment.ts `runAssignment`). */
   assignment: AssignmentRun | null = null;
   /**
@@ -53,5 +44,7 @@ export class Engine {
    */
   readonly signingKeys = new Map<string, Promise<CryptoKey>>();
 
-  constructor(readonly kv: Deno.Kv) {}
+  constructor(readonly kv: Deno.Kv) {
+    this.commits = new CommitQueue(this);
+  }
 }

@@ -137,7 +137,7 @@ export async function appendStaffMessage(
       });
     }
     return { op, changes, value: { message, duplicate: false } };
-  });
+  }, { group: true }); // everything it decides on comes through `reads`
 }
 
 /**

@@ -1,0 +1,349 @@
+/**
+ * Group commit: the engine's attempts wait in one queue per process, and
+ * while one commit is in flight the attempts that arrive meanwhile gather, to
+ * be built and committed together in ONE atomic operation (one head bump, one
+ * round trip to the store) instead of one after another. Under load this is
+ * what keeps a stalled commit from queueing every message behind it.
+ *
+ * The rules stay each attempt's own: every attempt reads, decides and fills
+ * its own EngineOp as if alone; the group is formed afterwards, and only of
+ * attempts that touch different keys (what they read, checked or wrote). An
+ * attempt whose keys meet an earlier one's waits for the next group, as does
+ * everything after it that meets its keys, so per-conversation order holds,
+ * a repeated clientId is decided on the first one's result, and capacity and
+ * assignee rules are decided on records no one else in the group writes.
+ * Only attempts that read everything through `reads` (customer and staff
+ * messages: `mutate(..., { group: true })`) may join a group; every other
+ * attempt commits alone, in its place in the queue.
+ *
+ * A group stays within Deno KV's limits for one atomic operation (100
+ * checks, 1000 mutations, 80 KiB of keys, 800 KiB in all: verified on Deno
+ * 2.9), estimated generously. A group whose commit fails is tried again on
+ * fresh reads; when the head it checked had not moved (so some attempt's own
+ * check failed), the next group takes only half of it, down to one attempt,
+ * and an attempt that fails alone goes behind the others waiting: one bad
+ * attempt never fails its neighbours for long. Each attempt is acknowledged
+ * (its promise settles) only after its own group's commit.
+ */
+import { AppError, conflict } from "../../errors.ts";
+import {
+  type CommittedBatch,
+  type LocalChanges,
+  type NewChange,
+  readHead,
+  withChanges,
+  type WrittenRecords,
+} from "../changes.ts";
+import { isStoreBusy } from "../sqlite_busy.ts";
+import { AttemptReads, type EntryCache } from "./entry_cache.ts";
+import type { EngineOp } from "./op.ts";
+
+/** What one attempt wants to commit. Without `op`, nothing is written and `value` is returned. */
+export interface Plan<T> {
+  op?: EngineOp;
+  changes?: NewChange[];
+  value: T;
+}
+
+/** Attempts (failed commits or fresh-read confirmations) before giving up with a 409 `busy`. */
+export const MAX_ATTEMPTS = 1000;
+/** At most this many attempts in one group. */
+export const MAX_GROUP = 64;
+
+/**
+ * Deno KV's limits for one atomic operation, less what the group adds (the
+ * head check and write, room for estimation error). Sizes are estimated from
+ * JSON (twice its length: V8 stores non-Latin-1 text in two bytes a char).
+ */
+const LIMITS = { checks: 99, mutations: 990, keyBytes: 70 * 1024, bytes: 700 * 1024 };
+
+/** One read-decide-commit at a time per process (see ./tx.ts `inTurn`). */
+export class Turns {
+  #last: Promise<unknown> = Promise.resolve();
+
+  /** Runs `fn` when the previous turn is done (whether it succeeded or not). */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#last.then(fn, fn);
+    this.#last = run.catch(() => {});
+    return run;
+  }
+}
+
+/** What the queue needs of the engine object (./engine.ts). */
+export interface CommitParts {
+  kv: Deno.Kv;
+  turns: Turns;
+  changes: LocalChanges;
+  entries: EntryCache;
+}
+
+interface Pending {
+  build: (reads: AttemptReads) => Promise<Plan<unknown>>;
+  group: boolean;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  attempts: number;
+  useCache: boolean;
+}
+
+/** What one attempt's build came to. */
+type Built =
+  | { kind: "fail"; error: unknown }
+  /** Decided on remembered entries, or the store was busy: build again on fresh reads. */
+  | { kind: "again"; keys: Set<string> }
+  | { kind: "done"; value: unknown; keys: Set<string> }
+  | { kind: "write"; plan: Plan<unknown>; reads: AttemptReads; keys: Set<string>; cost: Cost };
+
+interface Cost {
+  checks: number;
+  mutations: number;
+  keyBytes: number;
+  bytes: number;
+}
+
+const keyId = (key: Deno.KvKey): string => JSON.stringify(key);
+
+function jsonSize(value: unknown): number {
+  try {
+    return 2 * (JSON.stringify(value) ?? "").length;
+  } catch {
+    return 64 * 1024; // not JSON (e.g. a bigint): count it as a whole value
+  }
+}
+
+/** Runs the engine's attempts in groups (one per engine object: ./engine.ts). */
+export class CommitQueue {
+  #queue: Pending[] = [];
+  #draining = false;
+  #limit = MAX_GROUP;
+
+  constructor(private readonly parts: CommitParts) {}
+
+  /**
+   * Runs `build` until its commit lands (in a group when `group` is set and
+   * others are waiting); resolves with its plan's value once committed.
+   */
+  submit<T>(build: (reads: AttemptReads) => Promise<Plan<T>>, group: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({
+        build,
+        group,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        attempts: 0,
+        useCache: true,
+      });
+      if (!this.#draining) this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    let lost = 0;
+    try {
+      while (this.#queue.length > 0) {
+        const group = this.#takeGroup();
+        const landed = await this.parts.turns.run(() => this.#run(group));
+        lost = landed ? 0 : lost + 1;
+        // Lost races in a row (other instances): spread out a little before the next go.
+        if (lost > 1) await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, lost)));
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /** The next group: the first attempt, and the groupable ones right after it. */
+  #takeGroup(): Pending[] {
+    const first = this.#queue.shift()!;
+    const group = [first];
+    if (!first.group) return group;
+    while (
+      group.length < this.#limit && this.#queue.length > 0 && this.#queue[0].group
+    ) group.push(this.#queue.shift()!);
+    return group;
+  }
+
+  /** Builds and commits one group; false when its commit lost a race. */
+  async #run(group: Pending[]): Promise<boolean> {
+    const { kv, changes: local } = this.parts;
+    let head: Deno.KvEntryMaybe<number>;
+    try {
+      // The head this process's last commit left saves a read; if anyone moved it since,
+      // the commit's head check fails and the next attempt reads it.
+      head = local.knownHead() ?? await readHead(kv);
+    } catch (err) {
+      if (!isStoreBusy(err)) {
+        for (const item of group) item.reject(err);
+        return true;
+      }
+      this.#queue.unshift(...group);
+      return false;
+    }
+    const built = await Promise.all(group.map((item) => this.#build(item)));
+
+    // Form the commit: in queue order, each write whose keys meet no earlier one's.
+    const taken = new Set<string>();
+    const waiting = new Set<string>();
+    const meets = (keys: Set<string>) => {
+      for (const k of keys) if (taken.has(k) || waiting.has(k)) return true;
+      return false;
+    };
+    const total: Cost = { checks: 0, mutations: 0, keyBytes: 0, bytes: 0 };
+    const fits = (c: Cost) =>
+      total.checks + c.checks <= LIMITS.checks &&
+      total.mutations + c.mutations <= LIMITS.mutations &&
+      total.keyBytes + c.keyBytes <= LIMITS.keyBytes && total.bytes + c.bytes <= LIMITS.bytes;
+    const writes: { item: Pending; plan: Plan<unknown>; reads: AttemptReads }[] = [];
+    const noOps: { item: Pending; value: unknown }[] = [];
+    const again: Pending[] = [];
+    group.forEach((item, i) => {
+      const b = built[i];
+      if (b.kind === "fail") return item.reject(b.error);
+      const wait = () => {
+        for (const k of b.keys) waiting.add(k);
+        again.push(item);
+      };
+      if (b.kind === "again") return wait();
+      if (meets(b.keys)) return wait();
+      if (b.kind === "done") {
+        // Nothing to write: settled with the group, in order (its keys stay free).
+        noOps.push({ item, value: b.value });
+        return;
+      }
+      if (writes.length > 0 && !fits(b.cost)) return wait();
+      for (const k of b.keys) taken.add(k);
+      total.checks += b.cost.checks;
+      total.mutations += b.cost.mutations;
+      total.keyBytes += b.cost.keyBytes;
+      total.bytes += b.cost.bytes;
+      writes.push({ item, plan: b.plan, reads: b.reads });
+    });
+
+    let landed = true;
+    if (writes.length > 0) {
+      const outcome = await this.#commit(head, writes);
+      if (typeof outcome === "object") {
+        writes[0].item.reject(outcome.error); // alone, and the store refused it outright
+      } else if (outcome === "landed") {
+        this.#limit = MAX_GROUP;
+        for (const w of writes) w.item.resolve(w.plan.value);
+      } else {
+        landed = false;
+        local.forgetHead();
+        for (const w of writes) w.reads.forgetRemembered();
+        if (writes.length > 1 && outcome === "own check") {
+          // Some attempt's own check failed: try smaller groups until it is alone.
+          this.#limit = Math.max(1, Math.floor(writes.length / 2));
+        }
+        for (const w of writes) {
+          w.item.useCache = false;
+          if (++w.item.attempts >= MAX_ATTEMPTS) {
+            w.item.reject(conflict("busy", "Too many changes at the same moment; try again."));
+          } else if (writes.length > 1) again.push(w.item);
+          // Alone and lost: behind the others waiting, so a hopeless one holds no one up.
+          else this.#queue.push(w.item);
+        }
+      }
+    }
+    for (const n of noOps) n.item.resolve(n.value);
+    // Back to the front, in their queue order (per-conversation order).
+    again.sort((a, b) => group.indexOf(a) - group.indexOf(b));
+    this.#queue.unshift(...again);
+    return landed;
+  }
+
+  /** Runs one attempt's build (it only reads) and sizes what it would write. */
+  async #build(item: Pending): Promise<Built> {
+    const reads = new AttemptReads(this.parts.kv, this.parts.entries, item.useCache);
+    const readKeys = () => new Set(reads.entries.map((e) => keyId(e.key)));
+    try {
+      const plan = await item.build(reads);
+      if (!plan.op) {
+        if (reads.usedCache) {
+          item.useCache = false;
+          return { kind: "again", keys: readKeys() };
+        }
+        return { kind: "done", value: plan.value, keys: readKeys() };
+      }
+      const keys = readKeys();
+      for (const c of plan.op.checks) keys.add(keyId(c.key));
+      let keyBytes = 0;
+      let bytes = 0;
+      for (const m of plan.op.mutations) {
+        const id = keyId(m.key);
+        keys.add(id);
+        keyBytes += 2 * id.length;
+        bytes += 2 * id.length + ("value" in m ? jsonSize(m.value) : 0);
+      }
+      const changes = plan.changes ?? [];
+      for (const c of changes) bytes += jsonSize(c) + 64;
+      keyBytes += changes.length * 32;
+      for (const q of plan.op.enqueued) bytes += jsonSize(q.value);
+      return {
+        kind: "write",
+        plan,
+        reads,
+        keys,
+        cost: {
+          checks: reads.entries.length + plan.op.checks.length,
+          mutations: plan.op.mutations.length + changes.length,
+          keyBytes,
+          bytes,
+        },
+      };
+    } catch (err) {
+      if (reads.usedCache && err instanceof AppError) {
+        // A refusal decided on remembered entries: confirm it on fresh reads.
+        item.useCache = false;
+        return { kind: "again", keys: readKeys() };
+      }
+      if (!isStoreBusy(err)) return { kind: "fail", error: err };
+      if (++item.attempts >= MAX_ATTEMPTS) {
+        return { kind: "fail", error: conflict("busy", "Too many changes at the same moment.") };
+      }
+      return { kind: "again", keys: readKeys() };
+    }
+  }
+
+  /** Commits the writes as one atomic operation with their changes, after `head`. */
+  async #commit(
+    head: Deno.KvEntryMaybe<number>,
+    writes: { plan: Plan<unknown>; reads: AttemptReads }[],
+  ): Promise<"landed" | "head moved" | "own check" | { error: unknown }> {
+    const { kv } = this.parts;
+    const op = kv.atomic();
+    const checked = new Set<string>();
+    const changes: NewChange[] = [];
+    const written: WrittenRecords = { conversations: [], messages: [] };
+    for (const { plan, reads } of writes) {
+      plan.op!.applyTo(op);
+      for (const entry of reads.entries) {
+        const id = `${keyId(entry.key)} ${entry.versionstamp}`;
+        if (checked.has(id)) continue;
+        checked.add(id);
+        op.check(entry);
+      }
+      changes.push(...plan.changes ?? []);
+      written.conversations.push(...plan.op!.written.conversations);
+      written.messages.push(...plan.op!.written.messages);
+    }
+    let batch: CommittedBatch;
+    try {
+      batch = withChanges(op, head, changes, written).batch;
+      const result = await op.commit();
+      if (result.ok) {
+        // Still in turn: this process's commits reach its hub in commit order.
+        this.parts.entries.rememberWritten(batch.written, result.versionstamp);
+        this.parts.changes.announce(batch, result.versionstamp);
+        return "landed";
+      }
+    } catch (err) {
+      // A busy local file is a lost race; a group over a limit we misjudged is split.
+      if (isStoreBusy(err)) return "head moved";
+      return writes.length === 1 ? { error: err } : "own check";
+    }
+    const now = await readHead(kv).catch(() => null);
+    return now && now.versionstamp === head.versionstamp ? "own check" : "head moved";
+  }
+}
