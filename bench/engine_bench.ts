@@ -7,6 +7,10 @@
  * Runs on a temporary SQLite-file KV (as `deno task start` uses) and on
  * `:memory:`. Figures are printed; nothing is asserted.
  *
+ * "10 writers at once" is where group commit shows (lib/store/engine/
+ * commit_queue.ts): it runs again with grouping off (one commit per message)
+ * on the same store, as the before figure.
+ *
  * Options: `--chats N` (default 500), `--messages N` (default 1000), `--commits N` (default 3000).
  */
 import { createAgent } from "../lib/store/agents.ts";
@@ -62,7 +66,7 @@ async function assignmentRate(engine: Engine): Promise<number> {
 /** Message appends into Active chats: agent replies, customer messages, 10 customers at once. */
 async function appendRates(
   engine: Engine,
-): Promise<{ staff: number; customer: number; ten: number }> {
+): Promise<{ staff: number; customer: number; ten: number; tenAlone: number }> {
   const { kv } = engine;
   await updateSettings(engine, { maxChatsPerAgent: 100 });
   const agent = await createAgent(kv, {
@@ -72,8 +76,8 @@ async function appendRates(
     role: "agent",
   }, 1000);
   await setAgentStatus(engine, agent.id, "online");
-  const say = (visitor: string, clientId: string) =>
-    receiveCustomerMessage(engine, {
+  const say = (visitor: string, clientId: string, by = engine) =>
+    receiveCustomerMessage(by, {
       channel: "webchat",
       contact: { webVisitorId: visitor },
       clientId,
@@ -101,12 +105,18 @@ async function appendRates(
     for (let i = 0; i < MESSAGES; i++) await say("bench-writer-0", `c${i}`);
   });
   // Ten customers at once, each in its own chat (every commit still bumps the one change head).
-  const ten = await rate(() =>
-    Promise.all(Array.from({ length: 10 }, async (_, w) => {
-      for (let i = 0; i < MESSAGES / 10; i++) await say(`bench-writer-${w + 1}`, `t${w}-${i}`);
-    }))
-  );
-  return { staff, customer, ten };
+  const tenWriters = (tag: string, by: Engine) =>
+    rate(() =>
+      Promise.all(Array.from({ length: 10 }, async (_, w) => {
+        for (let i = 0; i < MESSAGES / 10; i++) {
+          await say(`bench-writer-${w + 1}`, `${tag}${w}-${i}`, by);
+        }
+      }))
+    );
+  const ten = await tenWriters("t", engine);
+  // The same with group commit off (one commit per message, as before), beside it.
+  const tenAlone = await tenWriters("u", new Engine(kv, { maxGroup: 1 }));
+  return { staff, customer, ten, tenAlone };
 }
 
 /** Runs `work` with the raw commit rate measured on the same store just before and after. */
@@ -131,7 +141,7 @@ async function run(label: string, open: () => Promise<Deno.Kv>) {
   );
   kv.close();
   const kv2 = await open();
-  let rates = { staff: 0, customer: 0, ten: 0 };
+  let rates = { staff: 0, customer: 0, ten: 0, tenAlone: 0 };
   const [, raw] = await paired(kv2, async () => {
     rates = await appendRates(new Engine(kv2));
     return 0;
@@ -139,6 +149,7 @@ async function run(label: string, open: () => Promise<Deno.Kv>) {
   row("agent replies, one writer", [rates.staff, raw]);
   row("customer messages, one writer", [rates.customer, raw]);
   row("customer messages, 10 writers at once", [rates.ten, raw]);
+  row("  same, one commit each (no grouping)", [rates.tenAlone, raw]);
   kv2.close();
 }
 

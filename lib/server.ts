@@ -28,7 +28,13 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   routes: RouteTable,
-  options: { kv?: Deno.Kv; log?: (line: string) => void; hostname?: string } = {},
+  options: {
+    kv?: Deno.Kv;
+    log?: (line: string) => void;
+    hostname?: string;
+    /** Engine attempts committed together at most (benchmarks compare 1: no grouping). */
+    maxGroup?: number;
+  } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   installSqliteBusyRetry(); // several handles on one local KV file: see lib/store/sqlite_busy.ts
@@ -44,7 +50,7 @@ export async function startServer(
     if (admin) log(`Created the admin account ${admin.email} from ADMIN_EMAIL.`);
   }
   // The engine object: what this process keeps in memory for the store (lib/store/engine/engine.ts).
-  const engine = new Engine(kv);
+  const engine = new Engine(kv, { maxGroup: options.maxGroup });
   const deps: AppDeps = {
     kv,
     engine,

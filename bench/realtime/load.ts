@@ -3,7 +3,15 @@
  * process) and the two baselines it is compared with: raw KV commit + watch,
  * and a bare WebSocket relay without KV (./relay.ts).
  */
-import { openSocket, percentiles, pool, sleep, spawnServer } from "./common.ts";
+import {
+  cpuSecondsOf,
+  openSocket,
+  percentiles,
+  pool,
+  rssOf,
+  sleep,
+  spawnServer,
+} from "./common.ts";
 
 export type Stats = ReturnType<typeof percentiles>;
 
@@ -96,7 +104,8 @@ export async function kvCommitWatchWhile(running: Promise<unknown>, everyMs = 20
 // ------------------------------------------------------------- load driver
 /** The load's clock and tallies; the transport wires its sockets to the two callbacks. */
 export class Load {
-  constructor(readonly shape: LoadShape) {}
+  /** `prefix` keeps the tags (and clientIds) of several rounds on one server apart. */
+  constructor(readonly shape: LoadShape, readonly prefix = "") {}
 
   v2a: number[] = [];
   a2v: number[] = [];
@@ -154,7 +163,7 @@ export class Load {
       let k = 0;
       const fire = () => {
         if (performance.now() >= end) return;
-        const tag = `v${i}.${k++}`;
+        const tag = `${this.prefix}v${i}.${k++}`;
         this.#sentAt.set(tag, performance.now());
         this.sent++;
         send(i, tag);
@@ -172,8 +181,11 @@ export class Load {
 }
 
 // ------------------------------------------------------------- relay baseline
-/** The same load through a bare WebSocket relay (no KV, no validation). */
-export async function relayBaseline(shape: LoadShape, seconds: number): Promise<Load> {
+/** The same load through a bare WebSocket relay (no KV, no validation), with its RSS and CPU. */
+export async function relayBaseline(
+  shape: LoadShape,
+  seconds: number,
+): Promise<Load & { rssMax: number; cpu: number }> {
   const relay = await spawnServer("./relay.ts", {});
   try {
     const wsBase = relay.url.replace(/^http/, "ws");
@@ -197,11 +209,17 @@ export async function relayBaseline(shape: LoadShape, seconds: number): Promise<
       };
     }
     for (const ws of visitors) ws.onmessage = (e) => load.agentToVisitor(JSON.parse(e.data).text);
+    const cpuStart = cpuSecondsOf(relay.pid);
+    let rssMax = rssOf(relay.pid);
+    const sampler = setInterval(() => rssMax = Math.max(rssMax, rssOf(relay.pid)), 1000);
     await load.run(seconds, shape.conversations, (i, tag) => {
       visitors[i].send(JSON.stringify({ text: tag }));
     });
+    clearInterval(sampler);
+    const cpu = (cpuSecondsOf(relay.pid) - cpuStart) / (load.seconds + 3);
+    rssMax = Math.max(rssMax, rssOf(relay.pid));
     for (const ws of [...agents, ...visitors]) ws.close();
-    return load;
+    return Object.assign(load, { rssMax, cpu });
   } finally {
     await relay.stop();
   }

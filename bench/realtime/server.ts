@@ -13,7 +13,8 @@
  *   authorisation, the engine's reads, waiting for its turn);
  * - `commit`: that commit;
  * - `toSend`: commit done → the message frame handed to the other side's
- *   socket (the hub, the records, the subscriber's queue).
+ *   socket (the hub, the records, the subscriber's queue);
+ * and `memory`: Deno.memoryUsage() (RSS, V8 heap, external) at that moment.
  */
 import { loadConfig } from "../../fresh.config.ts";
 import { WIDGET_LIMITS } from "../../lib/channels/webchat_limits.ts";
@@ -26,14 +27,19 @@ const samples = { commits: [] as number[], toCommit: [] as number[], commit: [] 
 const toSend: number[] = [];
 /** Per message text: frame received, commit started, commit done. */
 const marks = new Map<string, { received: number; commitStart?: number; commitEnd?: number }>();
-/** The message text an atomic operation writes (a record with text, seq and clientId). */
-const textOf = new WeakMap<Deno.AtomicOperation, string>();
+/** The message texts an atomic operation writes (records with text, seq and clientId). */
+const textOf = new WeakMap<Deno.AtomicOperation, string[]>();
+const noteText = (op: Deno.AtomicOperation, text: string) => {
+  const list = textOf.get(op);
+  if (list) list.push(text);
+  else textOf.set(op, [text]);
+};
 
 const set = Deno.AtomicOperation.prototype.set;
 Deno.AtomicOperation.prototype.set = function (this: Deno.AtomicOperation, key, value, options) {
   const v = value as { text?: unknown; seq?: unknown; clientId?: unknown } | null;
   if (typeof v?.text === "string" && typeof v.seq === "number" && v.clientId) {
-    textOf.set(this, v.text);
+    noteText(this, v.text);
   }
   return set.call(this, key, value, options);
 };
@@ -45,7 +51,7 @@ Deno.AtomicOperation.prototype.mutate = function (this: Deno.AtomicOperation, ..
       | { text?: unknown; seq?: unknown; clientId?: unknown }
       | null;
     if (typeof v?.text === "string" && typeof v.seq === "number" && v.clientId) {
-      textOf.set(this, v.text);
+      noteText(this, v.text);
     }
   }
   return mutate.apply(this, mutations);
@@ -53,14 +59,15 @@ Deno.AtomicOperation.prototype.mutate = function (this: Deno.AtomicOperation, ..
 const commit = Deno.AtomicOperation.prototype.commit;
 Deno.AtomicOperation.prototype.commit = async function (this: Deno.AtomicOperation) {
   const t0 = performance.now();
-  const mark = marks.get(textOf.get(this) ?? "");
-  if (mark) mark.commitStart = t0;
+  // A group commit writes several messages: each gets this commit's times.
+  const marked = (textOf.get(this) ?? []).map((text) => marks.get(text)).filter((m) => m);
+  for (const mark of marked) mark!.commitStart = t0;
   try {
     return await commit.call(this);
   } finally {
     const t1 = performance.now();
     samples.commits.push(t1 - t0);
-    if (mark) mark.commitEnd = t1;
+    for (const mark of marked) mark!.commitEnd = t1;
   }
 };
 const onMessage = SocketSession.prototype.onMessage;
@@ -100,6 +107,7 @@ Deno.addSignalListener("SIGUSR2", () => {
       toCommit: stats(samples.toCommit),
       commit: stats(samples.commit),
       toSend: stats(toSend),
+      memory: Deno.memoryUsage(),
     })
   }`);
   for (const list of [...Object.values(samples), toSend]) list.length = 0;
@@ -109,7 +117,9 @@ Deno.addSignalListener("SIGUSR2", () => {
 for (const bucket of Object.values(WIDGET_LIMITS) as { limit: number }[]) {
   bucket.limit = 1_000_000_000;
 }
-const server = await startServer(loadConfig(Deno.env.toObject()), routeTable);
+// MAX_GROUP=1 turns group commit off (one commit per message), for a before/after.
+const maxGroup = Number(Deno.env.get("MAX_GROUP")) || undefined;
+const server = await startServer(loadConfig(Deno.env.toObject()), routeTable, { maxGroup });
 server.deps.realtime.visitorSends = new BucketPool(1_000_000, 1_000_000);
 console.log(`READY ${server.url}`);
 const stop = async () => {

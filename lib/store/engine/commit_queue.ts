@@ -115,9 +115,11 @@ function jsonSize(value: unknown): number {
 export class CommitQueue {
   #queue: Pending[] = [];
   #draining = false;
-  #limit = MAX_GROUP;
+  #limit: number;
 
-  constructor(private readonly parts: CommitParts) {}
+  constructor(private readonly parts: CommitParts, readonly maxGroup = MAX_GROUP) {
+    this.#limit = maxGroup;
+  }
 
   /**
    * Runs `build` until its commit lands (in a group when `group` is set and
@@ -226,7 +228,7 @@ export class CommitQueue {
       if (typeof outcome === "object") {
         writes[0].item.reject(outcome.error); // alone, and the store refused it outright
       } else if (outcome === "landed") {
-        this.#limit = MAX_GROUP;
+        this.#limit = this.maxGroup;
         for (const w of writes) w.item.resolve(w.plan.value);
       } else {
         landed = false;

@@ -44,7 +44,11 @@ export class Engine {
    */
   readonly signingKeys = new Map<string, Promise<CryptoKey>>();
 
-  constructor(readonly kv: Deno.Kv) {
-    this.commits = new CommitQueue(this);
+  constructor(
+    readonly kv: Deno.Kv,
+    /** `maxGroup`: attempts committed together at most (1 = one commit each, as before). */
+    options: { maxGroup?: number } = {},
+  ) {
+    this.commits = new CommitQueue(this, options.maxGroup);
   }
 }
