@@ -16,8 +16,8 @@ export interface Config {
    */
   kvPath: string | null;
   /**
-   * How often each instance also polls the change head and typing keys, in ms
-   * (0 = KV watch only). Default: 100 for a local file, whose watch does not
+   * How often each instance also polls the change head and typing keys, in ms,
+   * while another instance runs on the store (0 = KV watch only). Default: 100 for a local file, whose watch does not
    * hear other processes; 0 for `:memory:`, Deno Deploy and KV Connect, whose
    * watch hears every writer.
    */

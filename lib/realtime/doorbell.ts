@@ -9,8 +9,10 @@
  * second Parley process on the same file would not hear the first one's
  * commits until it wrote something itself. So, when `pollMs` > 0 (the default
  * for a local KV file; see `KV_POLL_MS` in fresh.config.ts), the doorbell also
- * reads the same keys every `pollMs` and rings when a versionstamp moved. That
- * bounds how late another process's change is seen: one interval plus a read.
+ * reads the same keys every `pollMs` and rings when a versionstamp moved,
+ * while `pollWhen` says there is another process to hear (./instances.ts).
+ * That bounds how late another process's change is seen: one interval plus a
+ * read.
  *
  * Whatever the store, a watch that fails (a KV Connect server that does not
  * speak the protocol's watch, a broken stream) starts that poll too, every
@@ -21,7 +23,7 @@
  * has seen), so a ring that brings nothing new costs nothing more.
  *
  * @example
- * const bell = new Doorbell(kv, [CHANGE_HEAD_KEY], (entries) => wake(entries), 100);
+ * const bell = new Doorbell(kv, [CHANGE_HEAD_KEY], (entries) => wake(entries), { pollMs: 100 });
  * bell.start();
  * // on shutdown
  * await bell.close();
@@ -33,6 +35,18 @@ export const FALLBACK_POLL_MS = 250;
 const WATCH_RETRY_MS = 500;
 
 export type DoorbellListener = (entries: Deno.KvEntryMaybe<unknown>[]) => void;
+
+export interface DoorbellOptions {
+  /** Poll interval in ms; 0 (the default) = watch only. */
+  pollMs?: number;
+  /**
+   * Asked before each configured poll: false skips the read (./instances.ts:
+   * no other process to hear). The fallback poll after a failed watch always reads.
+   */
+  pollWhen?: () => boolean;
+  /** Names the bell in the log. */
+  label?: string;
+}
 
 /** Watches `keys` (at most 10, the watch limit) and, with `pollMs` > 0, polls them too. */
 export class Doorbell {
@@ -46,22 +60,26 @@ export class Doorbell {
   #seen: (string | null)[];
   #pollErrorLogged = false;
 
+  readonly pollMs: number;
+  readonly label: string;
+  readonly #pollWhen: () => boolean;
+
   constructor(
     readonly kv: Deno.Kv,
     readonly keys: Deno.KvKey[],
     readonly onRing: DoorbellListener,
-    /** Poll interval in ms; 0 = watch only. */
-    readonly pollMs = 0,
-    /** Where failures are reported (a label for the log). */
-    readonly label = "doorbell",
+    options: DoorbellOptions = {},
   ) {
+    this.pollMs = options.pollMs ?? 0;
+    this.label = options.label ?? "doorbell";
+    this.#pollWhen = options.pollWhen ?? (() => true);
     this.#seen = keys.map(() => null);
   }
 
   start(): void {
     if (this.#watching) return;
     this.#watching = this.#watch();
-    if (this.pollMs > 0) this.#polling = this.#poll(this.pollMs);
+    if (this.pollMs > 0) this.#polling = this.#poll(this.pollMs, this.#pollWhen);
   }
 
   /** True while the poll runs (configured, or the fallback after a failed watch). */
@@ -92,17 +110,18 @@ export class Doorbell {
             `realtime: ${this.label} watch failed; polling every ${FALLBACK_POLL_MS} ms as well:`,
             err,
           );
-          this.#polling = this.#poll(FALLBACK_POLL_MS);
+          this.#polling = this.#poll(FALLBACK_POLL_MS, () => true);
         }
         await this.#sleep(WATCH_RETRY_MS);
       }
     }
   }
 
-  async #poll(everyMs: number): Promise<void> {
+  async #poll(everyMs: number, when: () => boolean): Promise<void> {
     while (!this.#closed) {
       await this.#sleep(everyMs);
       if (this.#closed) return;
+      if (!when()) continue;
       try {
         const entries = await this.kv.getMany(this.keys);
         if (this.#closed) return;

@@ -30,7 +30,7 @@ Deno.test("[doorbell] the poll rings for a write its watch does not report", asy
       },
     })) as unknown as typeof kv.watch;
   const { rung, listener } = ringWhen((entries) => entries[0].value === 2);
-  const bell = new Doorbell(kv, [["head"]], listener, 10);
+  const bell = new Doorbell(kv, [["head"]], listener, { pollMs: 10 });
   try {
     await kv.set(["head"], 1);
     bell.start();
@@ -55,7 +55,7 @@ Deno.test("[doorbell] a watch that fails falls back to polling, even when no pol
   const log = console.error;
   console.error = (...args: unknown[]) => errors.push(args);
   const { rung, listener } = ringWhen((entries) => entries[0].value === "news");
-  const bell = new Doorbell(kv, [["head"]], listener, 0, "test bell");
+  const bell = new Doorbell(kv, [["head"]], listener, { label: "test bell" });
   try {
     assert.equal(bell.polling, false);
     bell.start();

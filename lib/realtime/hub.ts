@@ -45,7 +45,7 @@ import {
   type WrittenRecords,
 } from "../store/changes.ts";
 import { ChangeFeed, readAfter } from "./change_feed.ts";
-import { Doorbell } from "./doorbell.ts";
+import { Doorbell, type DoorbellOptions } from "./doorbell.ts";
 
 /** What a subscriber receives. Both are called synchronously by the hub: never block in them. */
 export interface ChangeListener {
@@ -120,11 +120,14 @@ export class Hub {
     readonly local: LocalChanges,
     readonly prepare: (changes: Change[], written?: WrittenRecords) => Promise<void> =
       async () => {},
-    /** Also poll the head this often (ms; 0 = watch only): see ./doorbell.ts. */
-    pollMs = 0,
+    /** Also poll the head (see ./doorbell.ts); default: watch only. */
+    poll: Pick<DoorbellOptions, "pollMs" | "pollWhen"> = {},
   ) {
     this.#feed = new ChangeFeed(kv);
-    this.#doorbell = new Doorbell(kv, [CHANGE_HEAD_KEY], this.#heard, pollMs, "change head");
+    this.#doorbell = new Doorbell(kv, [CHANGE_HEAD_KEY], this.#heard, {
+      ...poll,
+      label: "change head",
+    });
   }
 
   /** The seq of the newest change this hub has read and dispatched. */

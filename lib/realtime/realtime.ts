@@ -9,6 +9,7 @@
  * await realtime.close(); // closes sockets with 1012, waits for in-flight commits
  */
 import { Hub } from "./hub.ts";
+import { Instances } from "./instances.ts";
 import { BucketPool, VISITOR_RECHECK_MS } from "./limits.ts";
 import { heartbeatIntervalMs, Presence } from "./presence.ts";
 import { RecordCache } from "./records.ts";
@@ -27,9 +28,10 @@ export interface RealtimeOptions {
    */
   heartbeatMs?: number;
   /**
-   * Also poll the change head and the typing keys this often, in ms (0, the
-   * default: KV watch only). The server sets it from `KV_POLL_MS`: a local KV
-   * file's watch does not hear other processes (see ./doorbell.ts).
+   * Also poll the change head and the typing keys this often, in ms, while
+   * another instance is registered on the store (0, the default: KV watch
+   * only, no registration). The server sets it from `KV_POLL_MS`: a local KV
+   * file's watch does not hear other processes (./doorbell.ts, ./instances.ts).
    */
   pollMs?: number;
 }
@@ -41,6 +43,8 @@ export class Realtime {
   readonly records: RecordCache;
   readonly typing: TypingBus;
   readonly presence: Presence;
+  /** The other instances on this store, when polling is on (else null: watch hears all). */
+  readonly instances: Instances | null;
   /**
    * Messages per visitor over the visitor WebSocket, on this instance: a burst
    * of 10, then one every 2 s (the widget's HTTP quota is 30 a minute). Kept in
@@ -58,13 +62,17 @@ export class Realtime {
   constructor(readonly engine: Engine, options: RealtimeOptions = {}) {
     const kv = this.kv = engine.kv;
     this.records = new RecordCache(kv, (entries) => engine.entries.rememberRead(entries));
+    const pollMs = options.pollMs ?? 0;
+    this.instances = pollMs > 0 ? new Instances(kv) : null;
+    const instances = this.instances;
+    const poll = { pollMs, pollWhen: () => instances?.othersSeen ?? false };
     this.hub = new Hub(
       kv,
       engine.changes,
       (changes, written) => this.records.prepare(changes, written),
-      options.pollMs,
+      poll,
     );
-    this.typing = new TypingBus(kv, options.pollMs);
+    this.typing = new TypingBus(kv, poll);
     const heartbeat = options.heartbeat ?? (async (agentId: string) => {
       await heartbeatAgent(engine, agentId);
     });
@@ -78,6 +86,7 @@ export class Realtime {
   }
 
   async start(): Promise<void> {
+    await this.instances?.start();
     await this.hub.start();
     this.typing.start();
   }
@@ -87,5 +96,6 @@ export class Realtime {
     this.presence.close();
     await this.hub.close();
     await this.typing.close();
+    await this.instances?.close();
   }
 }

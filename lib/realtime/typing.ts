@@ -16,7 +16,7 @@
  * The publishing instance delivers to its own listeners at once.
  */
 import { keys } from "../store/keys.ts";
-import { Doorbell } from "./doorbell.ts";
+import { Doorbell, type DoorbellOptions } from "./doorbell.ts";
 import type { Actor } from "./protocol.ts";
 
 /** Typing keys in KV; every instance watches all of them with one `watch`. */
@@ -53,8 +53,8 @@ export class TypingBus {
   #doorbell: Doorbell;
   #closed = false;
 
-  /** `pollMs`: also poll the shards this often (0 = watch only); see ./doorbell.ts. */
-  constructor(readonly kv: Deno.Kv, pollMs = 0) {
+  /** `poll`: also poll the shards (see ./doorbell.ts); default: watch only. */
+  constructor(readonly kv: Deno.Kv, poll: Pick<DoorbellOptions, "pollMs" | "pollWhen"> = {}) {
     const shards = Array.from({ length: SHARDS }, (_, i) => keys.typingShard(i));
     this.#doorbell = new Doorbell(
       kv,
@@ -64,8 +64,7 @@ export class TypingBus {
           for (const signal of (entry.value as TypingSignal[] | null) ?? []) this.#deliver(signal);
         }
       },
-      pollMs,
-      "typing",
+      { ...poll, label: "typing" },
     );
   }
 

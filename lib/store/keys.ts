@@ -14,6 +14,7 @@
  *
  * Real-time (lib/realtime)
  *   ["typing", shard]                            -> TypingSignal[]     (expireIn = 12 s; shard 0..9)
+ *   ["instances", instanceId]                    -> { at }  a running instance (refreshed every 10 s; expireIn 30 s)
  *
  * Web widget (lib/store/sites.ts, lib/auth/visitor_token.ts, lib/channels/webchat_limits.ts)
  *   ["sites", siteId]                            -> Site
@@ -98,6 +99,8 @@ export const keys = {
   ],
   setupCode: (): Key => ["setup_code"],
   typingShard: (shard: number): Key => ["typing", shard],
+  instance: (id: string): Key => ["instances", id],
+  instancesPrefix: (): Key => ["instances"],
   site: (id: string): Key => ["sites", id],
   sitesPrefix: (): Key => ["sites"],
   siteByKey: (siteKey: string): Key => ["sites_by_key", siteKey],
