@@ -170,6 +170,8 @@ Deno.test("[workspace] browser: agents, a supervisor and visitors work the whole
     });
 
     await step("Transfer agent → supervisor with a note", async () => {
+      // A supervisor at work (Busy: no new chats) takes transfers; an Offline one may not (issue 16).
+      await setStatus(s.page, "busy");
       await a.page.getByRole("button", { name: "Transfer" }).click();
       const bar = a.page.getByRole("complementary", { name: "Transfer" });
       await bar.getByText("Bo Agent").waitFor();

@@ -28,7 +28,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
   const me = ws.me.value;
   const agents = ws.agents.value.filter((a) => a.id !== conv.assigneeId);
   const chosen = agents.find((a) => a.id === target);
-  const chosenOption = chosen ? transferOption(me, chosen, conv.assigneeId) : null;
+  const chosenOption = chosen ? transferOption(me, chosen, conv.assigneeId, ws.rules.value) : null;
   return (
     <form
       ref={form}
@@ -54,7 +54,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
         <legend class="font-semibold mb-1">Transfer to</legend>
         <ul class="flex flex-col gap-1">
           {agents.map((a) => {
-            const opt = transferOption(me, a, conv.assigneeId);
+            const opt = transferOption(me, a, conv.assigneeId, ws.rules.value);
             const id = `transfer-${a.id}`;
             return (
               <li

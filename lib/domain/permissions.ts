@@ -82,7 +82,10 @@ export function checkClose(actor: Actor, conv: ConvView): Refusal | null {
 /**
  * Picking up a Pending chat by hand. Agents: not Offline, in the chat's team,
  * below their max chats (this also holds with dynamic assignment off).
- * Supervisors take any Pending chat, whatever their status or load.
+ * Supervisors take any Pending chat whatever their load, and whatever their
+ * status unless requeueOnOffline is on: then an Offline supervisor's chat
+ * would go straight back to the queue (the stranded-chat rule), so they go
+ * Online or Busy first.
  */
 export function checkPickup(
   actor: Actor & { maxChats: number | null },
@@ -97,7 +100,12 @@ export function checkPickup(
   if (load.conversationIds.length >= HARD_MAX_HELD) {
     return refuse(409, "at_capacity", `You already hold ${HARD_MAX_HELD} chats.`);
   }
-  if (isSupervisor(actor.role)) return null;
+  if (isSupervisor(actor.role)) {
+    if (status === "offline" && settings.requeueOnOffline) {
+      return refuse(409, "agent_offline", "Go Online or Busy before picking up a chat.");
+    }
+    return null;
+  }
   if (conv.teamId !== null && conv.teamId !== actor.teamId) {
     return refuse(403, "other_team", "This conversation waits in another team's queue.");
   }
@@ -125,21 +133,27 @@ export interface TransferTarget {
   transferredChats: number;
 }
 
-/** The one setting {@link checkTransfer} reads: transferred chats per agent (0 = no limit). */
-export type TransferLimits = Pick<Settings, "maxTransfersPerAgent">;
+/**
+ * The settings {@link checkTransfer} reads: transferred chats per agent (0 = no
+ * limit), and whether an Offline holder's chats go back to the queue.
+ */
+export type TransferLimits = Pick<Settings, "maxTransfersPerAgent" | "requeueOnOffline">;
 
 /**
  * The transfer permission matrix (rule 5).
  *
  * | caller     | target                         | allowed when                                   |
  * | ---------- | ------------------------------ | ---------------------------------------------- |
- * | agent      | supervisor/admin               | the chat is the caller's                       |
+ * | agent      | supervisor/admin               | the chat is the caller's, target not Offline   |
  * | agent      | agent                          | caller's chat, target Online, below max chats, |
  * |            |                                | below maxTransfersPerAgent (when set)          |
- * | supervisor | anyone (itself included)       | always: any status, even above max chats       |
+ * | supervisor | anyone (itself included)       | target not Offline, even above max chats;      |
+ * |            |                                | Offline too when requeueOnOffline is off       |
  *
  * Nobody transfers a closed chat, to a deactivated account, or to the agent
- * already holding it.
+ * already holding it. An Offline target is refused because nobody would
+ * answer (issue 16: a chat sat 8 minutes with an Offline admin); with
+ * requeueOnOffline on the chat would bounce straight back to the queue.
  */
 export function checkTransfer(
   actor: Actor,
@@ -163,7 +177,19 @@ export function checkTransfer(
   if (target.heldChats >= HARD_MAX_HELD) {
     return refuse(409, "target_overloaded", `That agent already holds ${HARD_MAX_HELD} chats.`);
   }
-  if (supervisor || isSupervisor(target.role)) return null;
+  // Agent → agent keeps its older code (target_not_online) below.
+  const toStaffOrBySupervisor = supervisor || isSupervisor(target.role);
+  if (
+    target.status === "offline" && toStaffOrBySupervisor &&
+    (!supervisor || limits.requeueOnOffline)
+  ) {
+    return refuse(
+      409,
+      "target_offline",
+      "That person is Offline and cannot take the chat; choose someone Online or Busy, or return it to the queue.",
+    );
+  }
+  if (toStaffOrBySupervisor) return null;
   if (target.status !== "online") {
     return refuse(
       409,

@@ -28,28 +28,35 @@ const target = (role: string, status: AgentStatus, held: number, transferred = 0
   transferredChats: transferred,
 });
 
-Deno.test("[engine] transfer matrix: caller × target role × status × capacity", () => {
+Deno.test("[engine] transfer matrix: caller × target role × status × capacity × requeueOnOffline", () => {
   const statuses: AgentStatus[] = ["online", "busy", "offline"];
-  for (const callerRole of ["agent", "supervisor"] as const) {
-    const caller = callerRole === "agent" ? agent : supervisor;
-    for (const targetRole of ["agent", "supervisor"]) {
-      for (const status of statuses) {
-        for (const atCapacity of [false, true]) {
-          const t = target(targetRole, status, atCapacity ? 2 : 1);
-          const refusal = checkTransfer(caller, active(caller.id), t, settings);
-          const allowed = callerRole === "supervisor" || targetRole === "supervisor" ||
-            (status === "online" && !atCapacity);
-          const label = `${callerRole} → ${targetRole} ${status} ${
-            atCapacity ? "at" : "below"
-          } max`;
-          assert.equal(refusal === null, allowed, label);
-          if (!allowed) {
-            assert.equal(refusal!.status, 409, label);
-            assert.equal(
-              refusal!.code,
-              status !== "online" ? "target_not_online" : "target_at_capacity",
-              label,
-            );
+  for (const requeueOnOffline of [true, false]) {
+    const limits = { ...settings, requeueOnOffline };
+    for (const callerRole of ["agent", "supervisor"] as const) {
+      const caller = callerRole === "agent" ? agent : supervisor;
+      for (const targetRole of ["agent", "supervisor"]) {
+        for (const status of statuses) {
+          for (const atCapacity of [false, true]) {
+            const t = target(targetRole, status, atCapacity ? 2 : 1);
+            const refusal = checkTransfer(caller, active(caller.id), t, limits);
+            // Nobody hands a chat to an Offline person who would strand it (issue 16);
+            // a supervisor may when Offline holders keep their chats (requeueOnOffline off).
+            const offlineRefused = status === "offline" &&
+              (callerRole === "agent" || requeueOnOffline);
+            const allowed = !offlineRefused &&
+              (callerRole === "supervisor" || targetRole === "supervisor" ||
+                (status === "online" && !atCapacity));
+            const label = `${callerRole} → ${targetRole} ${status} ${
+              atCapacity ? "at" : "below"
+            } max, requeueOnOffline ${requeueOnOffline}`;
+            assert.equal(refusal === null, allowed, label);
+            if (!allowed) {
+              assert.equal(refusal!.status, 409, label);
+              const expected = callerRole === "agent" && targetRole === "agent"
+                ? (status !== "online" ? "target_not_online" : "target_at_capacity")
+                : "target_offline";
+              assert.equal(refusal!.code, expected, label);
+            }
           }
         }
       }
@@ -82,14 +89,20 @@ Deno.test("[engine] transfer refusals: not your chat, closed, same agent, inacti
     "the transfer limit binds agents only",
   );
   assert.equal(
+    checkTransfer(supervisor, active("a1"), { ...target("agent", "busy", 9), id: "s1" }, settings),
+    null,
+    "a supervisor may take a chat itself, whatever its load",
+  );
+  assert.equal(
     checkTransfer(
       supervisor,
       active("a1"),
-      { ...target("agent", "offline", 9), id: "s1" },
+      { ...target("agent", "offline", 0), id: "s1" },
       settings,
-    ),
-    null,
-    "a supervisor may take a chat itself, whatever its own status",
+    )
+      ?.code,
+    "target_offline",
+    "but not while Offline: the chat would go straight back to the queue",
   );
 });
 
@@ -119,8 +132,16 @@ Deno.test("[engine] view, write, close and pickup rules", () => {
     "the agent's own max overrides the global one",
   );
   assert.equal(checkPickup(me, "online", load(0), active("x"), settings)?.code, "not_pending");
+  const boss = { ...supervisor, maxChats: null };
+  assert.equal(checkPickup(boss, "busy", load(9), pending, settings), null, "any load");
   assert.equal(
-    checkPickup({ ...supervisor, maxChats: null }, "offline", load(9), pending, settings),
+    checkPickup(boss, "offline", load(0), pending, settings)?.code,
+    "agent_offline",
+    "an Offline supervisor's chat would go straight back to the queue",
+  );
+  assert.equal(
+    checkPickup(boss, "offline", load(9), pending, { ...settings, requeueOnOffline: false }),
     null,
+    "with requeueOnOffline off, Offline holders keep chats",
   );
 });

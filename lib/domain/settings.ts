@@ -8,7 +8,7 @@ export const DEFAULT_SETTINGS: Settings = {
   dynamicAssignment: true,
   heartbeatGraceSeconds: 60,
   requeueOnOffline: true,
-  unansweredTimeoutSeconds: 0,
+  unansweredTimeoutSeconds: 120,
   maxTransfersPerAgent: 0,
 };
 
@@ -30,7 +30,12 @@ export const settingsUpdateSchema = z.object({
 }).strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
-/** Stored settings over the defaults (a stored record may predate a newer field). */
+/**
+ * Stored settings over the defaults. The store keeps only the values an admin
+ * saved (lib/store/engine/settings.ts), so a default (or a later change of
+ * one, such as unansweredTimeoutSeconds 0 → 120 in issue 16) applies wherever
+ * no value was saved; a record saved by an older version holds every field.
+ */
 export function withDefaults(stored: Partial<Settings> | null): Settings {
   return { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
 }

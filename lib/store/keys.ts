@@ -159,6 +159,7 @@ export const keys = {
   presence: (agentId: string): Key => ["presence", agentId],
   heartbeat: (agentId: string): Key => ["heartbeats", agentId],
   agentLoad: (agentId: string): Key => ["agent_load", agentId],
+  agentLoadPrefix: (): Key => ["agent_load"],
   contact: (id: string): Key => ["contacts", id],
   contactByChannel: (channel: string, externalId: string): Key => [
     "contacts_by_channel",

@@ -181,16 +181,30 @@ Deno.test("[workspace] transfer bar: agents see forbidden targets disabled, supe
   });
   const agent = { id: "me", role: "agent" as const };
   const sup = { id: "boss", role: "supervisor" as const };
-  assert.equal(transferOption(agent, target({}), "me").blocked, false);
-  const busy = transferOption(agent, target({ status: "busy" }), "me");
+  const on = { requeueOnOffline: true };
+  assert.equal(transferOption(agent, target({}), "me", on).blocked, false);
+  const busy = transferOption(agent, target({ status: "busy" }), "me", on);
   assert.equal(busy.blocked, true);
   assert.match(busy.reason, /busy/i);
-  assert.equal(transferOption(agent, target({ activeChats: 4 }), "me").blocked, true);
+  assert.equal(transferOption(agent, target({ activeChats: 4 }), "me", on).blocked, true);
   assert.equal(
-    transferOption(agent, target({ role: "supervisor", status: "offline" }), "me").blocked,
+    transferOption(agent, target({ role: "supervisor", status: "busy" }), "me", on).blocked,
     false,
   );
-  const warned = transferOption(sup, target({ status: "busy", activeChats: 4 }), "me");
+  // An Offline supervisor or admin cannot take the chat (issue 16): disabled, with why.
+  const offlineBoss = transferOption(agent, target({ role: "admin", status: "offline" }), "me", on);
+  assert.equal(offlineBoss.blocked, true);
+  assert.match(offlineBoss.reason, /Offline and cannot take the chat/);
+  assert.equal(transferOption(sup, target({ status: "offline" }), "me", on).blocked, true);
+  const off = { requeueOnOffline: false };
+  const kept = transferOption(sup, target({ status: "offline" }), "me", off);
+  assert.equal(kept.blocked, false, "Offline holders keep chats when requeueOnOffline is off");
+  assert.match(kept.reason, /Offline/);
+  assert.equal(
+    transferOption(agent, target({ role: "admin", status: "offline" }), "me", off).blocked,
+    true,
+  );
+  const warned = transferOption(sup, target({ status: "busy", activeChats: 4 }), "me", on);
   assert.equal(warned.blocked, false);
   assert.match(warned.reason, /Busy, at capacity \(4\/4\)/);
 });

@@ -11,7 +11,8 @@ import { effect } from "@preact/signals";
 import type { WorkspaceStore } from "./state.ts";
 import { ALL_PARTS, api, type ListPart, markRead, refreshLists, reloadOpen } from "./actions.ts";
 import { titleWithUnread } from "./format.ts";
-import type { UiSummary } from "./model.ts";
+import { toUiRules, type UiSummary } from "./model.ts";
+import type { Settings } from "../domain/engine_types.ts";
 
 /** Event names the stream may use; each is handled as "something changed". */
 const EVENT_NAMES = [
@@ -114,7 +115,7 @@ export function startLive(store: WorkspaceStore): void {
       type?: string;
       conversationId?: string;
       agentId?: string;
-      data?: { dynamicAssignment?: unknown };
+      data?: { dynamicAssignment?: unknown } & Partial<Settings>;
     } = {};
     try {
       data = JSON.parse(ev.data);
@@ -130,6 +131,9 @@ export function startLive(store: WorkspaceStore): void {
     }
     if (type === "settings.updated" && typeof data.data?.dynamicAssignment === "boolean") {
       store.dynamicAssignment.value = data.data.dynamicAssignment; // "Pick up" follows at once
+    }
+    if (type === "settings.updated" && data.data) {
+      store.rules.value = toUiRules(data.data, store.rules.value);
     }
     const openId = store.open.value?.id;
     if (type === "reset" || (data.conversationId && data.conversationId === openId)) {

@@ -13,11 +13,27 @@ import type {
   ConversationStatus,
   Message,
   Role,
+  Settings,
 } from "../domain/engine_types.ts";
 import type { AgentSummary, ConversationSummary, HistoryItem } from "../store/engine/mod.ts";
 import type { QuickResponse } from "../store/quick_responses.ts";
 
 export type Tab = ConversationStatus;
+
+/** The settings the workspace's own rules read (a subset of the routing settings). */
+export interface UiRules {
+  /** Chats of an Offline holder go back to the queue (transfer to Offline people is refused). */
+  requeueOnOffline: boolean;
+}
+
+/** The workspace's rules from the routing settings (the seed, or a `settings.updated` change). */
+export function toUiRules(s: Partial<Settings>, before?: UiRules): UiRules {
+  return {
+    requeueOnOffline: typeof s.requeueOnOffline === "boolean"
+      ? s.requeueOnOffline
+      : before?.requeueOnOffline ?? true,
+  };
+}
 export const TABS: Tab[] = ["active", "pending", "closed"];
 
 export interface UiMe {

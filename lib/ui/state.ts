@@ -20,6 +20,7 @@ import {
   type UiConversation,
   type UiMe,
   type UiQuickResponse,
+  type UiRules,
   type UiSummary,
 } from "./model.ts";
 import type { Tab } from "./model.ts";
@@ -37,6 +38,8 @@ export interface WorkspaceSeed {
   tab: Tab;
   open: UiConversation | null;
   dynamicAssignment: boolean;
+  /** The routing settings the workspace's own rules read (transfer targets, wrap-up tags). */
+  rules: UiRules;
   /** The server's clock at render time, so waiting times render identically on hydration. */
   now: number;
   /** The Closed search the page was rendered with (`?q=`), "" for none. */
@@ -55,6 +58,7 @@ export interface WorkspaceStore {
   tab: Signal<Tab>;
   open: Signal<UiConversation | null>;
   dynamicAssignment: Signal<boolean>;
+  rules: Signal<UiRules>;
   now: Signal<number>;
   cursor: number;
   connection: Signal<Connection>;
@@ -92,6 +96,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
     tab,
     open: signal(seed.open),
     dynamicAssignment: signal(seed.dynamicAssignment),
+    rules: signal(seed.rules),
     now: signal(seed.now),
     cursor: seed.cursor,
     connection: signal<Connection>("connecting"),

@@ -3,12 +3,13 @@
  * pure `checkTransfer` (lib/domain/permissions.ts), run here on what the
  * agents list shows (status, active chats, max chats), so the bar disables
  * exactly what the server would refuse; the server still decides (409 with
- * the reason). Supervisors may transfer to anyone: a target that is not
- * Online or is at capacity gets a warning instead.
+ * the reason). Supervisors may transfer to anyone who is not Offline (and to
+ * Offline people too when requeueOnOffline is off): a target that is Busy or
+ * at capacity gets a warning instead.
  */
 import { checkTransfer, type TransferLimits } from "../domain/permissions.ts";
 import type { Role } from "../domain/engine_types.ts";
-import type { UiAgent } from "./model.ts";
+import type { UiAgent, UiRules } from "./model.ts";
 
 export interface TransferOption {
   /** Not selectable for this caller. */
@@ -18,16 +19,19 @@ export interface TransferOption {
 }
 
 /**
- * The page does not load the transferred-chats limit (nor who holds how many
- * transferred chats), so the bar leaves that one rule to the server.
+ * The page does not load the transferred-chats limit, so the bar leaves that
+ * one rule to the server (0 = no limit here).
  */
-const LIMITS_LEFT_TO_THE_SERVER: TransferLimits = { maxTransfersPerAgent: 0 };
-
 export function transferOption(
   actor: { id: string; role: Role },
   target: UiAgent,
   assigneeId: string | null,
+  rules: UiRules,
 ): TransferOption {
+  const limits: TransferLimits = {
+    maxTransfersPerAgent: 0,
+    requeueOnOffline: rules.requeueOnOffline,
+  };
   const refusal = checkTransfer(
     { id: actor.id, role: actor.role, teamId: null },
     { status: "active", assigneeId, teamId: null },
@@ -40,7 +44,7 @@ export function transferOption(
       heldChats: target.activeChats,
       transferredChats: target.transferredChats,
     },
-    LIMITS_LEFT_TO_THE_SERVER,
+    limits,
   );
   if (refusal) return { blocked: true, reason: refusal.message };
   const problems: string[] = [];

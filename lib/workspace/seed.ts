@@ -24,6 +24,7 @@ import {
   toUiAgent,
   toUiConversation,
   toUiMe,
+  toUiRules,
   toUiSummary,
   type UiConversation,
 } from "../ui/model.ts";
@@ -75,6 +76,7 @@ export async function loadWorkspaceSeed(
     notice: query.notice?.slice(0, 300) ?? "",
     open,
     dynamicAssignment: settings.dynamicAssignment,
+    rules: toUiRules(settings),
     now: Date.now(),
     cursor,
   };

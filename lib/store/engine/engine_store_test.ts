@@ -234,7 +234,9 @@ Deno.test("[engine] unanswered chats go back to the queue for someone else", asy
     const b = await randomAgent(kv);
     await setAgentStatus(engine, a.id, "online");
     const c = (await customerSays(engine, "hello?")).conversation;
-    assert.deepEqual(await requeueUnanswered(engine, Date.now() + 3_600_000), [], "off by default");
+    assert.deepEqual(await requeueUnanswered(engine, Date.now() + 60_000), [], "120 s by default");
+    await updateSettings(engine, { unansweredTimeoutSeconds: 0 });
+    assert.deepEqual(await requeueUnanswered(engine, Date.now() + 3_600_000), [], "0 turns it off");
     await updateSettings(engine, { unansweredTimeoutSeconds: 30 });
     assert.deepEqual(await requeueUnanswered(engine, Date.now() + 10_000), [], "not yet");
     await setAgentStatus(engine, b.id, "online");

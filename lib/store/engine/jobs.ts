@@ -1,10 +1,9 @@
 /**
  * The engine's sweep: one KV queue job ("engine.sweep") that re-enqueues
  * itself every few seconds and runs the checks that depend on time passing:
- * lost heartbeats (→ Offline, chats requeued), unanswered chats (→ requeued,
- * setting unansweredTimeoutSeconds), then assignment. (Chats an Offline agent
- * holds are left alone here: a supervisor may hand a chat to an Offline agent
- * on purpose.)
+ * lost heartbeats (→ Offline, chats requeued), chats still held by someone
+ * Offline (→ requeued when requeueOnOffline is on: ./stranded.ts), unanswered
+ * chats (→ requeued, setting unansweredTimeoutSeconds), then assignment.
  *
  * One live chain: each start writes a fresh chain id to ["engine_tick"]; a
  * delivery whose chain id is not the stored one ends its chain. Several
@@ -19,6 +18,7 @@ import { requeueConversation } from "./lifecycle.ts";
 import { expireStalePresence } from "./presence.ts";
 import { getSettings } from "./records.ts";
 import type { Engine } from "./engine.ts";
+import { requeueStranded } from "./stranded.ts";
 
 export const SWEEP_JOB = "engine.sweep";
 export const SWEEP_INTERVAL_MS = 5_000;
@@ -45,6 +45,7 @@ export async function requeueUnanswered(engine: Engine, now = Date.now()): Promi
 /** One sweep: every time-driven rule, then assignment. */
 export async function sweep(engine: Engine): Promise<void> {
   await expireStalePresence(engine);
+  await requeueStranded(engine);
   await requeueUnanswered(engine);
   await runAssignment(engine);
 }

@@ -4,7 +4,7 @@
  * a team). Each is one atomic op; a chat leaving an agent triggers assignment.
  */
 import { type Agent, listAgents } from "../agents.ts";
-import type { AgentLoad, Conversation } from "../../domain/engine_types.ts";
+import type { AgentLoad, Conversation, Presence } from "../../domain/engine_types.ts";
 import {
   checkClose,
   checkTransfer,
@@ -223,6 +223,7 @@ export async function requeueConversation(
   agentId: string,
   reason: "offline" | "unanswered",
   stillDue: (conv: Conversation) => boolean = () => true,
+  opts: { onlyWhileOffline?: boolean } = {},
 ): Promise<boolean> {
   const { kv } = engine;
   return await mutate(engine, async () => {
@@ -230,9 +231,15 @@ export async function requeueConversation(
     if (conv.status !== "active" || conv.assigneeId !== agentId || !stillDue(conv)) {
       return { value: false };
     }
+    const op = new EngineOp().check(entry);
+    if (opts.onlyWhileOffline) {
+      // A holder who comes back Online/Busy meanwhile keeps the chat: presence is checked in the commit.
+      const presenceEntry = await kv.get<Presence>(keys.presence(agentId));
+      if (presenceEntry.value && presenceEntry.value.status !== "offline") return { value: false };
+      op.check(presenceEntry);
+    }
     const fromLoad = await readHolderLoad(kv, conv);
     const at = new Date().toISOString();
-    const op = new EngineOp().check(entry);
     const data = { fromAgentId: agentId, reason };
     const planned = planRequeue(op, conv, fromLoad, at, {
       skipAgentId: reason === "unanswered" ? agentId : null,

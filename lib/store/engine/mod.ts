@@ -73,4 +73,5 @@ export {
   getSettings,
 } from "./records.ts";
 export { updateSettings } from "./settings.ts";
+export { requeueStranded } from "./stranded.ts";
 export type * from "../../domain/engine_types.ts";

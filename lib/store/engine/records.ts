@@ -63,8 +63,8 @@ export async function getMessageById(kv: Deno.Kv, messageId: string): Promise<Me
 
 export async function getSettingsEntry(
   kv: Deno.Kv,
-): Promise<{ entry: Deno.KvEntryMaybe<Settings>; settings: Settings }> {
-  const entry = await kv.get<Settings>(keys.routingSettings());
+): Promise<{ entry: Deno.KvEntryMaybe<Partial<Settings>>; settings: Settings }> {
+  const entry = await kv.get<Partial<Settings>>(keys.routingSettings());
   return { entry, settings: withDefaults(entry.value) };
 }
 

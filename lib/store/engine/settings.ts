@@ -1,6 +1,6 @@
 /** Routing settings in KV, read on every decision so changes take effect live. */
 import type { Settings } from "../../domain/engine_types.ts";
-import type { SettingsUpdate } from "../../domain/settings.ts";
+import { type SettingsUpdate, withDefaults } from "../../domain/settings.ts";
 import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { getSettingsEntry } from "./records.ts";
@@ -23,9 +23,11 @@ export async function updateSettings(
 ): Promise<Settings> {
   const { kv } = engine;
   const settings = await mutate(engine, async () => {
-    const { entry, settings } = await getSettingsEntry(kv);
-    const next: Settings = { ...settings, ...stripUndefined(update) };
-    const op = new EngineOp().check(entry).set(keys.routingSettings(), next);
+    const { entry } = await getSettingsEntry(kv);
+    // Only what was saved is stored: defaults stay defaults (and may change in a later version).
+    const saved: Partial<Settings> = { ...(entry.value ?? {}), ...stripUndefined(update) };
+    const next = withDefaults(saved);
+    const op = new EngineOp().check(entry).set(keys.routingSettings(), saved);
     return {
       op,
       value: next,

@@ -33,11 +33,17 @@ Deno.test("[engine] transfers: agent rules and transfer limit; supervisors to an
       409,
       "target_transfer_limit",
     );
+    await rejects(
+      transferConversation(engine, c2.id, a, { toAgentId: boss.id, note: "please" }),
+      409,
+      "target_offline",
+    );
+    await setAgentStatus(engine, boss.id, "busy");
     await transferConversation(engine, c2.id, a, { toAgentId: boss.id, note: "please" });
     assert.equal(
       (await getConversation(kv, c2.id))?.assigneeId,
       boss.id,
-      "to a supervisor, whatever its status",
+      "to a supervisor who is not Offline, whatever its load or Busy",
     );
     await setAgentStatus(engine, b.id, "offline");
     await updateSettings(engine, { requeueOnOffline: false });
