@@ -88,7 +88,7 @@ Deno.test("[engine] unanswered timeout: 120 s unless an admin saved another valu
     assert.deepEqual(await requeueUnanswered(engine, Date.now() + 100_000), []);
     assert.deepEqual(await requeueUnanswered(engine, Date.now() + 121_000), [c.id]);
   });
-  await withKv(async (kv, engine) => {
+  await withKv(async (kv) => {
     // A store saved by an older version holds every field: its explicit 0 (off) stays.
     await kv.set(keys.routingSettings(), { maxChatsPerAgent: 5, unansweredTimeoutSeconds: 0 });
     assert.equal((await getSettings(kv)).unansweredTimeoutSeconds, 0);
