@@ -18,6 +18,8 @@ Deno.test("[boundary] every way in takes the same message bounds", async () => {
   const sockets: TestSocket[] = [];
   try {
     const sue = await app.createStaff("supervisor");
+    // At work (an Offline supervisor picks up nothing: it would go straight back to the queue).
+    await app.api("PUT", "/api/v1/me/status", { as: sue, body: { status: "busy" } });
     const visitor = await newVisitor(app);
     const first = await visitorSays(app, visitor.token, "Hello");
     const convId: string = first.conversation.id;

@@ -182,14 +182,40 @@ Deno.test("[engine] staff API over real HTTP: every route, bad input and wrong r
           as: agent,
           body: { toAgentId: boss.agent.id, note: "please check" },
         });
+        assert.equal(res.status, 409, "nobody hands a chat to an Offline supervisor");
+        assert.equal(res.body.error.code, "target_offline");
+        const busy = await app.api("PUT", "/api/v1/me/status", {
+          as: boss,
+          body: { status: "busy" },
+        });
+        assert.equal(busy.status, 200);
+        res = await app.api("POST", `/api/v1/conversations/${convId}/transfer`, {
+          as: agent,
+          body: { toAgentId: boss.agent.id, note: "please check" },
+        });
         assert.equal(res.status, 200);
         assert.equal(res.body.conversation.assigneeId, boss.agent.id);
         res = await app.api("POST", `/api/v1/conversations/${convId}/transfer`, {
           as: boss,
           body: { toAgentId: other.agent.id },
         });
-        assert.equal(res.status, 200, "a supervisor transfers to an Offline agent");
+        assert.equal(res.status, 409, "with requeueOnOffline on, not even a supervisor");
+        assert.equal(res.body.error.code, "target_offline");
+        const keep = await app.api("PUT", "/api/v1/admin/settings", {
+          as: admin,
+          body: { requeueOnOffline: false },
+        });
+        assert.equal(keep.status, 200);
+        res = await app.api("POST", `/api/v1/conversations/${convId}/transfer`, {
+          as: boss,
+          body: { toAgentId: other.agent.id },
+        });
+        assert.equal(res.status, 200, "a supervisor transfers to an Offline agent who keeps chats");
         assert.equal(res.body.conversation.assigneeId, other.agent.id);
+        await app.api("PUT", "/api/v1/admin/settings", {
+          as: admin,
+          body: { requeueOnOffline: true },
+        });
         res = await app.api("POST", `/api/v1/conversations/${convId}/transfer`, {
           as: other,
           body: { toTeamId: null },

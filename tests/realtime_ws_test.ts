@@ -185,6 +185,8 @@ Deno.test("[realtime] agent and visitor talk over their WebSockets", async (t) =
       "a transfer away ends the agent's subscription; a close reaches the visitor",
       async () => {
         const sue = await app.createStaff("supervisor", { name: "Sue Supervisor" });
+        // At work: nobody hands a chat to an Offline supervisor.
+        await app.api("PUT", "/api/v1/me/status", { as: sue, body: { status: "busy" } });
         const sueWs = await TestSocket.open(wsUrl(app, "/ws/agent"), { cookie: sue.cookie });
         sockets.push(sueWs);
         sueWs.send({ type: "subscribe", conversationId });

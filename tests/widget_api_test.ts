@@ -9,6 +9,7 @@ import { call, session } from "./widget_api_helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
 import { appendStaffMessage } from "../lib/store/engine/messages.ts";
 import { pickupConversation } from "../lib/store/engine/assignment.ts";
+import { setAgentStatus } from "../lib/store/engine/presence.ts";
 import { WIDGET_LIMITS } from "../lib/channels/webchat_limits.ts";
 
 const SHOP = "http://shop.example.test";
@@ -116,6 +117,7 @@ Deno.test("[widget] messages: idempotent by clientId, scoped to the visitor, nev
     const conversationId = sent.body.conversation.id;
 
     const agent = await app.createStaff("supervisor", { name: "Sam Supervisor" });
+    await setAgentStatus(app.engine, agent.agent.id, "busy"); // an Offline supervisor picks up nothing
     await pickupConversation(app.engine, conversationId, agent.agent);
     await appendStaffMessage(app.engine, conversationId, agent.agent, {
       text: "Internal: check the warehouse",

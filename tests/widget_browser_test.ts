@@ -86,6 +86,8 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
     );
     assert.ok(warnings.some((w) => w.includes("nested")), warnings.join("\n"));
 
+    // At work (an Offline supervisor picks up nothing: it would go straight back to the queue).
+    await app.api("PUT", "/api/v1/me/status", { as: sam, body: { status: "busy" } });
     const pickup = await app.api("POST", `/api/v1/conversations/${conversationId}/pickup`, {
       as: sam,
     });

@@ -114,6 +114,8 @@ Deno.test("[widget] browser: the live socket reconnects after a drop; nothing lo
     await w.input.fill("Hello");
     await w.input.press("Enter");
     const conv = await pendingConversation(app, sam);
+    // At work (an Offline supervisor picks up nothing: it would go straight back to the queue).
+    await app.api("PUT", "/api/v1/me/status", { as: sam, body: { status: "busy" } });
     await app.api("POST", `/api/v1/conversations/${conv.id}/pickup`, { as: sam });
     await page.getByText("You are chatting with Sam Agent.").waitFor();
     await until("the live socket", () => sockets.length >= 1);

@@ -19,10 +19,22 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  const placed = useRef(false);
   useEffect(() => {
-    // Opening the bar moves focus into it: the first agent that can be chosen.
-    form.current?.querySelector<HTMLInputElement>("input[type=radio]:not(:disabled)")?.focus();
-  }, []);
+    // Opening the bar moves focus into it: the first person who can take the chat (never an
+    // Offline one). When nobody can yet, focus goes there once someone can (the list is live),
+    // unless the agent has moved on meanwhile.
+    if (placed.current) return;
+    const first = form.current?.querySelector<HTMLInputElement>(
+      "input[type=radio]:not(:disabled)",
+    );
+    const away = document.activeElement && document.activeElement !== document.body &&
+      !form.current?.contains(document.activeElement) &&
+      !(document.activeElement as HTMLElement).dataset?.panel;
+    if (!first || away) return;
+    first.focus();
+    placed.current = true;
+  });
   const conv = ws.open.value;
   if (!conv) return null;
   const me = ws.me.value;
