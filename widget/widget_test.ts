@@ -91,6 +91,8 @@ Deno.test("[widget] the server's visitor API answers match the widget's schemas"
     );
     assert.ok(is(sent, Sent), JSON.stringify(sent));
     const staff = await app.createStaff("supervisor", { name: "Sam" });
+    // At work (an Offline supervisor picks up nothing: it would go straight back to the queue).
+    await app.api("PUT", "/api/v1/me/status", { as: staff, body: { status: "busy" } });
     await app.api("POST", `/api/v1/conversations/${sent.conversation.id}/pickup`, { as: staff });
     await app.api("POST", `/api/v1/conversations/${sent.conversation.id}/messages`, {
       as: staff,
