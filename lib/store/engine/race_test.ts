@@ -136,6 +136,8 @@ Deno.test("[engine] 200 chats at 10 agents (max 3) while agents flip status and 
     const agents = await Promise.all(Array.from({ length: 10 }, () => randomAgent(kv)));
     const boss = await randomAgent(kv, "supervisor");
     await Promise.all(agents.map((a) => setAgentStatus(engine, a.id, "online")));
+    // A supervisor at work takes hand-offs (nobody hands a chat to an Offline one).
+    await setAgentStatus(engine, boss.id, "busy");
 
     let arrivalsDone = false;
     let transfers = 0;
