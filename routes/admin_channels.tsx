@@ -1,16 +1,20 @@
 /**
  * Admin pages for channels: web widget sites (with the copy-paste embed
- * snippet) and the WhatsApp connection (secrets write-only, "Test connection").
+ * snippet) and the WhatsApp connection (secrets write-only, "Test connection")
+ * with its message templates ("Refresh templates").
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { SiteFields, siteValues } from "../components/admin/SiteFields.tsx";
 import { WhatsAppSection } from "../components/admin/WhatsAppSection.tsx";
+import { WhatsAppTemplatesSection } from "../components/admin/WhatsAppTemplatesSection.tsx";
+import { listWhatsAppTemplates } from "../lib/channels/whatsapp_templates.ts";
 import { Button, FormAlert } from "../components/Form.tsx";
 import {
   adminCreateSite,
   adminDeleteSite,
+  adminRefreshWhatsAppTemplates,
   adminSaveWhatsApp,
   adminTestWhatsApp,
   adminUpdateSite,
@@ -51,13 +55,15 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
       site?: FormState;
       whatsapp?: FormState;
       test?: { ok: boolean; message: string };
+      refresh?: { ok: boolean; message: string };
       status?: PageStatus;
     } = {},
   ) {
-    const [sites, teams, wa] = await Promise.all([
+    const [sites, teams, wa, templates] = await Promise.all([
       listSites(kv),
       listTeams(kv),
       publicWhatsAppConfig(deps),
+      listWhatsAppTemplates(kv),
     ]);
     const teamName = (id: string | null) => teams.find((t) => t.id === id)?.name ?? null;
     return renderPage(
@@ -126,6 +132,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
           state={state.whatsapp}
           test={state.test}
         />
+        <WhatsAppTemplatesSection view={templates} refresh={state.refresh} />
       </AdminLayout>,
       state.status ?? 200,
     );
@@ -285,7 +292,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
         // Secrets never go back into the page.
         const values = Object.fromEntries(
           Object.entries(form).filter(([k]) =>
-            ["phoneNumberId", "graphUrl", "graphVersion", "teamId"].includes(k)
+            ["phoneNumberId", "businessAccountId", "graphUrl", "graphVersion", "teamId"].includes(k)
           ),
         );
         const { status, ...whatsapp } = failedForm(f, values);
@@ -296,6 +303,11 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
   app.post("/admin/channels/whatsapp/test", async (c) => {
     const result = await adminTestWhatsApp(deps, currentAgent(c));
     return await page(c, { test: result });
+  });
+
+  app.post("/admin/channels/whatsapp/templates/refresh", async (c) => {
+    const { ok, message } = await adminRefreshWhatsAppTemplates(deps, currentAgent(c));
+    return await page(c, { refresh: { ok, message } });
   });
 
   return app;

@@ -58,6 +58,7 @@ export function WhatsAppSection(
 ) {
   const w = state?.values ?? {
     phoneNumberId: wa.phoneNumberId ?? "",
+    businessAccountId: wa.businessAccountId ?? "",
     graphUrl: wa.graphUrl,
     graphVersion: wa.graphVersion,
     teamId: wa.teamId ?? "",
@@ -94,6 +95,18 @@ export function WhatsAppSection(
             idPrefix="wa"
             value={w.phoneNumberId}
             error={wf.phoneNumberId}
+          />
+          <TextField
+            label="WhatsApp Business Account id"
+            name="businessAccountId"
+            idPrefix="wa"
+            value={w.businessAccountId}
+            error={wf.businessAccountId}
+            hint={`For the message templates${
+              wa.fromEnvironment.includes("businessAccountId")
+                ? " (from the environment, which wins)"
+                : ""
+            }.`}
           />
           <SelectField
             label="Route to team"

@@ -6,13 +6,15 @@ import { draftFromTemplate, fillInLabel, fillTemplate } from "../../lib/domain/q
 import type { UiConversation, UiQuickResponse } from "../../lib/ui/model.ts";
 import { QuickResponsePicker } from "./QuickResponsePicker.tsx";
 import { isWindowOpen } from "../../lib/domain/whatsapp_window.ts";
+import { TemplateSender } from "./TemplateSender.tsx";
 import { notifyTyping } from "../../lib/ui/pane_socket.ts";
 
 /**
  * The reply box: Enter sends, Shift+Enter adds a line; "Internal note" (and
  * "Ask a supervisor") toggles; "Quick responses" (button or `/`) fills known
  * placeholders and Tab walks through the custom fields left to type; for
- * WhatsApp, the 24-hour window and why free-form replies are off outside it.
+ * WhatsApp, the 24-hour window and why free-form replies are off outside it,
+ * with "Send a template" (TemplateSender.tsx) to reach the customer then.
  */
 export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
   const [text, setText] = useState("");
@@ -24,6 +26,8 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
   }, [answering]);
   const [ask, setAsk] = useState(false);
   const [picking, setPicking] = useState(false);
+  const [templating, setTemplating] = useState(false);
+  const templateButton = useRef<HTMLButtonElement>(null);
   const [problem, setProblem] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
   // The plain form's idempotency key (a resubmitted form stores the message once).
@@ -116,11 +120,21 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
           id="window-note"
         >
           {windowClosed
-            ? "WhatsApp: more than 24 hours since the customer's last message, so free-form replies are off. Internal notes still work."
+            ? "WhatsApp: more than 24 hours since the customer's last message, so free-form replies are off. Send a template to reach them; internal notes still work."
             : `WhatsApp reply window open for ${
               waitingLabel(new Date(now).toISOString(), Date.parse(conv.windowEndsAt!))
             } more.`}
         </p>
+      )}
+      {windowClosed && templating && (
+        <TemplateSender
+          ws={ws}
+          conv={conv}
+          onClose={() => {
+            setTemplating(false);
+            requestAnimationFrame(() => templateButton.current?.focus());
+          }}
+        />
       )}
       {picking && (
         <QuickResponsePicker
@@ -200,6 +214,17 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
           >
             Quick responses
           </button>
+          {windowClosed && (
+            <button
+              type="button"
+              ref={templateButton}
+              aria-expanded={templating ? "true" : "false"}
+              onClick={() => setTemplating(!templating)}
+              class="text-sm border border-brand-600 text-brand-700 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+            >
+              Send a template
+            </button>
+          )}
           <button
             type="submit"
             disabled={freeFormOff}

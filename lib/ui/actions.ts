@@ -5,6 +5,7 @@
  */
 import { batch } from "@preact/signals";
 import type { WhatsAppWindow } from "../domain/whatsapp_window.ts";
+import type { WhatsAppTemplate } from "../domain/whatsapp_templates.ts";
 import type { AgentStatus, Message } from "../domain/engine_types.ts";
 import type { AgentSummary, ConversationSummary, HistoryItem, Page } from "../store/engine/mod.ts";
 import type { QuickResponse } from "../store/quick_responses.ts";
@@ -28,7 +29,13 @@ import { newClientId } from "./format.ts";
 
 /** An API answer that was not 2xx, with the server's reason. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Field errors the server named (`error.details.fields`), if any. */
+    readonly fields: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
@@ -59,11 +66,14 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     json = text ? JSON.parse(text) : null;
   } catch { /* not JSON */ }
   if (!res.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (json as {
+      error?: { code?: string; message?: string; details?: { fields?: Record<string, string> } };
+    } | null)?.error;
     throw new ApiError(
       res.status,
       error?.code ?? "error",
       error?.message ?? `Request failed (${res.status}).`,
+      error?.details?.fields ?? {},
     );
   }
   return json as T;
@@ -278,6 +288,7 @@ export async function sendMessage(
     kind: "text",
     mediaUrl: null,
     transfer: null,
+    template: null,
   };
   const put = (m: UiMessage) => {
     const cur = store.open.value;
@@ -315,8 +326,46 @@ function bySeqLocalLast(a: UiMessage, b: UiMessage): number {
   return a.seq - b.seq;
 }
 
+/** The approved WhatsApp templates agents can send (the server's cache, refreshed by admins). */
+export async function loadWhatsAppTemplates(): Promise<WhatsAppTemplate[]> {
+  const res = await api<{ items?: WhatsAppTemplate[] }>("GET", "/api/v1/whatsapp/templates");
+  return res.items ?? [];
+}
+
+/**
+ * Sends a WhatsApp template in the open conversation and shows the stored
+ * message (its delivery states follow like a reply's). Throws {@link ApiError}
+ * (with `fields` for values the server refused) so the template form can say why.
+ */
+export async function sendTemplate(
+  store: WorkspaceStore,
+  template: { name: string; language: string; values: Record<string, string> },
+  clientId = newClientId(),
+): Promise<void> {
+  const open = store.open.value;
+  if (!open) return;
+  const res = await api<{ message: Message }>(
+    "POST",
+    `/api/v1/conversations/${encodeURIComponent(open.id)}/templates`,
+    { clientId, ...template },
+  );
+  const m = toUiMessage(res.message);
+  const cur = store.open.value;
+  if (!cur || cur.id !== open.id) return;
+  const others = cur.messages.filter((x) => x.id !== m.id && x.clientId !== clientId);
+  store.open.value = { ...cur, messages: [...others, m].sort(bySeqLocalLast) };
+}
+
 /** Retries a failed message: a local failure reuses its clientId; a failed delivery sends anew. */
 export async function retryMessage(store: WorkspaceStore, m: UiMessage): Promise<void> {
+  if (m.template) {
+    try {
+      await sendTemplate(store, m.template);
+    } catch (err) {
+      store.notice.value = (err as Error).message;
+    }
+    return;
+  }
   await sendMessage(store, m.text, {
     internal: m.internal,
     toSupervisor: m.toSupervisor,

@@ -17,6 +17,7 @@ import type {
 } from "../domain/engine_types.ts";
 import type { AgentSummary, ConversationSummary, HistoryItem } from "../store/engine/mod.ts";
 import type { QuickResponse } from "../store/quick_responses.ts";
+import type { TemplateMessageData } from "../domain/whatsapp_templates.ts";
 
 export type Tab = ConversationStatus;
 
@@ -95,6 +96,8 @@ export interface UiMessage {
   mediaUrl: string | null;
   /** For a transfer event: who from, who to, and the note, to say "Transferred from A to B". */
   transfer: { fromAgentId: string | null; toAgentName: string; note: string | null } | null;
+  /** A WhatsApp template message: which template, with the values sent (Retry sends it again). */
+  template: { name: string; language: string; values: Record<string, string> } | null;
 }
 
 export interface UiConversation extends UiSummary {
@@ -211,7 +214,18 @@ export function toUiMessage(m: Message): UiMessage {
       ? { fromAgentId: textOf(data.fromAgentId), toAgentName, note: textOf(data.note) }
       : null,
     mediaUrl: mediaId ? `/api/v1/media/${encodeURIComponent(mediaId)}` : null,
+    template: m.kind === "template" ? templateOf(data.template) : null,
   };
+}
+
+function templateOf(raw: unknown): UiMessage["template"] {
+  const t = raw as Partial<TemplateMessageData> | null;
+  if (!t || typeof t.name !== "string" || typeof t.language !== "string") return null;
+  const values: Record<string, string> = {};
+  for (const p of Array.isArray(t.parameters) ? t.parameters : []) {
+    values[`${p.component}:${p.key}`] = String(p.value ?? "");
+  }
+  return { name: t.name, language: t.language, values };
 }
 
 /**
