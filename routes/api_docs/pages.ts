@@ -48,6 +48,13 @@ export const pageOperations: ApiOperation[] = [
   page("POST", "/admin/channels/sites/:id/delete", "Delete a site", admin, A),
   page("POST", "/admin/channels/whatsapp", "Save the WhatsApp connection", admin, A),
   page("POST", "/admin/channels/whatsapp/test", "Test the WhatsApp connection", admin, A),
+  page(
+    "POST",
+    "/admin/channels/whatsapp/templates/refresh",
+    "Read the WhatsApp message templates from Meta",
+    admin,
+    A,
+  ),
   page("GET", "/admin/api-keys", "API keys", admin, A),
   {
     ...page("POST", "/admin/api-keys", "Create an API key (the page shows it once)", admin, A),
