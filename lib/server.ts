@@ -13,6 +13,7 @@ import { JobRunner } from "./jobs.ts";
 import { Realtime } from "./realtime/realtime.ts";
 import { installSqliteBusyRetry } from "./store/sqlite_busy.ts";
 import { upgradeStatusIndex } from "./store/engine/status_index.ts";
+import { moveWidgetPendingDetails } from "./store/engine/held_details.ts";
 import { Engine } from "./store/engine/engine.ts";
 
 export interface RunningServer {
@@ -61,6 +62,8 @@ export async function startServer(
   };
   const moved = await upgradeStatusIndex(kv);
   if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);
+  const held = await moveWidgetPendingDetails(kv);
+  if (held) log(`Moved the held details of ${held} web visitors to their new key.`);
   await deps.realtime.start();
   const app = createApp(deps, routes);
   // Job handlers are registered by the modules that own them (inside createApp); then listen.

@@ -1,6 +1,9 @@
 /** The visitor API's context: before and after the first message, bounds, and visitor details. */
 import assert from "node:assert/strict";
-import { startTestApp } from "./helpers.ts";
+import { startTestApp, type TestApp } from "./helpers.ts";
+import { loadConfig } from "../fresh.config.ts";
+import { startServer } from "../lib/server.ts";
+import { routeTable } from "../routes/mod.ts";
 import { call, session } from "./widget_api_helpers.ts";
 import { getConversation } from "../lib/store/engine/records.ts";
 
@@ -156,5 +159,48 @@ Deno.test("[widget] the visitor's page, browser and language reach the conversat
     assert.equal(fullConv?.context.pageUrl, undefined);
   } finally {
     await app.shutdown();
+  }
+});
+
+Deno.test("[widget] context a page attached before an upgrade still goes with the first message after it", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const config = loadConfig({ KV_PATH: ":memory:", PORT: "0", PASSWORD_ITERATIONS: "1000" });
+  try {
+    const before = await startServer(config, routeTable, { kv });
+    const app = { ...before, kv } as TestApp;
+    const token = await session(app);
+    const held = await call(app, "POST", "/api/v1/widget/context", {
+      token,
+      body: { context: { plan: "Pro" }, user: { name: "Vera Visitor" } },
+    });
+    assert.equal(held.status, 200, JSON.stringify(held.body));
+    await before.shutdown();
+
+    // Put the details where the previous version kept them, as a store it wrote would have them.
+    const entries = [];
+    for await (const e of kv.list({ prefix: ["held_details", "webchat"] })) entries.push(e);
+    assert.equal(entries.length, 1);
+    const [{ key, value }] = entries;
+    await kv.delete(key);
+    await kv.set(["widget_pending", key[2]], value);
+    await kv.delete(["schema", "held_details"]);
+
+    const lines: string[] = [];
+    const after = await startServer(config, routeTable, { kv, log: (l) => lines.push(l) });
+    try {
+      assert.ok(lines.some((l) => /held details of 1 web visitors/.test(l)), lines.join("\n"));
+      const first = await call({ ...after, kv } as TestApp, "POST", "/api/v1/widget/messages", {
+        token,
+        body: { text: "Hello after the upgrade", clientId: "c-up" },
+      });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      assert.equal(first.body.message.author.name, "Vera Visitor");
+      const conv = await getConversation(kv, first.body.conversation.id);
+      assert.deepEqual(siteContext(conv?.context), { plan: "Pro" });
+    } finally {
+      await after.shutdown();
+    }
+  } finally {
+    kv.close();
   }
 });

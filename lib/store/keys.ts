@@ -22,8 +22,10 @@
  *   ["sites_by_name", siteNameKey(name)]         -> siteId (two sites never share a name)
  *   ["visitor_token_secret"]                     -> Uint8Array (32 random bytes, made once)
  *   ["widget_rate", visitorOrIp, bucket]         -> { count, windowStart } (expireIn = window)
- *   ["widget_pending", visitorId]                -> HeldDetails for the visitor's next message (expireIn 1 day;
- *                                                   other channels: ["held_details", channel, id]; engine/held_details.ts)
+ *   ["held_details", channel, externalId]        -> HeldDetails for the customer's next message (expireIn 1 day;
+ *                                                   engine/held_details.ts; any channel, web chat's by visitorId)
+ *   ["schema", "held_details"]                   -> 2 once web chat's held details left their first key,
+ *                                                   ["widget_pending", visitorId] (moved once at start)
  *   ["schema", "status_index"]                   -> 2 once the status index is in its current order
  *
  * Admin console (lib/store/teams.ts, quick_responses.ts, audit.ts, invites.ts)
@@ -107,9 +109,12 @@ export const keys = {
   siteByName: (nameKey: string): Key => ["sites_by_name", nameKey],
   visitorTokenSecret: (): Key => ["visitor_token_secret"],
   widgetRate: (subject: string, bucket: string): Key => ["widget_rate", subject, bucket],
-  /** Details held for a customer's next message: web chat keeps its original key. */
-  heldDetails: (channel: string, externalId: string): Key =>
-    channel === "webchat" ? ["widget_pending", externalId] : ["held_details", channel, externalId],
+  /** Details held for a customer's next message, for every channel alike. */
+  heldDetails: (channel: string, externalId: string): Key => ["held_details", channel, externalId],
+  /** Where web chat held them before: read only by the once-at-start move (engine/held_details.ts). */
+  widgetPendingPrefix: (): Key => ["widget_pending"],
+  /** Which layout version a store's held details have (engine/held_details.ts). */
+  heldDetailsVersion: (): Key => ["schema", "held_details"],
   /** Which layout version a store's conversation status index has (engine/status_index.ts). */
   statusIndexVersion: (): Key => ["schema", "status_index"],
   team: (id: string): Key => ["teams", id],

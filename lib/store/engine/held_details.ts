@@ -7,8 +7,11 @@
  * (context into the conversation, name and email onto the contact), so they
  * are used exactly once and never lost to a race.
  *
- *   web chat: ["widget_pending", visitorId] -> HeldDetails (expireIn 24 h)
- *   others:   ["held_details", channel, externalId] -> HeldDetails
+ *   ["held_details", channel, externalId] -> HeldDetails (expireIn 24 h)
+ *
+ * Web chat kept them under ["widget_pending", visitorId] at first;
+ * {@link moveWidgetPendingDetails} moves a store's old ones once, and
+ * `startServer` runs it before serving.
  */
 import { mergeContextData } from "../../domain/context_rules.ts";
 import type { Channel, ContextData } from "../../domain/engine_types.ts";
@@ -29,7 +32,7 @@ export interface HeldDetails {
 /** How long held details wait for a message. */
 export const HELD_TTL_MS = 24 * 3600_000;
 
-/** Where a channel identity's held details live (web chat keeps its original key). */
+/** Where a channel identity's held details live. */
 export const heldDetailsKey = (channel: Channel, externalId: string): Deno.KvKey =>
   keys.heldDetails(channel, externalId);
 
@@ -69,4 +72,48 @@ export async function holdCustomerDetails(
     if (result.ok) return next;
   }
   throw new AppError(409, "busy", "The details could not be saved; try again.");
+}
+
+const VERSION = 2;
+
+/** Both held for one visitor (an old key and a new one): the newer win where they differ. */
+function combineHeld(older: HeldDetails, newer: HeldDetails): HeldDetails {
+  const merged = mergeContextData(older.context, newer.context);
+  return {
+    context: merged.ok ? merged.data : newer.context,
+    user: older.user || newer.user ? { ...older.user, ...newer.user } : null,
+  };
+}
+
+/**
+ * Moves web chat's held details from ["widget_pending", visitorId] to
+ * ["held_details", "webchat", visitorId] (once per store; later calls return
+ * at once), so nothing a visitor's page sent before an upgrade is lost. Each
+ * move is one atomic operation that checks both keys; details a message took
+ * meanwhile are not brought back. Moved details wait a full day again (KV
+ * does not tell how long the old ones had left). Returns how many moved.
+ */
+export async function moveWidgetPendingDetails(kv: Deno.Kv): Promise<number> {
+  if ((await kv.get<number>(keys.heldDetailsVersion())).value === VERSION) return 0;
+  const oldKeys: Deno.KvKey[] = [];
+  for await (const entry of kv.list({ prefix: keys.widgetPendingPrefix() })) {
+    oldKeys.push(entry.key);
+  }
+  let moved = 0;
+  for (const oldKey of oldKeys) {
+    const target = heldDetailsKey("webchat", String(oldKey[1]));
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const [from, to] = await kv.getMany<[HeldDetails, HeldDetails]>([oldKey, target]);
+      if (!from.value) break; // expired or taken meanwhile
+      const next = to.value ? combineHeld(from.value, to.value) : from.value;
+      const result = await kv.atomic().check(from, to).delete(oldKey)
+        .set(target, next, { expireIn: HELD_TTL_MS }).commit();
+      if (result.ok) {
+        moved++;
+        break;
+      }
+    }
+  }
+  await kv.set(keys.heldDetailsVersion(), VERSION);
+  return moved;
 }

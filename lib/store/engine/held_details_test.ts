@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { getHeldDetails, holdCustomerDetails } from "./held_details.ts";
+import {
+  getHeldDetails,
+  type HeldDetails,
+  holdCustomerDetails,
+  moveWidgetPendingDetails,
+} from "./held_details.ts";
+import { keys } from "../keys.ts";
 import { getContact, getConversation } from "./records.ts";
 import type { Engine } from "./engine.ts";
 import { customerSays, withKv } from "./test_util.ts";
@@ -50,5 +56,38 @@ Deno.test("[engine] details held while messages are stored are never lost: in th
       assert.ok(inChat || stillHeld, `k${i} is neither in the chat nor held`);
       assert.ok(!(inChat && stillHeld), `k${i} is both in the chat and still held`);
     }
+  });
+});
+
+Deno.test("[engine] web chat details held under the first key move once at start and go with the next message", async () => {
+  await withKv(async (kv, engine) => {
+    // What the previous version left: two visitors' details under ["widget_pending", visitorId],
+    // one of whom also has details under the new key (an upgraded instance ran meanwhile).
+    const old = (context: Record<string, string>, name: string): HeldDetails => ({
+      context,
+      user: { name },
+    });
+    await kv.set(["widget_pending", "v-old-1"], old({ plan: "gold" }, "Ana"));
+    await kv.set(["widget_pending", "v-old-2"], old({ plan: "free", cart: "2" }, "Bo"));
+    await holdCustomerDetails(kv, "webchat", "v-old-2", {
+      context: { plan: "pro" },
+      user: { email: "bo@example.test" },
+    });
+    await kv.delete(keys.heldDetailsVersion());
+
+    assert.equal(await moveWidgetPendingDetails(kv), 2);
+    assert.equal(await moveWidgetPendingDetails(kv), 0, "once");
+    const left = [];
+    for await (const e of kv.list({ prefix: ["widget_pending"] })) left.push(e.key);
+    assert.deepEqual(left, [], "nothing left under the old key");
+    assert.deepEqual(await getHeldDetails(kv, "webchat", "v-old-2"), {
+      context: { plan: "pro", cart: "2" },
+      user: { name: "Bo", email: "bo@example.test" },
+    });
+
+    const first = await say(engine, "v-old-1", "c1");
+    assert.deepEqual(first.conversation.context, { plan: "gold" });
+    assert.equal(first.contact.name, "Ana");
+    assert.equal(await getHeldDetails(kv, "webchat", "v-old-1"), null, "taken by the message");
   });
 });
