@@ -1,7 +1,10 @@
 /**
  * Customer traffic, whatever the channel: the one entry point the web widget
  * and WhatsApp call ({@link receiveCustomerMessage}), and context merging
- * ({@link mergeContext}).
+ * ({@link mergeContext}). A customer message goes in named steps: check the
+ * input, read what it builds on (./customer_reads.ts), find the contact and a
+ * stored repeat, decide the contact, conversation and context, write it all in
+ * one op (./customer_writes.ts), then run assignment for a Pending chat.
  */
 import { z } from "zod";
 import type {
@@ -19,12 +22,12 @@ import { arrivalRank } from "../../domain/routing.ts";
 import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
 import { parseWith } from "../../validate.ts";
 import { newId } from "../../ids.ts";
-import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
-import { appendToLog, messageChange } from "./log.ts";
 import { getContact, getConversation, getMessage, writeConversation } from "./records.ts";
-import { readCustomerState, type Stored } from "./customer_reads.ts";
+import { type CustomerState, readCustomerState, type Stored } from "./customer_reads.ts";
+import { contextChange, type FoundContact, writeCustomerMessage } from "./customer_writes.ts";
+import type { AttemptReads } from "./entry_cache.ts";
 import { mutate } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
@@ -97,7 +100,44 @@ export async function receiveCustomerMessage(
   engine: Engine,
   raw: CustomerMessageInput,
 ): Promise<CustomerMessageResult> {
-  const { kv } = engine;
+  const { input, kind, channel, ext } = checkCustomerMessage(raw);
+  const result = await mutate(engine, async (reads) => {
+    const at = new Date().toISOString();
+    const read = await readCustomerState(engine.routes, reads, channel, ext, input.clientId);
+    const found = read.known ? knownContact(read.known) : newContact(channel, ext, at);
+    const repeat = read.known &&
+      await storedRepeat(engine.kv, found.contact, read.known.ownDup, input.clientId);
+    if (repeat) return { value: repeat };
+
+    // Details held for this message (lib/store/engine/held_details.ts); the message's own win.
+    const held = read.heldEntry.value;
+    const updated = updateContact(found.contact, {
+      name: input.contact.name || held?.user?.name,
+      email: input.contact.email || held?.user?.email,
+      phone: input.contact.phone,
+    }, at);
+    const open = await openConversation(reads, read.known?.conversation ?? null, found.open);
+    const before = open ?? newConversation(channel, found.contact.id, input.teamId ?? null, at);
+    const conv = withIncomingContext(before, { ...held?.context, ...input.context });
+    return writeCustomerMessage({
+      message: { clientId: input.clientId, kind, text: input.text, data: input.data ?? null },
+      channel,
+      ext,
+      at,
+      found,
+      updated,
+      heldKey: held ? read.heldEntry.key : null,
+      before,
+      conv,
+      created: open === null,
+    });
+  }, { group: true }); // everything it decides on comes through `reads`
+  await afterCustomerMessage(engine, result, channel, ext);
+  return result;
+}
+
+/** Bad input is a 400 (an over-large `data` a 413) before anything is read. */
+function checkCustomerMessage(raw: CustomerMessageInput) {
   const input = parseWith(customerMessageSchema, raw);
   const kind = input.kind ?? "text";
   if (kind === "text" && input.text.trim() === "") {
@@ -115,155 +155,98 @@ export async function receiveCustomerMessage(
         : "contact.whatsappId: Required for whatsapp.",
     );
   }
-  const channel = input.channel;
+  return { input, kind, channel: input.channel, ext };
+}
 
-  const result = await mutate(engine, async (reads) => {
-    const at = new Date().toISOString();
-    const read = await readCustomerState(engine.routes, reads, channel, ext, input.clientId);
-    const { heldEntry } = read;
-    const held = heldEntry.value;
-    let contactEntry: Deno.KvEntryMaybe<Contact> | null = null;
-    let openEntry: Deno.KvEntryMaybe<string>;
-    let contact: Contact;
-    if (read.known) {
-      const { contact: c, ownDup, open } = read.known;
-      if (!c.value) throw conflict("busy", "Contact index is out of step; try again.");
-      contactEntry = c;
-      openEntry = open;
-      contact = c.value;
-      // The clientId may be stored under this contact or one merged into it.
-      let dupEntry = ownDup.value ? ownDup : null;
-      if (!dupEntry && contact.mergedFrom?.length) {
-        const more = await kv.getMany<Stored[]>(
-          contact.mergedFrom.slice(0, 10).map((m) =>
-            keys.messageClientId(`contact:${m}`, input.clientId)
-          ),
-        );
-        dupEntry = more.find((e) => e.value !== null) ?? null;
-      }
-      if (dupEntry?.value) {
-        const [message, conversation] = await Promise.all([
-          getMessage(kv, dupEntry.value.conversationId, dupEntry.value.seq),
-          getConversation(kv, dupEntry.value.conversationId),
-        ]);
-        if (message && conversation) {
-          return {
-            value: { contact, conversation, message, created: false, duplicate: true },
-          };
-        }
-      }
-    } else {
-      contact = {
-        id: newId(),
-        name: null,
-        email: null,
-        phone: null,
-        webVisitorId: channel === "webchat" ? ext : null,
-        whatsappId: channel === "whatsapp" ? ext : null,
-        createdAt: at,
-        updatedAt: at,
-      };
-      openEntry = { key: keys.contactOpen(contact.id, channel), value: null, versionstamp: null };
-    }
-    // Details held for this message (lib/store/engine/held_details.ts); the message's own win.
-    const updated = updateContact(contact, {
-      name: input.contact.name || held?.user?.name,
-      email: input.contact.email || held?.user?.email,
-      phone: input.contact.phone,
-    }, at);
-    const incomingContext = { ...held?.context, ...input.context };
+function knownContact(known: NonNullable<CustomerState["known"]>): FoundContact {
+  if (!known.contact.value) throw conflict("busy", "Contact index is out of step; try again.");
+  return { contact: known.contact.value, entry: known.contact, open: known.open };
+}
 
-    const convEntry = read.known?.conversation ??
-      (openEntry.value
-        ? (await reads.getMany<[Conversation]>([keys.conversation(openEntry.value)]))[0]
-        : null);
-    const open = convEntry?.value && convEntry.value.status !== "closed" ? convEntry.value : null;
-    const created = open === null;
-    const before: Conversation = open ??
-      newConversation(channel, contact.id, input.teamId ?? null, at);
+function newContact(channel: Channel, ext: string, at: string): FoundContact {
+  const contact: Contact = {
+    id: newId(),
+    name: null,
+    email: null,
+    phone: null,
+    webVisitorId: channel === "webchat" ? ext : null,
+    whatsappId: channel === "whatsapp" ? ext : null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const open = { key: keys.contactOpen(contact.id, channel), value: null, versionstamp: null };
+  return { contact, entry: null, open };
+}
 
-    let conv = before;
-    const changes: NewChange[] = [];
-    if (Object.keys(incomingContext).length > 0) {
-      const merged = mergeContextData(conv.context, incomingContext);
-      if (!merged.ok) {
-        throw badRequest(merged.code, merged.message, { rejected: merged.rejected });
-      }
-      // Unchanged values (a page that sends the same details with every message) change nothing.
-      if (JSON.stringify(merged.data) !== JSON.stringify(conv.context)) {
-        conv = { ...conv, context: merged.data };
-      }
-    }
-
-    // What came through `reads` is checked by mutate; a new contact's records are checked here.
-    const op = new EngineOp();
-    if (!read.known) {
-      op.check(openEntry).check({
-        key: keys.messageClientId(`contact:${contact.id}`, input.clientId),
-        versionstamp: null,
-      });
-    }
-    if (held) op.delete(heldEntry.key); // used once: by this message
-    if (!contactEntry) op.set(keys.contactByChannel(channel, ext), contact.id);
-    if (!contactEntry || updated !== contact) op.set(keys.contact(contact.id), updated);
-
-    const appended = appendToLog(op, conv, {
-      type: "message",
-      kind,
-      author: { type: "customer", id: contact.id, ...(updated.name ? { name: updated.name } : {}) },
-      text: input.text,
-      data: input.data ?? null,
-      visibility: "public",
-      clientId: input.clientId,
-    }, at);
-    conv = appended.conv;
-    writeConversation(op, created ? null : before, conv);
-    op.set(keys.messageClientId(`contact:${contact.id}`, input.clientId), {
-      conversationId: conv.id,
-      seq: appended.message.seq,
-    });
-    if (created) {
-      op.set(keys.contactOpen(contact.id, channel), conv.id);
-      op.set(keys.contactConversation(contact.id, conv.id), channel);
-      changes.push({
-        type: "conversation.created",
-        conversationId: conv.id,
-        data: { channel, contactId: contact.id, teamId: conv.teamId, status: "pending" },
-      });
-    }
-    if (conv.context !== before.context) {
-      changes.push(contextChange(conv));
-    }
-    if (contactEntry && updated !== contact) {
-      changes.push({
-        type: "contact.updated",
-        conversationId: conv.id,
-        ...(conv.status === "active" && conv.assigneeId ? { agentId: conv.assigneeId } : {}),
-        data: { contactId: contact.id },
-      });
-    }
-    changes.push(messageChange(conv, appended.message));
-    return {
-      op,
-      changes,
-      value: {
-        contact: updated,
-        conversation: conv,
-        message: appended.message,
-        created,
-        duplicate: false,
-      },
-    };
-  }, { group: true }); // everything it decides on comes through `reads`
-  if (!result.duplicate) {
-    engine.routes.remember(channel, ext, result.contact.id, result.conversation.id);
+/**
+ * The message already stored under this clientId, when it is a repeat: under
+ * this contact or one merged into it.
+ */
+async function storedRepeat(
+  kv: Deno.Kv,
+  contact: Contact,
+  ownDup: Deno.KvEntryMaybe<Stored>,
+  clientId: string,
+): Promise<CustomerMessageResult | null> {
+  let dupEntry = ownDup.value ? ownDup : null;
+  if (!dupEntry && contact.mergedFrom?.length) {
+    const more = await kv.getMany<Stored[]>(
+      contact.mergedFrom.slice(0, 10).map((m) => keys.messageClientId(`contact:${m}`, clientId)),
+    );
+    dupEntry = more.find((e) => e.value !== null) ?? null;
   }
-  if (!result.duplicate && result.conversation.status === "pending") {
+  if (!dupEntry?.value) return null;
+  const [message, conversation] = await Promise.all([
+    getMessage(kv, dupEntry.value.conversationId, dupEntry.value.seq),
+    getConversation(kv, dupEntry.value.conversationId),
+  ]);
+  if (!message || !conversation) return null;
+  return { contact, conversation, message, created: false, duplicate: true };
+}
+
+/** The contact's open conversation on the channel (read along by the guess, or now), if any. */
+async function openConversation(
+  reads: AttemptReads,
+  guessed: Deno.KvEntryMaybe<Conversation> | null,
+  open: Deno.KvEntryMaybe<string>,
+): Promise<Conversation | null> {
+  const entry = guessed ??
+    (open.value ? (await reads.getMany<[Conversation]>([keys.conversation(open.value)]))[0] : null);
+  return entry?.value && entry.value.status !== "closed" ? entry.value : null;
+}
+
+/** The conversation with the message's (and held) context merged in; 400 beyond the bounds. */
+function withIncomingContext(
+  conv: Conversation,
+  incoming: Record<string, ContextValue | null>,
+): Conversation {
+  if (Object.keys(incoming).length === 0) return conv;
+  const merged = mergeContextData(conv.context, incoming);
+  if (!merged.ok) {
+    throw badRequest(merged.code, merged.message, { rejected: merged.rejected });
+  }
+  // Unchanged values (a page that sends the same details with every message) change nothing.
+  if (JSON.stringify(merged.data) === JSON.stringify(conv.context)) return conv;
+  return { ...conv, context: merged.data };
+}
+
+/**
+ * After the commit: remember where this identity's messages go (./customer_reads.ts); a
+ * Pending chat gets an assignment pass and is answered as that pass left it.
+ */
+async function afterCustomerMessage(
+  engine: Engine,
+  result: CustomerMessageResult,
+  channel: Channel,
+  ext: string,
+): Promise<void> {
+  if (result.duplicate) return;
+  engine.routes.remember(channel, ext, result.contact.id, result.conversation.id);
+  if (result.conversation.status === "pending") {
     await triggerAssignment(engine);
-    const fresh = await getConversation(kv, result.conversation.id);
+    const fresh = await getConversation(engine.kv, result.conversation.id);
     if (fresh) result.conversation = fresh;
   }
-  return result;
 }
 
 function newConversation(
@@ -315,15 +298,6 @@ function updateContact(
   if (!changed) return contact;
   next.updatedAt = at;
   return next;
-}
-
-function contextChange(conv: Conversation): NewChange {
-  return {
-    type: "context.updated",
-    conversationId: conv.id,
-    ...(conv.status === "active" && conv.assigneeId ? { agentId: conv.assigneeId } : {}),
-    data: { keys: Object.keys(conv.context).length },
-  };
 }
 
 /**
