@@ -145,7 +145,12 @@ export class CommitQueue {
     try {
       while (this.#queue.length > 0) {
         const group = this.#takeGroup();
-        const landed = await this.parts.turns.run(() => this.#run(group));
+        const landed = await this.parts.turns.run(() => this.#run(group)).catch((err) => {
+          // Never expected (#run settles its attempts itself): fail this group's attempts with
+          // the error rather than leave them waiting, and go on with the others.
+          for (const item of group) item.reject(err);
+          return true;
+        });
         lost = landed ? 0 : lost + 1;
         // Lost races in a row (other instances): spread out a little before the next go.
         if (lost > 1) await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, lost)));
@@ -318,20 +323,20 @@ export class CommitQueue {
     const checked = new Set<string>();
     const changes: NewChange[] = [];
     const written: WrittenRecords = { conversations: [], messages: [] };
-    for (const { plan, reads } of writes) {
-      plan.op!.applyTo(op);
-      for (const entry of reads.entries) {
-        const id = `${keyId(entry.key)} ${entry.versionstamp}`;
-        if (checked.has(id)) continue;
-        checked.add(id);
-        op.check(entry);
-      }
-      changes.push(...plan.changes ?? []);
-      written.conversations.push(...plan.op!.written.conversations);
-      written.messages.push(...plan.op!.written.messages);
-    }
     let batch: CommittedBatch;
     try {
+      for (const { plan, reads } of writes) {
+        plan.op!.applyTo(op);
+        for (const entry of reads.entries) {
+          const id = `${keyId(entry.key)} ${entry.versionstamp}`;
+          if (checked.has(id)) continue;
+          checked.add(id);
+          op.check(entry);
+        }
+        changes.push(...plan.changes ?? []);
+        written.conversations.push(...plan.op!.written.conversations);
+        written.messages.push(...plan.op!.written.messages);
+      }
       batch = withChanges(op, head, changes, written).batch;
       const result = await op.commit();
       if (result.ok) {
@@ -341,7 +346,8 @@ export class CommitQueue {
         return "landed";
       }
     } catch (err) {
-      // A busy local file is a lost race; a group over a limit we misjudged is split.
+      // A busy local file is a lost race; a group the store refused (over a limit we misjudged,
+      // or one attempt's bad write) is split until the culprit is alone.
       if (isStoreBusy(err)) return "head moved";
       return writes.length === 1 ? { error: err } : "own check";
     }

@@ -116,3 +116,28 @@ Deno.test("[engine] group commit: an attempt whose check fails never fails its n
     }
   });
 });
+
+Deno.test("[engine] group commit: a write the store refuses fails alone; the messages beside it land", async () => {
+  await withKv(async (kv, engine) => {
+    await customerSays(engine, "warm up", "visitor-warm");
+    const say = (i: number) =>
+      customerSays(engine, `good ${i}`, `visitor-big-${i}`, { clientId: `b${i}` });
+    // Deno KV refuses a value over 64 KiB at commit: the whole group's commit throws.
+    const good = Array.from({ length: 10 }, (_, i) => say(i)); // the first goes alone, ...
+    const tooBig = mutate(engine, () =>
+      // ... this one waits with the others: one group
+      Promise.resolve({
+        op: new EngineOp().set(["too_big"], "x".repeat(70_000)),
+        changes: [{ type: "test.big" }],
+        value: "big",
+      }), { group: true });
+    good.push(...Array.from({ length: 10 }, (_, i) => say(10 + i)));
+    await assert.rejects(tooBig, /too large/i);
+    const results = await Promise.all(good);
+    assert.equal((await kv.get(["too_big"])).value, null, "nothing of it was written");
+    for (const [i, r] of results.entries()) {
+      const log = await listMessagesForStaff(kv, r.conversation.id, 0, 10);
+      assert.deepEqual(log.filter((m) => m.type === "message").map((m) => m.text), [`good ${i}`]);
+    }
+  });
+});
