@@ -22,6 +22,7 @@ import { Composer } from "../components/workspace/Composer.tsx";
 import { TransferBar } from "../components/workspace/TransferBar.tsx";
 import { CloseForm } from "../components/workspace/CloseForm.tsx";
 import { ContextPanel } from "../components/workspace/ContextPanel.tsx";
+import { ContactPanel } from "../components/workspace/ContactPanel.tsx";
 import { PreviousConversations } from "../components/workspace/PreviousConversations.tsx";
 
 export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
@@ -69,6 +70,8 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
             ? "Transfer"
             : ws.panel.value === "close"
             ? "Close chat"
+            : ws.panel.value === "contact"
+            ? "Contact"
             : "Context"}
           class="absolute inset-0 z-10 md:static md:z-auto md:w-80 shrink-0 border-l border-gray-200 bg-white p-3 overflow-y-auto"
         >
@@ -82,6 +85,7 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
           {ws.panel.value === "transfer" && <TransferBar ws={ws} />}
           {ws.panel.value === "close" && <CloseForm ws={ws} />}
           {ws.panel.value === "context" && <ContextPanel conv={conv} />}
+          {ws.panel.value === "contact" && <ContactPanel ws={ws} conv={conv} />}
         </aside>
       )}
       <LiveRegion ws={ws} />
@@ -96,9 +100,13 @@ function canAct(ws: WorkspaceStore, conv: UiConversation): boolean {
 
 function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
   const assignee = ws.agents.value.find((a) => a.id === conv.assigneeId);
-  const toggle = (panel: "transfer" | "close" | "context") =>
+  const toggle = (panel: "transfer" | "close" | "context" | "contact") =>
     ws.panel.value = ws.panel.value === panel ? "none" : panel;
-  const button = (panel: "transfer" | "close" | "context", label: string, show: boolean) =>
+  const button = (
+    panel: "transfer" | "close" | "context" | "contact",
+    label: string,
+    show: boolean,
+  ) =>
     show && (
       <button
         type="button"
@@ -134,6 +142,7 @@ function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
       <div class="ml-auto flex gap-2">
         {button("transfer", "Transfer", canAct(ws, conv))}
         {button("close", "Close chat", canAct(ws, conv))}
+        {button("contact", "Contact", true)}
         {button("context", "Context", true)}
       </div>
     </div>

@@ -10,6 +10,7 @@ import { openApiRoutes } from "./openapi.tsx";
 import { adminPageRoutes } from "./admin.tsx";
 import { authRoutes } from "./auth.tsx";
 import { conversationsApiRoutes } from "./conversations_api.ts";
+import { contactsApiRoutes } from "./contacts_api.ts";
 import { demoRoutes } from "./demo.tsx";
 import { healthRoutes } from "./health.ts";
 import { inviteRoutes } from "./invite.tsx";
@@ -30,6 +31,7 @@ export const routeTable: RouteTable = {
     openApiRoutes,
     meApiRoutes,
     conversationsApiRoutes,
+    contactsApiRoutes,
     settingsApiRoutes,
     whatsappRoutes,
     streamRoutes,

@@ -31,6 +31,7 @@ const EVENT_NAMES = [
   "message.delivery",
   "message.updated",
   "context.updated",
+  "contact.updated",
   "agent.status",
   "agent.updated",
   "presence",
@@ -191,7 +192,8 @@ function partsFor(
   if (type === "settings.updated") return ["agents"];
   if (type === "queue") return ["open"];
   if (
-    type.startsWith("conversation.") || type.startsWith("message.") || type === "context.updated"
+    type.startsWith("conversation.") || type.startsWith("message.") ||
+    type === "context.updated" || type === "contact.updated"
   ) {
     return ["open"];
   }

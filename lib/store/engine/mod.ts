@@ -11,6 +11,7 @@
  */
 export { pickupConversation, runAssignment } from "./assignment.ts";
 export { mergeContacts } from "./contacts.ts";
+export { type ContactProfile, getContactProfile, updateContactDetails } from "./contact_profile.ts";
 export {
   type CustomerMessageInput,
   type CustomerMessageResult,
