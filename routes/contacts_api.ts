@@ -14,7 +14,8 @@ import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { requireStaffOrKey } from "../lib/http/api_key_auth.ts";
 import { getContactProfile, updateContactDetails } from "../lib/store/engine/mod.ts";
 
-const contactPatch = z.object({
+/** `PUT …/contact`: a corrected name or email (`null` clears the email). */
+export const contactPatch = z.object({
   name: z.string().trim().min(1, "A name is required").max(200, "At most 200 characters")
     .optional(),
   email: z.email("Not an email address").max(254, "At most 254 characters").nullable()
@@ -38,7 +39,7 @@ export function contactsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     async (c) => c.json(await getContactProfile(kv, currentAgent(c), idParam(c.req.param("id")))),
   );
 
-  app.patch(
+  app.put(
     "/api/v1/conversations/:id/contact",
     requireStaffOrKey(deps, "contacts:manage"),
     async (c) => {

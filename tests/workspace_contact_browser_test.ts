@@ -116,12 +116,12 @@ Deno.test("[workspace] contact API: who may read and correct a contact, and what
     assert.deepEqual(read.body.channels, ["webchat"]);
     assert.equal(read.body.conversationCount, 1);
     assert.equal((await app.api("GET", path, { as: bo })).status, 403, "not Bo's chat");
-    assert.equal((await app.api("PATCH", path, { as: bo, body: { name: "X" } })).status, 403);
+    assert.equal((await app.api("PUT", path, { as: bo, body: { name: "X" } })).status, 403);
     assert.equal((await app.api("GET", path)).status, 401);
     for (
       const bad of [{}, { name: "" }, { email: "nope" }, { name: "A", extra: 1 }, { name: 5 }]
     ) {
-      const res = await app.api("PATCH", path, { as: ana, body: bad });
+      const res = await app.api("PUT", path, { as: ana, body: bad });
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.equal(res.body.error.code, "invalid");
     }
@@ -130,19 +130,19 @@ Deno.test("[workspace] contact API: who may read and correct a contact, and what
         .status,
       404,
     );
-    const ok = await app.api("PATCH", path, {
+    const ok = await app.api("PUT", path, {
       as: ana,
       body: { name: "Hal Hughes", email: "hal@example.test" },
     });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.contact.email, "hal@example.test");
-    const cleared = await app.api("PATCH", path, { as: ana, body: { email: null } });
+    const cleared = await app.api("PUT", path, { as: ana, body: { email: null } });
     assert.equal(cleared.body.contact.email, null);
     assert.equal(cleared.body.contact.name, "Hal Hughes");
     // Racing corrections: each lands whole (no torn name/email pair), the last one wins.
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        app.api("PATCH", path, {
+        app.api("PUT", path, {
           as: ana,
           body: { name: `Name ${i}`, email: `n${i}@example.test` },
         })),

@@ -48,7 +48,7 @@ export async function saveContactDetails(
   email: string,
 ): Promise<{ name: string | null; email: string | null }> {
   const res = await api<{ contact: Contact }>(
-    "PATCH",
+    "PUT",
     `/api/v1/conversations/${encodeURIComponent(conversationId)}/contact`,
     { name: name.trim(), email: email.trim() === "" ? null : email.trim() },
   );

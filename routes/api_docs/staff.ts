@@ -17,6 +17,7 @@ import {
   transferBody,
 } from "../conversations_api.ts";
 import { statusBody } from "../me_api.ts";
+import { contactPatch } from "../contacts_api.ts";
 import { templateSendBody } from "../whatsapp.ts";
 import { quickResponseInputSchema } from "../../lib/store/quick_responses.ts";
 
@@ -214,6 +215,39 @@ export const staffOperations: ApiOperation[] = [
     examples: { upTo: { seq: 12 } },
     produces: "json",
     responses: { 200: "`{seq}`: the marker (never moves back)." },
+  },
+  {
+    method: "GET",
+    path: `${conv}/contact`,
+    tag: "Contacts",
+    summary: "The conversation's contact profile",
+    access: staff("conversations:read"),
+    produces: "json",
+    responses: {
+      200:
+        "`{contact, channels, firstSeenAt, conversationCount, conversationCountCapped}` (the Contact panel).",
+      403: notYours,
+      404: "Unknown conversation.",
+    },
+  },
+  {
+    method: "PUT",
+    path: `${conv}/contact`,
+    tag: "Contacts",
+    summary: "Correct the contact's name or email",
+    access: staff("contacts:manage"),
+    body: contactPatch,
+    examples: {
+      both: { name: "Ada Lovelace", email: "ada@example.com" },
+      clearEmail: { email: null },
+    },
+    produces: "json",
+    responses: {
+      200: "`{contact}`; `contact.updated` reaches open workspaces.",
+      400: "`invalid` with `details.fields`.",
+      403: notYours,
+      404: "Unknown conversation.",
+    },
   },
   {
     method: "POST",
