@@ -187,13 +187,18 @@ async function fetchConversation(id: string): Promise<UiConversation> {
   return conv;
 }
 
-/** Opens a conversation in the window (and the URL), marking it read. */
+/**
+ * Opens a conversation in the window (and the URL), marking it read.
+ * `unlessMoved`: when it says the agent went elsewhere while the conversation
+ * loaded, nothing changes (a move the app makes never overrides the agent's).
+ */
 export async function openConversation(
   store: WorkspaceStore,
   id: string,
-  opts: { push?: boolean } = {},
-): Promise<void> {
+  opts: { push?: boolean; unlessMoved?: () => boolean } = {},
+): Promise<boolean> {
   const conv = await fetchConversation(id);
+  if (opts.unlessMoved?.()) return false;
   batch(() => {
     store.open.value = conv;
     store.panel.value = "none";
@@ -210,6 +215,7 @@ export async function openConversation(
     history.pushState({ c: id }, "", url);
   }
   markRead(store);
+  return true;
 }
 
 /** Reloads the open conversation (after a change event), keeping unsent local messages. */
@@ -422,12 +428,12 @@ export async function closeChat(
   await api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/close`, { notes, tags });
   store.panel.value = "none";
   await refreshLists(store);
-  if (store.tab.value !== tabBefore || store.open.value?.id !== open.id) return;
+  const moved = () => store.tab.value !== tabBefore || store.open.value?.id !== open.id;
+  if (moved()) return;
   const me = store.me.value.id;
   const next = store.lists.value.active.find((c) => c.id !== open.id && c.assigneeId === me);
   if (next) {
-    await openConversation(store, next.id);
-    focusIfLost("composer");
+    if (await openConversation(store, next.id, { unlessMoved: moved })) focusIfLost("composer");
   } else {
     store.open.value = null;
     const url = new URL(location.href);
