@@ -33,6 +33,7 @@ export class Instances {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #lastWrite = 0;
   #closed = false;
+  #started = false;
   #running: Promise<void> | null = null;
   #errorLogged = false;
 
@@ -54,7 +55,8 @@ export class Instances {
 
   /** Registers this instance and scans once (so it knows its neighbours from the start). */
   async start(): Promise<void> {
-    if (this.#running) return;
+    if (this.#started) return;
+    this.#started = true;
     await this.#tick();
     this.#schedule();
   }
