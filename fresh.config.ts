@@ -43,8 +43,6 @@ export interface Config {
   };
 }
 
-import { KV_CONNECT_URL, kvStoreKind } from "./lib/store/open_kv.ts";
-
 /** Default `KV_POLL_MS` on a local KV file: the bound on cross-process delivery. */
 export const DEFAULT_KV_POLL_MS = 100;
 
@@ -170,4 +168,17 @@ function checkKvPath(kvPath: string | null, env: Record<string, string | undefin
       `KV_PATH must be a file path, :memory: or an http(s):// KV Connect URL, got "${kvPath}"`,
     );
   }
+}
+
+/** What kind of store a `KV_PATH` names; it decides the folder, the poll and the checks. */
+export type KvStoreKind = "deploy" | "memory" | "remote" | "file";
+
+/** A KV Connect URL: `http://` or `https://` (any other scheme is not a store Deno can open). */
+export const KV_CONNECT_URL = /^https?:\/\//i;
+
+export function kvStoreKind(path: string | null): KvStoreKind {
+  if (path === null) return "deploy";
+  if (path === ":memory:") return "memory";
+  if (KV_CONNECT_URL.test(path)) return "remote";
+  return "file";
 }
