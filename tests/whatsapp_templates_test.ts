@@ -215,6 +215,21 @@ Deno.test("[whatsapp] templates: sent outside the window with the right payload,
         });
         assert.equal(again.status, 200, "the same clientId stores nothing new");
         assert.equal(again.body.message.id, message.id);
+        // Still so after the template left the cache (a retry whose first answer was lost).
+        await wa.app.kv.delete(["whatsapp_templates", "order_update", "en_US"]);
+        const later = await sendTemplate(wa, supervisor, conversationId, {
+          clientId: "tpl-1",
+          name: "order_update",
+          language: "en_US",
+          values: {},
+        });
+        assert.equal(later.status, 200, JSON.stringify(later.body));
+        assert.equal(later.body.message.id, message.id);
+        const templateSends = wa.graph.sends().filter((r) =>
+          (r.body as { type?: string }).type === "template"
+        );
+        assert.equal(templateSends.length, 1, "Meta was asked once");
+        await wa.app.api("POST", "/api/v1/admin/whatsapp/templates/refresh", { as: admin });
 
         // The customer answers: the window reopens and free-form replies go out again.
         await wa.postWebhook(textBody({ waId, name: "Ana Lima" }, "Great, coming today"));

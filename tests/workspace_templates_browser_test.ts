@@ -89,6 +89,7 @@ Deno.test("[workspace] browser: outside the WhatsApp window an agent sends a tem
     assert.equal(await open.evaluate((el) => el === document.activeElement), true, "focus back");
     const item = log(page).locator("li", { hasText: "¿seguimos con el pedido A-77?" });
     await item.locator('[data-delivery="sent"]').waitFor();
+    await item.getByText("WhatsApp template follow_up (es)").waitFor();
     await wa.postWebhook(statusBody(wa.graph.wamids.at(-1)!, "delivered", customer.waId));
     await item.locator('[data-delivery="delivered"]').waitFor();
 

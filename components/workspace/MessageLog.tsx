@@ -97,6 +97,8 @@ function MessageItem(
                 Open {m.kind}
               </a>
             )
+            : m.template
+            ? `WhatsApp template ${m.template.name} (${m.template.language})`
             : `[${m.kind}]`}
         </p>
       )}

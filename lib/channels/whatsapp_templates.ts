@@ -32,6 +32,7 @@ import { appendStaffMessage } from "../store/engine/messages.ts";
 import type { Engine } from "../store/engine/engine.ts";
 import type { Message } from "../domain/engine_types.ts";
 import { loadWhatsAppSettings } from "../store/whatsapp_config.ts";
+import { keys } from "../store/keys.ts";
 import {
   getCachedTemplate,
   getTemplatesState,
@@ -229,6 +230,17 @@ export async function sendTemplateMessage(
   conversationId: string,
   input: TemplateSendInput,
 ): Promise<{ message: Message; duplicate: boolean }> {
+  // A repeat of a stored send answers with that message even if the template changed since
+  // (the engine's clientId check comes before anything about the text).
+  const repeat = await engine.kv.get(
+    keys.messageClientId(`staff:${conversationId}`, input.clientId),
+  );
+  if (repeat.value) {
+    return await appendStaffMessage(engine, conversationId, agent, {
+      text: input.name,
+      clientId: input.clientId,
+    });
+  }
   const template = await getCachedTemplate(engine.kv, input.name, input.language);
   if (!template) {
     throw notFound(`Template ${input.name} (${input.language})`);
