@@ -165,8 +165,10 @@ Deno.test("[realtime] own commits go out from the bell, in order with changes ot
   const [ea, eb] = [new Engine(kvA), new Engine(kvB)];
   const prepared: { seqs: number[]; written: WrittenRecords | undefined }[] = [];
   let gate: Promise<void> | null = null;
+  let entered = () => {};
   const hub = new Hub(kvA, ea.changes, async (changes, written) => {
     prepared.push({ seqs: changes.map((c) => c.seq), written });
+    entered();
     await gate;
   });
   try {
@@ -174,30 +176,41 @@ Deno.test("[realtime] own commits go out from the bell, in order with changes ot
     const got = collector();
     hub.subscribe(null, got.listener);
 
-    // Alone: each batch is dispatched as committed, with what it wrote, without a log read.
-    await commitChange(ea, 2, "batch");
-    await got.until(2);
-    assert.deepEqual(prepared, [{ seqs: [1, 2], written: { conversations: [], messages: [] } }]);
-
-    // While the hub is busy with seq 3, another instance commits seq 4 and this one seq 5:
-    // the own batch after the gap must wait for seq 4 (read from the log), never jump ahead.
+    // An own batch is dispatched with what it wrote, without a log read. (Taken while the hub
+    // is busy, so the bell's batch is what the hub finds next: a watch that fires before the
+    // commit's promise resolves would otherwise make the hub read the log first.)
     let open = () => {};
     gate = new Promise((resolve) => open = resolve);
-    await commitChange(ea, 1, "batch"); // seq 3: the hub stops in prepare
-    await commitChange(eb, 1, false); // seq 4: only the log knows it
-    await commitChange(ea, 1, "batch"); // seq 5
+    const busy = new Promise<void>((resolve) => entered = resolve);
+    await commitChange(eb, 1, false); // seq 1: from the log; the hub stops in prepare
+    await busy;
+    await commitChange(ea, 2, "batch"); // seqs 2, 3: handed over by the bell
     gate = null;
     open();
-    await got.until(5);
-    assert.deepEqual(got.seqs, range(1, 5));
+    await got.until(3);
+    assert.deepEqual(prepared, [
+      { seqs: [1], written: undefined },
+      { seqs: [2, 3], written: { conversations: [], messages: [] } },
+    ]);
+
+    // While the hub is busy with seq 4, another instance commits seq 5 and this one seq 6:
+    // the own batch after the gap must wait for seq 5 (read from the log), never jump ahead.
+    gate = new Promise((resolve) => open = resolve);
+    await commitChange(ea, 1, "batch"); // seq 4: the hub stops in prepare
+    await commitChange(eb, 1, false); // seq 5: only the log knows it
+    await commitChange(ea, 1, "batch"); // seq 6
+    gate = null;
+    open();
+    await got.until(6);
+    assert.deepEqual(got.seqs, range(1, 6));
 
     // Both at once, many times: every change once, in seq order.
     await Promise.all([
       ...range(1, 30).map(() => commitChange(ea, 1, "batch")),
       ...range(1, 30).map(() => commitChange(eb, 2, false)),
     ]);
-    await got.until(95);
-    assert.deepEqual(got.seqs, range(1, 95));
+    await got.until(96);
+    assert.deepEqual(got.seqs, range(1, 96));
     assert.deepEqual(got.resets, []);
   } finally {
     await hub.close();
