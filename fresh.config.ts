@@ -41,6 +41,15 @@ export interface Config {
     /** First retry delay of the outbound delivery job, doubled per attempt (WHATSAPP_RETRY_BASE_MS). */
     retryBaseMs: number;
   };
+  /** Outgoing webhooks (lib/webhooks/dispatch.ts). */
+  webhooks: {
+    /** First retry delay, doubled per attempt, at most an hour (WEBHOOK_RETRY_BASE_MS). */
+    retryBaseMs: number;
+    /** Attempts before a delivery is marked failed (WEBHOOK_MAX_ATTEMPTS). */
+    maxAttempts: number;
+    /** How long one attempt may take (WEBHOOK_TIMEOUT_MS). */
+    timeoutMs: number;
+  };
 }
 
 /** Default `KV_POLL_MS` on a local KV file: the bound on cross-process delivery. */
@@ -132,6 +141,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       graphUrl: graphUrl.replace(/\/+$/, ""),
       graphVersion: optional(env, "WHATSAPP_GRAPH_VERSION") ?? DEFAULT_GRAPH_VERSION,
       retryBaseMs: intFrom(env, "WHATSAPP_RETRY_BASE_MS", 2000, 1, 600_000),
+    },
+    webhooks: {
+      retryBaseMs: intFrom(env, "WEBHOOK_RETRY_BASE_MS", 10_000, 1, 3_600_000),
+      maxAttempts: intFrom(env, "WEBHOOK_MAX_ATTEMPTS", 10, 1, 20),
+      timeoutMs: intFrom(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Config } from "../fresh.config.ts";
 import type { JobRunner } from "./jobs.ts";
 import type { Realtime } from "./realtime/realtime.ts";
 import type { Engine } from "./store/engine/engine.ts";
+import type { WebhookDispatcher } from "./webhooks/dispatch.ts";
 
 /** Everything a request handler may need; built once per app instance in `startServer`. */
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   jobs: JobRunner;
   /** The real-time hub, typing bus and presence of this instance (lib/realtime). */
   realtime: Realtime;
+  /** Outgoing webhooks: follows the change log, delivers from the KV queue (lib/webhooks). */
+  webhooks: WebhookDispatcher;
 }
 
 /** URLs of the built browser assets (content-hashed, under `static/build/`). */

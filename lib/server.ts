@@ -11,6 +11,7 @@ import type { AppDeps } from "./app_deps.ts";
 import { openKv } from "./store/open_kv.ts";
 import { JobRunner } from "./jobs.ts";
 import { Realtime } from "./realtime/realtime.ts";
+import { WebhookDispatcher } from "./webhooks/dispatch.ts";
 import { installSqliteBusyRetry } from "./store/sqlite_busy.ts";
 import { upgradeStatusIndex } from "./store/engine/status_index.ts";
 import { moveWidgetPendingDetails } from "./store/engine/held_details.ts";
@@ -52,19 +53,22 @@ export async function startServer(
   }
   // The engine object: what this process keeps in memory for the store (lib/store/engine/engine.ts).
   const engine = new Engine(kv, { maxGroup: options.maxGroup });
+  const jobs = new JobRunner(kv);
   const deps: AppDeps = {
     kv,
     engine,
     config,
     assets,
-    jobs: new JobRunner(kv),
+    jobs,
     realtime: new Realtime(engine, { pollMs: config.kvPollMs }),
+    webhooks: new WebhookDispatcher(kv, jobs, config.webhooks),
   };
   const moved = await upgradeStatusIndex(kv);
   if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);
   const held = await moveWidgetPendingDetails(kv);
   if (held) log(`Moved the held details of ${held} web visitors to their new key.`);
   await deps.realtime.start();
+  deps.webhooks.start(deps.realtime.hub);
   const app = createApp(deps, routes);
   // Job handlers are registered by the modules that own them (inside createApp); then listen.
   deps.jobs.start();
@@ -93,6 +97,7 @@ export async function startServer(
       // shutdown would cut them with 1001. New sockets and streams are refused meanwhile.
       // Then stop accepting and let in-flight HTTP requests finish.
       await deps.realtime.close();
+      await deps.webhooks.close();
       await serving.stop(server);
       await deps.jobs.stop();
       if (!options.kv) kv.close();

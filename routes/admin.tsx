@@ -16,6 +16,7 @@ import { adminAuditPages } from "./admin_audit.tsx";
 import { adminSettingsPages } from "./admin_settings.tsx";
 import { adminChannelPages } from "./admin_channels.tsx";
 import { adminApiKeyPages } from "./admin_api_keys.tsx";
+import { adminWebhookPages } from "./admin_webhooks.tsx";
 
 /** Admin pages only: redirect to sign-in when signed out, 403 page for other roles. */
 export function adminPageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
@@ -52,5 +53,6 @@ export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminSettingsPages(deps));
   app.route("/", adminChannelPages(deps));
   app.route("/", adminApiKeyPages(deps));
+  app.route("/", adminWebhookPages(deps));
   return app;
 }

@@ -21,6 +21,7 @@ const TARGET_LABEL: Record<string, string> = {
   site: "Web widget sites",
   whatsapp: "WhatsApp connection",
   api_key: "API keys",
+  webhook: "Webhooks",
 };
 
 /** The `/admin/audit` page. */

@@ -6,6 +6,7 @@
 import type { RouteTable } from "../lib/http/app.ts";
 import { adminConsoleApiRoutes } from "./admin_console_api.ts";
 import { apiKeyAdminRoutes } from "./api_keys_api.ts";
+import { webhookAdminRoutes } from "./webhooks_api.ts";
 import { openApiRoutes } from "./openapi.tsx";
 import { adminPageRoutes } from "./admin.tsx";
 import { authRoutes } from "./auth.tsx";
@@ -37,6 +38,7 @@ export const routeTable: RouteTable = {
     streamRoutes,
     authRoutes,
     apiKeyAdminRoutes,
+    webhookAdminRoutes,
     adminConsoleApiRoutes,
     quickResponseRoutes,
     teamRoutes,

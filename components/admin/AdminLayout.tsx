@@ -11,6 +11,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/settings", label: "Routing" },
   { href: "/admin/channels", label: "Channels" },
   { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/webhooks", label: "Webhooks" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;
 

@@ -28,6 +28,9 @@ const ACTIONS: Record<string, string> = {
   "whatsapp.tested": "WhatsApp connection tested",
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
+  "webhook.created": "Webhook added",
+  "webhook.updated": "Webhook changed",
+  "webhook.deleted": "Webhook deleted",
 };
 
 /** Field names as the console's forms label them. */
@@ -55,6 +58,7 @@ const FIELDS: Record<string, string> = {
   requeueOnOffline: "Requeue on offline",
   unansweredTimeoutSeconds: "Unanswered-chat timeout (s)",
   maxTransfersPerAgent: "Max transferred chats per agent",
+  url: "URL",
 };
 
 const ROLES: Record<string, string> = { agent: "Agent", supervisor: "Supervisor", admin: "Admin" };

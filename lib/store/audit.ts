@@ -23,6 +23,7 @@ export const AUDIT_TARGETS = [
   "site",
   "whatsapp",
   "api_key",
+  "webhook",
 ] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 

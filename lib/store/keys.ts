@@ -42,6 +42,11 @@
  *   ["api_keys", keyId]                          -> StoredApiKey (name, scopes, sha256 of the token, revokedAt)
  *   ["api_keys_by_hash", sha256(token)]          -> keyId  (deleted when the key is revoked)
  *
+ * Outgoing webhooks (lib/store/webhooks.ts, lib/webhooks/)
+ *   ["webhooks", endpointId]                     -> StoredWebhookEndpoint (url, events, secret, active)
+ *   ["webhook_deliveries", endpointId, deliveryId] -> WebhookDelivery (payload, attempts, status; expireIn 7 d)
+ *   ["webhook_cursor"]                           -> number (the change-log seq the dispatcher has fanned out)
+ *
  * WhatsApp (lib/store/whatsapp_config.ts, lib/channels/whatsapp*.ts)
  *   ["whatsapp_config"]                          -> StoredWhatsAppConfig (secrets; never logged)
  *   ["whatsapp_outbound", messageId]             -> OutboundDelivery (attempts, wamid, state)
@@ -135,6 +140,15 @@ export const keys = {
   apiKey: (id: string): Key => ["api_keys", id],
   apiKeysPrefix: (): Key => ["api_keys"],
   apiKeyByHash: (tokenHash: string): Key => ["api_keys_by_hash", tokenHash],
+  webhook: (id: string): Key => ["webhooks", id],
+  webhooksPrefix: (): Key => ["webhooks"],
+  webhookDelivery: (endpointId: string, deliveryId: string): Key => [
+    "webhook_deliveries",
+    endpointId,
+    deliveryId,
+  ],
+  webhookDeliveriesPrefix: (endpointId: string): Key => ["webhook_deliveries", endpointId],
+  webhookCursor: (): Key => ["webhook_cursor"],
   whatsappConfig: (): Key => ["whatsapp_config"],
   whatsappOutbound: (messageId: string): Key => ["whatsapp_outbound", messageId],
   whatsappByWamid: (wamid: string): Key => ["whatsapp_by_wamid", wamid],

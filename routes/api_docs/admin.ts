@@ -18,6 +18,8 @@ import {
 import { siteInputSchema, siteUpdateSchema } from "../../lib/store/sites.ts";
 import { teamInputSchema } from "../../lib/store/teams.ts";
 import { whatsAppConfigInputSchema } from "../../lib/store/whatsapp_config.ts";
+import { webhookInputSchema, webhookUpdateSchema } from "../../lib/store/webhooks.ts";
+import { deliveriesQuery } from "../webhooks_api.ts";
 import { auditQuerySchema } from "../admin_console_api.ts";
 
 /** One admin operation; `ok` is the success status and what it answers. */
@@ -190,4 +192,35 @@ export const adminOperations: ApiOperation[] = [
     200,
     "`{apiKey}` with `revokedAt`; the key is refused from now on.",
   ], { responses: { 409: "`already_revoked`." } }),
+  op("GET", "/api/v1/admin/webhooks", "Admin: webhooks", "Webhook endpoints (never a secret)", [
+    200,
+    "`{items: [{id, url, events, active, secretHint, createdAt, createdBy}], events}`.",
+  ]),
+  op("POST", "/api/v1/admin/webhooks", "Admin: webhooks", "Add a webhook endpoint", [
+    201,
+    "`{webhook, secret}`: the signing secret is in this answer only.",
+  ], {
+    body: webhookInputSchema,
+    examples: {
+      crm: { url: "https://crm.example.com/hooks/parley", events: ["conversation.closed"] },
+      ownSecret: {
+        url: "https://bot.example.com/parley",
+        events: ["message.created", "conversation.created"],
+        secret: "a-secret-of-at-least-16-chars",
+      },
+    },
+    responses: { 409: "`too_many_webhooks`." },
+  }),
+  op("PUT", "/api/v1/admin/webhooks/:id", "Admin: webhooks", "Edit, pause or resume", [
+    200,
+    "`{webhook}`.",
+  ], { body: webhookUpdateSchema, examples: { pause: { active: false } } }),
+  op("DELETE", "/api/v1/admin/webhooks/:id", "Admin: webhooks", "Delete an endpoint", [
+    204,
+    "Deleted; its queued deliveries stop.",
+  ]),
+  op("GET", "/api/v1/admin/webhooks/:id/deliveries", "Admin: webhooks", "The delivery log", [
+    200,
+    "`{items: [{id, payload, status, attempts, lastStatus, lastError, nextAttemptAt, deliveredAt, ...}]}`, newest first.",
+  ], { query: deliveriesQuery }),
 ];

@@ -62,4 +62,13 @@ export const pageOperations: ApiOperation[] = [
     responses: { 200: "The page with the new key and a Copy button.", 400: "Field errors." },
   },
   page("POST", "/admin/api-keys/:id/revoke", "Revoke an API key", admin, A),
+  page("GET", "/admin/webhooks", "Webhooks", admin, A),
+  {
+    ...page("POST", "/admin/webhooks", "Add a webhook (the page shows its secret once)", admin, A),
+    produces: "html",
+    responses: { 200: "The page with the secret and a Copy button.", 400: "Field errors." },
+  },
+  page("GET", "/admin/webhooks/:id", "One webhook: settings and delivery log", admin, A),
+  page("POST", "/admin/webhooks/:id", "Save a webhook's settings", admin, A),
+  page("POST", "/admin/webhooks/:id/delete", "Delete a webhook", admin, A),
 ];
