@@ -21,6 +21,7 @@ import { MessageLog } from "../components/workspace/MessageLog.tsx";
 import { Composer } from "../components/workspace/Composer.tsx";
 import { TransferBar } from "../components/workspace/TransferBar.tsx";
 import { CloseForm } from "../components/workspace/CloseForm.tsx";
+import { ReturnForm } from "../components/workspace/ReturnForm.tsx";
 import { ContextPanel } from "../components/workspace/ContextPanel.tsx";
 import { ContactPanel } from "../components/workspace/ContactPanel.tsx";
 import { PreviousConversations } from "../components/workspace/PreviousConversations.tsx";
@@ -68,6 +69,8 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
         <aside
           aria-label={ws.panel.value === "transfer"
             ? "Transfer"
+            : ws.panel.value === "queue"
+            ? "Return to queue"
             : ws.panel.value === "close"
             ? "Close chat"
             : ws.panel.value === "contact"
@@ -83,6 +86,7 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
             Hide
           </button>
           {ws.panel.value === "transfer" && <TransferBar ws={ws} />}
+          {ws.panel.value === "queue" && <ReturnForm ws={ws} />}
           {ws.panel.value === "close" && <CloseForm ws={ws} />}
           {ws.panel.value === "context" && <ContextPanel conv={conv} />}
           {ws.panel.value === "contact" && <ContactPanel ws={ws} conv={conv} />}
@@ -100,13 +104,9 @@ function canAct(ws: WorkspaceStore, conv: UiConversation): boolean {
 
 function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
   const assignee = ws.agents.value.find((a) => a.id === conv.assigneeId);
-  const toggle = (panel: "transfer" | "close" | "context" | "contact") =>
-    ws.panel.value = ws.panel.value === panel ? "none" : panel;
-  const button = (
-    panel: "transfer" | "close" | "context" | "contact",
-    label: string,
-    show: boolean,
-  ) =>
+  type SidePanel = "transfer" | "queue" | "close" | "context" | "contact";
+  const toggle = (panel: SidePanel) => ws.panel.value = ws.panel.value === panel ? "none" : panel;
+  const button = (panel: SidePanel, label: string, show: boolean) =>
     show && (
       <button
         type="button"
@@ -141,6 +141,7 @@ function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
       </span>
       <div class="ml-auto flex gap-2">
         {button("transfer", "Transfer", canAct(ws, conv))}
+        {button("queue", "Return to queue", canAct(ws, conv))}
         {button("close", "Close chat", canAct(ws, conv))}
         {button("contact", "Contact", true)}
         {button("context", "Context", true)}

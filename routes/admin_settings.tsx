@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
-import { Button, Checkbox, FormAlert, TextField } from "../components/Form.tsx";
+import { Button, Checkbox, FormAlert, TextArea, TextField } from "../components/Form.tsx";
 import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.ts";
 import { MAX_CHATS } from "../lib/domain/limits.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
@@ -27,6 +27,8 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
       requeueOnOffline: s.requeueOnOffline ? "on" : "",
       unansweredTimeoutSeconds: String(s.unansweredTimeoutSeconds),
       maxTransfersPerAgent: String(s.maxTransfersPerAgent),
+      wrapUpTags: s.wrapUpTags.join("\n"),
+      allowFreeTags: s.allowFreeTags ? "on" : "",
     };
     const f = state.fields ?? {};
     return renderPage(
@@ -92,6 +94,24 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
               error={f.requeueOnOffline}
               hint="When an agent goes Offline, its chats return to the front of the queue."
             />
+            <fieldset class="border-t border-gray-200 pt-3 mt-2">
+              <legend class="font-semibold mb-2">Wrap-up</legend>
+              <TextArea
+                label="Wrap-up tags"
+                name="wrapUpTags"
+                value={v.wrapUpTags}
+                error={f.wrapUpTags}
+                rows={4}
+                hint="One per line. The close form offers them as checkboxes; reports count them."
+              />
+              <Checkbox
+                label="Allow free tags"
+                name="allowFreeTags"
+                checked={v.allowFreeTags === "on"}
+                error={f.allowFreeTags}
+                hint="On: agents may also type tags of their own. Off: only the tags above."
+              />
+            </fieldset>
             <Button>Save settings</Button>
           </form>
         </Section>

@@ -24,6 +24,7 @@ import {
   markRead,
   mergeContacts,
   pickupConversation,
+  returnToQueue,
   transferConversation,
   transferToQueue,
 } from "../lib/store/engine/mod.ts";
@@ -55,6 +56,7 @@ export const transferBody = z.union([
   z.object({ toAgentId: z.string().min(1).max(100), note }).strict(),
   z.object({ toTeamId: z.string().min(1).max(100).nullable(), note }).strict(),
 ]);
+export const returnBody = z.object({ note }).strict();
 export const closeBody = z.object({
   notes: z.string().trim().min(1, "Wrap-up notes are required").max(5000),
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
@@ -136,6 +138,17 @@ export function conversationsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     const conversation = "toAgentId" in body
       ? await transferConversation(engine, id, currentAgent(c), body)
       : await transferToQueue(engine, id, currentAgent(c), body);
+    return c.json({ conversation });
+  });
+
+  app.post("/api/v1/conversations/:id/return", staff, async (c) => {
+    const body = await parseJsonBody(c, returnBody);
+    const conversation = await returnToQueue(
+      engine,
+      idParam(c.req.param("id")),
+      currentAgent(c),
+      body,
+    );
     return c.json({ conversation });
   });
 

@@ -10,6 +10,8 @@ import { closeChat } from "../../lib/ui/actions.ts";
 export function CloseForm({ ws }: { ws: WorkspaceStore }) {
   const [notes, setNotes] = useState("");
   const [tags, setTags] = useState("");
+  const [picked, setPicked] = useState<string[]>([]);
+  const { wrapUpTags, allowFreeTags } = ws.rules.value;
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLTextAreaElement>(null);
@@ -23,7 +25,8 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
         setBusy(true);
         setError("");
         try {
-          const list = tags.split(",").map((t) => t.trim()).filter(Boolean);
+          const free = allowFreeTags ? tags.split(",").map((t) => t.trim()).filter(Boolean) : [];
+          const list = [...picked.filter((t) => wrapUpTags.includes(t)), ...free];
           await closeChat(ws, notes.trim(), list);
         } catch (err) {
           setError((err as Error).message);
@@ -44,13 +47,45 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
         onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)}
         class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
       />
-      <label for="wrapup-tags" class="text-sm font-medium">Tags (comma separated)</label>
-      <input
-        id="wrapup-tags"
-        value={tags}
-        onInput={(e) => setTags((e.target as HTMLInputElement).value)}
-        class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
-      />
+      {wrapUpTags.length > 0 && (
+        <fieldset>
+          <legend class="text-sm font-medium">Tags</legend>
+          <ul class="flex flex-wrap gap-x-3 gap-y-1">
+            {wrapUpTags.map((t, i) => (
+              <li key={t}>
+                <label class="flex items-center gap-1 text-sm">
+                  <input
+                    id={`wrapup-tag-${i}`}
+                    type="checkbox"
+                    checked={picked.includes(t)}
+                    onChange={(e) =>
+                      setPicked((now) =>
+                        (e.target as HTMLInputElement).checked
+                          ? [...now, t]
+                          : now.filter((x) => x !== t)
+                      )}
+                    class="h-4 w-4"
+                  />
+                  {t}
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
+      {allowFreeTags && (
+        <>
+          <label for="wrapup-tags" class="text-sm font-medium">
+            {wrapUpTags.length > 0 ? "Other tags (comma separated)" : "Tags (comma separated)"}
+          </label>
+          <input
+            id="wrapup-tags"
+            value={tags}
+            onInput={(e) => setTags((e.target as HTMLInputElement).value)}
+            class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
+          />
+        </>
+      )}
       {error && <p role="alert" class="text-sm text-red-800">{error}</p>}
       <div class="flex gap-2">
         <button

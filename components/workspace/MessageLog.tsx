@@ -54,8 +54,10 @@ function MessageItem(
         data-kind="system"
       >
         {m.transfer ? transferText(m.transfer, agentName) : m.text} · {time}
-        {m.transfer?.note && (
-          <span class="block whitespace-pre-wrap text-gray-800">Note: {m.transfer.note}</span>
+        {(m.transfer?.note || m.eventNote) && (
+          <span class="block whitespace-pre-wrap text-gray-800">
+            Note: {m.transfer?.note || m.eventNote}
+          </span>
         )}
       </li>
     );

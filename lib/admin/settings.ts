@@ -24,7 +24,12 @@ export const settingsFormSchema = z.preprocess((raw) => {
   const out: Record<string, unknown> = {
     dynamicAssignment: checkbox.parse(v.dynamicAssignment),
     requeueOnOffline: checkbox.parse(v.requeueOnOffline),
+    allowFreeTags: checkbox.parse(v.allowFreeTags),
   };
+  // One tag per line (commas too); a form without the field leaves the list as it is.
+  if (typeof v.wrapUpTags === "string") {
+    out.wrapUpTags = v.wrapUpTags.split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
+  }
   for (const f of NUMBER_FIELDS) {
     const s = typeof v[f] === "string" ? (v[f] as string).trim() : v[f];
     out[f] = s === "" || s === undefined ? undefined : /^-?\d+$/.test(String(s)) ? Number(s) : s;
@@ -42,7 +47,9 @@ export async function adminUpdateSettings(
   const after = await updateSettings(deps.engine, update, actor.id);
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   for (const k of Object.keys(after) as (keyof Settings)[]) {
-    if (before[k] !== after[k]) changed[k] = { from: before[k], to: after[k] };
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) {
+      changed[k] = { from: before[k], to: after[k] };
+    }
   }
   if (Object.keys(changed).length) {
     await recordAudit(deps.kv, {

@@ -165,4 +165,8 @@ export interface Settings {
   unansweredTimeoutSeconds: number;
   /** Max chats an agent may hold that came by an agent's transfer; 0 = unlimited. */
   maxTransfersPerAgent: number;
+  /** Predefined wrap-up tags the close form offers (admin-managed; lib/domain/wrap_up.ts). */
+  wrapUpTags: string[];
+  /** Agents may also type tags of their own at close. */
+  allowFreeTags: boolean;
 }

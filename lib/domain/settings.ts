@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { maxChats } from "./boundary.ts";
 import type { Settings } from "./engine_types.ts";
+import { WRAP_UP_TAGS } from "./wrap_up.ts";
 
 export const DEFAULT_SETTINGS: Settings = {
   maxChatsPerAgent: 5,
@@ -10,6 +11,8 @@ export const DEFAULT_SETTINGS: Settings = {
   requeueOnOffline: true,
   unansweredTimeoutSeconds: 120,
   maxTransfersPerAgent: 0,
+  wrapUpTags: [],
+  allowFreeTags: true,
 };
 
 const GRACE = "The grace period must be between 10 and 3600 seconds";
@@ -27,6 +30,14 @@ export const settingsUpdateSchema = z.object({
   }).optional(),
   maxTransfersPerAgent: z.number().int("Use a whole number").min(0, TRANSFERS).max(100, TRANSFERS)
     .optional(),
+  /** The admin's list (cleaned on save: trimmed, one of each, case-blind). */
+  wrapUpTags: z.array(
+    z.string().trim().min(1, "A tag cannot be empty").max(
+      WRAP_UP_TAGS.chars,
+      `A tag has at most ${WRAP_UP_TAGS.chars} characters`,
+    ),
+  ).max(WRAP_UP_TAGS.predefined, `At most ${WRAP_UP_TAGS.predefined} tags`).optional(),
+  allowFreeTags: z.boolean().optional(),
 }).strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

@@ -295,6 +295,7 @@ export async function sendMessage(
     mediaUrl: null,
     transfer: null,
     template: null,
+    eventNote: null,
   };
   const put = (m: UiMessage) => {
     const cur = store.open.value;
@@ -417,6 +418,17 @@ export async function transfer(
  * (focus on the current tab). An agent who clicked a tab or another chat
  * while the close was in flight stays where they went: nothing is overridden.
  */
+/** "Return to queue": the open chat goes back to the front of its queue, with the note. */
+export async function returnChat(store: WorkspaceStore, note: string): Promise<void> {
+  const open = store.open.value;
+  if (!open) return;
+  await api("POST", `/api/v1/conversations/${encodeURIComponent(open.id)}/return`, {
+    note: note.trim() || undefined,
+  });
+  store.panel.value = "none";
+  await Promise.all([refreshLists(store), reloadOpen(store)]);
+}
+
 export async function closeChat(
   store: WorkspaceStore,
   notes: string,

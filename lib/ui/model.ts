@@ -25,6 +25,10 @@ export type Tab = ConversationStatus;
 export interface UiRules {
   /** Chats of an Offline holder go back to the queue (transfer to Offline people is refused). */
   requeueOnOffline: boolean;
+  /** The admin's predefined wrap-up tags, offered as checkboxes at close. */
+  wrapUpTags: string[];
+  /** Whether agents may type tags of their own at close. */
+  allowFreeTags: boolean;
 }
 
 /** The workspace's rules from the routing settings (the seed, or a `settings.updated` change). */
@@ -33,6 +37,12 @@ export function toUiRules(s: Partial<Settings>, before?: UiRules): UiRules {
     requeueOnOffline: typeof s.requeueOnOffline === "boolean"
       ? s.requeueOnOffline
       : before?.requeueOnOffline ?? true,
+    wrapUpTags: Array.isArray(s.wrapUpTags)
+      ? s.wrapUpTags.filter((t): t is string => typeof t === "string")
+      : before?.wrapUpTags ?? [],
+    allowFreeTags: typeof s.allowFreeTags === "boolean"
+      ? s.allowFreeTags
+      : before?.allowFreeTags ?? true,
   };
 }
 export const TABS: Tab[] = ["active", "pending", "closed"];
@@ -98,6 +108,8 @@ export interface UiMessage {
   transfer: { fromAgentId: string | null; toAgentName: string; note: string | null } | null;
   /** A WhatsApp template message: which template, with the values sent (Retry sends it again). */
   template: { name: string; language: string; values: Record<string, string> } | null;
+  /** The note given with another staff event (a chat returned to the queue), else null. */
+  eventNote: string | null;
 }
 
 export interface UiConversation extends UiSummary {
@@ -213,6 +225,7 @@ export function toUiMessage(m: Message): UiMessage {
     transfer: m.type === "event" && m.kind === "transferred" && toAgentName
       ? { fromAgentId: textOf(data.fromAgentId), toAgentName, note: textOf(data.note) }
       : null,
+    eventNote: m.type === "event" && m.kind === "requeued" ? textOf(data.note) : null,
     mediaUrl: mediaId ? `/api/v1/media/${encodeURIComponent(mediaId)}` : null,
     template: m.kind === "template" ? templateOf(data.template) : null,
   };

@@ -26,7 +26,7 @@ import {
 import type { Tab } from "./model.ts";
 
 export type Connection = "connecting" | "live" | "reconnecting" | "offline";
-export type Panel = "none" | "transfer" | "close" | "context" | "contact";
+export type Panel = "none" | "transfer" | "queue" | "close" | "context" | "contact";
 
 /** What the server render hands to the islands (JSON-serialisable). */
 export interface WorkspaceSeed {

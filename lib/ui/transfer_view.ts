@@ -26,7 +26,7 @@ export function transferOption(
   actor: { id: string; role: Role },
   target: UiAgent,
   assigneeId: string | null,
-  rules: UiRules,
+  rules: Pick<UiRules, "requeueOnOffline">,
 ): TransferOption {
   const limits: TransferLimits = {
     maxTransfersPerAgent: 0,

@@ -14,6 +14,7 @@ import {
   messageBody,
   messagesQuery,
   readBody,
+  returnBody,
   transferBody,
 } from "../conversations_api.ts";
 import { statusBody } from "../me_api.ts";
@@ -196,6 +197,23 @@ export const staffOperations: ApiOperation[] = [
   },
   {
     method: "POST",
+    path: `${conv}/return`,
+    tag,
+    summary: "Return to queue",
+    description:
+      "The holder (or a supervisor) hands an Active chat back to the front of its own queue, with an optional note; the next automatic assignment skips the agent who held it.",
+    access: staff(),
+    body: returnBody,
+    examples: { language: { note: "Customer writes in German; someone who speaks it, please." } },
+    produces: "json",
+    responses: {
+      200: "`{conversation}`, Pending (or already assigned to someone else).",
+      403: "`not_your_chat`.",
+      409: "`conversation_closed`, `not_active` (it already waits in the queue).",
+    },
+  },
+  {
+    method: "POST",
     path: `${conv}/close`,
     tag,
     summary: "Close with wrap-up notes",
@@ -203,7 +221,11 @@ export const staffOperations: ApiOperation[] = [
     body: closeBody,
     examples: { solved: { notes: "Refund issued.", tags: ["refund"] } },
     produces: "json",
-    responses: { 200: "`{conversation}`, closed.", 409: "`conversation_closed`." },
+    responses: {
+      200: "`{conversation}`, closed.",
+      400: "`tag_not_allowed` (free tags are off; `details.rejected` names them), `invalid`.",
+      409: "`conversation_closed`.",
+    },
   },
   {
     method: "POST",

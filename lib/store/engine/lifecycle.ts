@@ -12,6 +12,7 @@ import {
   isSupervisor,
 } from "../../domain/permissions.ts";
 import { EMPTY_LOAD, frontRank, maxChatsFor } from "../../domain/routing.ts";
+import { checkWrapUpTags } from "../../domain/wrap_up.ts";
 import { badRequest, notFound } from "../../errors.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
@@ -290,17 +291,21 @@ export async function closeConversation(
   if (notes.length === 0 || notes.length > 5000) {
     throw badRequest("invalid", "notes: Write 1 to 5000 characters of wrap-up notes.");
   }
-  const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter((t) => t !== ""))];
-  if (tags.length > 20 || tags.some((t) => t.length > 50)) {
-    throw badRequest("invalid", "tags: At most 20 tags of up to 50 characters.");
-  }
+  const given = input.tags ?? [];
   const conv = await mutate(engine, async () => {
     const { entry, conv } = await readConv(kv, conversationId);
     const refusal = checkClose(actor, conv);
     if (refusal) throw refusalError(refusal);
     const fromLoad = await readHolderLoad(kv, conv);
     const at = new Date().toISOString();
-    const op = new EngineOp().check(entry);
+    // The tag rule reads the settings: they are checked in the commit too.
+    const { entry: settingsEntry, settings } = await getSettingsEntry(kv);
+    const tagCheck = checkWrapUpTags(given, settings);
+    if (!tagCheck.ok) {
+      throw badRequest(tagCheck.code, tagCheck.message, { rejected: tagCheck.rejected });
+    }
+    const tags = tagCheck.tags;
+    const op = new EngineOp().check(entry).check(settingsEntry);
     let next: Conversation = {
       ...conv,
       status: "closed",

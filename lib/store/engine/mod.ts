@@ -75,4 +75,5 @@ export {
 } from "./records.ts";
 export { updateSettings } from "./settings.ts";
 export { requeueStranded } from "./stranded.ts";
+export { returnToQueue } from "./return_to_queue.ts";
 export type * from "../../domain/engine_types.ts";

@@ -1,6 +1,7 @@
 /** Routing settings in KV, read on every decision so changes take effect live. */
 import type { Settings } from "../../domain/engine_types.ts";
 import { type SettingsUpdate, withDefaults } from "../../domain/settings.ts";
+import { cleanTagList } from "../../domain/wrap_up.ts";
 import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { getSettingsEntry } from "./records.ts";
@@ -26,6 +27,7 @@ export async function updateSettings(
     const { entry } = await getSettingsEntry(kv);
     // Only what was saved is stored: defaults stay defaults (and may change in a later version).
     const saved: Partial<Settings> = { ...(entry.value ?? {}), ...stripUndefined(update) };
+    if (saved.wrapUpTags) saved.wrapUpTags = cleanTagList(saved.wrapUpTags);
     const next = withDefaults(saved);
     const op = new EngineOp().check(entry).set(keys.routingSettings(), saved);
     return {
