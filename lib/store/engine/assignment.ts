@@ -87,7 +87,7 @@ function toState(
 }
 
 /** Every agent's routing state. */
-async function readAllAgentStates(
+export async function readAllAgentStates(
   kv: Deno.Kv,
   settings: Settings,
   now: number,

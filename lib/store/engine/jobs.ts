@@ -13,7 +13,8 @@
 import type { JobRunner } from "../../jobs.ts";
 import type { Conversation } from "../../domain/engine_types.ts";
 import { keys } from "../keys.ts";
-import { runAssignment } from "./assignment.ts";
+import { type AgentState, readAllAgentStates, runAssignment } from "./assignment.ts";
+import { isEligible } from "../../domain/routing.ts";
 import { requeueConversation } from "./lifecycle.ts";
 import { expireStalePresence } from "./presence.ts";
 import { getSettings } from "./records.ts";
@@ -23,7 +24,12 @@ import { requeueStranded } from "./stranded.ts";
 export const SWEEP_JOB = "engine.sweep";
 export const SWEEP_INTERVAL_MS = 5_000;
 
-/** Requeues Active chats whose assignee has not replied within the timeout; returns their ids. */
+/**
+ * Requeues Active chats whose assignee has not replied within the timeout, when
+ * someone else could take them now (Online, room, the chat's team): with
+ * nobody else, requeueing would only strand the chat in the queue (the next
+ * assignment skips that agent). Returns their ids.
+ */
 export async function requeueUnanswered(engine: Engine, now = Date.now()): Promise<string[]> {
   const { kv } = engine;
   const settings = await getSettings(kv);
@@ -33,10 +39,14 @@ export async function requeueUnanswered(engine: Engine, now = Date.now()): Promi
     c.status === "active" && c.assigneeRepliedAt === null && c.assignedAt !== null &&
     now - Date.parse(c.assignedAt) >= timeout;
   const out: string[] = [];
+  let states: AgentState[] | null = null;
   for await (const e of kv.list({ prefix: keys.conversationsByStatusPrefix("active") })) {
     const id = e.key[3] as string;
     const conv = (await kv.get<Conversation>(keys.conversation(id))).value;
     if (!conv || !due(conv) || !conv.assigneeId) continue;
+    states ??= await readAllAgentStates(kv, settings, Date.now());
+    const skip = { teamId: conv.teamId, skipAgentId: conv.assigneeId };
+    if (!states.some((s) => isEligible(s.candidate, skip, settings))) continue;
     if (await requeueConversation(engine, id, conv.assigneeId, "unanswered", due)) out.push(id);
   }
   return out;

@@ -115,6 +115,9 @@ export async function setAgentStatus(
     }];
     const load = loadEntry.value ?? EMPTY_LOAD;
     let requeueRest = false;
+    // Checked even when empty: a chat handed to this agent meanwhile (a transfer that read the
+    // old presence) makes this commit retry and take it back, never strand it (stranded_test.ts).
+    if (status === "offline" && settings.requeueOnOffline) op.check(loadEntry);
     if (status === "offline" && settings.requeueOnOffline && load.conversationIds.length > 0) {
       const ids = load.conversationIds.slice(0, REQUEUE_BATCH);
       requeueRest = load.conversationIds.length > ids.length;

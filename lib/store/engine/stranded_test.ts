@@ -9,6 +9,7 @@ import {
   pickupConversation,
   requeueStranded,
   requeueUnanswered,
+  runAssignment,
   setAgentStatus,
   transferConversation,
   updateSettings,
@@ -85,8 +86,13 @@ Deno.test("[engine] unanswered timeout: 120 s unless an admin saved another valu
     const a = await randomAgent(kv);
     await setAgentStatus(engine, a.id, "online");
     const c = (await customerSays(engine, "anyone?")).conversation;
+    assert.deepEqual(await requeueUnanswered(engine, Date.now() + 121_000), [], "nobody else");
+    const b = await randomAgent(kv);
+    await setAgentStatus(engine, b.id, "online");
     assert.deepEqual(await requeueUnanswered(engine, Date.now() + 100_000), []);
     assert.deepEqual(await requeueUnanswered(engine, Date.now() + 121_000), [c.id]);
+    await runAssignment(engine); // the sweep runs it next
+    assert.equal((await getConversation(kv, c.id))?.assigneeId, b.id, "to the one who can answer");
   });
   await withKv(async (kv) => {
     // A store saved by an older version holds every field: its explicit 0 (off) stays.
@@ -103,7 +109,7 @@ Deno.test("[engine] race: a transfer to a supervisor and that supervisor going O
   const two = new Engine(kvTwo);
   try {
     await updateSettings(one, { dynamicAssignment: false });
-    const agent = await randomAgent(kvOne);
+    const agent = await randomAgent(kvOne, "agent", { maxChats: 50 }); // refused ones stay with it
     await setAgentStatus(one, agent.id, "online");
     const outcomes = new Set<string>();
     for (let i = 0; i < 12; i++) {
