@@ -32,6 +32,7 @@ try {
   const root = new URL("../", import.meta.url);
   const widget = await Deno.readFile(new URL("." + server.deps.assets.widgetJs, root));
   const islands = await Deno.readFile(new URL("." + server.deps.assets.islandsJs, root));
+  const more = await Deno.readFile(new URL("." + server.deps.assets.widgetMoreJs!, root));
 
   const post = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(server.url + path, {
@@ -73,6 +74,11 @@ try {
     `  gzipped:  ${widgetGz} bytes (budget ${WIDGET_BUDGET}, ${
       (widgetGz / WIDGET_BUDGET * 100).toFixed(0)
     }% used)`,
+  );
+  console.log(
+    `widget-more.js (on demand: transcript, pre-chat form, context sender): ${await gzipSize(
+      more,
+    )} bytes gzipped, not part of the first paint`,
   );
   console.log("before the first message can be shown (gzipped)");
   for (const [name, size] of Object.entries(parts)) console.log(`  ${name}: ${size} bytes`);

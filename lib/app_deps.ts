@@ -32,4 +32,6 @@ export interface Assets {
   css: string;
   /** URL of the visitor widget script, when built. */
   widgetJs?: string;
+  /** URL of the widget's on-demand module (transcript, pre-chat form), when built. */
+  widgetMoreJs?: string;
 }

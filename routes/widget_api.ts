@@ -121,14 +121,14 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
  * (the server does not compress on its own), cached briefly by browsers and
  * revalidated by ETag.
  */
-function widgetScript(deps: AppDeps) {
+function widgetScript(deps: AppDeps, which: "widgetJs" | "widgetMoreJs") {
   let cached: Promise<{ raw: Uint8Array; gz: Uint8Array; tag: string }> | null = null;
   const load = async (path: string) => {
     const raw = await Deno.readFile(new URL("." + path, ROOT));
-    return { raw, gz: await gzip(raw), tag: path.replace(/^.*widget\.|\.js$/g, "") };
+    return { raw, gz: await gzip(raw), tag: path.replace(/^.*\.([0-9a-f]+)\.js$/, "$1") };
   };
   return async (c: Context) => {
-    const path = deps.assets.widgetJs;
+    const path = deps.assets[which];
     if (!path) throw notFound("widget.js");
     cached ??= load(path).catch((err) => {
       cached = null;
@@ -153,7 +153,9 @@ function widgetScript(deps: AppDeps) {
 
 export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/widget.js", widgetScript(deps));
+  app.get("/widget.js", widgetScript(deps, "widgetJs"));
+  // Imported by widget.js on demand (a module script: CORS lets any page's widget load it).
+  app.get("/widget-more.js", widgetScript(deps, "widgetMoreJs"));
   app.use("/api/v1/widget/*", widgetCors(deps));
 
   app.post("/api/v1/widget/sessions", async (c) => {

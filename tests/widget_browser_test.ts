@@ -162,10 +162,10 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
       [],
     );
 
-    // A reload resumes the same conversation with its history.
+    // A reload resumes the same conversation with its history, open as it was (issue 18).
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
-    await w.launcher.click();
+    await page.getByRole("button", { name: "Close chat" }).first().waitFor();
     await w.log.getByText("Hello, is my order on its way?").waitFor();
     await w.log.getByText("Anything else?").waitFor();
     assert.equal(await w.log.getByText("Yes, it ships today.").count(), 1, "no duplicates");

@@ -17,7 +17,6 @@ import { buildView, el, entryView, pendingView, statusLine, syncLog, type View }
 import { load, save } from "./storage.ts";
 import { backoff } from "./backoff.ts";
 import { createLive } from "./live.ts";
-import { createContextSender } from "./context.ts";
 
 export interface Options {
   base: string;
@@ -62,10 +61,29 @@ export function createChat(o: Options) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sentTyping = 0;
   let greeting = "";
-  const details = createContextSender(
-    (body) => api("POST", "context", body),
-    () => loaded,
-  );
+  /** The site asks for name and email first (pre-chat form), unless the page gave them. */
+  let askFirst = false;
+  let prechat: HTMLElement | null = null;
+  /** The part the first paint does not need (transcript, pre-chat form), loaded on demand. */
+  const more = () => import(o.base + "/widget-more.js") as Promise<typeof import("./more.ts")>;
+  // addContext / setUser: kept in order here; the sender (validation, batching, retries) comes
+  // with the on-demand module once the chat has started, so the first paint does not wait for it.
+  const told: [0 | 1, unknown][] = [];
+  let details: ReturnType<typeof import("./context.ts").createContextSender> | null = null;
+  const tell = (what: 0 | 1, data: unknown) => {
+    told.push([what, data]);
+    pass();
+  };
+  function pass(): void {
+    if (!loaded || !told.length) return;
+    more().then((m) => {
+      details ??= m.createContextSender((body) => api("POST", "context", body), () => loaded);
+      for (const [what, data] of told.splice(0)) {
+        if (what) details.setUser(data);
+        else details.add(data);
+      }
+    }).catch(() => {});
+  }
   let flushing = false;
   let subscribed: string | null = null;
   const live = createLive(
@@ -81,6 +99,14 @@ export function createChat(o: Options) {
 
   v.launcher.onclick = () => toggle();
   v.closeBtn.onclick = () => close();
+  v.dlBtn.onclick = () =>
+    more().then((m) =>
+      m.downloadTranscript(
+        v.title.textContent ?? "",
+        [...msgs.values()].sort((a, b) => a.seq - b.seq),
+        o.lang,
+      )
+    );
   v.panel.onkeydown = (e) => {
     if (e.key === "Escape") close();
   };
@@ -153,13 +179,17 @@ export function createChat(o: Options) {
         v.title.textContent = s.site.name;
         v.host.style.setProperty("--pc", o.colour ?? s.site.colour);
         greeting = o.greeting ?? s.site.greeting;
+        askFirst ||= (s.site as { preChatForm?: boolean }).preChatForm === true && !load(key("u"));
         if (s.conversationId) await sync().catch(() => {});
         loaded = true;
         document.body.append(v.host);
+        // Open again after a reload if it was open (without taking the page's focus).
+        const reopened = !isOpen && !!load(key("v"));
+        if (reopened) isOpen = true;
         render();
-        if (isOpen) v.input.focus(); // open() was called before the chat could show
+        if (isOpen && !reopened) v.input.focus(); // open() was called before the chat could show
         flush();
-        details.flush();
+        pass();
         tick();
         emit("ready");
         return true;
@@ -171,7 +201,7 @@ export function createChat(o: Options) {
         }
         if (i === 0) {
           console.warn(
-            `Parley: ${o.base} did not answer, or refused this page's origin for the site (see the network panel). Retrying.`,
+            `Parley: no answer from ${o.base}, or it refused this page's origin (see the network panel). Retrying.`,
           );
         }
         await sleep(backoff(i));
@@ -340,14 +370,39 @@ export function createChat(o: Options) {
   function open(): void {
     isOpen = true;
     unread = 0;
+    save(key("v"), "1");
     render();
     v.input.focus();
     emit("open");
   }
 
+  /** Shows the pre-chat form in place of the composer, until the visitor says who they are. */
+  function showPreChat(): void {
+    if (prechat) return;
+    prechat = v.closed; // a placeholder until the module arrives (keeps this from running twice)
+    more().then((m) => {
+      const f = m.preChatForm(v.host.shadowRoot!, o.lang, (user) => {
+        tell(1, user);
+        save(key("u"), "1");
+        askFirst = false;
+        f.remove();
+        render();
+        v.input.focus();
+      });
+      prechat = f;
+      v.form.before(f);
+      render();
+      (f.querySelector("input") as HTMLInputElement).focus();
+    }).catch(() => {
+      askFirst = false; // the form could not load: let the visitor write anyway
+      render();
+    });
+  }
+
   function close(): void {
     const hadFocus = v.host.shadowRoot?.activeElement;
     isOpen = false;
+    save(key("v"), "");
     render();
     if (hadFocus) v.launcher.focus();
     emit("close");
@@ -370,7 +425,10 @@ export function createChat(o: Options) {
     v.status.textContent = statusLine(w, c, typing);
     const isClosed = c?.status === "closed";
     v.closed.hidden = !isClosed;
-    v.form.hidden = isClosed;
+    const asking = askFirst && !c && !out.length;
+    if (asking && isOpen) showPreChat();
+    v.form.hidden = isClosed || asking;
+    v.dlBtn.hidden = !msgs.size;
 
     const wanted: [string, () => HTMLElement][] = [];
     if (greeting) wanted.push(["g", () => el("div", "m", greeting)]);
@@ -383,5 +441,16 @@ export function createChat(o: Options) {
     syncLog(v.log, items, wanted);
   }
 
-  return { start, open, close, toggle, on, addContext: details.add, setUser: details.setUser };
+  return {
+    start,
+    open,
+    close,
+    toggle,
+    on,
+    addContext: (data: unknown) => tell(0, data),
+    setUser(user: unknown) {
+      askFirst = false; // the page said who the visitor is: no need to ask
+      tell(1, user);
+    },
+  };
 }

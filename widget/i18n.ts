@@ -18,8 +18,9 @@ const en = {
   again: "Start a new conversation",
   offline: "You are offline. Messages will be sent when you are back.",
   msgs: "Messages",
+  dl: "Download transcript",
 };
-export type Words = typeof en;
+export type Words = typeof en & { lang?: string };
 
 const other: Record<string, Partial<Words>> = {
   de: {
@@ -41,6 +42,7 @@ const other: Record<string, Partial<Words>> = {
     offline: "Offline. Nachrichten werden gesendet, sobald Sie wieder online sind.",
     unread: "ungelesen",
     msgs: "Nachrichten",
+    dl: "Verlauf herunterladen",
   },
   es: {
     open: "Abrir chat",
@@ -61,12 +63,13 @@ const other: Record<string, Partial<Words>> = {
     offline: "Sin conexión. Los mensajes se enviarán al volver.",
     unread: "sin leer",
     msgs: "Mensajes",
+    dl: "Descargar conversación",
   },
 };
 
 /** The words for `lang` (e.g. "de", "es-MX"), English for anything missing. */
 export function words(lang: string | undefined): Words {
-  return { ...en, ...other[(lang ?? "").slice(0, 2).toLowerCase()] };
+  return { ...en, ...other[(lang ?? "").slice(0, 2).toLowerCase()], lang };
 }
 
 /** Fills `{n}` in a phrase. */

@@ -37,5 +37,7 @@ h2{font-weight:700;font-size:16px}
 form{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid #e5e7eb}
 form button{margin:0}
 textarea{flex:1;resize:none;height:40px;padding:9px 10px;border:1px solid #d1d5db;border-radius:8px}
+time{display:block;font-size:11px}
+@media(max-width:480px){.p{position:fixed;inset:0;width:auto;max-width:none;height:auto;max-height:none;border-radius:0}}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;

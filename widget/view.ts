@@ -29,6 +29,7 @@ export interface View {
   title: HTMLHeadingElement;
   status: HTMLSpanElement;
   closeBtn: HTMLButtonElement;
+  dlBtn: HTMLButtonElement;
   log: HTMLDivElement;
   closed: HTMLDivElement;
   again: HTMLButtonElement;
@@ -77,7 +78,10 @@ export function buildView(w: Words, position: string): View {
   const closeBtn = el("button", "x", "×");
   closeBtn.type = "button";
   closeBtn.setAttribute("aria-label", w.close);
-  header.append(head, closeBtn);
+  const dlBtn = el("button", "x", "⤓");
+  dlBtn.type = "button";
+  dlBtn.setAttribute("aria-label", w.dl);
+  header.append(head, dlBtn, closeBtn);
 
   const log = el("div", "g");
   log.setAttribute("role", "log");
@@ -105,7 +109,21 @@ export function buildView(w: Words, position: string): View {
 
   panel.append(header, log, closed, form);
   root.append(panel, launcher);
-  return { host, launcher, badge, panel, title, status, closeBtn, log, closed, again, form, input };
+  return {
+    host,
+    launcher,
+    badge,
+    panel,
+    title,
+    status,
+    closeBtn,
+    dlBtn,
+    log,
+    closed,
+    again,
+    form,
+    input,
+  };
 }
 
 /** One log entry: a message bubble, or a system line (known events in the visitor's language). */
@@ -125,6 +143,13 @@ export function entryView(m: Message, w: Words): HTMLElement {
   const e = el("div", m.author.type === "customer" ? "m me" : "m");
   if (m.author.type === "agent" && m.author.name) e.append(el("small", "", m.author.name));
   e.append(m.text);
+  const t = el(
+    "time",
+    "",
+    new Date(m.createdAt).toLocaleTimeString(w.lang, { timeStyle: "short" }),
+  );
+  t.dateTime = m.createdAt;
+  e.append(t);
   return e;
 }
 

@@ -17,6 +17,7 @@ export function siteValues(site: Site): Record<string, string> {
     name: site.name,
     allowedOrigins: site.allowedOrigins.join("\n"),
     allowAnyOrigin: site.allowAnyOrigin ? "on" : "",
+    preChatForm: site.preChatForm ? "on" : "",
     teamId: site.teamId ?? "",
     colour: site.colour,
     greeting: site.greeting,
@@ -75,6 +76,13 @@ export function SiteFields(
         error={fields.allowedOrigins ??
           Object.entries(fields).find(([k]) => k.startsWith("allowedOrigins."))?.[1]}
         hint="One per line, like https://shop.example. Parley's own origin is always allowed."
+      />
+      <Checkbox
+        label="Pre-chat form"
+        name="preChatForm"
+        idPrefix={idPrefix}
+        checked={values.preChatForm === "on"}
+        hint="Visitors give their name and email before their first message (unless the page already gave them with setUser)."
       />
       <Checkbox
         label="Allow any origin"

@@ -40,6 +40,7 @@ export const siteFormSchema = z.preprocess((raw) => {
       ? v.allowedOrigins.split(/[\r\n,]+/).map((o) => o.trim()).filter(Boolean)
       : v.allowedOrigins,
     allowAnyOrigin: checkbox.parse(v.allowAnyOrigin),
+    preChatForm: checkbox.parse(v.preChatForm),
     teamId: v.teamId === "" ? null : v.teamId,
   };
 }, siteInputSchema);

@@ -157,7 +157,13 @@ export async function buildAssets(): Promise<Assets> {
     "js",
     await bundle(new URL("widget/main.ts", ROOT), "iife"),
   );
-  const manifest: Manifest = { fingerprint, islandsJs, css, widgetJs };
+  // What the widget's first paint does not need: an ES module widget.js imports on demand.
+  const widgetMoreJs = await writeHashed(
+    "widget-more",
+    "js",
+    await bundle(new URL("widget/more.ts", ROOT), "esm"),
+  );
+  const manifest: Manifest = { fingerprint, islandsJs, css, widgetJs, widgetMoreJs };
   const tmp = new URL(`manifest.${crypto.randomUUID()}.tmp`, BUILD_DIR);
   await Deno.writeTextFile(tmp, JSON.stringify(manifest, null, 2));
   await Deno.rename(tmp, MANIFEST);

@@ -43,6 +43,8 @@ export interface Site {
   colour: string;
   /** First line the visitor sees in an empty chat. */
   greeting: string;
+  /** Ask for name and email before the first message (absent on sites saved before it). */
+  preChatForm?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -82,6 +84,8 @@ export const siteInputSchema = z.object({
     "#1f6feb",
   ),
   greeting: z.string().trim().max(300).default("Hi! How can we help you today?"),
+  /** Ask for name and email before the first message (the widget's pre-chat form). */
+  preChatForm: z.boolean().default(false),
 });
 export type SiteInput = z.input<typeof siteInputSchema>;
 export const siteUpdateSchema = siteInputSchema.partial();
@@ -93,10 +97,18 @@ export interface PublicSite {
   name: string;
   colour: string;
   greeting: string;
+  /** The widget asks for name and email before the first message. */
+  preChatForm: boolean;
 }
 
 export function publicSite(site: Site): PublicSite {
-  return { siteKey: site.siteKey, name: site.name, colour: site.colour, greeting: site.greeting };
+  return {
+    siteKey: site.siteKey,
+    name: site.name,
+    colour: site.colour,
+    greeting: site.greeting,
+    preChatForm: site.preChatForm ?? false,
+  };
 }
 
 function defaultSite(): Site {

@@ -45,6 +45,15 @@ export const publicOperations: ApiOperation[] = [
     responses: { 200: "The script (gzip when accepted; ETag).", 304: "Not modified." },
   },
   {
+    method: "GET",
+    path: "/widget-more.js",
+    tag: "Web widget",
+    summary: "The widget's on-demand module (transcript, pre-chat form, context sender)",
+    access: anyone,
+    produces: "javascript",
+    responses: { 200: "An ES module (gzip when accepted; ETag; CORS `*`).", 304: "Not modified." },
+  },
+  {
     method: "POST",
     path: "/api/v1/widget/sessions",
     tag: "Web widget",
