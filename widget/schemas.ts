@@ -12,7 +12,7 @@ export const Message = type({
   seq: number(),
   type: enums(["message", "event"]),
   kind: string(),
-  author: type({ type: enums(["customer", "agent", "system"]), name: optional(string()) }),
+  author: type({ type: enums(["customer", "agent", "system", "bot"]), name: optional(string()) }),
   text: string(),
   clientId: optional(nullable(string())),
   createdAt: string(),
@@ -22,7 +22,7 @@ export type Message = {
   seq: number;
   type: "message" | "event";
   kind: string;
-  author: { type: "customer" | "agent" | "system"; name?: string };
+  author: { type: "customer" | "agent" | "system" | "bot"; name?: string };
   text: string;
   clientId?: string | null;
   createdAt: string;

@@ -141,7 +141,8 @@ export function entryView(m: Message, w: Words): HTMLElement {
     );
   }
   const e = el("div", m.author.type === "customer" ? "m me" : "m");
-  if (m.author.type === "agent" && m.author.name) e.append(el("small", "", m.author.name));
+  const named = m.author.type === "agent" || m.author.type === "bot";
+  if (named && m.author.name) e.append(el("small", "", m.author.name));
   e.append(m.text);
   const t = el(
     "time",

@@ -75,11 +75,12 @@ export interface Conversation {
   openQuestionSeq: number | null;
 }
 
-export type AuthorType = "customer" | "agent" | "system";
+/** "bot": a conversational bot's lines in a hand-off transcript (engine/handoff.ts). */
+export type AuthorType = "customer" | "agent" | "system" | "bot";
 
 export interface Author {
   type: AuthorType;
-  /** Agent id for agents; contact id for customers; absent for system. */
+  /** Agent id for agents; contact id for customers; the integration's id for bots; absent for system. */
   id?: string;
   name?: string;
 }

@@ -77,7 +77,7 @@
  *   ["queue", rank, conversationId]              -> teamId | null (the Pending queue; front = lowest rank)
  *   ["messages", conversationId, seq]            -> Message (seq 1, 2, 3, ... never reused)
  *   ["message_ids", messageId]                   -> { conversationId, seq }
- *   ["message_client_ids", scope, clientId]      -> { conversationId, seq } (scope "contact:ID" | "staff:CONVID")
+ *   ["message_client_ids", scope, clientId]      -> { conversationId, seq } (scope "contact:ID" | "staff:CONVID" | "handoff:BOTID")
  *   ["read_markers", conversationId, agentId]    -> { seq, customerCount }
  *   ["engine_tick"]                              -> string (id of the live sweep job chain)
  */

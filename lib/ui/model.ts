@@ -213,7 +213,8 @@ export function toUiMessage(m: Message): UiMessage {
     seq: m.seq,
     clientId: m.clientId || null,
     author,
-    authorName: m.author.name || null,
+    // A bot's lines (a hand-off transcript) read as the bot's, on the staff side of the log.
+    authorName: m.author.type === "bot" ? `${m.author.name || "Bot"} (bot)` : m.author.name || null,
     authorId: m.author.id || null,
     text: m.text,
     internal: m.type === "note",

@@ -19,6 +19,7 @@ import {
 } from "../conversations_api.ts";
 import { statusBody } from "../me_api.ts";
 import { contactPatch } from "../contacts_api.ts";
+import { handoffSchema } from "../../lib/store/engine/mod.ts";
 import { templateSendBody } from "../whatsapp.ts";
 import { quickResponseInputSchema } from "../../lib/store/quick_responses.ts";
 
@@ -161,6 +162,48 @@ export const staffOperations: ApiOperation[] = [
       201: "`{message, duplicate: false}` with its `seq`.",
       403: "Not the assignee or a supervisor (`not_your_chat`), or the key lacks the scope.",
       409: "`conversation_closed`.",
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/handoffs",
+    tag: "Integrations",
+    summary: "Bot hand-off: open a conversation for humans with the bot's transcript",
+    description: "Pending in the team's queue (or everyone's); bot lines are marked " +
+      '`author.type: "bot"`; the summary is an internal note. The same `handoffId` again ' +
+      "returns the first result.",
+    access: staff("messages:write", "supervisor", "admin"),
+    body: handoffSchema,
+    examples: {
+      web: {
+        handoffId: "bot-session-77",
+        channel: "webchat",
+        contact: { webVisitorId: "v_8f2c1a", name: "Maria Silva" },
+        teamId: "01J8Z40A1B2C3D4E5F6G7H8J9K",
+        transcript: [
+          { from: "customer", text: "I was charged twice", at: "2026-01-01T10:00:00Z" },
+          { from: "bot", text: "Which order?", at: "2026-01-01T10:00:05Z" },
+          { from: "customer", text: "A-42" },
+        ],
+        context: { orderId: "A-42", intent: "refund" },
+        summary: "Double charge on A-42; wants a refund.",
+      },
+      whatsapp: {
+        handoffId: "wa-3391",
+        channel: "whatsapp",
+        contact: { whatsappId: "5511999990000", name: "João" },
+        transcript: [{ from: "customer", text: "Oi" }, { from: "bot", text: "Olá! Um momento." }],
+      },
+    },
+    produces: "json",
+    responses: {
+      200: "`{contact, conversation, messages: [], duplicate: true}`: handed over before.",
+      201: "`{contact, conversation, messages, duplicate: false}`.",
+      403: "The key lacks `messages:write`.",
+      404: "Unknown team.",
+      409: "`conversation_open`: humans already have a chat with this contact on this channel " +
+        "(`details.conversationId`).",
+      413: "The transcript is over 96 KiB.",
     },
   },
   {

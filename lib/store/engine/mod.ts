@@ -12,6 +12,7 @@
 export { pickupConversation, runAssignment } from "./assignment.ts";
 export { mergeContacts } from "./contacts.ts";
 export { type ContactProfile, getContactProfile, updateContactDetails } from "./contact_profile.ts";
+export { handOffConversation, type HandoffInput, handoffSchema } from "./handoff.ts";
 export {
   type CustomerMessageInput,
   type CustomerMessageResult,
