@@ -10,6 +10,7 @@ import { conflict, notFound } from "../errors.ts";
 import { newId, randomToken } from "../ids.ts";
 import { type Actor, commitAudited } from "./audit.ts";
 import { keys } from "./keys.ts";
+import { CHANGE_HEAD_KEY } from "./changes.ts";
 import type { Engine } from "./engine/engine.ts";
 import { WEBHOOK_EVENT_NAMES, type WebhookEvent, type WebhookPayload } from "../webhooks/events.ts";
 
@@ -93,6 +94,19 @@ function audit(actor: Actor, action: string, endpoint: WebhookEndpoint, details?
   };
 }
 
+/**
+ * When no endpoint was active, the dispatcher reads nothing and its cursor stands still: the
+ * first active endpoint moves it to the change log's head in its own commit, so the dispatcher
+ * starts from there (nothing before it is sent, nothing after it is missed).
+ */
+async function startCursorAtHead(kv: Deno.Kv, op: Deno.AtomicOperation): Promise<void> {
+  const [cursor, head] = await kv.getMany<[number, number]>([
+    keys.webhookCursor(),
+    CHANGE_HEAD_KEY,
+  ]);
+  op.check(cursor).set(keys.webhookCursor(), head.value ?? 0);
+}
+
 /** Every endpoint, oldest first (secrets left out). */
 export async function listWebhooks(kv: Deno.Kv): Promise<WebhookEndpoint[]> {
   return (await listStoredWebhooks(kv)).map(publicEndpoint);
@@ -135,14 +149,15 @@ export async function createWebhook(
   const webhook = publicEndpoint(stored);
   const { kv } = engine;
   await commitAudited(engine, async () => {
-    let count = 0;
-    for await (const _ of kv.list({ prefix: keys.webhooksPrefix() })) count++;
-    if (count >= MAX_WEBHOOKS) {
+    const existing = await listStoredWebhooks(kv);
+    if (existing.length >= MAX_WEBHOOKS) {
       throw conflict("too_many_webhooks", `At most ${MAX_WEBHOOKS} webhook endpoints.`);
     }
+    const op = kv.atomic().check({ key: keys.webhook(stored.id), versionstamp: null })
+      .set(keys.webhook(stored.id), stored);
+    if (!existing.some((e) => e.active)) await startCursorAtHead(kv, op);
     return {
-      op: kv.atomic().check({ key: keys.webhook(stored.id), versionstamp: null })
-        .set(keys.webhook(stored.id), stored),
+      op,
       value: webhook,
       audit: audit(actor, "webhook.created", webhook, { events: webhook.events }),
     };
@@ -162,13 +177,18 @@ export async function updateWebhook(
     const entry = await kv.get<StoredWebhookEndpoint>(keys.webhook(id));
     if (!entry.value || id.length > 100) throw notFound("Webhook");
     const next: StoredWebhookEndpoint = { ...entry.value, ...patch };
+    const op = kv.atomic().check(entry).set(keys.webhook(id), next);
+    if (next.active && !entry.value.active) {
+      const others = (await listStoredWebhooks(kv)).filter((e) => e.id !== id && e.active);
+      if (others.length === 0) await startCursorAtHead(kv, op);
+    }
     const changed = Object.keys(patch).filter((k) =>
       JSON.stringify(patch[k as keyof WebhookUpdate]) !==
         JSON.stringify(entry.value![k as keyof StoredWebhookEndpoint])
     );
     const webhook = publicEndpoint(next);
     return {
-      op: kv.atomic().check(entry).set(keys.webhook(id), next),
+      op,
       value: webhook,
       audit: changed.length ? audit(actor, "webhook.updated", webhook, { fields: changed }) : null,
     };

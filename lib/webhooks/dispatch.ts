@@ -136,9 +136,12 @@ export class WebhookDispatcher {
   /** Moves the cursor to the head, writing a delivery for each event and endpoint on the way. */
   async fanOut(): Promise<void> {
     for (let rounds = 0; rounds < 1000 && !this.#closed; rounds++) {
+      // No active endpoint: nothing to read. A later endpoint hears only what comes after it.
+      const endpoints = (await listStoredWebhooks(this.kv)).filter((e) => e.active);
+      if (endpoints.length === 0) return;
       const cursor = await this.kv.get<number>(keys.webhookCursor());
       if (cursor.value === null) {
-        // First run on this store: start from now, never replay the past.
+        // Endpoints from before the cursor existed (an older store): start from now.
         const head = (await readHead(this.kv)).value ?? 0;
         await this.kv.atomic().check(cursor).set(keys.webhookCursor(), head).commit();
         continue;
@@ -156,7 +159,6 @@ export class WebhookDispatcher {
         continue;
       }
       if (changes.length === 0) return;
-      const endpoints = (await listStoredWebhooks(this.kv)).filter((e) => e.active);
       const op = this.kv.atomic().check(cursor);
       let mutations = 1;
       let last = cursor.value;
