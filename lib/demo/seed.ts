@@ -80,10 +80,8 @@ async function withClock<T>(
   class SimulatedDate extends RealDate {
     // deno-lint-ignore no-explicit-any
     constructor(...args: any[]) {
-      // @ts-ignore: Date's overloads, forwarded as given
-      if (args.length === 0) super(current);
-      // @ts-ignore: Date's overloads, forwarded as given
-      else super(...args);
+      // @ts-ignore: Date's overloads, forwarded as given (no arguments: the simulated now)
+      super(...(args.length === 0 ? [current] : args));
     }
     static override now(): number {
       return current;
@@ -176,8 +174,9 @@ export async function seedDemo(kv: Deno.Kv, options: DemoOptions = {}): Promise<
       return {
         webVisitorId: `demo-visitor-${n}`,
         name: `${first} ${last}`,
+        // Accents off (João → joao): e-mail addresses in plain letters.
         email: `${first.toLowerCase()}.${n}@example.com`.normalize("NFD").replace(
-          /[^\x00-\x7f]/g,
+          /\p{Diacritic}/gu,
           "",
         ),
       };
