@@ -4,9 +4,15 @@ import { Serving } from "./server.ts";
 Deno.test("[server] stop lets running requests finish, refuses new ones, and always ends", async () => {
   let release!: () => void;
   const slow = new Promise<void>((resolve) => release = resolve);
+  // Both requests are known to be running before the stop begins (no guess at how long that takes).
+  let started = 0;
+  let bothStarted!: () => void;
+  const running = new Promise<void>((resolve) => bothStarted = resolve);
   const serving = new Serving(async (req) => {
-    if (new URL(req.url).pathname === "/slow") await slow;
-    if (new URL(req.url).pathname === "/never") await new Promise(() => {});
+    const path = new URL(req.url).pathname;
+    if (path === "/slow" || path === "/never") { if (++started === 2) bothStarted(); }
+    if (path === "/slow") await slow;
+    if (path === "/never") await new Promise(() => {});
     return new Response("done");
   });
   const server = Deno.serve(
@@ -19,7 +25,7 @@ Deno.test("[server] stop lets running requests finish, refuses new ones, and alw
 
   const inFlight = fetch(base + "/slow").then(async (r) => [r.status, await r.text()]);
   const never = fetch(base + "/never").then((r) => r.status).catch(() => "cut");
-  await new Promise((r) => setTimeout(r, 50));
+  await running;
   const stopping = serving.stop(server, 300);
   const refused = await fetch(base + "/other").then(async (r) => [r.status, await r.text()]).catch(
     () => ["cut"],
