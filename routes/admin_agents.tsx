@@ -31,6 +31,7 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { getAgent, type PublicAgent, publicAgent } from "../lib/store/agents.ts";
 import { hasPendingInvite } from "../lib/store/invites.ts";
+import CopyField from "../islands/CopyField.tsx";
 import { listTeams, type Team } from "../lib/store/teams.ts";
 import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
@@ -93,13 +94,14 @@ function ProfileFields(
 
 function InviteLink({ url }: { url: string }) {
   return (
-    <div role="status" class="mb-4 text-sm bg-green-50 border border-green-200 rounded p-3">
-      <p class="mb-1 font-medium">One-time invite link (valid 7 days). Send it to the invitee:</p>
-      <input
-        aria-label="Invite link"
-        readOnly
-        value={url}
-        class="w-full font-mono text-xs border border-gray-300 rounded px-2 py-1 bg-white"
+    <div class="mb-4 text-sm bg-green-50 border border-green-200 rounded p-3">
+      <p role="status" class="mb-1 font-medium">
+        One-time invite link (valid 7 days). Send it to the invitee:
+      </p>
+      <Island
+        name="CopyField"
+        component={CopyField}
+        props={{ id: "invite-link", label: "Invite link", value: url }}
       />
     </div>
   );

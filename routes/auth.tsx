@@ -52,11 +52,27 @@ async function formFields(c: Context): Promise<Record<string, string>> {
   return out;
 }
 
-function LoginPage({ deps, email, error }: { deps: AppDeps; email?: string; error?: string }) {
+function LoginPage(
+  { deps, email, error, welcome }: {
+    deps: AppDeps;
+    email?: string;
+    error?: string;
+    /** Just came from accepting an invite: say so (the email is filled in). */
+    welcome?: boolean;
+  },
+) {
   return (
     <Layout title="Sign in · Parley" assets={deps.assets} scripts={false}>
       <AuthCard title="Sign in">
         <form method="post" action="/login" novalidate>
+          {welcome && !error && (
+            <p
+              role="status"
+              class="mb-4 text-sm text-green-900 bg-green-50 border border-green-200 rounded p-2"
+            >
+              Your password is set and your account is ready. Sign in with it to start.
+            </p>
+          )}
           <FormError message={error} />
           <Field label="Email" name="email" type="email" value={email} autocomplete="username" />
           <Field label="Password" name="password" type="password" autocomplete="current-password" />
@@ -130,7 +146,16 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/login", async (c) => {
     if (await isSetupOpen(deps.kv)) return c.redirect("/setup");
     if (c.get("agent")) return c.redirect("/");
-    return renderPage(c, <LoginPage deps={deps} />);
+    // After accepting an invite (`?invited=1&email=…`): a welcome line and the email filled in.
+    const email = z.email().max(254).safeParse(c.req.query("email") ?? "");
+    return renderPage(
+      c,
+      <LoginPage
+        deps={deps}
+        welcome={c.req.query("invited") === "1"}
+        email={email.success ? email.data : undefined}
+      />,
+    );
   });
 
   app.post("/login", async (c) => {

@@ -98,7 +98,8 @@ export function inviteRoutes(deps: AppDeps): Hono<AppEnv> {
     try {
       const { password } = parseWith(acceptSchema, form);
       await acceptInvite(deps.kv, token, password, deps.config.passwordIterations);
-      return c.redirect("/login", 303);
+      const next = new URLSearchParams({ invited: "1", email: found.agent.email });
+      return c.redirect(`/login?${next}`, 303);
     } catch (err) {
       const failure = formFailure(err);
       return renderPage(

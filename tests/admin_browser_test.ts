@@ -66,6 +66,10 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
       await page.getByRole("button", { name: "Add agent" }).click();
       inviteUrl = await page.getByRole("textbox", { name: "Invite link" }).inputValue();
       assert.match(inviteUrl, new RegExp(`^${app.url}/invite/`));
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+      await page.getByRole("button", { name: "Copy Invite link" }).click();
+      await page.getByText("Copied.").waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), inviteUrl);
       const row = page.getByTestId("agent-table").getByRole("row").filter({
         hasText: "Ivan Invitee",
       });
@@ -82,8 +86,10 @@ Deno.test("[admin] browser: agents, teams, quick responses, routing, channels, a
         await p.getByLabel("Password", { exact: true }).fill("ivans-password");
         await p.getByLabel("Repeat the password").fill("ivans-password");
         await p.getByRole("button", { name: "Set password" }).click();
-        await p.waitForURL(/\/login$/);
-        await p.getByLabel("Email").fill("ivan@example.test");
+        // Sign-in says what just happened and has the email filled in (issue 18).
+        await p.waitForURL(/\/login\?/);
+        await p.getByRole("status").filter({ hasText: "Your password is set" }).waitFor();
+        assert.equal(await p.getByLabel("Email").inputValue(), "ivan@example.test");
         await p.getByLabel("Password").fill("ivans-password");
         await p.getByRole("button", { name: "Sign in" }).click();
         await p.waitForURL(app.url + "/");
