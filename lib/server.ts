@@ -15,6 +15,7 @@ import { WebhookDispatcher } from "./webhooks/dispatch.ts";
 import { installSqliteBusyRetry } from "./store/sqlite_busy.ts";
 import { upgradeStatusIndex } from "./store/engine/status_index.ts";
 import { moveWidgetPendingDetails } from "./store/engine/held_details.ts";
+import { backfillMetrics } from "./store/engine/metrics_backfill.ts";
 import { Engine } from "./store/engine/engine.ts";
 
 export interface RunningServer {
@@ -67,6 +68,8 @@ export async function startServer(
   if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);
   const held = await moveWidgetPendingDetails(kv);
   if (held) log(`Moved the held details of ${held} web visitors to their new key.`);
+  const counted = await backfillMetrics(kv);
+  if (counted) log(`Counted ${counted} stored conversations into the metrics.`);
   await deps.realtime.start();
   deps.webhooks.start(deps.realtime.hub);
   const app = createApp(deps, routes);

@@ -56,6 +56,13 @@ export interface Conversation {
   wrapUp: WrapUp | null;
   createdAt: string;
   assignedAt: string | null;
+  /**
+   * When an agent first took the chat from the queue (kept through transfers
+   * and requeues; absent on records from before metrics, lib/store/engine/metrics.ts).
+   */
+  pickedUpAt?: string | null;
+  /** The agent who took it then (absent like pickedUpAt). */
+  pickedUpBy?: string | null;
   /** The first reply any agent sent to the customer in this conversation. */
   firstAgentReplyAt: string | null;
   /** The current assignee's first reply since assignment (the unanswered-chat timer stops). */

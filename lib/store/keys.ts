@@ -27,6 +27,8 @@
  *   ["schema", "held_details"]                   -> 2 once web chat's held details left their first key,
  *                                                   ["widget_pending", visitorId] (moved once at start)
  *   ["schema", "status_index"]                   -> 2 once the status index is in its current order
+ *   ["schema", "metrics"]                        -> 1 once the metrics counters hold every stored conversation
+ *   ["schema", "metrics_backfill"]               -> conversationId (the backfill's progress, while under way)
  *
  * Admin console (lib/store/teams.ts, quick_responses.ts, audit.ts, invites.ts)
  *   ["teams", teamId]                            -> Team
@@ -80,6 +82,13 @@
  *   ["message_client_ids", scope, clientId]      -> { conversationId, seq } (scope "contact:ID" | "staff:CONVID" | "handoff:BOTID")
  *   ["read_markers", conversationId, agentId]    -> { seq, customerCount }
  *   ["engine_tick"]                              -> string (id of the live sweep job chain)
+ *
+ * Metrics (lib/store/engine/metrics.ts; docs/engine.md "Metrics"): KV sum counters, kept in each commit
+ *   ["metrics", scope, grain, bucketStartMs, counter]        -> Deno.KvU64
+ *   ["metrics", scope, grain, bucketStartMs, histogram, bin] -> Deno.KvU64 (fixed bins: metrics.ts BIN_EDGES_S)
+ *     scope "all" | "team:ID" | "agent:ID"; grain "h" (hour) | "d" (day), UTC; counter created, picked_up,
+ *     pickup_ms, first_responses, first_response_ms, closed, handled, handle_ms, transferred, abandoned;
+ *     histogram pickup | first_response | handle
  */
 
 export type Key = Deno.KvKey;
@@ -122,6 +131,9 @@ export const keys = {
   heldDetailsVersion: (): Key => ["schema", "held_details"],
   /** Which layout version a store's conversation status index has (engine/status_index.ts). */
   statusIndexVersion: (): Key => ["schema", "status_index"],
+  /** Whether a store's metrics counters were backfilled (engine/metrics_backfill.ts). */
+  metricsVersion: (): Key => ["schema", "metrics"],
+  metricsBackfillCursor: (): Key => ["schema", "metrics_backfill"],
   team: (id: string): Key => ["teams", id],
   teamsPrefix: (): Key => ["teams"],
   teamByName: (name: string): Key => ["teams_by_name", name],
@@ -229,4 +241,28 @@ export const keys = {
     agentId,
   ],
   engineTick: (): Key => ["engine_tick"],
+  /** A metrics counter of one scope's hour or day bucket (engine/metrics.ts). */
+  metric: (scope: string, grain: string, bucketMs: number, counter: string): Key => [
+    "metrics",
+    scope,
+    grain,
+    bucketMs,
+    counter,
+  ],
+  /** One bin of a metrics histogram (engine/metrics.ts BIN_EDGES_S). */
+  metricBin: (
+    scope: string,
+    grain: string,
+    bucketMs: number,
+    histogram: string,
+    bin: number,
+  ): Key => [
+    "metrics",
+    scope,
+    grain,
+    bucketMs,
+    histogram,
+    bin,
+  ],
+  metricsPrefix: (): Key => ["metrics"],
 };

@@ -136,6 +136,10 @@ export function planAssign(
     status: "active",
     assigneeId: target.agent.id,
     assignedAt: opts.at,
+    // The first time it leaves the queue (a transfer between agents is not a pickup).
+    ...(conv.pickedUpAt || conv.status !== "pending"
+      ? {}
+      : { pickedUpAt: opts.at, pickedUpBy: target.agent.id }),
     assigneeRepliedAt: null,
     queueRank: null,
     skipAgentId: null,

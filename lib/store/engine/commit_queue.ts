@@ -279,9 +279,10 @@ export class CommitQueue {
       let bytes = 0;
       for (const m of plan.op.mutations) {
         const id = keyId(m.key);
-        keys.add(id);
+        // Sums (metrics counters) commute: two attempts adding to one counter may share a group.
+        if (m.type !== "sum") keys.add(id);
         keyBytes += 2 * id.length;
-        bytes += 2 * id.length + ("value" in m ? jsonSize(m.value) : 0);
+        bytes += 2 * id.length + (m.type === "sum" ? 8 : "value" in m ? jsonSize(m.value) : 0);
       }
       const changes = plan.changes ?? [];
       for (const c of changes) bytes += jsonSize(c) + 64;

@@ -267,6 +267,8 @@ function newConversation(
     wrapUp: null,
     createdAt: at,
     assignedAt: null,
+    pickedUpAt: null,
+    pickedUpBy: null,
     firstAgentReplyAt: null,
     assigneeRepliedAt: null,
     closedAt: null,

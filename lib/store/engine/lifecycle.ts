@@ -74,6 +74,7 @@ export async function transferConversation(
       .check(target.presenceEntry);
     const data = {
       fromAgentId: fromLoad?.agentId ?? null,
+      fromTeamId: conv.teamId,
       toAgentId: target.agent.id,
       toAgentName: target.agent.name,
       byAgentId: actor.id,
@@ -143,6 +144,7 @@ export async function transferToQueue(
     const op = new EngineOp().check(entry);
     const data = {
       fromAgentId: fromLoad?.agentId ?? null,
+      fromTeamId: conv.teamId,
       toTeamId: input.toTeamId,
       byAgentId: actor.id,
       ...(note ? { note } : {}),

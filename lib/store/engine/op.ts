@@ -33,6 +33,12 @@ export class EngineOp {
     return this;
   }
 
+  /** Adds `n` to a KvU64 counter (metrics: ./metrics.ts); sums never conflict with each other. */
+  sum(key: Deno.KvKey, n: bigint): this {
+    this.mutations.push({ type: "sum", key, value: new Deno.KvU64(n) });
+    return this;
+  }
+
   delete(key: Deno.KvKey): this {
     this.mutations.push({ type: "delete", key });
     return this;

@@ -15,6 +15,7 @@ import { EMPTY_LOAD } from "../../domain/routing.ts";
 import { withDefaults } from "../../domain/settings.ts";
 import type { EngineOp } from "./op.ts";
 import { keys } from "../keys.ts";
+import { countWrite } from "./metrics.ts";
 import { statusIndexKey, statusSinceMs } from "./status_index.ts";
 
 export async function getConversation(kv: Deno.Kv, id: string): Promise<Conversation | null> {
@@ -110,6 +111,8 @@ export function writeConversation(
 ): void {
   op.set(keys.conversation(after.id), after);
   op.noteWritten({ conversation: after });
+  // The metrics counters of what this write did (the log entries are appended first).
+  countWrite(op, before, after);
   // The status index moves only when the status (or when it began) changes: ./status_index.ts.
   if (
     !before || before.status !== after.status || statusSinceMs(before) !== statusSinceMs(after)

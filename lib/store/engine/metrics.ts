@@ -1,0 +1,278 @@
+/**
+ * Supervision metrics, kept as the engine commits: KV `sum` counters per
+ * hour and per day (UTC), for the whole workspace, each team and each agent,
+ * so a report reads O(buckets), never every conversation.
+ *
+ *   ["metrics", scope, grain, bucketStartMs, counter]          -> Deno.KvU64
+ *   ["metrics", scope, grain, bucketStartMs, histogram, bin]   -> Deno.KvU64
+ *
+ * scope "all" | "team:ID" | "agent:ID"; grain "h" | "d". The rules live in
+ * ONE place per source: {@link eventsOfWrite} derives the events of one
+ * conversation write from the record before and after it and the log entries
+ * the same op appended (records.ts `writeConversation`, the one writer of
+ * conversations, calls it, so every engine function is covered), and
+ * {@link eventsOfHistory} derives the same events from a stored record and
+ * its whole log (the backfill, ./metrics_backfill.ts). The counters are sums,
+ * so they never conflict: group commit does not count them as shared keys.
+ * docs/engine.md "Metrics" lists what each counter means.
+ */
+import type { Conversation, Message } from "../../domain/engine_types.ts";
+import { keys } from "../keys.ts";
+import type { EngineOp } from "./op.ts";
+
+export type Grain = "h" | "d";
+export const GRAIN_MS: Record<Grain, number> = { h: 3_600_000, d: 86_400_000 };
+
+export const COUNTERS = [
+  "created",
+  "picked_up",
+  "pickup_ms",
+  "first_responses",
+  "first_response_ms",
+  "closed",
+  "handled",
+  "handle_ms",
+  "transferred",
+  "abandoned",
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+export const HISTOGRAMS = ["pickup", "first_response", "handle"] as const;
+export type Histogram = (typeof HISTOGRAMS)[number];
+
+/**
+ * Upper edges (seconds, exclusive) of the histogram bins; a duration of a day
+ * or more falls in the last bin (index BIN_EDGES_S.length). Percentiles read
+ * from these are a bin's upper edge ("at most"), not exact values.
+ */
+export const BIN_EDGES_S = [
+  5,
+  10,
+  20,
+  30,
+  45,
+  60,
+  90,
+  120,
+  180,
+  300,
+  600,
+  900,
+  1800,
+  3600,
+  7200,
+  14400,
+  28800,
+  86400,
+] as const;
+
+const metricKey = (scope: string, grain: Grain, bucketMs: number, counter: Counter) =>
+  keys.metric(scope, grain, bucketMs, counter);
+const binKey = (scope: string, grain: Grain, bucketMs: number, h: Histogram, bin: number) =>
+  keys.metricBin(scope, grain, bucketMs, h, bin);
+
+/** The start of the bucket `ms` falls in (UTC). */
+export const bucketStart = (ms: number, grain: Grain): number =>
+  Math.floor(ms / GRAIN_MS[grain]) * GRAIN_MS[grain];
+
+/** The histogram bin of a duration. */
+export function binOf(durationMs: number): number {
+  const i = BIN_EDGES_S.findIndex((edge) => durationMs < edge * 1000);
+  return i === -1 ? BIN_EDGES_S.length : i;
+}
+
+/** One thing that happened to a conversation, as the metrics count it. */
+export interface MetricEvent {
+  kind: "created" | "picked_up" | "first_response" | "closed" | "transferred";
+  atMs: number;
+  teamId: string | null;
+  agentId: string | null;
+  /** Time to pickup / to first response / handle time (closed after a pickup). */
+  durationMs?: number;
+  /** Closed while Pending, never picked up. */
+  abandoned?: boolean;
+}
+
+const ms = (iso: string) => Date.parse(iso);
+const span = (from: string, to: string) => Math.max(0, ms(to) - ms(from));
+const isAgentReply = (m: Message) => m.type === "message" && m.author.type === "agent";
+const isTransfer = (m: Message) => m.type === "event" && m.kind === "transferred";
+
+/**
+ * The events of one conversation write: `before` as read (null when new),
+ * `after` as written, `appended` the log entries the same op added to it.
+ */
+export function eventsOfWrite(
+  before: Conversation | null,
+  after: Conversation,
+  appended: Message[],
+): MetricEvent[] {
+  const out: MetricEvent[] = [];
+  if (!before) {
+    out.push({ kind: "created", atMs: ms(after.createdAt), teamId: after.teamId, agentId: null });
+  }
+  for (const m of appended) {
+    if (!isTransfer(m)) continue;
+    const from = m.data?.fromAgentId;
+    out.push({
+      kind: "transferred",
+      atMs: ms(m.createdAt),
+      teamId: before?.teamId ?? null,
+      agentId: typeof from === "string" ? from : null,
+    });
+  }
+  if (after.pickedUpAt && !before?.pickedUpAt) {
+    out.push({
+      kind: "picked_up",
+      atMs: ms(after.pickedUpAt),
+      teamId: after.teamId,
+      agentId: after.pickedUpBy ?? null,
+      durationMs: span(after.createdAt, after.pickedUpAt),
+    });
+  }
+  if (after.firstAgentReplyAt && !before?.firstAgentReplyAt) {
+    const reply = appended.find(isAgentReply);
+    out.push({
+      kind: "first_response",
+      atMs: ms(after.firstAgentReplyAt),
+      teamId: after.teamId,
+      agentId: reply?.author.id ?? after.assigneeId,
+      durationMs: span(after.createdAt, after.firstAgentReplyAt),
+    });
+  }
+  if (after.status === "closed" && before?.status !== "closed") {
+    out.push(closedEvent(after));
+  }
+  return out;
+}
+
+/** The close of `conv` (a closed record): held by its assignee, or abandoned in the queue. */
+function closedEvent(conv: Conversation): MetricEvent {
+  const closedAt = conv.closedAt ?? conv.lastActivityAt;
+  return {
+    kind: "closed",
+    atMs: ms(closedAt),
+    teamId: conv.teamId,
+    agentId: conv.assigneeId,
+    ...(conv.pickedUpAt ? { durationMs: span(conv.pickedUpAt, closedAt) } : {}),
+    abandoned: conv.assigneeId === null && !conv.pickedUpAt,
+  };
+}
+
+/**
+ * The events of a stored conversation's whole history (its record and its
+ * log, oldest first): the same events {@link eventsOfWrite} derived as it
+ * was written. The team at each moment is replayed from the transfer events
+ * (`fromTeamId`, `toTeamId`); on records from before metrics existed, the
+ * first pickup is the first "assigned" event, and its agent is unknown.
+ */
+export function eventsOfHistory(conv: Conversation, log: Message[]): MetricEvent[] {
+  const toQueue = log.filter((m) => isTransfer(m) && m.data && "toTeamId" in m.data);
+  const firstFrom = toQueue[0]?.data?.fromTeamId;
+  const initialTeam = toQueue.length === 0
+    ? conv.teamId
+    : typeof firstFrom === "string" || firstFrom === null
+    ? firstFrom
+    : conv.teamId;
+  const teamAt = (seq: number): string | null => {
+    let team = initialTeam;
+    for (const m of toQueue) if (m.seq < seq) team = (m.data!.toTeamId as string | null) ?? null;
+    return team;
+  };
+  const out: MetricEvent[] = [
+    { kind: "created", atMs: ms(conv.createdAt), teamId: initialTeam, agentId: null },
+  ];
+  for (const m of log) {
+    if (!isTransfer(m)) continue;
+    const from = m.data?.fromAgentId;
+    out.push({
+      kind: "transferred",
+      atMs: ms(m.createdAt),
+      teamId: teamAt(m.seq),
+      agentId: typeof from === "string" ? from : null,
+    });
+  }
+  const assigned = log.find((m) => m.type === "event" && m.kind === "assigned");
+  const pickedUpAt = conv.pickedUpAt ?? assigned?.createdAt ?? null;
+  if (pickedUpAt) {
+    out.push({
+      kind: "picked_up",
+      atMs: ms(pickedUpAt),
+      teamId: assigned ? teamAt(assigned.seq) : conv.teamId,
+      agentId: conv.pickedUpBy ?? null,
+      durationMs: span(conv.createdAt, pickedUpAt),
+    });
+  }
+  const reply = log.find(isAgentReply);
+  if (reply) {
+    out.push({
+      kind: "first_response",
+      atMs: ms(reply.createdAt),
+      teamId: teamAt(reply.seq),
+      agentId: reply.author.id ?? null,
+      durationMs: span(conv.createdAt, reply.createdAt),
+    });
+  }
+  if (conv.status === "closed") out.push(closedEvent({ ...conv, pickedUpAt }));
+  return out;
+}
+
+/** The scopes an event counts in. */
+function scopesOf(e: MetricEvent): string[] {
+  const out = ["all"];
+  if (e.teamId) out.push(`team:${e.teamId}`);
+  if (e.agentId) out.push(`agent:${e.agentId}`);
+  return out;
+}
+
+const HISTOGRAM_OF: Partial<Record<MetricEvent["kind"], Histogram>> = {
+  picked_up: "pickup",
+  first_response: "first_response",
+  closed: "handle",
+};
+
+/** The counter additions of `events`, merged by key (a key's JSON → [key, n]). */
+export function sumsOf(events: MetricEvent[]): Map<string, [Deno.KvKey, bigint]> {
+  const sums = new Map<string, [Deno.KvKey, bigint]>();
+  const add = (key: Deno.KvKey, n: number) => {
+    if (n <= 0) return;
+    const id = JSON.stringify(key);
+    const had = sums.get(id);
+    sums.set(id, [key, (had ? had[1] : 0n) + BigInt(Math.round(n))]);
+  };
+  for (const e of events) {
+    for (const scope of scopesOf(e)) {
+      for (const grain of ["h", "d"] as const) {
+        const b = bucketStart(e.atMs, grain);
+        const count = (c: Counter, n = 1) => add(metricKey(scope, grain, b, c), n);
+        const timed = (c: Counter, total: Counter) => {
+          count(c);
+          count(total, e.durationMs!);
+          add(binKey(scope, grain, b, HISTOGRAM_OF[e.kind]!, binOf(e.durationMs!)), 1);
+        };
+        if (e.kind === "created") count("created");
+        else if (e.kind === "transferred") count("transferred");
+        else if (e.kind === "picked_up") timed("picked_up", "pickup_ms");
+        else if (e.kind === "first_response") timed("first_responses", "first_response_ms");
+        else {
+          count("closed");
+          if (e.abandoned) count("abandoned");
+          if (e.durationMs !== undefined) timed("handled", "handle_ms");
+        }
+      }
+    }
+  }
+  return sums;
+}
+
+/** Adds the counters of one conversation write to `op` (records.ts `writeConversation`). */
+export function countWrite(
+  op: EngineOp,
+  before: Conversation | null,
+  after: Conversation,
+): void {
+  const appended = op.written.messages.filter((m) =>
+    m.conversationId === after.id && m.seq > (before?.lastSeq ?? 0)
+  );
+  for (const [key, n] of sumsOf(eventsOfWrite(before, after, appended)).values()) op.sum(key, n);
+}

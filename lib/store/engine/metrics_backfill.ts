@@ -1,0 +1,63 @@
+/**
+ * Backfills the metrics counters (./metrics.ts) of a store that kept
+ * conversations before the counters existed: once per store, at start
+ * (`startServer`, before serving), every stored conversation's history is
+ * counted from its record and its log (`eventsOfHistory`). The work is
+ * written in atomic batches, each with the id of the last conversation it
+ * finished, so a start that stops midway goes on where it stopped and never
+ * counts a conversation twice.
+ *
+ *   ["schema", "metrics"]          -> 1 once the counters hold every conversation
+ *   ["schema", "metrics_backfill"] -> conversationId (the last one counted, while under way)
+ */
+import type { Conversation, Message } from "../../domain/engine_types.ts";
+import { keys } from "../keys.ts";
+import { eventsOfHistory, sumsOf } from "./metrics.ts";
+
+const VERSION = 1;
+/** Counter additions per atomic batch (Deno KV allows 1000 mutations). */
+const BATCH = 800;
+
+/**
+ * Counts every stored conversation into the metrics, once per store (later
+ * calls return 0 at once). Returns how many conversations it counted.
+ */
+export async function backfillMetrics(kv: Deno.Kv): Promise<number> {
+  if ((await kv.get<number>(keys.metricsVersion())).value === VERSION) return 0;
+  const cursor = (await kv.get<string>(keys.metricsBackfillCursor())).value;
+  let pending = new Map<string, [Deno.KvKey, bigint]>();
+  let lastId: string | null = null;
+  let counted = 0;
+  const flush = async (done: boolean) => {
+    const op = kv.atomic();
+    for (const [key, n] of pending.values()) op.sum(key, n);
+    if (lastId) op.set(keys.metricsBackfillCursor(), lastId);
+    if (done) op.set(keys.metricsVersion(), VERSION).delete(keys.metricsBackfillCursor());
+    const result = await op.commit();
+    if (!result.ok) throw new Error("metrics backfill: a batch did not commit");
+    pending = new Map();
+  };
+  const list = kv.list<Conversation>(
+    cursor
+      ? { prefix: ["conversations"], start: keys.conversation(cursor) }
+      : { prefix: ["conversations"] },
+  );
+  for await (const entry of list) {
+    const conv = entry.value;
+    if (conv.id === cursor) continue;
+    const log: Message[] = [];
+    for await (const m of kv.list<Message>({ prefix: keys.messagesPrefix(conv.id) })) {
+      log.push(m.value);
+    }
+    const sums = sumsOf(eventsOfHistory(conv, log));
+    if (pending.size > 0 && pending.size + sums.size > BATCH) await flush(false);
+    for (const [id, [key, n]] of sums) {
+      const had = pending.get(id);
+      pending.set(id, [key, (had ? had[1] : 0n) + n]);
+    }
+    lastId = conv.id;
+    counted++;
+  }
+  await flush(true);
+  return counted;
+}
