@@ -28,10 +28,13 @@ async function withKey(
   return { status: res.status, body: await res.json() };
 }
 
-/** Every value stored in KV, as JSON text. */
+/** Every value stored in KV, as JSON text (counters, Deno.KvU64, as their number). */
 async function dumpKv(kv: Deno.Kv): Promise<string> {
   const parts: string[] = [];
-  for await (const e of kv.list({ prefix: [] })) parts.push(JSON.stringify([e.key, e.value]));
+  const plain = (_: string, v: unknown) => typeof v === "bigint" ? v.toString() : v;
+  for await (const e of kv.list({ prefix: [] })) {
+    parts.push(JSON.stringify([e.key, e.value], plain));
+  }
   return parts.join("\n");
 }
 
