@@ -10,6 +10,7 @@ import type { AppEnv } from "../lib/http/context.ts";
 import { AppError, badRequest } from "../lib/errors.ts";
 import { currentAgent, requireRole } from "../lib/http/middleware.ts";
 import { parseCursor, staffStream } from "../lib/realtime/sse.ts";
+import { ACCOUNT_CHANGE } from "../lib/realtime/hub.ts";
 import { staffView } from "../lib/realtime/visibility.ts";
 import { QUEUE_CHANGES } from "../lib/realtime/records.ts";
 import { getCookie } from "hono/cookie";
@@ -28,6 +29,7 @@ export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new AppError(409, "restarting", "The server is restarting; reconnect in a moment.");
     }
     const token = getCookie(c, SESSION_COOKIE);
+    let viewer = agent;
     const leave = realtime.presence.connect(agent.id);
     return staffStream(c, {
       hub: realtime.hub,
@@ -38,10 +40,19 @@ export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
           ? [{ event: "queue", data: realtime.records.queue }]
           : [],
       onEnd: leave,
-      // A deactivated account or an ended session stops listening: at once on its own
-      // agent.updated change, and within a heartbeat otherwise (sign-out elsewhere, reset).
+      // An ended session stops listening within a heartbeat (sign-out elsewhere, reset)...
       recheck: async () => (await getSignedInAgent(deps.kv, token))?.id === agent.id,
-      recheckOn: (change) => change.type === "agent.updated" && change.agentId === agent.id,
+      // ...and a change to the account itself (on any instance) is worked out at once.
+      reauthorize: {
+        isOwnChange: (change) => change.type === ACCOUNT_CHANGE && change.agentId === agent.id,
+        rebuild: async () => {
+          const now = await getSignedInAgent(deps.kv, token);
+          if (now?.id !== viewer.id) return null;
+          const changed = now.role !== viewer.role || now.teamId !== viewer.teamId;
+          viewer = now;
+          return { view: staffView(now, realtime.records), changed };
+        },
+      },
     });
   });
   return app;

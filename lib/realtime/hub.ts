@@ -55,6 +55,12 @@ export interface ChangeListener {
   onReset(head: number): void;
 }
 
+/** The change type of a staff account's change (lib/store/agents.ts). */
+export const ACCOUNT_CHANGE = "agent.updated";
+
+/** Told of one staff account's change, or null when one may have been missed. */
+export type AccountListener = (change: Change | null) => void;
+
 /** A live subscription; `cursor` is the seq of the last change delivered (or skipped by reset). */
 export interface Subscription {
   readonly cursor: number;
@@ -89,6 +95,8 @@ export class Hub {
   #subs = new Set<Sub>();
   /** Live-only listeners per conversation (chat panes, the widget): no cursor of their own. */
   #topics = new Map<string, Set<ChangeListener>>();
+  /** Listeners per staff member, told of changes to that account (see {@link watchAgent}). */
+  #accounts = new Map<string, Set<AccountListener>>();
   #connections = new Set<HubConnection>();
   #inFlight = new Set<Promise<unknown>>();
   #pumping = false;
@@ -198,6 +206,9 @@ export class Hub {
           for (const set of this.#topics.values()) {
             for (const listener of set) this.#safely(() => listener.onReset(head));
           }
+          for (const set of this.#accounts.values()) {
+            for (const listener of [...set]) this.#safely(() => listener(null));
+          }
           break;
         }
         if (changes.length === 0) break;
@@ -211,6 +222,15 @@ export class Hub {
   }
 
   #dispatch(changes: Change[]): void {
+    // Account changes first: a connection that loses access hears it before anything after it.
+    if (this.#accounts.size > 0) {
+      for (const change of changes) {
+        if (change.type !== ACCOUNT_CHANGE || !change.agentId) continue;
+        for (const listener of [...this.#accounts.get(change.agentId) ?? []]) {
+          this.#safely(() => listener(change));
+        }
+      }
+    }
     for (const sub of this.#subs) {
       if (!sub.live || sub.closed) continue;
       this.#deliver(sub, changes);
@@ -247,6 +267,23 @@ export class Hub {
       if (set.size === 0 && this.#topics.get(conversationId) === set) {
         this.#topics.delete(conversationId);
       }
+    };
+  }
+
+  /**
+   * Calls `listener` when the account of `agentId` changes (an
+   * `agent.updated` change: active flag, role, team, profile), on whichever
+   * instance it was committed, before this batch reaches any other listener;
+   * with null when the hub lost its place in the log (a change may have been
+   * missed: check again). Returns the function that stops listening.
+   */
+  watchAgent(agentId: string, listener: AccountListener): () => void {
+    let set = this.#accounts.get(agentId);
+    if (!set) this.#accounts.set(agentId, set = new Set());
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#accounts.get(agentId) === set) this.#accounts.delete(agentId);
     };
   }
 
@@ -370,5 +407,6 @@ export class Hub {
     for (const sub of this.#subs) sub.closed = true;
     this.#subs.clear();
     this.#topics.clear();
+    this.#accounts.clear();
   }
 }

@@ -79,6 +79,8 @@ export class SocketSession {
   #closed = false;
   #agent: Agent | null;
   #checkedAt = Date.now();
+  /** The account changed and access is being re-checked: hold what is not queued. */
+  #suspended = false;
 
   constructor(
     readonly realtime: Realtime,
@@ -106,7 +108,10 @@ export class SocketSession {
       return;
     }
     this.#cleanup.push(hub.register({ close: (code, reason) => this.close(code, reason) }));
-    if (this.#agent) this.#cleanup.push(presence.connect(this.#agent.id));
+    if (this.#agent) {
+      this.#cleanup.push(presence.connect(this.#agent.id));
+      this.#cleanup.push(hub.watchAgent(this.#agent.id, () => this.#onAccountChange()));
+    }
     const identity = this.identity;
     this.send({
       type: "hello",
@@ -195,6 +200,9 @@ export class SocketSession {
     if (frame.type === "ping") {
       this.#refusals = 0;
       this.send({ type: "pong" });
+      // A socket that only pings is re-checked too (an ended session; the account's own
+      // changes arrive at once through #onAccountChange).
+      this.#enqueue(() => this.#recheck());
       return;
     }
     if (frame.type === "send" && !this.#sends.take()) {
@@ -262,6 +270,36 @@ export class SocketSession {
       return;
     }
     this.#agent = agent;
+  }
+
+  /**
+   * The staff member's account changed (role, team, active flag), committed on
+   * any instance: nothing more reaches them until their access is re-checked
+   * (this runs first in the connection's queue, and typing waits for it). A
+   * deactivated account is closed; subscriptions they may no longer see end
+   * with `access_lost`.
+   */
+  #onAccountChange(): void {
+    this.#suspended = true;
+    this.#checkedAt = 0;
+    this.#enqueue(async () => {
+      try {
+        await this.#recheck();
+        for (const [id, state] of [...this.#subs]) {
+          if (this.#closed || !this.#agent) return;
+          const conv = await getConversation(this.#kv, id);
+          if (conv && canView(this.#agent, conv)) continue;
+          state.off();
+          this.#subs.delete(id);
+          this.#error("access_lost", "You no longer have access to this conversation.", id);
+        }
+      } catch (err) {
+        console.warn("realtime: re-checking access failed; closing the socket:", err);
+        this.close(CLOSE_POLICY, "Access could not be checked; reconnect");
+      } finally {
+        this.#suspended = false;
+      }
+    });
   }
 
   /** The conversation if this connection may see it; an error frame (and null) otherwise. */
@@ -450,6 +488,7 @@ export class SocketSession {
   }
 
   #onSignal(signal: TypingSignal): void {
+    if (this.#suspended) return; // access is being re-checked: typing is not worth waiting for
     const frame = signalFrame(signal, this.#actor, this.#agent !== null);
     if (frame) this.send(frame);
   }

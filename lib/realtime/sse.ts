@@ -11,7 +11,11 @@
  * that starts fresh learns a cursor even when nothing happens.
  * After a batch that moved the Pending queue, `event: queue` (no id) carries
  * `{pending, byTeam}`. A `: ping` comment every 15 s keeps idle streams open
- * through proxies.
+ * through proxies. When the viewer's own account changes (role, team, active
+ * flag; committed on any instance), nothing more is sent until their access
+ * is worked out again: a deactivated account gets `event: signed_out` and the
+ * stream ends; a new role or team gets `event: reset` (with `data.reason:
+ * "access_changed"`) and the stream goes on with what they may see now.
  *
  * Writes never block the hub: each stream has its own queue, drained by its
  * own writer; a client that lets more than {@link MAX_SSE_QUEUED} pile up behind
@@ -42,12 +46,24 @@ export interface StaffStreamOptions {
   /** Called once when the stream ends (client gone, too slow, or shutdown). */
   onEnd?: () => void;
   /**
-   * Whether the viewer may still listen (session alive, account active). Asked
-   * at every heartbeat and at once after a change `recheckOn` selects; when it
-   * answers false the stream sends `event: signed_out` and ends.
+   * Whether the viewer may still listen (session alive, account active),
+   * asked at every heartbeat; when it answers false the stream sends
+   * `event: signed_out` and ends.
    */
   recheck?: () => Promise<boolean>;
-  recheckOn?: (change: Change) => boolean;
+  /**
+   * The viewer's own account changes (`isOwnChange`, e.g. their
+   * `agent.updated`, committed on any instance): from that change on, nothing
+   * is sent until `rebuild` has worked out what they may see now. null ends
+   * the stream (`signed_out`); a view whose access `changed` (role, team)
+   * replaces the old one and the stream sends `event: reset` (reload
+   * everything) instead of the changes held meanwhile; otherwise the held
+   * changes go out through the new view.
+   */
+  reauthorize?: {
+    isOwnChange: (change: Change) => boolean;
+    rebuild: () => Promise<{ view: ChangeView; changed: boolean } | null>;
+  };
 }
 
 /** Parses a `Last-Event-ID` / `?after=` cursor: digits only; undefined when absent. */
@@ -96,15 +112,52 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
       if (!options.recheck || rechecking || ended) return;
       rechecking = true;
       try {
-        if (!(await options.recheck())) {
-          push(`event: signed_out\ndata: {}\n\n`);
-          end();
-        }
+        if (!(await options.recheck())) signedOut();
       } catch (err) {
         console.warn("sse: recheck failed; will ask again at the next heartbeat:", err);
       } finally {
         rechecking = false;
       }
+    };
+    const signedOut = () => {
+      push(`event: signed_out\ndata: {}\n\n`);
+      end();
+    };
+    let view = options.view;
+    /** Changes held while an own account change is worked out (null: not holding). */
+    let held: Change[] | null = null;
+    const send = (changes: Change[]) => {
+      for (const change of changes) {
+        const seen = view(change);
+        if (seen) event(seen.type, seen.seq, seen);
+      }
+      for (const more of options.extra?.(changes) ?? []) {
+        push(`event: ${more.event}\ndata: ${JSON.stringify(more.data)}\n\n`);
+      }
+    };
+    const reauthorize = async () => {
+      try {
+        const next = await options.reauthorize!.rebuild();
+        if (!next) return signedOut();
+        view = next.view;
+        const waiting = held ?? [];
+        held = null;
+        if (!next.changed) return send(waiting);
+        const cursor = waiting.length ? waiting[waiting.length - 1].seq : sub.cursor;
+        event("reset", cursor, { cursor, reason: "access_changed" });
+      } catch (err) {
+        // Cannot tell what the viewer may see now: end; the client reconnects and starts afresh.
+        console.warn("sse: re-checking access failed; ending the stream:", err);
+        end();
+      }
+    };
+    const onChanges = (changes: Change[]) => {
+      if (held) return void held.push(...changes);
+      const own = options.reauthorize ? changes.findIndex(options.reauthorize.isOwnChange) : -1;
+      if (own < 0) return send(changes);
+      send(changes.slice(0, own + 1)); // the change itself is news for everyone
+      held = changes.slice(own + 1);
+      void reauthorize();
     };
 
     stream.onAbort(() => end());
@@ -117,17 +170,9 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
     if (hub.closing) end();
     event("ready", options.after ?? hub.cursor, { cursor: options.after ?? hub.cursor });
     const sub = hub.subscribe(options.after, {
-      onChanges(changes) {
-        for (const change of changes) {
-          const seen = view(change);
-          if (seen) event(seen.type, seen.seq, seen);
-        }
-        for (const more of options.extra?.(changes) ?? []) {
-          push(`event: ${more.event}\ndata: ${JSON.stringify(more.data)}\n\n`);
-        }
-        if (options.recheckOn && changes.some(options.recheckOn)) void recheck();
-      },
+      onChanges,
       onReset(head) {
+        if (held) held.length = 0; // the reset reloads everything anyway
         event("reset", head, { cursor: head });
       },
     });

@@ -116,12 +116,18 @@ export function startLive(store: WorkspaceStore): void {
       type?: string;
       conversationId?: string;
       agentId?: string;
+      reason?: string;
       data?: { dynamicAssignment?: unknown } & Partial<Settings>;
     } = {};
     try {
       data = JSON.parse(ev.data);
     } catch { /* comment or plain text */ }
     const type = ev.type === "message" ? data.type ?? "" : ev.type;
+    if (type === "reset" && data.reason === "access_changed") {
+      // A new role or team: the page itself (its views and controls) is built for the role.
+      location.reload();
+      return;
+    }
     if (type === "quick_response.changed") {
       store.quickResponses.value = null;
       return;
