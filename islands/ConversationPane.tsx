@@ -184,7 +184,6 @@ function Log({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
           if (atBottom.current) setUnseen(false);
         }}
         class="flex-1 min-h-0 overflow-y-auto px-4 py-3 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-brand-500"
-        style={{ overflowAnchor: "auto" }}
       >
         <PreviousConversations key={conv.id} conversationId={conv.id} now={ws.now.value} />
         <MessageLog
