@@ -1,7 +1,7 @@
 /** Named Hono middleware: security headers, CSRF, sessions, roles, body limit, overlong ids. */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { getCookie } from "hono/cookie";
-import { AppError, forbidden, tooLarge, unauthorized } from "../errors.ts";
+import { AppError, badRequest, forbidden, tooLarge, unauthorized } from "../errors.ts";
 import type { AppDeps } from "../app_deps.ts";
 import type { AppEnv } from "./context.ts";
 import { getSignedInAgent, SESSION_COOKIE } from "../auth/sessions.ts";
@@ -128,7 +128,15 @@ async function readBounded(
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch {
+      // The connection ended mid-body (the client left, or a forced shutdown closed it): the
+      // request cannot be answered usefully, and it is not an error of Parley's.
+      throw badRequest("incomplete_body", "The request body ended before it was complete.");
+    }
+    const { done, value } = step;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
