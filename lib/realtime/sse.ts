@@ -75,7 +75,7 @@ export function parseCursor(raw: string | undefined | null): number | null | "in
 
 /** Answers the request with the live event stream. */
 export function staffStream(c: Context, options: StaffStreamOptions): Response {
-  const { hub, view } = options;
+  const { hub } = options;
   c.header("X-Accel-Buffering", "no");
   return streamSSE(c, async (stream) => {
     const queue: string[] = [];
