@@ -29,6 +29,12 @@ export interface Config {
   /** Largest request body accepted by the JSON API, in bytes. */
   maxBodyBytes: number;
   sessionTtlMs: number;
+  /**
+   * Whose `X-Forwarded-*` headers to believe (TRUSTED_PROXY): null nobody's,
+   * "any" every peer's (behind a proxy that overwrites them), or the proxies'
+   * addresses. See lib/http/forwarded.ts.
+   */
+  trustedProxy: TrustedProxy;
   whatsapp: {
     phoneNumberId: string | null;
     /** The WhatsApp Business Account id, for its message templates (WHATSAPP_BUSINESS_ACCOUNT_ID). */
@@ -54,6 +60,9 @@ export interface Config {
 
 /** Default `KV_POLL_MS` on a local KV file: the bound on cross-process delivery. */
 export const DEFAULT_KV_POLL_MS = 100;
+
+/** Whose forwarding headers to believe: nobody's, every peer's, or these addresses'. */
+export type TrustedProxy = null | "any" | string[];
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -81,6 +90,21 @@ function intFrom(
 function optional(env: Record<string, string | undefined>, name: string): string | null {
   const raw = env[name]?.trim();
   return raw ? raw : null;
+}
+
+function trustedProxyFrom(env: Record<string, string | undefined>): TrustedProxy {
+  const raw = env.TRUSTED_PROXY?.trim().toLowerCase() ?? "";
+  if (raw === "" || raw === "false" || raw === "0") return null;
+  if (raw === "true" || raw === "1") return "any";
+  const addresses = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const a of addresses) {
+    if (!/^[0-9.]+$/.test(a) && !/^[0-9a-f:]+$/.test(a)) {
+      throw new ConfigError(
+        `TRUSTED_PROXY must be true, false or a list of IP addresses, got "${a}"`,
+      );
+    }
+  }
+  return addresses;
 }
 
 /** True when running on Deno Deploy, where KV is opened without a path. */
@@ -132,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     passwordIterations: intFrom(env, "PASSWORD_ITERATIONS", 600_000, 1_000, 10_000_000),
     maxBodyBytes: intFrom(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
     sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 12, 1, 24 * 90) * 3600_000,
+    trustedProxy: trustedProxyFrom(env),
     whatsapp: {
       phoneNumberId: optional(env, "WHATSAPP_PHONE_NUMBER_ID"),
       businessAccountId: optional(env, "WHATSAPP_BUSINESS_ACCOUNT_ID"),

@@ -5,6 +5,7 @@
  */
 import type { Config } from "../fresh.config.ts";
 import { bootstrapAdminFromEnv, ensureSetupCode } from "./auth/setup.ts";
+import { dropUntrustedForwarding } from "./http/forwarded.ts";
 import { createApp, type RouteTable } from "./http/app.ts";
 import { loadAssets } from "./http/assets.ts";
 import type { AppDeps } from "./app_deps.ts";
@@ -76,7 +77,10 @@ export async function startServer(
   // Job handlers are registered by the modules that own them (inside createApp); then listen.
   deps.jobs.start();
   const hostname = options.hostname ?? "127.0.0.1";
-  const serving = new Serving(app.fetch);
+  const trusted = config.trustedProxy;
+  const serving = new Serving((req, info) =>
+    app.fetch(dropUntrustedForwarding(req, info, trusted), info)
+  );
   const server = Deno.serve(
     { port: config.port, hostname, onListen: () => {}, signal: serving.signal },
     serving.handler,

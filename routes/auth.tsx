@@ -2,7 +2,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { getConnInfo } from "hono/deno";
 import { z } from "zod";
 import { AuthCard, Field, FormError, SubmitButton } from "../components/AuthCard.tsx";
 import { Layout } from "../components/Layout.tsx";
@@ -10,6 +9,7 @@ import { signIn } from "../lib/auth/login.ts";
 import { deleteSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { completeSetup, isSetupOpen } from "../lib/auth/setup.ts";
 import { AppError } from "../lib/errors.ts";
+import { clientAddress } from "../lib/http/forwarded.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { isHttps } from "../lib/http/middleware.ts";
@@ -26,14 +26,6 @@ export const loginSchema = z.object({
 const setupSchema = newAgentSchema.omit({ role: true, teamId: true, maxChats: true }).extend({
   code: z.string().trim().min(1, "The setup code is required").max(100),
 });
-
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
 
 function setSessionCookie(c: Context, token: string, ttlMs: number) {
   setCookie(c, SESSION_COOKIE, token, {

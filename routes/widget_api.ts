@@ -7,8 +7,8 @@
  * live in lib/channels/webchat.ts; this file parses, checks and answers.
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { getConnInfo } from "hono/deno";
 import { z } from "zod";
+import { clientAddress } from "../lib/http/forwarded.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { AppError, notFound } from "../lib/errors.ts";
@@ -56,14 +56,6 @@ export const listSchema = z.object({
   conversationId: z.string().min(1).max(100).optional(),
   after: z.string().regex(/^\d{1,15}$/, "after must be a whole number").optional(),
 });
-
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
 
 /**
  * CORS for the visitor API: preflights and answers carry CORS headers only

@@ -109,7 +109,8 @@ async function storedClientIds(
 }
 
 Deno.test("[boundary] behind a proxy, every own-origin check knows Parley's public origin", async () => {
-  const app = await startTestApp();
+  // The proxy is named (TRUSTED_PROXY): only then are its X-Forwarded-* headers believed.
+  const app = await startTestApp({ TRUSTED_PROXY: "127.0.0.1" });
   let ws: TestSocket | null = null;
   try {
     const publicOrigin = "https://chat.example";
