@@ -341,7 +341,11 @@ export function createChat(o: Options) {
       return;
     }
     if (!conv || f.conversationId !== conv.id) return;
-    if (f.type === "message" && is(f.message, Message)) {
+    if (f.type === "reset") {
+      // Our cursor was beyond the server's log (another store's): the whole log follows.
+      msgs.clear();
+      cursor = 0;
+    } else if (f.type === "message" && is(f.message, Message)) {
       add(f.message);
       if (f.message.type === "event") sync().catch(() => {});
     } else if (f.type === "typing" && f.from?.kind === "agent") {

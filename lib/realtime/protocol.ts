@@ -16,7 +16,7 @@
  * - `read {conversationId, seq}`: read marker up to `seq`.
  * - `ping`: answered with `pong` (keeps proxies from closing idle sockets).
  *
- * Server frames: `hello`, `subscribed`, `message`, `ack`, `typing`, `read`,
+ * Server frames: `hello`, `subscribed`, `reset`, `message`, `ack`, `typing`, `read`,
  * `event`, `error {code, message, ref?, details?}`, `pong`.
  */
 import { z } from "zod";
@@ -119,6 +119,11 @@ export const serverFrame = z.discriminatedUnion("type", [
     /** The newest seq sent in the catch-up; live `message` frames follow. */
     seq,
   }),
+  /**
+   * The subscribe's `afterSeq` is beyond the conversation's log (whose newest seq is `seq`):
+   * drop what you hold of it; the whole log follows, then `subscribed`.
+   */
+  z.object({ type: z.literal("reset"), conversationId: z.string(), seq }),
   z.object({ type: z.literal("message"), conversationId: z.string(), message: logEntry }),
   z.object({
     type: z.literal("ack"),

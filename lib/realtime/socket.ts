@@ -11,7 +11,8 @@
  *   account or an ended session closes the socket) and may only touch the
  *   conversations the engine's `canView` allows; a visitor only its own
  *   contact's web chats.
- * - `subscribe {afterSeq}` registers a per-conversation hub listener, THEN
+ * - `subscribe {afterSeq}` (an `afterSeq` beyond the log gets `reset` and the
+ *   whole log) registers a per-conversation hub listener, THEN
  *   reads the log after `afterSeq`, then passes live entries on; the
  *   per-conversation seq makes the switch from catch-up to live gap-free and
  *   duplicate-free. Catch-up and live deliveries run through one queue per
@@ -331,8 +332,12 @@ export class SocketSession {
       );
       return;
     }
-    if (!(await this.#authorize(conversationId)) || this.#closed) return;
+    const conv = await this.#authorize(conversationId);
+    if (!conv || this.#closed) return;
     this.#refusals = 0;
+    // A cursor beyond the log (another store's, or made up) cannot be resumed: like the event
+    // stream's reset, say so and send the whole log (otherwise live entries up to it were lost).
+    const beyond = afterSeq > conv.lastSeq;
     this.#subs.get(conversationId)?.off();
     // Listen first, then read the log: whatever commits in between arrives twice and the
     // seq drops the copy; nothing can fall between the two.
@@ -342,8 +347,9 @@ export class SocketSession {
       onReset: () => this.#enqueue(() => this.#catchUp(conversationId)),
     });
     const offTyping = this.realtime.typing.on(conversationId, (s) => this.#onSignal(s));
+    if (beyond) this.send({ type: "reset", conversationId, seq: conv.lastSeq });
     this.#subs.set(conversationId, {
-      lastSeq: afterSeq,
+      lastSeq: beyond ? 0 : afterSeq,
       off: () => {
         offHub();
         offTyping();
