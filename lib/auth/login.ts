@@ -24,7 +24,7 @@ export async function signIn(
 ): Promise<{ agent: Agent; token: string }> {
   const email = input.email.trim().toLowerCase();
   const reservation = await reserveAttempt(kv, email, input.address);
-  const ok = await hashingPerKey.run(
+  const signedIn = await hashingPerKey.run(
     [`email:${email}`, `ip:${input.address}`],
     () =>
       hashingHere.run(["*"], async () => {
@@ -34,7 +34,7 @@ export async function signIn(
         return matches && agent?.active ? agent : null;
       }),
   );
-  if (!ok) throw unauthorized(WRONG_CREDENTIALS);
+  if (!signedIn) throw unauthorized(WRONG_CREDENTIALS);
   await releaseAttempt(kv, reservation);
-  return { agent: ok, token: await createSession(kv, ok.id, options.sessionTtlMs) };
+  return { agent: signedIn, token: await createSession(kv, signedIn.id, options.sessionTtlMs) };
 }
