@@ -105,9 +105,16 @@ const CONTENT: Record<Produces, string | null> = {
   binary: "application/octet-stream",
 };
 
+/** Answers every operation with a JSON body can get, whatever its own list says. */
+const JSON_BODY_RESPONSES: Record<string, string> = {
+  413: "The body is over `MAX_BODY_BYTES`.",
+  415: "The body was not sent as `Content-Type: application/json`.",
+};
+
 function responsesOf(op: ApiOperation): Json {
   const out: Json = {};
-  for (const [status, description] of Object.entries(op.responses)) {
+  const responses = op.body ? { ...JSON_BODY_RESPONSES, ...op.responses } : op.responses;
+  for (const [status, description] of Object.entries(responses)) {
     const code = Number(status);
     const type = code >= 400 ? "application/json" : CONTENT[op.produces];
     out[status] = {

@@ -41,7 +41,9 @@ export const staffOperations: ApiOperation[] = [
     responses: {
       200: "`{agent}`, and the session cookie.",
       401: "Wrong email or password (one message for both).",
-      429: "Too many failures for this email or address.",
+      403: "Sent from another site's page (login CSRF).",
+      429: "Too many attempts (per address, per email from one address, or an account lock); " +
+        "`Retry-After` and the message say when to try again.",
     },
   },
   {
