@@ -47,11 +47,8 @@ function onFrame(ev: MessageEvent): void {
   if (!frame || typeof frame !== "object" || typeof frame.type !== "string") return;
   if (frame.type === "message" && typeof frame.message?.seq !== "number") return;
   const open = store.open.value;
-  if (frame.type === "reset" && open && frame.conversationId === open.id) {
-    // Our cursor was beyond the server's log: keep only unsent messages; the log follows.
-    store.open.value = { ...open, messages: open.messages.filter((x) => x.seq === 0) };
-    return;
-  }
+  // A `reset` (our afterSeq was beyond the server's log) needs nothing here: the whole log
+  // follows, and each entry replaces the one with its seq.
   if (frame.type === "message" && open && frame.conversationId === open.id) {
     // On /ws/agent a `message` frame carries the engine's staff record (docs/api.md).
     const m = toUiMessage(frame.message as unknown as Message);
