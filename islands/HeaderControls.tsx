@@ -8,6 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { AgentStatus } from "../lib/domain/engine_types.ts";
 import { useWorkspace, type WorkspaceSeed } from "../lib/ui/state.ts";
 import { api, setStatus } from "../lib/ui/actions.ts";
+import { setSoundOn, soundOn } from "../lib/ui/sound.ts";
 
 const STATUSES: { value: AgentStatus; label: string; description: string }[] = [
   { value: "online", label: "Online", description: "takes new chats" },
@@ -45,6 +46,9 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
     }
     await setStatus(ws, next);
   };
+  // The chime for new chats and messages: on unless this browser turned it off.
+  const [sound, setSound] = useState(true);
+  useEffect(() => setSound(soundOn()), []);
   const conn = CONNECTION[ws.connection.value];
   const status = ws.me.value.status;
   return (
@@ -110,6 +114,17 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
           </div>
         </div>
       )}
+      <button
+        type="button"
+        aria-pressed={sound ? "true" : "false"}
+        onClick={() => {
+          setSoundOn(!sound);
+          setSound(!sound);
+        }}
+        class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+      >
+        Sound<span aria-hidden="true">{sound ? ": on" : ": off"}</span>
+      </button>
       <p
         role="status"
         class="flex items-center gap-1 text-sm w-32 whitespace-nowrap"

@@ -226,3 +226,50 @@ Deno.test("[workspace] browser: closing moves on without overriding the agent; p
     await app.shutdown();
   }
 });
+
+Deno.test("[workspace] browser: the Sound switch silences the chime, and is remembered", async () => {
+  const app = await startTestApp();
+  const browser = await launchBrowser();
+  try {
+    const ana = await app.createStaff("agent", { name: "Ana Agent", maxChats: 5 });
+    const a = await openAs(browser, app.url, ana);
+    // Counts the chimes the page plays (each is two WebAudio oscillators).
+    await a.ctx.addInitScript(() => {
+      const counter = { n: 0 };
+      Object.assign(globalThis, { chimes: counter });
+      const real = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        counter.n++;
+        return real.call(this);
+      };
+    });
+    await a.page.reload();
+    await a.page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+    await setStatus(a.page, "online");
+    const chimes = () =>
+      a.page.evaluate(() => (globalThis as unknown as { chimes: { n: number } }).chimes.n);
+    const sound = a.page.getByRole("button", { name: "Sound" });
+    assert.equal(await sound.getAttribute("aria-pressed"), "true", "on by default");
+    await (await new Visitor(app).start("Ivy Customer")).say("First chat");
+    await rows(a.page).filter({ hasText: "Ivy Customer" }).waitFor();
+    await a.page.waitForFunction(() =>
+      (globalThis as unknown as { chimes: { n: number } }).chimes.n > 0
+    );
+    await sound.click();
+    assert.equal(await sound.getAttribute("aria-pressed"), "false");
+    await a.page.reload();
+    await a.page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+    assert.equal(await sound.getAttribute("aria-pressed"), "false", "remembered");
+    await (await new Visitor(app).start("Jo Customer")).say("Second chat");
+    await rows(a.page).filter({ hasText: "Jo Customer" }).waitFor();
+    // The notification for the new chat is shown, so the chime would have played by now.
+    await a.page.waitForFunction(() =>
+      (globalThis as unknown as { shownNotifications: string[] }).shownNotifications.length > 0
+    );
+    assert.equal(await chimes(), 0, "silent");
+    assert.deepEqual(await seriousViolations(a.page), []);
+  } finally {
+    await browser.close();
+    await app.shutdown();
+  }
+});

@@ -7,6 +7,7 @@
  * unread count, sound and browser notifications, and the clock for waiting
  * times. Browser-only; started once per page by {@link startLive}.
  */
+import { soundOn } from "./sound.ts";
 import { effect } from "@preact/signals";
 import type { WorkspaceStore } from "./state.ts";
 import { ALL_PARTS, api, type ListPart, markRead, refreshLists, reloadOpen } from "./actions.ts";
@@ -259,6 +260,7 @@ function notify(title: string, body: string): void {
 let audio: AudioContext | null = null;
 /** A short two-tone chime made with WebAudio (no sound file to load). */
 export function beep(): void {
+  if (!soundOn()) return; // the agent turned the sound off (header, "Sound")
   try {
     audio ??= new AudioContext();
     const t = audio.currentTime;
