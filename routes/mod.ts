@@ -17,6 +17,7 @@ import { demoRoutes } from "./demo.tsx";
 import { healthRoutes } from "./health.ts";
 import { inviteRoutes } from "./invite.tsx";
 import { meApiRoutes } from "./me_api.ts";
+import { metricsApiRoutes } from "./metrics_api.ts";
 import { quickResponseRoutes } from "./quick_responses.ts";
 import { settingsApiRoutes } from "./settings_api.ts";
 import { streamRoutes } from "./stream.ts";
@@ -36,6 +37,7 @@ export const routeTable: RouteTable = {
     contactsApiRoutes,
     handoffRoutes,
     settingsApiRoutes,
+    metricsApiRoutes,
     whatsappRoutes,
     streamRoutes,
     authRoutes,

@@ -1,8 +1,13 @@
 /**
  * The OpenAPI operations of the admin API (admin role only): agents, teams, quick responses,
- * channels, routing settings, the audit log and API keys. Schemas are the ones the handlers parse.
+ * channels, routing settings, the audit log and API keys; and the metrics supervisors read too. Schemas are the ones the handlers parse.
  */
-import { admin, type ApiOperation, type HttpMethod } from "../../lib/openapi/operations.ts";
+import {
+  admin,
+  type ApiOperation,
+  type HttpMethod,
+  supervisors,
+} from "../../lib/openapi/operations.ts";
 import type { z } from "zod";
 import {
   createAgentRequestSchema,
@@ -21,6 +26,7 @@ import { whatsAppConfigInputSchema } from "../../lib/store/whatsapp_config.ts";
 import { webhookInputSchema, webhookUpdateSchema } from "../../lib/store/webhooks.ts";
 import { deliveriesQuery } from "../webhooks_api.ts";
 import { auditQuerySchema } from "../admin_console_api.ts";
+import { metricsQuerySchema } from "../../lib/reports/metrics_report.ts";
 
 /** One admin operation; `ok` is the success status and what it answers. */
 function op(
@@ -172,6 +178,14 @@ export const adminOperations: ApiOperation[] = [
     200,
     "`{settings}`; applies at once.",
   ], { body: settingsUpdateSchema, examples: { busier: { maxChatsPerAgent: 5 } } }),
+  op("GET", "/api/v1/metrics", "Supervision", "Metrics per UTC day or hour, and in total", [
+    200,
+    "`{scope, grain, from, to, buckets, total}`: counts, averages and p50/p90 (docs/api.md).",
+  ], {
+    query: metricsQuerySchema,
+    access: supervisors,
+    responses: { 403: "Agents may not.", 404: "Unknown team or agent." },
+  }),
   op("GET", "/api/v1/admin/audit", "Admin: audit log", "Audit entries, newest first", [
     200,
     "`{items, cursor}`.",
