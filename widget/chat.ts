@@ -201,7 +201,7 @@ export function createChat(o: Options) {
         }
         if (i === 0) {
           console.warn(
-            `Parley: no answer from ${o.base}, or it refused this page's origin (see the network panel). Retrying.`,
+            `Parley: ${o.base} did not answer, or refused this page's origin. Retrying.`,
           );
         }
         await sleep(backoff(i));
