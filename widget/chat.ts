@@ -13,7 +13,16 @@
 import { ApiError, call } from "./api.ts";
 import { type Conversation, is, Listing, Message, Sent, Session } from "./schemas.ts";
 import { type Words, words } from "./i18n.ts";
-import { buildView, el, entryView, pendingView, statusLine, syncLog, type View } from "./view.ts";
+import {
+  buildView,
+  el,
+  entryView,
+  type Out,
+  pendingView,
+  statusLine,
+  syncLog,
+  type View,
+} from "./view.ts";
 import { load, save } from "./storage.ts";
 import { backoff } from "./backoff.ts";
 import { createLive } from "./live.ts";
@@ -25,13 +34,6 @@ export interface Options {
   colour?: string;
   greeting?: string;
   lang?: string;
-}
-
-export interface Out {
-  clientId: string;
-  text: string;
-  tries: number;
-  failed?: string;
 }
 
 type Handler = (data?: unknown) => void;

@@ -7,7 +7,14 @@ import { MAX_TEXT_CHARS } from "../lib/domain/limits.ts";
 import { CSS } from "./styles.ts";
 import { fill, type Words } from "./i18n.ts";
 import type { Conversation, Message } from "./schemas.ts";
-import type { Out } from "./chat.ts";
+
+/** A visitor message on its way out: shown as pending (or failed, with Retry) until acked. */
+export interface Out {
+  clientId: string;
+  text: string;
+  tries: number;
+  failed?: string;
+}
 
 /** Creates an element with a class and text. */
 export function el<K extends keyof HTMLElementTagNameMap>(
