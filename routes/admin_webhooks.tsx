@@ -27,7 +27,7 @@ import {
   type WebhookEndpoint,
   webhookInputSchema,
   webhookUpdateSchema,
-} from "../lib/store/webhooks.ts";
+} from "../lib/webhooks/endpoints.ts";
 import { WEBHOOK_EVENT_NAMES, WEBHOOK_EVENTS } from "../lib/webhooks/events.ts";
 import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 

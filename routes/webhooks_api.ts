@@ -1,6 +1,6 @@
 /**
  * The admin JSON API for outgoing webhooks: endpoints (list, add, edit, pause, delete) and each
- * endpoint's delivery log. Admin role only; rules in lib/store/webhooks.ts, delivery in
+ * endpoint's delivery log. Admin role only; rules in lib/webhooks/endpoints.ts, delivery in
  * lib/webhooks/.
  */
 import { Hono } from "hono";
@@ -19,7 +19,7 @@ import {
   updateWebhook,
   webhookInputSchema,
   webhookUpdateSchema,
-} from "../lib/store/webhooks.ts";
+} from "../lib/webhooks/endpoints.ts";
 import { WEBHOOK_EVENTS } from "../lib/webhooks/events.ts";
 
 export const deliveriesQuery = z.object({

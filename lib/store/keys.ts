@@ -44,7 +44,7 @@
  *   ["api_keys", keyId]                          -> StoredApiKey (name, scopes, sha256 of the token, revokedAt)
  *   ["api_keys_by_hash", sha256(token)]          -> keyId  (deleted when the key is revoked)
  *
- * Outgoing webhooks (lib/store/webhooks.ts, lib/webhooks/)
+ * Outgoing webhooks (lib/webhooks/: endpoints.ts, events.ts, dispatch.ts)
  *   ["webhooks", endpointId]                     -> StoredWebhookEndpoint (url, events, secret, active)
  *   ["webhook_deliveries", endpointId, deliveryId] -> WebhookDelivery (payload, attempts, status; expireIn 7 d)
  *   ["webhook_cursor"]                           -> number (the change-log seq the dispatcher has fanned out)

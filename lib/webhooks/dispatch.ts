@@ -25,7 +25,7 @@ import {
   listStoredWebhooks,
   type StoredWebhookEndpoint,
   type WebhookDelivery,
-} from "../store/webhooks.ts";
+} from "./endpoints.ts";
 import { eventId, eventOf, webhookBody, type WebhookPayload } from "./events.ts";
 import { signWebhook } from "./signature.ts";
 

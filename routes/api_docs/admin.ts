@@ -23,7 +23,7 @@ import {
 import { siteInputSchema, siteUpdateSchema } from "../../lib/store/sites.ts";
 import { teamInputSchema } from "../../lib/store/teams.ts";
 import { whatsAppConfigInputSchema } from "../../lib/store/whatsapp_config.ts";
-import { webhookInputSchema, webhookUpdateSchema } from "../../lib/store/webhooks.ts";
+import { webhookInputSchema, webhookUpdateSchema } from "../../lib/webhooks/endpoints.ts";
 import { deliveriesQuery } from "../webhooks_api.ts";
 import { auditQuerySchema } from "../admin_console_api.ts";
 import { metricsQuerySchema } from "../../lib/reports/metrics_report.ts";

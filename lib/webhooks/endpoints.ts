@@ -1,18 +1,18 @@
 /**
- * Outgoing webhook endpoints and their delivery log in KV (keys in ./keys.ts). An admin adds an
+ * Outgoing webhook endpoints and their delivery log in KV (keys in lib/store/keys.ts). An admin adds an
  * endpoint (URL, events, a secret Parley generates or the admin gives), may pause, edit or delete
  * it; each change is audited. The secret is kept (it signs every delivery) but never shown again
- * after creation except as a hint. Deliveries are written by lib/webhooks/dispatch.ts and kept
+ * after creation except as a hint. Deliveries are written by ./dispatch.ts and kept
  * 7 days.
  */
 import { z } from "zod";
 import { conflict, notFound } from "../errors.ts";
 import { newId, randomToken } from "../ids.ts";
-import { type Actor, commitAudited } from "./audit.ts";
-import { keys } from "./keys.ts";
-import { CHANGE_HEAD_KEY } from "./changes.ts";
-import type { Engine } from "./engine/engine.ts";
-import { WEBHOOK_EVENT_NAMES, type WebhookEvent, type WebhookPayload } from "../webhooks/events.ts";
+import { type Actor, commitAudited } from "../store/audit.ts";
+import { keys } from "../store/keys.ts";
+import { CHANGE_HEAD_KEY } from "../store/changes.ts";
+import type { Engine } from "../store/engine/engine.ts";
+import { WEBHOOK_EVENT_NAMES, type WebhookEvent, type WebhookPayload } from "./events.ts";
 
 export const MAX_WEBHOOKS = 20;
 /** How long a delivery stays in the log. */
