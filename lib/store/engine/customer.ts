@@ -18,10 +18,8 @@ import { CHANNELS } from "../../domain/engine_types.ts";
 import { clientId } from "../../domain/boundary.ts";
 import { MAX_TEXT_CHARS } from "../../domain/limits.ts";
 import { mergeContextData } from "../../domain/context_rules.ts";
-import { arrivalRank } from "../../domain/routing.ts";
 import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
 import { parseWith } from "../../validate.ts";
-import { newId } from "../../ids.ts";
 import { keys } from "../keys.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { getContact, getConversation, getMessage, writeConversation } from "./records.ts";
@@ -31,6 +29,7 @@ import type { AttemptReads } from "./entry_cache.ts";
 import { mutate } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
+import { newContactRecord, newPendingConversation, withContactDetails } from "./new_records.ts";
 
 const MAX_DATA_BYTES = 16 * 1024;
 
@@ -111,13 +110,14 @@ export async function receiveCustomerMessage(
 
     // Details held for this message (lib/store/engine/held_details.ts); the message's own win.
     const held = read.heldEntry.value;
-    const updated = updateContact(found.contact, {
+    const updated = withContactDetails(found.contact, {
       name: input.contact.name || held?.user?.name,
       email: input.contact.email || held?.user?.email,
       phone: input.contact.phone,
     }, at);
     const open = await openConversation(reads, read.known?.conversation ?? null, found.open);
-    const before = open ?? newConversation(channel, found.contact.id, input.teamId ?? null, at);
+    const before = open ??
+      newPendingConversation(channel, found.contact.id, input.teamId ?? null, at);
     const conv = withIncomingContext(before, { ...held?.context, ...input.context });
     return writeCustomerMessage({
       message: { clientId: input.clientId, kind, text: input.text, data: input.data ?? null },
@@ -164,16 +164,7 @@ function knownContact(known: NonNullable<CustomerState["known"]>): FoundContact 
 }
 
 function newContact(channel: Channel, ext: string, at: string): FoundContact {
-  const contact: Contact = {
-    id: newId(),
-    name: null,
-    email: null,
-    phone: null,
-    webVisitorId: channel === "webchat" ? ext : null,
-    whatsappId: channel === "whatsapp" ? ext : null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const contact = newContactRecord(channel, ext, at);
   const open = { key: keys.contactOpen(contact.id, channel), value: null, versionstamp: null };
   return { contact, entry: null, open };
 }
@@ -247,59 +238,6 @@ async function afterCustomerMessage(
     const fresh = await getConversation(engine.kv, result.conversation.id);
     if (fresh) result.conversation = fresh;
   }
-}
-
-function newConversation(
-  channel: Channel,
-  contactId: string,
-  teamId: string | null,
-  at: string,
-): Conversation {
-  const ms = Date.parse(at);
-  return {
-    id: newId(ms),
-    channel,
-    contactId,
-    status: "pending",
-    assigneeId: null,
-    teamId,
-    context: {},
-    wrapUp: null,
-    createdAt: at,
-    assignedAt: null,
-    pickedUpAt: null,
-    pickedUpBy: null,
-    firstAgentReplyAt: null,
-    assigneeRepliedAt: null,
-    closedAt: null,
-    lastActivityAt: at,
-    lastSeq: 0,
-    customerCount: 0,
-    lastMessage: null,
-    queueRank: arrivalRank(ms),
-    skipAgentId: null,
-    openQuestionSeq: null,
-  };
-}
-
-/** The contact with the given non-empty fields applied (the same object when nothing changes). */
-function updateContact(
-  contact: Contact,
-  given: { name?: string | null; email?: string | null; phone?: string | null },
-  at: string,
-): Contact {
-  const next = { ...contact };
-  let changed = false;
-  for (const field of ["name", "email", "phone"] as const) {
-    const value = given[field];
-    if (value && value !== contact[field]) {
-      next[field] = value;
-      changed = true;
-    }
-  }
-  if (!changed) return contact;
-  next.updatedAt = at;
-  return next;
 }
 
 /**

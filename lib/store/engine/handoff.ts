@@ -11,10 +11,8 @@ import type { Contact, Conversation, Message } from "../../domain/engine_types.t
 import { CHANNELS } from "../../domain/engine_types.ts";
 import { MAX_TEXT_CHARS } from "../../domain/limits.ts";
 import { mergeContextData } from "../../domain/context_rules.ts";
-import { arrivalRank } from "../../domain/routing.ts";
 import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
 import { parseWith } from "../../validate.ts";
-import { newId } from "../../ids.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import type { Team } from "../teams.ts";
@@ -24,6 +22,7 @@ import { getConversation, writeConversation } from "./records.ts";
 import { mutate } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
+import { newContactRecord, newPendingConversation, withContactDetails } from "./new_records.ts";
 
 /** Transcript bounds: one commit holds it (KV: 1000 mutations, 800 KiB). */
 export const MAX_TRANSCRIPT_ENTRIES = 100;
@@ -72,19 +71,6 @@ export interface HandoffResult {
   messages: Message[];
   /** True when this handoffId was handed over before: nothing new was written. */
   duplicate: boolean;
-}
-
-function newContact(channel: string, ext: string, at: string): Contact {
-  return {
-    id: newId(),
-    name: null,
-    email: null,
-    phone: null,
-    webVisitorId: channel === "webchat" ? ext : null,
-    whatsappId: channel === "whatsapp" ? ext : null,
-    createdAt: at,
-    updatedAt: at,
-  };
 }
 
 /** Opens the handed-over conversation (see the module doc). */
@@ -153,40 +139,11 @@ export async function handOffConversation(
         }
       }
     } else {
-      contact = newContact(channel, ext, at);
+      contact = newContactRecord(channel, ext, at);
     }
-    const updated = { ...contact };
-    for (const field of ["name", "email", "phone"] as const) {
-      const value = input.contact[field];
-      if (value && value !== contact[field]) {
-        updated[field] = value;
-        updated.updatedAt = at;
-      }
-    }
-
+    const updated = withContactDetails(contact, input.contact, at);
     const ms = now.getTime();
-    let conv: Conversation = {
-      id: newId(ms),
-      channel,
-      contactId: contact.id,
-      status: "pending",
-      assigneeId: null,
-      teamId,
-      context: {},
-      wrapUp: null,
-      createdAt: at,
-      assignedAt: null,
-      firstAgentReplyAt: null,
-      assigneeRepliedAt: null,
-      closedAt: null,
-      lastActivityAt: at,
-      lastSeq: 0,
-      customerCount: 0,
-      lastMessage: null,
-      queueRank: arrivalRank(ms),
-      skipAgentId: null,
-      openQuestionSeq: null,
-    };
+    let conv = newPendingConversation(channel, contact.id, teamId, at);
     if (input.context && Object.keys(input.context).length > 0) {
       const merged = mergeContextData({}, input.context);
       if (!merged.ok) throw badRequest(merged.code, merged.message, { rejected: merged.rejected });
