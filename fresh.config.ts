@@ -55,6 +55,8 @@ export interface Config {
     maxAttempts: number;
     /** How long one attempt may take (WEBHOOK_TIMEOUT_MS). */
     timeoutMs: number;
+    /** Lets webhooks reach private and loopback addresses (WEBHOOK_ALLOW_PRIVATE=1; off). */
+    allowPrivateTargets: boolean;
   };
 }
 
@@ -171,6 +173,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retryBaseMs: intFrom(env, "WEBHOOK_RETRY_BASE_MS", 10_000, 1, 3_600_000),
       maxAttempts: intFrom(env, "WEBHOOK_MAX_ATTEMPTS", 10, 1, 20),
       timeoutMs: intFrom(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000),
+      allowPrivateTargets: ["1", "true"].includes(
+        env.WEBHOOK_ALLOW_PRIVATE?.trim().toLowerCase() ?? "",
+      ),
     },
   };
 }

@@ -295,7 +295,12 @@ export function adminWebhookPages(deps: AppDeps): Hono<AppEnv> {
           events: eventsFrom(form),
           ...(form.secret ? { secret: form.secret } : {}),
         });
-        const created = await createWebhook(deps.engine, input, currentAgent(c));
+        const created = await createWebhook(
+          deps.engine,
+          input,
+          currentAgent(c),
+          deps.config.webhooks,
+        );
         c.header("cache-control", "no-store");
         return await listPage(c, { created });
       },
@@ -314,7 +319,7 @@ export function adminWebhookPages(deps: AppDeps): Hono<AppEnv> {
           events: eventsFrom(form),
           active: form.active === "on",
         });
-        await updateWebhook(deps.engine, id, patch, currentAgent(c));
+        await updateWebhook(deps.engine, id, patch, currentAgent(c), deps.config.webhooks);
         return `/admin/webhooks/${id}?notice=saved`;
       },
       (f, form) => endpointPage(c, id, failedForm(f, form)),

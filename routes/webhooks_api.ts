@@ -41,13 +41,22 @@ export function webhookAdminRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post("/api/v1/admin/webhooks", async (c) => {
     const input = await parseJsonBody(c, webhookInputSchema);
     c.header("cache-control", "no-store");
-    return c.json(await createWebhook(deps.engine, input, currentAgent(c)), 201);
+    return c.json(
+      await createWebhook(deps.engine, input, currentAgent(c), deps.config.webhooks),
+      201,
+    );
   });
 
   app.put("/api/v1/admin/webhooks/:id", async (c) => {
     const patch = await parseJsonBody(c, webhookUpdateSchema);
     return c.json({
-      webhook: await updateWebhook(deps.engine, c.req.param("id"), patch, currentAgent(c)),
+      webhook: await updateWebhook(
+        deps.engine,
+        c.req.param("id"),
+        patch,
+        currentAgent(c),
+        deps.config.webhooks,
+      ),
     });
   });
 

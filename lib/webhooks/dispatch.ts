@@ -28,6 +28,7 @@ import {
 } from "./endpoints.ts";
 import { eventId, eventOf, webhookBody, type WebhookPayload } from "./events.ts";
 import { signWebhook } from "./signature.ts";
+import { ALLOW_PRIVATE_HINT, webhookTargetRefusal } from "./targets.ts";
 
 export const WEBHOOK_DELIVER_JOB = "webhook.deliver";
 
@@ -38,12 +39,15 @@ export interface WebhookOptions {
   maxAttempts: number;
   /** How long one attempt may take. */
   timeoutMs: number;
+  /** Allows receivers on private addresses (`WEBHOOK_ALLOW_PRIVATE=1`; ./targets.ts). */
+  allowPrivateTargets: boolean;
 }
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   retryBaseMs: 10_000,
   maxAttempts: 10,
   timeoutMs: 10_000,
+  allowPrivateTargets: false,
 };
 
 const MAX_DELAY_MS = 60 * 60_000;
@@ -272,6 +276,16 @@ export class WebhookDispatcher {
     sentAt: Date,
   ): Promise<{ ok: boolean; record: Partial<WebhookDelivery> }> {
     const body = webhookBody(payload, sentAt);
+    const refusal = await webhookTargetRefusal(endpoint.url, {
+      allowPrivate: this.options.allowPrivateTargets,
+      unresolved: "refuse",
+    });
+    if (refusal) {
+      return {
+        ok: false,
+        record: { lastStatus: null, lastError: `Not sent: ${refusal} ${ALLOW_PRIVATE_HINT}` },
+      };
+    }
     try {
       const res = await fetch(endpoint.url, {
         method: "POST",

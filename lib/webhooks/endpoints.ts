@@ -6,13 +6,14 @@
  * 7 days.
  */
 import { z } from "zod";
-import { conflict, notFound } from "../errors.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
 import { newId, randomToken } from "../ids.ts";
 import { type Actor, commitAudited } from "../store/audit.ts";
 import { keys } from "../store/keys.ts";
 import { CHANGE_HEAD_KEY } from "../store/changes.ts";
 import type { Engine } from "../store/engine/engine.ts";
 import { WEBHOOK_EVENT_NAMES, type WebhookEvent, type WebhookPayload } from "./events.ts";
+import { ALLOW_PRIVATE_HINT, webhookTargetRefusal } from "./targets.ts";
 
 export const MAX_WEBHOOKS = 20;
 /** How long a delivery stays in the log. */
@@ -107,6 +108,24 @@ async function startCursorAtHead(kv: Deno.Kv, op: Deno.AtomicOperation): Promise
   op.check(cursor).set(keys.webhookCursor(), head.value ?? 0);
 }
 
+/** Where endpoints may point (from `config.webhooks`). */
+export interface TargetPolicy {
+  allowPrivateTargets: boolean;
+}
+
+/** 400 `private_target` when `url` names or resolves to a private address (./targets.ts). */
+async function checkTarget(url: string, policy: TargetPolicy): Promise<void> {
+  const refusal = await webhookTargetRefusal(url, {
+    allowPrivate: policy.allowPrivateTargets,
+    unresolved: "allow",
+  });
+  if (refusal) {
+    throw badRequest("private_target", `${refusal} ${ALLOW_PRIVATE_HINT}`, {
+      fields: { url: `${refusal} ${ALLOW_PRIVATE_HINT}` },
+    });
+  }
+}
+
 /** Every endpoint, oldest first (secrets left out). */
 export async function listWebhooks(kv: Deno.Kv): Promise<WebhookEndpoint[]> {
   return (await listStoredWebhooks(kv)).map(publicEndpoint);
@@ -134,7 +153,9 @@ export async function createWebhook(
   engine: Engine,
   input: WebhookInput,
   actor: Actor,
+  policy: TargetPolicy,
 ): Promise<{ webhook: WebhookEndpoint; secret: string }> {
+  await checkTarget(input.url, policy);
   const secret = input.secret ?? `whsec_${randomToken(32)}`;
   const stored: StoredWebhookEndpoint = {
     id: newId(),
@@ -171,7 +192,9 @@ export async function updateWebhook(
   id: string,
   patch: WebhookUpdate,
   actor: Actor,
+  policy: TargetPolicy,
 ): Promise<WebhookEndpoint> {
+  if (patch.url !== undefined) await checkTarget(patch.url, policy);
   const { kv } = engine;
   return await commitAudited(engine, async () => {
     const entry = await kv.get<StoredWebhookEndpoint>(keys.webhook(id));
