@@ -6,6 +6,7 @@ import ConversationList from "./islands/ConversationList.tsx";
 import ConversationPane from "./islands/ConversationPane.tsx";
 import CopyField from "./islands/CopyField.tsx";
 import HeaderControls from "./islands/HeaderControls.tsx";
+import LanguagePicker from "./islands/LanguagePicker.tsx";
 import QuickResponseEditor from "./islands/QuickResponseEditor.tsx";
 
 export const islands: IslandRegistry = {
@@ -14,6 +15,7 @@ export const islands: IslandRegistry = {
   ConversationPane,
   CopyField,
   HeaderControls,
+  LanguagePicker,
   QuickResponseEditor,
 };
 

@@ -9,18 +9,15 @@ import type { AgentStatus } from "../lib/domain/engine_types.ts";
 import { useWorkspace, type WorkspaceSeed } from "../lib/ui/state.ts";
 import { api, setStatus } from "../lib/ui/actions.ts";
 import { setSoundOn, soundOn } from "../lib/ui/sound.ts";
+import { t } from "../lib/i18n/mod.ts";
 
-const STATUSES: { value: AgentStatus; label: string; description: string }[] = [
-  { value: "online", label: "Online", description: "takes new chats" },
-  { value: "busy", label: "Busy", description: "no new chats" },
-  { value: "offline", label: "Offline", description: "unavailable" },
-];
+const STATUSES: AgentStatus[] = ["online", "busy", "offline"];
 
 const CONNECTION = {
-  connecting: { text: "Connecting…", dot: "bg-gray-400" },
-  live: { text: "Live", dot: "bg-green-600" },
-  reconnecting: { text: "Reconnecting…", dot: "bg-amber-500" },
-  offline: { text: "Offline", dot: "bg-red-600" },
+  connecting: { text: "connection.connecting", dot: "bg-gray-400" },
+  live: { text: "connection.live", dot: "bg-green-600" },
+  reconnecting: { text: "connection.reconnecting", dot: "bg-amber-500" },
+  offline: { text: "connection.offline", dot: "bg-red-600" },
 } as const;
 
 export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
@@ -55,7 +52,7 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
     <div class="flex flex-wrap items-center gap-3">
       {/* A plain form too, so the status can be set before scripts run ("Set"). */}
       <form method="post" action="/workspace/status" class="flex items-center gap-1">
-        <label for="status-switcher" class="text-sm font-medium">Status</label>
+        <label for="status-switcher" class="text-sm font-medium">{t("status.label")}</label>
         <select
           id="status-switcher"
           name="status"
@@ -69,12 +66,12 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
           class="text-sm border border-gray-300 rounded px-1 py-1 bg-white focus:outline-none focus:ring-2 focus:ring-brand-500"
         >
           {STATUSES.map((s) => (
-            <option key={s.value} value={s.value}>{s.label} – {s.description}</option>
+            <option key={s} value={s}>{t(`status.${s}`)} – {t(`status.${s}.means`)}</option>
           ))}
         </select>
         <noscript>
           <button type="submit" class="text-sm border border-gray-300 rounded px-2 py-1">
-            Set
+            {t("header.set")}
           </button>
         </noscript>
       </form>
@@ -85,9 +82,7 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
           class="fixed right-2 top-14 z-20 w-80 rounded border border-gray-300 bg-white p-3 shadow-lg"
         >
           <p id="offline-ask" class="text-sm mb-2">
-            Going Offline sends your{" "}
-            {offlineAsk === 1 ? "active chat" : `${offlineAsk} active chats`}{" "}
-            back to the queue for other agents.
+            {t("status.offlineAsk", { count: offlineAsk })}
           </p>
           <div class="flex gap-2">
             <button
@@ -99,7 +94,7 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
               }}
               class="text-sm rounded px-3 py-1 bg-red-700 text-white hover:bg-red-800 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
             >
-              Go Offline
+              {t("status.goOffline")}
             </button>
             <button
               type="button"
@@ -109,7 +104,7 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
               }}
               class="text-sm rounded px-3 py-1 border border-gray-300 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
             >
-              Keep my chats
+              {t("status.keepChats")}
             </button>
           </div>
         </div>
@@ -123,7 +118,8 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
         }}
         class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
       >
-        Sound<span aria-hidden="true">{sound ? ": on" : ": off"}</span>
+        {t("header.sound")}
+        <span aria-hidden="true">{t(sound ? "header.soundOn" : "header.soundOff")}</span>
       </button>
       <p
         role="status"
@@ -131,7 +127,7 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
         data-connection={ws.connection.value}
       >
         <span aria-hidden="true" class={`inline-block w-2 h-2 rounded-full ${conn.dot}`}></span>
-        <span class="sr-only">Connection:</span> {conn.text}
+        <span class="sr-only">{t("connection.label")}</span> {t(conn.text)}
       </p>
       {/* Invisible (its space kept) unless the browser can still ask: the header never shifts. */}
       <button
@@ -142,7 +138,7 @@ export default function HeaderControls({ seed }: { seed?: WorkspaceSeed }) {
           ? "text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
           : "invisible text-sm border border-gray-300 rounded px-2 py-1"}
       >
-        Allow notifications
+        {t("header.allowNotifications")}
       </button>
     </div>
   );

@@ -13,6 +13,7 @@ import { clientAddress } from "../lib/http/forwarded.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { isHttps } from "../lib/http/middleware.ts";
+import { rememberBrowserLocale } from "../lib/http/locale.ts";
 import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { parseJsonBody } from "../lib/http/parse_request.ts";
@@ -154,11 +155,12 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await formFields(c);
     try {
       const input = parseWith(loginSchema, form);
-      const { token } = await signIn(
+      const { agent, token } = await signIn(
         deps.kv,
         { ...input, address: clientAddress(c) },
         sessionOptions,
       );
+      await rememberBrowserLocale(deps.kv, c, agent);
       setSessionCookie(c, token, deps.config.sessionTtlMs);
       return c.redirect("/");
     } catch (err) {
@@ -222,6 +224,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       { ...input, address: clientAddress(c) },
       sessionOptions,
     );
+    await rememberBrowserLocale(deps.kv, c, agent);
     setSessionCookie(c, token, deps.config.sessionTtlMs);
     return c.json({ agent: publicAgent(agent) });
   });

@@ -1,12 +1,15 @@
 /**
  * The signed-in staff member's own status and the agent roster:
  * `GET /api/v1/me`, `GET /api/v1/me/offline-preview`, `PUT /api/v1/me/status`,
+ * `PUT /api/v1/me/locale` (the language of the caller's pages),
  * `POST /api/v1/me/heartbeat`,
  * `GET /api/v1/agents`. Rules live in lib/store/engine/presence.ts.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { AGENT_STATUSES } from "../lib/domain/engine_types.ts";
+import { LOCALES } from "../lib/i18n/locales.ts";
+import { setAgentLocale } from "../lib/store/agents.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { notFound } from "../lib/errors.ts";
@@ -21,6 +24,7 @@ import {
 } from "../lib/store/engine/mod.ts";
 
 export const statusBody = z.object({ status: z.enum(AGENT_STATUSES) }).strict();
+export const localeBody = z.object({ locale: z.enum(LOCALES) }).strict();
 
 export function meApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -53,6 +57,12 @@ export function meApiRoutes(deps: AppDeps): Hono<AppEnv> {
     const agent = currentAgent(c);
     await setAgentStatus(deps.engine, agent.id, status);
     return c.json(await me(agent.id));
+  });
+
+  app.put("/api/v1/me/locale", async (c) => {
+    const { locale } = await parseJsonBody(c, localeBody);
+    const agent = await setAgentLocale(deps.kv, currentAgent(c).id, locale);
+    return c.json({ locale: agent.locale });
   });
 
   app.post("/api/v1/me/heartbeat", async (c) => {

@@ -16,20 +16,24 @@ import type { AppEnv } from "../lib/http/context.ts";
 import { AppError, badRequest } from "../lib/errors.ts";
 import { parseWith } from "../lib/validate.ts";
 import type { Agent } from "../lib/store/agents.ts";
+import { setAgentLocale } from "../lib/store/agents.ts";
+import { LOCALES } from "../lib/i18n/locales.ts";
 import { appendStaffMessage, pickupConversation, setAgentStatus } from "../lib/store/engine/mod.ts";
 
 const statusForm = z.object({ status: z.enum(AGENT_STATUSES) });
+const languageForm = z.object({ locale: z.enum(LOCALES) });
 const messageForm = z.object({
   text: messageText("Write a message first."),
   clientId,
   internal: z.string().optional(),
 });
 
-/** The workspace URL the form came from (same host only), else `/`. */
-function backTo(c: Context<AppEnv>): string {
+/** The workspace URL the form came from (same host only), else `/`; `admin` allows /admin pages. */
+function backTo(c: Context<AppEnv>, admin = false): string {
   try {
     const ref = new URL(c.req.header("referer") ?? "");
-    if (isOwnHost(ref.href, ownOrigin(c.req.raw)) && ref.pathname === "/") {
+    const page = ref.pathname === "/" || (admin && /^\/admin(\/[\w-]*)?$/.test(ref.pathname));
+    if (isOwnHost(ref.href, ownOrigin(c.req.raw)) && page) {
       return ref.pathname + ref.search;
     }
   } catch { /* no or bad Referer */ }
@@ -86,6 +90,13 @@ export function workspaceFormRoutes(deps: AppDeps): Hono<AppEnv> {
     formAction(c, backTo(c), async (agent, form) => {
       const { status } = parseWith(statusForm, form);
       await setAgentStatus(engine, agent.id, status);
+    }));
+
+  // The language picker without scripts (the header's island uses PUT /api/v1/me/locale).
+  app.post("/workspace/language", (c) =>
+    formAction(c, backTo(c, true), async (agent, form) => {
+      const { locale } = parseWith(languageForm, form);
+      await setAgentLocale(deps.kv, agent.id, locale);
     }));
 
   app.post(

@@ -19,6 +19,7 @@ import {
   securityHeaders,
 } from "./middleware.ts";
 import { registerEngineJobs } from "../store/engine/jobs.ts";
+import { withRequestLocale } from "./locale.ts";
 
 /** A route module: a Hono sub-app built from the app's dependencies. */
 export type RouteModule = (deps: AppDeps) => Hono<AppEnv>;
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps, routes: RouteTable): Hono<AppEnv> {
   app.use("/static/*", serveStatic({ root: new URL("../../", import.meta.url).pathname }));
   app.use("*", bodyLimit(deps.config.maxBodyBytes));
   app.use("*", loadSession(deps));
+  app.use("*", withRequestLocale());
   app.use("*", sameOriginWrites());
 
   for (const mount of routes.http) app.route("/", mount(deps));

@@ -8,6 +8,7 @@ import { hashPassword } from "../password.ts";
 import { keys } from "./keys.ts";
 import { type Actor, addAudit, commitAudited } from "./audit.ts";
 import type { Engine } from "./engine/engine.ts";
+import type { Locale } from "../i18n/locales.ts";
 
 // The roles are the domain's; re-exported for the modules that know staff accounts from here.
 export { type Role, ROLES };
@@ -23,6 +24,8 @@ export interface Agent {
   passwordHash: string;
   active: boolean;
   createdAt: string;
+  /** The language the agent's workspace and admin pages speak; unset: the browser's. */
+  locale?: Locale | null;
 }
 
 /** What an agent record looks like outside the server: never the password hash. */
@@ -247,4 +250,19 @@ export async function setAgentActive(
       changes: [{ type: "agent.updated", agentId: id, data: { active } }],
     };
   });
+}
+
+/**
+ * Sets the language an agent's pages speak (their own preference: not audited).
+ * Retries a lost race with another change to the record; 404 for an unknown agent.
+ */
+export async function setAgentLocale(kv: Deno.Kv, id: string, locale: Locale): Promise<Agent> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const entry = await kv.get<Agent>(keys.agent(id));
+    if (!entry.value) throw notFound("Agent");
+    const next: Agent = { ...entry.value, locale };
+    const result = await kv.atomic().check(entry).set(keys.agent(id), next).commit();
+    if (result.ok) return next;
+  }
+  throw conflict("busy", "The account changed meanwhile; try again.");
 }

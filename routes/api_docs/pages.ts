@@ -10,6 +10,7 @@ const A = "Admin console";
 export const pageOperations: ApiOperation[] = [
   page("GET", "/", "The workspace (agents and supervisors)", staff()),
   page("POST", "/workspace/status", "Set status (form)", staff()),
+  page("POST", "/workspace/language", "Choose the page language (form)", staff()),
   page("POST", "/workspace/conversations/:id/pickup", "Pick up (form)", staff()),
   page("POST", "/workspace/conversations/:id/messages", "Reply (form)", staff()),
   page("GET", "/login", "Sign-in page", anyone),

@@ -17,7 +17,7 @@ import {
   returnBody,
   transferBody,
 } from "../conversations_api.ts";
-import { statusBody } from "../me_api.ts";
+import { localeBody, statusBody } from "../me_api.ts";
 import { contactPatch } from "../contacts_api.ts";
 import { handoffSchema } from "../../lib/store/engine/mod.ts";
 import { templateSendBody } from "../whatsapp.ts";
@@ -83,6 +83,17 @@ export const staffOperations: ApiOperation[] = [
     examples: { online: { status: "online" } },
     produces: "json",
     responses: { 200: "The same shape as `GET /api/v1/me`." },
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/me/locale",
+    tag: "Agents",
+    summary: "Choose the language of the caller's pages (en, es, pt)",
+    access: staff(),
+    body: localeBody,
+    examples: { spanish: { locale: "es" } },
+    produces: "json",
+    responses: { 200: "`{locale}`." },
   },
   {
     method: "POST",

@@ -1,0 +1,75 @@
+/**
+ * The catalogs agree: every language has every English key (deno check says so
+ * too), the same `{placeholders}`, each plural has the categories its language's
+ * `Intl.PluralRules` uses, and nothing is left in English by accident.
+ */
+import assert from "node:assert/strict";
+import { CATALOGS, LOCALES, type MessageKey, negotiateLocale, translate } from "./mod.ts";
+import { en } from "./messages/en.ts";
+
+const placeholders = (message: unknown): string[] =>
+  [...new Set(JSON.stringify(message).match(/\{\w+\}/g) ?? [])].sort();
+
+/** Keys whose text is the same in these languages on purpose (names, loanwords). */
+const SAME_AS_ENGLISH: Partial<Record<MessageKey, string[]>> = {
+  "app.name": ["es", "pt"],
+  "role.supervisor": ["es", "pt"],
+  "status.label": ["pt"],
+  "status.online": ["pt"],
+  "status.offline": ["pt"],
+};
+
+Deno.test("[i18n] every catalog has exactly the English keys, placeholders and plural forms", () => {
+  const keys = Object.keys(en).sort();
+  for (const locale of LOCALES) {
+    const catalog = CATALOGS[locale];
+    assert.deepEqual(Object.keys(catalog).sort(), keys, `${locale}: keys differ from English`);
+    const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+    for (const key of keys as MessageKey[]) {
+      const message = catalog[key];
+      assert.deepEqual(
+        placeholders(message),
+        placeholders(en[key]),
+        `${locale} ${key}: placeholders`,
+      );
+      assert.equal(typeof message, typeof en[key], `${locale} ${key}: string vs plural`);
+      if (typeof message === "object") {
+        for (const category of categories) {
+          assert.ok(
+            message[category as keyof typeof message],
+            `${locale} ${key}: plural "${category}"`,
+          );
+        }
+      } else {
+        assert.ok(message.trim().length > 0, `${locale} ${key}: empty`);
+      }
+      if (locale !== "en" && JSON.stringify(message) === JSON.stringify(en[key])) {
+        assert.ok(
+          SAME_AS_ENGLISH[key]?.includes(locale),
+          `${locale} ${key}: still English ("${
+            JSON.stringify(message)
+          }"); translate it or list it in SAME_AS_ENGLISH`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("[i18n] plurals and numbers follow the language", () => {
+  assert.match(translate("en", "status.offlineAsk", { count: 1 }), /your active chat back/);
+  assert.match(translate("en", "status.offlineAsk", { count: 3 }), /your 3 active chats/);
+  assert.match(translate("es", "status.offlineAsk", { count: 1 }), /tu chat activo/);
+  assert.match(translate("es", "status.offlineAsk", { count: 12000 }), /tus 12\.000 chats/);
+  assert.match(translate("pt", "status.offlineAsk", { count: 2 }), /seus 2 chats/);
+});
+
+Deno.test("[i18n] Accept-Language picks the best supported language, English otherwise", () => {
+  assert.equal(negotiateLocale("pt-BR,pt;q=0.9,en;q=0.8"), "pt");
+  assert.equal(negotiateLocale("de-DE,es;q=0.7,en;q=0.5"), "es");
+  assert.equal(negotiateLocale("en;q=0.4, es;q=0.8"), "es");
+  assert.equal(negotiateLocale("fr, de"), "en");
+  assert.equal(negotiateLocale("es;q=0"), "en");
+  assert.equal(negotiateLocale(""), "en");
+  assert.equal(negotiateLocale(null), "en");
+  assert.equal(negotiateLocale("ptx, *"), "en");
+});

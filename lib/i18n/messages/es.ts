@@ -1,0 +1,37 @@
+/** Spanish (español). Every key of en.ts; `deno check` fails on a missing one. */
+import type { Messages } from "./types.ts";
+
+export const es: Messages = {
+  "app.name": "Parley",
+  "role.agent": "Agente",
+  "role.supervisor": "Supervisor",
+  "role.admin": "Administrador",
+  "header.admin": "Administración",
+  "header.signOut": "Cerrar sesión",
+  "header.language": "Idioma",
+  "header.set": "Aplicar",
+  "status.label": "Estado",
+  "status.online": "En línea",
+  "status.busy": "Ocupado",
+  "status.offline": "Desconectado",
+  "status.online.means": "recibe chats nuevos",
+  "status.busy.means": "sin chats nuevos",
+  "status.offline.means": "no disponible",
+  "status.offlineAsk": {
+    one: "Al desconectarte, tu chat activo vuelve a la cola para otros agentes.",
+    many: "Al desconectarte, tus {count} chats activos vuelven a la cola para otros agentes.",
+    other: "Al desconectarte, tus {count} chats activos vuelven a la cola para otros agentes.",
+  },
+  "status.goOffline": "Desconectarme",
+  "status.keepChats": "Conservar mis chats",
+  "header.sound": "Sonido",
+  "header.soundOn": ": activado",
+  "header.soundOff": ": desactivado",
+  "connection.label": "Conexión:",
+  "connection.connecting": "Conectando…",
+  "connection.live": "En directo",
+  "connection.reconnecting": "Reconectando…",
+  "connection.offline": "Sin conexión",
+  "header.allowNotifications": "Permitir notificaciones",
+  "header.languageFailed": "No se guardó. Inténtalo de nuevo.",
+};

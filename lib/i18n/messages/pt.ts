@@ -1,0 +1,37 @@
+/** Portuguese (português). Every key of en.ts; `deno check` fails on a missing one. */
+import type { Messages } from "./types.ts";
+
+export const pt: Messages = {
+  "app.name": "Parley",
+  "role.agent": "Agente",
+  "role.supervisor": "Supervisor",
+  "role.admin": "Administrador",
+  "header.admin": "Administração",
+  "header.signOut": "Sair",
+  "header.language": "Idioma",
+  "header.set": "Aplicar",
+  "status.label": "Status",
+  "status.online": "Online",
+  "status.busy": "Ocupado",
+  "status.offline": "Offline",
+  "status.online.means": "recebe novos chats",
+  "status.busy.means": "sem novos chats",
+  "status.offline.means": "indisponível",
+  "status.offlineAsk": {
+    one: "Ficar Offline devolve seu chat ativo à fila para outros agentes.",
+    many: "Ficar Offline devolve seus {count} chats ativos à fila para outros agentes.",
+    other: "Ficar Offline devolve seus {count} chats ativos à fila para outros agentes.",
+  },
+  "status.goOffline": "Ficar Offline",
+  "status.keepChats": "Manter meus chats",
+  "header.sound": "Som",
+  "header.soundOn": ": ligado",
+  "header.soundOff": ": desligado",
+  "connection.label": "Conexão:",
+  "connection.connecting": "Conectando…",
+  "connection.live": "Ao vivo",
+  "connection.reconnecting": "Reconectando…",
+  "connection.offline": "Sem conexão",
+  "header.allowNotifications": "Permitir notificações",
+  "header.languageFailed": "Não foi salvo. Tente novamente.",
+};

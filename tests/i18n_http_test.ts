@@ -1,0 +1,110 @@
+/**
+ * Languages over HTTP: pages speak the agent's chosen language (else the
+ * browser's), the choice is stored by PUT /api/v1/me/locale or the header's
+ * form, the first sign-in remembers the browser's, and API errors stay English.
+ */
+import assert from "node:assert/strict";
+import { startTestApp } from "./helpers.ts";
+import { getAgent } from "../lib/store/agents.ts";
+
+const htmlLang = (html: string) => html.match(/<html lang="([^"]*)"/)?.[1];
+
+Deno.test("[i18n] pages follow the agent's language, else Accept-Language; errors stay English", async (t) => {
+  const app = await startTestApp();
+  try {
+    const agent = await app.createStaff("agent");
+    const page = async (path: string, headers: Record<string, string> = {}, as = agent) => {
+      const res = await fetch(app.url + path, { headers: { cookie: as.cookie, ...headers } });
+      return await res.text();
+    };
+
+    await t.step("an agent who never chose: the browser's language", async () => {
+      const html = await page("/", { "accept-language": "pt-BR,pt;q=0.9,en;q=0.5" });
+      assert.equal(htmlLang(html), "pt");
+      assert.match(html, />Sair</);
+      assert.equal(htmlLang(await page("/", { "accept-language": "de-DE" })), "en");
+      const signedOut = await fetch(app.url + "/login", { headers: { "accept-language": "es" } });
+      assert.equal(htmlLang(await signedOut.text()), "es");
+    });
+
+    await t.step("PUT /api/v1/me/locale stores the choice; it beats Accept-Language", async () => {
+      const res = await app.api("PUT", "/api/v1/me/locale", { as: agent, body: { locale: "es" } });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { locale: "es" });
+      const html = await page("/", { "accept-language": "en-US" });
+      assert.equal(htmlLang(html), "es");
+      assert.match(html, />Cerrar sesión</);
+      assert.match(html, /<option selected value="es" lang="es">Español/);
+    });
+
+    await t.step(
+      "a language we do not speak is a 400 in English, and nothing changes",
+      async () => {
+        const res = await app.api("PUT", "/api/v1/me/locale", {
+          as: agent,
+          body: { locale: "de" },
+        });
+        assert.equal(res.status, 400);
+        assert.equal(res.body.error.code, "invalid");
+        assert.match(res.body.error.message, /locale/);
+        assert.equal((await getAgent(app.kv, agent.agent.id))?.locale, "es");
+        const extra = await app.api("PUT", "/api/v1/me/locale", {
+          as: agent,
+          body: { locale: "pt", admin: true },
+        });
+        assert.equal(extra.status, 400);
+        assert.equal((await getAgent(app.kv, agent.agent.id))?.locale, "es");
+        const anonymous = await app.api("PUT", "/api/v1/me/locale", { body: { locale: "pt" } });
+        assert.equal(anonymous.status, 401);
+      },
+    );
+
+    await t.step("the header's form (no scripts) sets it and goes back to the page", async () => {
+      const res = await fetch(app.url + "/workspace/language", {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          cookie: agent.cookie,
+          origin: app.url,
+          referer: app.url + "/admin/agents",
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "locale=pt",
+      });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get("location"), "/admin/agents");
+      assert.equal((await getAgent(app.kv, agent.agent.id))?.locale, "pt");
+      const bad = await fetch(app.url + "/workspace/language", {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          cookie: agent.cookie,
+          origin: app.url,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "locale=xx",
+      });
+      assert.equal(bad.status, 303);
+      assert.match(bad.headers.get("location") ?? "", /notice=/);
+      assert.equal((await getAgent(app.kv, agent.agent.id))?.locale, "pt");
+    });
+
+    await t.step(
+      "the first sign-in remembers the browser's language; later ones keep it",
+      async () => {
+        const fresh = await app.createStaff("supervisor");
+        const signIn = (lang: string) =>
+          app.api("POST", "/api/v1/auth/login", {
+            body: { email: fresh.agent.email, password: fresh.password },
+            headers: { "accept-language": lang },
+          });
+        assert.equal((await signIn("es-MX,es;q=0.9")).status, 200);
+        assert.equal((await getAgent(app.kv, fresh.agent.id))?.locale, "es");
+        assert.equal((await signIn("pt-BR")).status, 200);
+        assert.equal((await getAgent(app.kv, fresh.agent.id))?.locale, "es");
+      },
+    );
+  } finally {
+    await app.shutdown();
+  }
+});
