@@ -36,7 +36,7 @@ export default function LanguagePicker({ locale }: { locale: Locale }) {
       </select>
       <noscript>
         <button type="submit" class="text-sm border border-gray-300 rounded px-2 py-1">
-          {t("header.set")}
+          {t("header.setLanguage")}
         </button>
       </noscript>
       {failed && <span role="alert" class="text-sm text-red-700">{t("header.languageFailed")}

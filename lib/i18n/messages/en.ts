@@ -37,4 +37,5 @@ export const en = {
   "connection.offline": "Offline",
   "header.allowNotifications": "Allow notifications",
   "header.languageFailed": "Not saved. Try again.",
+  "header.setLanguage": "Change language",
 };

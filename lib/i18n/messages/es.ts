@@ -34,4 +34,5 @@ export const es: Messages = {
   "connection.offline": "Sin conexión",
   "header.allowNotifications": "Permitir notificaciones",
   "header.languageFailed": "No se guardó. Inténtalo de nuevo.",
+  "header.setLanguage": "Cambiar idioma",
 };

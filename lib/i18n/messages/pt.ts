@@ -34,4 +34,5 @@ export const pt: Messages = {
   "connection.offline": "Sem conexão",
   "header.allowNotifications": "Permitir notificações",
   "header.languageFailed": "Não foi salvo. Tente novamente.",
+  "header.setLanguage": "Mudar idioma",
 };
