@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { messageInput } from "../lib/domain/boundary.ts";
+import { attachmentIds, messageInput, messageWithFiles } from "../lib/domain/boundary.ts";
 import { CONVERSATION_STATUSES } from "../lib/domain/engine_types.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
@@ -48,9 +48,15 @@ export const messagesQuery = z.object({
 export const historyQuery = z.object({ cursor, limit: intParam(1, 20).optional() });
 
 export const messageBody = messageInput.extend({
+  // With attachments the text may be empty (messageWithFiles decides, below and in the engine).
+  text: z.string().max(messageInput.shape.text.maxLength ?? 4096),
   internal: z.boolean().optional(),
   toSupervisor: z.boolean().optional(),
-}).strict();
+  attachments: attachmentIds.optional(),
+}).strict().superRefine((v, ctx) => {
+  const checked = messageWithFiles.safeParse(v);
+  if (!checked.success) { for (const issue of checked.error.issues) ctx.addIssue({ ...issue }); }
+});
 const note = z.string().max(2000).optional();
 export const transferBody = z.union([
   z.object({ toAgentId: z.string().min(1).max(100), note }).strict(),

@@ -11,6 +11,7 @@ import { handoffRoutes } from "./handoff_api.ts";
 import { openApiRoutes } from "./openapi.tsx";
 import { adminPageRoutes } from "./admin.tsx";
 import { authRoutes } from "./auth.tsx";
+import { attachmentsApiRoutes } from "./attachments_api.ts";
 import { conversationsApiRoutes } from "./conversations_api.ts";
 import { contactsApiRoutes } from "./contacts_api.ts";
 import { demoRoutes } from "./demo.tsx";
@@ -34,6 +35,7 @@ export const routeTable: RouteTable = {
     openApiRoutes,
     meApiRoutes,
     conversationsApiRoutes,
+    attachmentsApiRoutes,
     contactsApiRoutes,
     handoffRoutes,
     settingsApiRoutes,

@@ -13,7 +13,12 @@ import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { AppError, notFound } from "../lib/errors.ts";
 import { parseJsonBody, parseQuery } from "../lib/http/parse_request.ts";
-import { messageInput, ownOrigin } from "../lib/domain/boundary.ts";
+import {
+  attachmentIds,
+  messageInput,
+  messageWithFiles,
+  ownOrigin,
+} from "../lib/domain/boundary.ts";
 import { bearerToken } from "../lib/auth/visitor_token.ts";
 import {
   assertOrigin,
@@ -27,6 +32,7 @@ import {
   visitorDetails,
 } from "../lib/channels/webchat.ts";
 import { takeWidgetQuota } from "../lib/channels/webchat_limits.ts";
+import { addWidgetAttachmentRoutes } from "./attachments_api.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -47,8 +53,14 @@ export const contextSchema = z.object({
 });
 
 export const messageSchema = messageInput.extend({
+  // With attachments the text may be empty (messageWithFiles decides, below and in the engine).
+  text: z.string().max(messageInput.shape.text.maxLength ?? 4096),
   /** The host page the visitor writes from, shown to the agent beside the context. */
   page: z.string().max(2000).optional(),
+  attachments: attachmentIds.optional(),
+}).superRefine((v, ctx) => {
+  const checked = messageWithFiles.safeParse(v);
+  if (!checked.success) { for (const issue of checked.error.issues) ctx.addIssue({ ...issue }); }
 });
 
 export const listSchema = z.object({
@@ -190,5 +202,6 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
     );
   });
 
+  addWidgetAttachmentRoutes(app, deps);
   return app;
 }

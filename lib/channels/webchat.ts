@@ -260,7 +260,7 @@ export function visitorDetails(
 export async function storeVisitorMessage(
   engine: Engine,
   access: VisitorAccess,
-  input: { text: string; clientId: string },
+  input: { text: string; clientId: string; attachments?: string[] },
   about: VisitorDetails = {},
 ): Promise<{ message: CustomerMessage; conversation: Conversation }> {
   const receive = (context: VisitorDetails) =>
@@ -269,6 +269,7 @@ export async function storeVisitorMessage(
       contact: { webVisitorId: access.claims.visitorId },
       clientId: input.clientId,
       text: input.text,
+      ...(input.attachments?.length ? { attachments: input.attachments } : {}),
       ...(Object.keys(context).length ? { context: { ...context } } : {}),
       teamId: access.site.teamId,
     });
@@ -291,7 +292,7 @@ export async function storeVisitorMessage(
 export async function sendVisitorMessage(
   engine: Engine,
   access: VisitorAccess,
-  input: { text: string; clientId: string },
+  input: { text: string; clientId: string; attachments?: string[] },
   about: VisitorDetails = {},
 ): Promise<{ message: CustomerMessage; conversation: VisitorConversationView }> {
   const { kv } = engine;

@@ -20,6 +20,7 @@ export const WIDGET_LIMITS = {
   messages: { limit: 30, windowMs: 60_000 },
   context: { limit: 60, windowMs: 60_000 },
   read: { limit: 240, windowMs: 60_000 },
+  uploads: { limit: 20, windowMs: 60_000 },
 } as const;
 
 export type WidgetBucket = keyof typeof WIDGET_LIMITS;

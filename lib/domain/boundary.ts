@@ -13,7 +13,12 @@
  * const self = ownOrigin(c.req.raw); // "https://parley.example"
  */
 import { z } from "zod";
-import { MAX_CHATS, MAX_CLIENT_ID_CHARS, MAX_TEXT_CHARS } from "./limits.ts";
+import {
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_CHATS,
+  MAX_CLIENT_ID_CHARS,
+  MAX_TEXT_CHARS,
+} from "./limits.ts";
 
 /**
  * A message's text: trimmed, then 1 to {@link MAX_TEXT_CHARS} characters.
@@ -34,6 +39,27 @@ export const clientId = z.string().min(1, "must not be empty").max(
 
 /** `{text, clientId}`: what every sender of a message gives (extend it with a route's extras). */
 export const messageInput = z.object({ text: messageText(), clientId });
+
+/** The ids of files uploaded for a message (at most {@link MAX_ATTACHMENTS_PER_MESSAGE}). */
+export const attachmentIds = z.array(z.string().min(1).max(64)).max(
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments`,
+);
+
+/**
+ * `{text, clientId, attachments?}`: a message that may carry files. With at
+ * least one file the text may be empty (a photo alone); without, it is a
+ * {@link messageInput}.
+ */
+export const messageWithFiles = z.object({
+  text: z.string().trim().max(MAX_TEXT_CHARS, `must be at most ${MAX_TEXT_CHARS} characters`),
+  clientId,
+  attachments: attachmentIds.optional(),
+}).superRefine((v, ctx) => {
+  if (v.text === "" && !v.attachments?.length) {
+    ctx.addIssue({ code: "custom", path: ["text"], message: "must not be empty" });
+  }
+});
 
 /** An agent's max chats, or the global max chats per agent: a whole number 1 to 100. */
 export const maxChats = z.number(

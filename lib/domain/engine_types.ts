@@ -3,6 +3,10 @@
  * shared by the store (lib/store/engine/), the routes and the islands.
  */
 
+import type { AttachmentRef } from "./attachments.ts";
+
+export type { AttachmentRef };
+
 export const CHANNELS = ["webchat", "whatsapp"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -125,6 +129,8 @@ export interface Message {
   delivery: Delivery | null;
   /** Count of customer messages up to and including this one. */
   customerCount: number;
+  /** Files sent with the message (images, documents); absent when none (served by id). */
+  attachments?: AttachmentRef[];
 }
 
 /** What a customer may see of a message (never notes or staff events). */
@@ -139,6 +145,8 @@ export interface CustomerMessage {
   clientId: string | null;
   createdAt: string;
   delivery: Delivery | null;
+  /** Files sent with the message; absent when none. */
+  attachments?: AttachmentRef[];
 }
 
 export interface Presence {

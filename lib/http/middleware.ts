@@ -107,6 +107,8 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
   return async function bodyLimit(c, next) {
     const body = c.req.raw.body;
     if (!body) return await next();
+    // File uploads stream into KV under their own, larger limit (lib/store/attachments.ts).
+    if (c.req.method === "POST" && isUploadPath(c.req.path)) return await next();
     const length = c.req.header("content-length");
     if (length !== undefined && Number(length) > maxBytes) {
       await body.cancel().catch(() => {});
@@ -117,6 +119,14 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
     c.req.raw = new Request(c.req.raw, { body: bytes as BodyInit });
     await next();
   };
+}
+
+/**
+ * The routes that take a file as their raw body: bounded by the attachment
+ * limit while they stream into KV, never held whole in memory here.
+ */
+export function isUploadPath(path: string): boolean {
+  return /^\/api\/v1\/(conversations\/[^/]+\/attachments|widget\/attachments)$/.test(path);
 }
 
 /** The whole stream, or null (and the stream cancelled) once it passes `maxBytes`. */

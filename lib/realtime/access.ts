@@ -48,13 +48,20 @@ export async function commitSend(
   engine: Engine,
   identity: Identity,
   agent: Agent | null,
-  frame: { conversationId: string; clientId: string; text: string; internal?: boolean },
+  frame: {
+    conversationId: string;
+    clientId: string;
+    text: string;
+    internal?: boolean;
+    attachments?: string[];
+  },
 ): Promise<{ conversationId: string; seq: number; messageId: string }> {
   if (identity.kind === "visitor") {
     // The ack needs ids only: not the widget's view of the conversation (another read).
     const { message, conversation } = await storeVisitorMessage(engine, identity.access, {
       text: frame.text,
       clientId: frame.clientId,
+      attachments: frame.attachments,
     });
     return { conversationId: conversation.id, seq: message.seq, messageId: message.id };
   }
@@ -66,6 +73,7 @@ export async function commitSend(
       text: frame.text,
       clientId: frame.clientId,
       internal: frame.internal,
+      attachments: frame.attachments,
     },
   );
   return { conversationId: frame.conversationId, seq: message.seq, messageId: message.id };

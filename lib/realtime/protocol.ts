@@ -8,7 +8,7 @@
  *   after `afterSeq` (its per-conversation message seq; 0 or absent = all),
  *   then live entries. A visitor may subscribe only to its own conversation.
  * - `unsubscribe {conversationId}`
- * - `send {conversationId, clientId, text, internal?}`: answered with
+ * - `send {conversationId, clientId, text, internal?, attachments?}`: answered with
  *   `ack {clientId, seq}` after the commit (the same clientId again is acked
  *   with the stored seq, nothing new stored). `internal` is staff-only. A
  *   visitor's first message uses `conversationId: "new"`.
@@ -20,7 +20,7 @@
  * `event`, `error {code, message, ref?, details?}`, `pong`.
  */
 import { z } from "zod";
-import { clientId, messageText } from "../domain/boundary.ts";
+import { attachmentIds, clientId, messageWithFiles } from "../domain/boundary.ts";
 import { MAX_CLIENT_ID_CHARS, MAX_TEXT_CHARS } from "../domain/limits.ts";
 
 /** Longest message text, in characters (announced in `hello`). */
@@ -49,9 +49,14 @@ export const sendFrame = z.object({
   type: z.literal("send"),
   conversationId: id,
   clientId,
-  text: messageText(),
+  // With attachments the text may be empty.
+  text: z.string().max(MAX_TEXT_CHARS),
   internal: z.boolean().optional(),
-}).strict();
+  attachments: attachmentIds.optional(),
+}).strict().superRefine((v, ctx) => {
+  const checked = messageWithFiles.safeParse(v);
+  if (!checked.success) { for (const issue of checked.error.issues) ctx.addIssue({ ...issue }); }
+});
 
 /** `typing`: ephemeral, never stored. */
 export const typingFrame = z.object({

@@ -83,6 +83,11 @@
  *   ["read_markers", conversationId, agentId]    -> { seq, customerCount }
  *   ["engine_tick"]                              -> string (id of the live sweep job chain)
  *
+ * Attachments (lib/store/attachments.ts; docs/engine.md "Attachments")
+ *   ["attachments", attachmentId]                -> StoredAttachment (name, type, size, owner, conversationId,
+ *                                                   messageId: null until a message committed with it)
+ *   ["attachment_chunks", attachmentId, index]   -> Uint8Array (the file in 60 KiB pieces, index 0, 1, 2, ...)
+ *
  * Metrics (lib/store/engine/metrics.ts; docs/engine.md "Metrics"): KV sum counters, kept in each commit
  *   ["metrics", scope, grain, bucketStartMs, counter]        -> Deno.KvU64
  *   ["metrics", scope, grain, bucketStartMs, histogram, bin] -> Deno.KvU64 (fixed bins: metrics.ts BIN_EDGES_S)
@@ -241,6 +246,9 @@ export const keys = {
     agentId,
   ],
   engineTick: (): Key => ["engine_tick"],
+  attachment: (id: string): Key => ["attachments", id],
+  attachmentChunk: (id: string, index: number): Key => ["attachment_chunks", id, index],
+  attachmentChunksPrefix: (id: string): Key => ["attachment_chunks", id],
   /** A metrics counter of one scope's hour or day bucket (engine/metrics.ts). */
   metric: (scope: string, grain: string, bucketMs: number, counter: string): Key => [
     "metrics",

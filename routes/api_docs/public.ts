@@ -90,9 +90,51 @@ export const publicOperations: ApiOperation[] = [
     summary: "Send a message (the first opens a conversation)",
     access: visitor,
     body: messageSchema,
-    examples: { hello: { text: "Hi, where is my order?", clientId: "w-1", page: "/checkout" } },
+    examples: {
+      hello: { text: "Hi, where is my order?", clientId: "w-1", page: "/checkout" },
+      file: { text: "", clientId: "w-2", attachments: ["01J9ZQ3K2M8X7V6T5R4P3N2B1A"] },
+    },
     produces: "json",
-    responses: { 201: "`{message}`.", 401: "No or a bad visitor token.", 429: quota },
+    responses: {
+      201: "`{message}`.",
+      400: "`attachment_unknown`: not this visitor's upload, or expired.",
+      401: "No or a bad visitor token.",
+      409: "`attachment_used`.",
+      429: quota,
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/widget/attachments",
+    tag: "Web widget",
+    summary: "Upload a file for the visitor's next message",
+    description: "Raw body, `Content-Type` and `?filename=` as the staff upload; same types " +
+      "and 10 MB limit. 20 uploads a minute per visitor.",
+    access: visitor,
+    produces: "json",
+    responses: {
+      201: "`{attachment: {id, filename, contentType, size}}`.",
+      401: "No or a bad visitor token.",
+      413: "`too_large`.",
+      415: "`unsupported_media_type` or `type_mismatch`.",
+      429: quota,
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/widget/attachments/:id",
+    tag: "Web widget",
+    summary: "Download a file of the visitor's own conversation",
+    description: "Files of messages the visitor sees, and the visitor's own uploads; headers as " +
+      "the staff download.",
+    access: visitor,
+    produces: "binary",
+    responses: {
+      200: "The file.",
+      206: "The requested range.",
+      401: "No or a bad visitor token.",
+      404: "Unknown, or not this visitor's.",
+    },
   },
   {
     method: "GET",

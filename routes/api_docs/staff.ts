@@ -168,13 +168,57 @@ export const staffOperations: ApiOperation[] = [
     examples: {
       reply: { text: "Your parcel left our warehouse today.", clientId: "crm-4711" },
       note: { text: "Customer is a VIP.", clientId: "crm-4712", internal: true },
+      photo: { text: "", clientId: "crm-4713", attachments: ["01J9ZQ3K2M8X7V6T5R4P3N2B1A"] },
     },
     produces: "json",
     responses: {
       200: "`{message, duplicate: true}`: this clientId was sent before.",
       201: "`{message, duplicate: false}` with its `seq`.",
+      400: "`attachment_unknown`: an attachment id is not this sender's upload for this chat " +
+        "(or it expired); `too_many_attachments` (over 10).",
       403: "Not the assignee or a supervisor (`not_your_chat`), or the key lacks the scope.",
+      409: "`conversation_closed`; `attachment_used` (already sent in another message).",
+    },
+  },
+  {
+    method: "POST",
+    path: `${conv}/attachments`,
+    tag,
+    summary: "Upload a file to send in this chat",
+    description: "The raw file is the request body (not multipart); `Content-Type` its type, " +
+      "`?filename=` its name. Allowed: PNG, JPEG, GIF, WebP, PDF, text, CSV, Word, Excel, " +
+      "PowerPoint, OpenDocument; at most 10 MB. The type is decided from the bytes. Send the " +
+      "returned id in a message's `attachments`; an upload no message takes within an hour is " +
+      "deleted.",
+    access: staff("messages:write"),
+    produces: "json",
+    responses: {
+      201: "`{attachment: {id, filename, contentType, size}}`.",
+      400: "`empty_file`.",
+      403: "Not the assignee or a supervisor (`not_your_chat`).",
+      404: "Unknown conversation.",
       409: "`conversation_closed`.",
+      413: "`too_large`: over 10 MB (a `Content-Length` over it is refused before reading).",
+      415: "`unsupported_media_type` (a type not allowed) or `type_mismatch` (the bytes are " +
+        "another type than declared).",
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/attachments/:id",
+    tag,
+    summary: "Download an attachment",
+    description: "Images are `inline`, documents `attachment`, with the name as " +
+      "`filename*=UTF-8''…`; `X-Content-Type-Options: nosniff`, a sandboxing CSP; single " +
+      "`Range: bytes=a-b` requests answer 206.",
+    access: staff("conversations:read"),
+    produces: "binary",
+    responses: {
+      200: "The file.",
+      206: "The requested range.",
+      403: notYours,
+      404: "Unknown attachment (or another's unsent upload).",
+      416: "The range is outside the file.",
     },
   },
   {

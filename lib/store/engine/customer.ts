@@ -15,7 +15,7 @@ import type {
   Message,
 } from "../../domain/engine_types.ts";
 import { CHANNELS } from "../../domain/engine_types.ts";
-import { clientId } from "../../domain/boundary.ts";
+import { attachmentIds, clientId } from "../../domain/boundary.ts";
 import { MAX_TEXT_CHARS } from "../../domain/limits.ts";
 import { mergeContextData } from "../../domain/context_rules.ts";
 import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
@@ -29,6 +29,7 @@ import type { AttemptReads } from "./entry_cache.ts";
 import { mutate } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
+import { checkAttachmentIds, claimAttachments } from "./attachments.ts";
 import { newContactRecord, newPendingConversation, withContactDetails } from "./new_records.ts";
 
 const MAX_DATA_BYTES = 16 * 1024;
@@ -53,6 +54,7 @@ export const customerMessageSchema = z.object({
   context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
     .optional(),
   teamId: z.string().min(1).max(100).nullable().optional(),
+  attachments: attachmentIds.optional(),
 });
 
 /** What a channel hands the engine for one customer message. */
@@ -76,6 +78,11 @@ export interface CustomerMessageInput {
   context?: Record<string, ContextValue | null>;
   /** Routes a NEW conversation to a team's queue (ignored when the conversation is open). */
   teamId?: string | null;
+  /**
+   * Ids of files uploaded for this message by this customer (owner
+   * "visitor:WEB_VISITOR_ID" or "whatsapp:WHATSAPP_ID"); with files the text may be empty.
+   */
+  attachments?: string[];
 }
 
 export interface CustomerMessageResult {
@@ -99,7 +106,7 @@ export async function receiveCustomerMessage(
   engine: Engine,
   raw: CustomerMessageInput,
 ): Promise<CustomerMessageResult> {
-  const { input, kind, channel, ext } = checkCustomerMessage(raw);
+  const { input, kind, channel, ext, files } = checkCustomerMessage(raw);
   const result = await mutate(engine, async (reads) => {
     const at = new Date().toISOString();
     const read = await readCustomerState(engine.routes, reads, channel, ext, input.clientId);
@@ -119,8 +126,10 @@ export async function receiveCustomerMessage(
     const before = open ??
       newPendingConversation(channel, found.contact.id, input.teamId ?? null, at);
     const conv = withIncomingContext(before, { ...held?.context, ...input.context });
+    const claim = await claimAttachments(reads, files, `${ownerPrefix(channel)}:${ext}`, conv.id);
     return writeCustomerMessage({
       message: { clientId: input.clientId, kind, text: input.text, data: input.data ?? null },
+      claim,
       channel,
       ext,
       at,
@@ -140,7 +149,8 @@ export async function receiveCustomerMessage(
 function checkCustomerMessage(raw: CustomerMessageInput) {
   const input = parseWith(customerMessageSchema, raw);
   const kind = input.kind ?? "text";
-  if (kind === "text" && input.text.trim() === "") {
+  const files = checkAttachmentIds(input.attachments);
+  if (kind === "text" && input.text.trim() === "" && files.length === 0) {
     throw badRequest("invalid", "text: A text message must not be empty.");
   }
   if (input.data && new TextEncoder().encode(JSON.stringify(input.data)).length > MAX_DATA_BYTES) {
@@ -155,7 +165,12 @@ function checkCustomerMessage(raw: CustomerMessageInput) {
         : "contact.whatsappId: Required for whatsapp.",
     );
   }
-  return { input, kind, channel: input.channel, ext };
+  return { input, kind, channel: input.channel, ext, files };
+}
+
+/** Whose upload a customer's file is, by channel (lib/store/attachments.ts `owner`). */
+export function ownerPrefix(channel: Channel): "visitor" | "whatsapp" {
+  return channel === "webchat" ? "visitor" : "whatsapp";
 }
 
 function knownContact(known: NonNullable<CustomerState["known"]>): FoundContact {

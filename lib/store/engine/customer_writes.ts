@@ -9,6 +9,7 @@ import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, messageChange } from "./log.ts";
 import { EngineOp } from "./op.ts";
+import { type Claim, writeClaims } from "./attachments.ts";
 import { writeConversation } from "./records.ts";
 
 /** The contact a message belongs to, with the entries its commit depends on. */
@@ -29,6 +30,8 @@ export interface CustomerMessageWrite {
     text: string;
     data: Record<string, unknown> | null;
   };
+  /** The files the message takes (./attachments.ts). */
+  claim: Claim;
   channel: Channel;
   ext: string;
   at: string;
@@ -68,7 +71,9 @@ export function writeCustomerMessage(w: CustomerMessageWrite) {
     data: message.data,
     visibility: "public",
     clientId: message.clientId,
+    attachments: w.claim.refs,
   }, at);
+  writeClaims(op, w.claim, w.conv.id, appended.message.id);
   const conv = appended.conv;
   writeConversation(op, created ? null : before, conv);
   op.set(keys.messageClientId(`contact:${contact.id}`, message.clientId), {

@@ -6,6 +6,7 @@
  * the same seq.
  */
 import type {
+  AttachmentRef,
   Author,
   Conversation,
   CustomerMessage,
@@ -14,6 +15,7 @@ import type {
   MessageType,
 } from "../../domain/engine_types.ts";
 import { newId } from "../../ids.ts";
+import { truncateText } from "../../domain/text.ts";
 import type { NewChange } from "../changes.ts";
 import type { EngineOp } from "./op.ts";
 import { keys } from "../keys.ts";
@@ -28,6 +30,8 @@ export interface LogEntryInput {
   toSupervisor?: boolean;
   clientId?: string | null;
   delivery?: Delivery | null;
+  /** Files the message carries (claimed in the same op: ./attachments.ts). */
+  attachments?: AttachmentRef[];
 }
 
 /**
@@ -59,6 +63,7 @@ export function appendToLog(
     createdAt: at,
     delivery: input.delivery ?? null,
     customerCount,
+    ...(input.attachments?.length ? { attachments: input.attachments } : {}),
   };
   op.set(keys.message(conv.id, seq), message);
   op.noteWritten({ message });
@@ -71,9 +76,18 @@ export function appendToLog(
     // Lists preview the last thing said with the customer: never an event or an internal note.
     lastMessage: input.type === "event" || input.type === "note"
       ? conv.lastMessage
-      : { seq, authorType: input.author.type, text: input.text.slice(0, 200), at },
+      : { seq, authorType: input.author.type, text: previewText(input), at },
   };
   return { conv: next, message };
+}
+
+/** What a list shows of a message: its text (cut whole characters), or the files it carries. */
+function previewText(input: LogEntryInput): string {
+  const files = input.attachments ?? [];
+  const text = input.text.trim() === "" && files.length
+    ? "📎 " + files.map((f) => f.filename).join(", ")
+    : input.text;
+  return truncateText(text, 200);
 }
 
 /** A system event entry (assigned, transferred, requeued, closed...). */
@@ -121,5 +135,6 @@ export function toCustomerMessage(m: Message): CustomerMessage | null {
     clientId: m.author.type === "customer" ? m.clientId : null,
     createdAt: m.createdAt,
     delivery: m.author.type === "agent" ? m.delivery : null,
+    ...(m.attachments?.length ? { attachments: m.attachments } : {}),
   };
 }

@@ -12,7 +12,7 @@ import type {
 } from "../../domain/engine_types.ts";
 import { canMoveDelivery } from "../../domain/delivery.ts";
 import { checkWrite, isSupervisor } from "../../domain/permissions.ts";
-import { messageInput } from "../../domain/boundary.ts";
+import { messageWithFiles } from "../../domain/boundary.ts";
 import { checkFreeFormReply, windowAt, type WindowRecord } from "../../domain/whatsapp_window.ts";
 import type { TemplateMessageData } from "../../domain/whatsapp_templates.ts";
 import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
@@ -25,6 +25,7 @@ import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
 import { mutate, refusalError } from "./tx.ts";
 import type { AttemptReads } from "./entry_cache.ts";
+import { checkAttachmentIds, claimAttachments, writeClaims } from "./attachments.ts";
 
 /** The job type enqueued (atomically with the message) for each agent reply in a WhatsApp chat. */
 export const WHATSAPP_OUTBOUND_JOB = "whatsapp.outbound";
@@ -41,6 +42,11 @@ export interface StaffMessageInput {
    * `text` is the filled-in template; allowed outside the 24-hour window.
    */
   template?: TemplateMessageData;
+  /**
+   * Ids of files this agent uploaded for this conversation (lib/store/attachments.ts);
+   * with files the text may be empty.
+   */
+  attachments?: string[];
 }
 
 /**
@@ -63,11 +69,15 @@ export async function appendStaffMessage(
 ): Promise<{ message: Message; duplicate: boolean }> {
   const { kv } = engine;
   type Result = { message: Message; duplicate: boolean };
-  const { text } = parseWith(messageInput, input);
+  const { text } = parseWith(messageWithFiles, input);
+  const attachmentIds = checkAttachmentIds(input.attachments);
   const toSupervisor = input.toSupervisor === true;
   const internal = toSupervisor || input.internal === true;
   const template = input.template ?? null;
   if (template && internal) throw badRequest("invalid", "A template message cannot be a note.");
+  if (template && attachmentIds.length) {
+    throw badRequest("invalid", "A template message cannot carry attachments.");
+  }
   const clientKey = keys.messageClientId(`staff:${conversationId}`, input.clientId);
   return await mutate<Result>(engine, async (reads) => {
     const [convEntry, dupEntry] = await reads.getMany<
@@ -93,6 +103,7 @@ export async function appendStaffMessage(
       await checkWhatsAppWindow(reads, conv, at);
     }
     const supervisor = isSupervisor(actor.role);
+    const claim = await claimAttachments(reads, attachmentIds, `agent:${actor.id}`, conv.id);
     const op = new EngineOp(); // mutate checks what came through `reads`
     const { conv: appendedConv, message } = appendToLog(op, conv, {
       type: internal ? "note" : "message",
@@ -104,7 +115,9 @@ export async function appendStaffMessage(
       toSupervisor,
       clientId: input.clientId,
       delivery: internal ? null : { status: conv.channel === "whatsapp" ? "sending" : "sent", at },
+      attachments: claim.refs,
     }, at);
+    writeClaims(op, claim, conversationId, message.id);
     let next = appendedConv;
     if (!internal) {
       next = {
