@@ -14,6 +14,7 @@ const LIMITS = (limit: number): Record<WidgetBucket, { limit: number; windowMs: 
   messages: { limit, windowMs: 60_000 },
   context: { limit, windowMs: 60_000 },
   read: { limit, windowMs: 60_000 },
+  uploads: { limit, windowMs: 60_000 },
 });
 
 async function outcome(work: Promise<void>): Promise<"ok" | "refused"> {
