@@ -56,6 +56,17 @@ Deno.test("[metrics] an existing store's counters are backfilled once at start",
     await second.shutdown();
     assert.ok(!lines.some((l) => /Counted/.test(l)), "only once per store");
     assert.deepEqual(await figures(kv), kept, "nothing counted twice");
+
+    // A store backfilled by version 1 (no channel scopes, no by_agent family) gets only those.
+    for await (const e of kv.list({ prefix: ["metrics"] })) {
+      const scope = String(e.key[1]);
+      if (scope.startsWith("by_agent") || scope.includes("channel:")) await kv.delete(e.key);
+    }
+    await kv.set(["schema", "metrics"], 1);
+    assert.notDeepEqual(await figures(kv), kept);
+    const third = await startServer(config, routeTable, { kv, log: () => {} });
+    await third.shutdown();
+    assert.deepEqual(await figures(kv), kept, "version 2 added what version 1 lacked, once");
   } finally {
     kv.close();
   }

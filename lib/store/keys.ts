@@ -91,6 +91,8 @@
  * Metrics (lib/store/engine/metrics.ts; docs/engine.md "Metrics"): KV sum counters, kept in each commit
  *   ["metrics", scope, grain, bucketStartMs, counter]        -> Deno.KvU64
  *   ["metrics", scope, grain, bucketStartMs, histogram, bin] -> Deno.KvU64 (fixed bins: metrics.ts BIN_EDGES_S)
+ *   ["metrics", "by_agent"[/channel:C], "d", dayStartMs, agentId, counter] -> Deno.KvU64 (agents' day counters, day first)
+ *   ["status_time", dayStartMs, agentId, status]           -> Deno.KvU64 ms in that status that UTC day (engine/status_time.ts)
  *     scope "all" | "team:ID" | "agent:ID"; grain "h" (hour) | "d" (day), UTC; counter created, picked_up,
  *     pickup_ms, first_responses, first_response_ms, closed, handled, handle_ms, transferred, abandoned;
  *     histogram pickup | first_response | handle
@@ -271,6 +273,22 @@ export const keys = {
     bucketMs,
     histogram,
     bin,
+  ],
+  /** One agent's day counter in the "by_agent" family (engine/metrics.ts), day before agent. */
+  metricByAgent: (family: string, dayMs: number, agentId: string, counter: string): Key => [
+    "metrics",
+    family,
+    "d",
+    dayMs,
+    agentId,
+    counter,
+  ],
+  /** Milliseconds an agent spent in a status on one UTC day (engine/status_time.ts). */
+  statusTime: (dayMs: number, agentId: string, status: string): Key => [
+    "status_time",
+    dayMs,
+    agentId,
+    status,
   ],
   metricsPrefix: (): Key => ["metrics"],
 };

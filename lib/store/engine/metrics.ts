@@ -6,7 +6,14 @@
  *   ["metrics", scope, grain, bucketStartMs, counter]          -> Deno.KvU64
  *   ["metrics", scope, grain, bucketStartMs, histogram, bin]   -> Deno.KvU64
  *
- * scope "all" | "team:ID" | "agent:ID"; grain "h" | "d". The rules live in
+ *   ["metrics", "by_agent" | "by_agent/channel:C", "d", dayStartMs, agentId, counter] -> Deno.KvU64
+ *
+ * scope "all" | "team:ID" | "agent:ID" | "channel:C", and the last three
+ * narrowed to one channel ("team:ID/channel:C", "agent:ID/channel:C"), so
+ * a report filters by team or agent and channel without reading a record;
+ * grain "h" | "d". The "by_agent" family repeats the agents' day counters
+ * (no histograms) keyed by day first, so the reports' per-agent table reads
+ * every agent of a range in one list. The rules live in
  * ONE place per source: {@link eventsOfWrite} derives the events of one
  * conversation write from the record before and after it and the log entries
  * the same op appended (records.ts `writeConversation`, the one writer of
@@ -68,6 +75,8 @@ export const BIN_EDGES_S = [
 
 const metricKey = (scope: string, grain: Grain, bucketMs: number, counter: Counter) =>
   keys.metric(scope, grain, bucketMs, counter);
+const byAgentKey = (family: string, dayMs: number, agentId: string, counter: Counter) =>
+  keys.metricByAgent(family, dayMs, agentId, counter);
 const binKey = (scope: string, grain: Grain, bucketMs: number, h: Histogram, bin: number) =>
   keys.metricBin(scope, grain, bucketMs, h, bin);
 
@@ -87,6 +96,8 @@ export interface MetricEvent {
   atMs: number;
   teamId: string | null;
   agentId: string | null;
+  /** The conversation's channel (absent: counted in no channel scope). */
+  channel?: string;
   /** Time to pickup / to first response / handle time (closed after a pickup). */
   durationMs?: number;
   /** Closed while Pending, never picked up. */
@@ -103,6 +114,14 @@ const isTransfer = (m: Message) => m.type === "event" && m.kind === "transferred
  * `after` as written, `appended` the log entries the same op added to it.
  */
 export function eventsOfWrite(
+  before: Conversation | null,
+  after: Conversation,
+  appended: Message[],
+): MetricEvent[] {
+  return eventsOfWriteIn(before, after, appended).map((e) => ({ ...e, channel: after.channel }));
+}
+
+function eventsOfWriteIn(
   before: Conversation | null,
   after: Conversation,
   appended: Message[],
@@ -167,6 +186,10 @@ function closedEvent(conv: Conversation): MetricEvent {
  * first pickup is the first "assigned" event, and its agent is unknown.
  */
 export function eventsOfHistory(conv: Conversation, log: Message[]): MetricEvent[] {
+  return eventsOfHistoryIn(conv, log).map((e) => ({ ...e, channel: conv.channel }));
+}
+
+function eventsOfHistoryIn(conv: Conversation, log: Message[]): MetricEvent[] {
   const toQueue = log.filter((m) => isTransfer(m) && m.data && "toTeamId" in m.data);
   const firstFrom = toQueue[0]?.data?.fromTeamId;
   const initialTeam = toQueue.length === 0
@@ -218,12 +241,23 @@ export function eventsOfHistory(conv: Conversation, log: Message[]): MetricEvent
 }
 
 /** The scopes an event counts in. */
-function scopesOf(e: MetricEvent): string[] {
+export function scopesOf(e: MetricEvent): string[] {
   const out = ["all"];
   if (e.teamId) out.push(`team:${e.teamId}`);
   if (e.agentId) out.push(`agent:${e.agentId}`);
-  return out;
+  if (!e.channel) return out;
+  return [...out, ...out.slice(1).map((s) => `${s}/channel:${e.channel}`), `channel:${e.channel}`];
 }
+
+/** The scope narrowed to one channel ("all" + "web" → "channel:web"); no channel: as it is. */
+export function withChannel(scope: string, channel: string | null): string {
+  if (!channel) return scope;
+  return scope === "all" ? `channel:${channel}` : `${scope}/channel:${channel}`;
+}
+
+/** The "by_agent" family's scope (every agent's day counters, day first), per channel or not. */
+export const byAgentScope = (channel: string | null): string =>
+  channel ? `by_agent/channel:${channel}` : "by_agent";
 
 const HISTOGRAM_OF: Partial<Record<MetricEvent["kind"], Histogram>> = {
   picked_up: "pickup",
@@ -261,8 +295,32 @@ export function sumsOf(events: MetricEvent[]): Map<string, [Deno.KvKey, bigint]>
         }
       }
     }
+    if (e.agentId) {
+      const day = bucketStart(e.atMs, "d");
+      for (const family of [byAgentScope(null), ...e.channel ? [byAgentScope(e.channel)] : []]) {
+        const count = (c: Counter, n = 1) => add(byAgentKey(family, day, e.agentId!, c), n);
+        for (const [c, n] of countersOf(e)) count(c, n);
+      }
+    }
   }
   return sums;
+}
+
+/** The plain counters (no histograms) one event adds, as in {@link sumsOf}. */
+function countersOf(e: MetricEvent): [Counter, number][] {
+  if (e.kind === "created") return [["created", 1]];
+  if (e.kind === "transferred") return [["transferred", 1]];
+  if (e.kind === "picked_up") return [["picked_up", 1], ["pickup_ms", e.durationMs!]];
+  if (e.kind === "first_response") {
+    return [["first_responses", 1], ["first_response_ms", e.durationMs!]];
+  }
+  return [
+    ["closed", 1],
+    ...(e.abandoned ? [["abandoned", 1] as [Counter, number]] : []),
+    ...(e.durationMs !== undefined
+      ? [["handled", 1], ["handle_ms", e.durationMs]] as [Counter, number][]
+      : []),
+  ];
 }
 
 /** Adds the counters of one conversation write to `op` (records.ts `writeConversation`). */

@@ -7,14 +7,20 @@
  * finished, so a start that stops midway goes on where it stopped and never
  * counts a conversation twice.
  *
- *   ["schema", "metrics"]          -> 1 once the counters hold every conversation
+ * Version 2 added the channel scopes and the "by_agent" family: a store
+ * already at version 1 has only those counted (the others hold already).
+ *
+ *   ["schema", "metrics"]          -> 2 once the counters hold every conversation
  *   ["schema", "metrics_backfill"] -> conversationId (the last one counted, while under way)
  */
 import type { Conversation, Message } from "../../domain/engine_types.ts";
 import { keys } from "../keys.ts";
 import { eventsOfHistory, sumsOf } from "./metrics.ts";
 
-const VERSION = 1;
+const VERSION = 2;
+/** The scopes version 2 added: what a store at version 1 still lacks. */
+const addedInV2 = (key: Deno.KvKey) =>
+  String(key[1]).startsWith("by_agent") || String(key[1]).includes("channel:");
 /** Counter additions per atomic batch (Deno KV allows 1000 mutations). */
 const BATCH = 800;
 
@@ -23,7 +29,9 @@ const BATCH = 800;
  * calls return 0 at once). Returns how many conversations it counted.
  */
 export async function backfillMetrics(kv: Deno.Kv): Promise<number> {
-  if ((await kv.get<number>(keys.metricsVersion())).value === VERSION) return 0;
+  const had = (await kv.get<number>(keys.metricsVersion())).value;
+  if (had === VERSION) return 0;
+  const wanted = had === 1 ? addedInV2 : () => true;
   const cursor = (await kv.get<string>(keys.metricsBackfillCursor())).value;
   let pending = new Map<string, [Deno.KvKey, bigint]>();
   let lastId: string | null = null;
@@ -52,6 +60,7 @@ export async function backfillMetrics(kv: Deno.Kv): Promise<number> {
     const sums = sumsOf(eventsOfHistory(conv, log));
     if (pending.size > 0 && pending.size + sums.size > BATCH) await flush(false);
     for (const [id, [key, n]] of sums) {
+      if (!wanted(key)) continue;
       const had = pending.get(id);
       pending.set(id, [key, (had ? had[1] : 0n) + n]);
     }

@@ -75,8 +75,22 @@ class Ledger {
     counter: string,
     timed?: { total: string; histogram: keyof Ledger["durations"]; ms: number },
   ) {
-    const scopes = ["all", ...team ? [`team:${team}`] : [], ...agent ? [`agent:${agent}`] : []];
+    const narrow = [...team ? [`team:${team}`] : [], ...agent ? [`agent:${agent}`] : []];
+    // Every conversation here is a web chat: each scope again narrowed to that channel.
+    const scopes = [
+      "all",
+      ...narrow,
+      ...narrow.map((s) => `${s}/channel:webchat`),
+      "channel:webchat",
+    ];
     if (timed) this.durations[timed.histogram].push(timed.ms);
+    if (agent) {
+      for (const family of ["by_agent", "by_agent/channel:webchat"]) {
+        const day = bucketStart(at, "d");
+        this.#add(["metrics", family, "d", day, agent, counter], 1);
+        if (timed) this.#add(["metrics", family, "d", day, agent, timed.total], timed.ms);
+      }
+    }
     for (const scope of scopes) {
       for (const grain of ["h", "d"] as Grain[]) {
         const b = bucketStart(at, grain);

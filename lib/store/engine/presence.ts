@@ -35,6 +35,7 @@ import { getManyEntries, getSettings, getSettingsEntry } from "./records.ts";
 import { mutate, writeRetrying } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
+import { countStatusTime } from "./status_time.ts";
 
 /** Chats requeued in the same atomic op as the status change (the op limits); the rest follow. */
 const REQUEUE_BATCH = 10;
@@ -108,6 +109,7 @@ export async function setAgentStatus(
     };
     const op = new EngineOp().check(presenceEntry).check(settingsEntry).check(beatEntry)
       .set(keys.presence(agentId), presence);
+    countStatusTime(op, before, Date.parse(at));
     const changes: NewChange[] = [{
       type: "agent.status",
       agentId,
