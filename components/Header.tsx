@@ -20,6 +20,9 @@ export function Header({ agent, children }: { agent: PublicAgent; children?: Com
           <span class="font-medium" data-testid="agent-name">{agent.name}</span>{" "}
           <span class="text-gray-600">({t(`role.${agent.role}`)})</span>
         </p>
+        {(agent.role === "supervisor" || agent.role === "admin") && (
+          <a href="/supervise/reports" class="text-sm underline text-brand-700">Reports</a>
+        )}
         {agent.role === "admin" && (
           <a href="/admin" class="text-sm underline text-brand-700">{t("header.admin")}</a>
         )}

@@ -19,6 +19,7 @@ import { healthRoutes } from "./health.ts";
 import { inviteRoutes } from "./invite.tsx";
 import { meApiRoutes } from "./me_api.ts";
 import { metricsApiRoutes } from "./metrics_api.ts";
+import { superviseReportRoutes } from "./supervise_reports.tsx";
 import { quickResponseRoutes } from "./quick_responses.ts";
 import { settingsApiRoutes } from "./settings_api.ts";
 import { streamRoutes } from "./stream.ts";
@@ -40,6 +41,7 @@ export const routeTable: RouteTable = {
     handoffRoutes,
     settingsApiRoutes,
     metricsApiRoutes,
+    superviseReportRoutes,
     whatsappRoutes,
     streamRoutes,
     authRoutes,

@@ -103,6 +103,7 @@ const CONTENT: Record<Produces, string | null> = {
   websocket: null,
   javascript: "text/javascript",
   binary: "application/octet-stream",
+  csv: "text/csv",
 };
 
 /** Answers every operation with a JSON body can get, whatever its own list says. */

@@ -21,7 +21,15 @@ export type Access =
   | { kind: "whatsapp_signature" };
 
 /** What an operation answers with on success. */
-export type Produces = "json" | "html" | "redirect" | "sse" | "websocket" | "javascript" | "binary";
+export type Produces =
+  | "json"
+  | "html"
+  | "redirect"
+  | "sse"
+  | "websocket"
+  | "javascript"
+  | "binary"
+  | "csv";
 
 export interface ApiOperation {
   method: HttpMethod;

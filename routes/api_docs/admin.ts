@@ -27,6 +27,8 @@ import { webhookInputSchema, webhookUpdateSchema } from "../../lib/webhooks/endp
 import { deliveriesQuery } from "../webhooks_api.ts";
 import { auditQuerySchema } from "../admin_console_api.ts";
 import { metricsQuerySchema } from "../../lib/reports/metrics_report.ts";
+import { reportQuerySchema } from "../../lib/reports/report_query.ts";
+import { exportQuerySchema } from "../../lib/reports/report_export.ts";
 
 /** One admin operation; `ok` is the success status and what it answers. */
 function op(
@@ -186,6 +188,37 @@ export const adminOperations: ApiOperation[] = [
     access: supervisors,
     responses: { 403: "Agents may not.", 404: "Unknown team or agent." },
   }),
+  op(
+    "GET",
+    "/api/v1/reports",
+    "Supervision",
+    "The supervision report: per day, per hour, per agent",
+    [
+      200,
+      '`{filters, days, hours, total, agents, teams, staff}` (docs/api.md, "Reports").',
+    ],
+    {
+      query: reportQuerySchema,
+      access: supervisors,
+      responses: { 403: "Agents may not.", 404: "Unknown team or agent." },
+    },
+  ),
+  op(
+    "GET",
+    "/api/v1/reports/export",
+    "Supervision",
+    "A report table, or the closed chats, as CSV",
+    [
+      200,
+      "`text/csv` (UTF-8 with BOM, CRLF), as an attachment; formula-like cells defused.",
+    ],
+    {
+      query: reportQuerySchema.extend(exportQuerySchema.shape),
+      access: supervisors,
+      produces: "csv",
+      responses: { 403: "Agents may not.", 404: "Unknown team or agent." },
+    },
+  ),
   op("GET", "/api/v1/admin/audit", "Admin: audit log", "Audit entries, newest first", [
     200,
     "`{items, cursor}`.",

@@ -3,7 +3,14 @@
  * the app serves is documented): they work without JavaScript and answer with pages or
  * redirects, not JSON.
  */
-import { admin, anyone, type ApiOperation, page, staff } from "../../lib/openapi/operations.ts";
+import {
+  admin,
+  anyone,
+  type ApiOperation,
+  page,
+  staff,
+  supervisors,
+} from "../../lib/openapi/operations.ts";
 
 const A = "Admin console";
 
@@ -13,6 +20,12 @@ export const pageOperations: ApiOperation[] = [
   page("POST", "/workspace/language", "Choose the page language (form)", staff()),
   page("POST", "/workspace/conversations/:id/pickup", "Pick up (form)", staff()),
   page("POST", "/workspace/conversations/:id/messages", "Reply (form)", staff()),
+  page(
+    "GET",
+    "/supervise/reports",
+    "Reports: charts, tables, CSV (supervisors, admins)",
+    supervisors,
+  ),
   page("GET", "/login", "Sign-in page", anyone),
   page("POST", "/login", "Sign in (form)", anyone),
   page("POST", "/logout", "Sign out (form)", anyone),

@@ -1,0 +1,76 @@
+/** A report table drawn from the same columns as its CSV export (lib/reports/report_tables.ts). */
+import type { Column } from "../../lib/reports/report_tables.ts";
+
+export function ReportTable<R>(
+  { id, caption, columns, rows, total, csvHref }: {
+    id: string;
+    caption: string;
+    columns: Column<R>[];
+    rows: R[];
+    /** A last row of totals (cells for every column but the first). */
+    total?: (string | number | null)[];
+    csvHref: string;
+  },
+) {
+  const show = (v: string | number | null) => v === null ? "—" : String(v);
+  return (
+    <div class="mb-8 break-inside-avoid">
+      <div class="flex items-baseline gap-3 mb-2">
+        <h2 id={`${id}-heading`} class="text-lg font-semibold">{caption}</h2>
+        <a
+          href={csvHref}
+          download
+          class="text-sm underline text-brand-700 print:hidden"
+          data-testid={`${id}-csv`}
+        >
+          Download CSV<span class="sr-only">{`: ${caption}`}</span>
+        </a>
+      </div>
+      <div class="overflow-x-auto">
+        <table
+          class="text-sm border-collapse min-w-full"
+          aria-labelledby={`${id}-heading`}
+          data-testid={`${id}-table`}
+        >
+          <thead>
+            <tr class="border-b border-gray-300">
+              {columns.map((c) => (
+                <th key={c.key} scope="col" class="text-left align-bottom py-1 pr-3 font-medium">
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i} class="border-b border-gray-100">
+                {columns.map((c, j) =>
+                  j === 0
+                    ? (
+                      <th key={c.key} scope="row" class="text-left font-normal py-1 pr-3">
+                        {show(c.cell(r))}
+                      </th>
+                    )
+                    : <td key={c.key} class="py-1 pr-3 tabular-nums">{show(c.cell(r))}</td>
+                )}
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={columns.length} class="py-2 text-gray-600">Nothing in this range.</td>
+              </tr>
+            )}
+          </tbody>
+          {total && (
+            <tfoot>
+              <tr class="border-t border-gray-300 font-medium">
+                <th scope="row" class="text-left py-1 pr-3">Total</th>
+                {total.map((v, i) => <td key={i} class="py-1 pr-3 tabular-nums">{show(v)}</td>)}
+              </tr>
+            </tfoot>
+          )}
+        </table>
+      </div>
+    </div>
+  );
+}
