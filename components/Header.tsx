@@ -21,7 +21,9 @@ export function Header({ agent, children }: { agent: PublicAgent; children?: Com
           <span class="text-gray-600">({t(`role.${agent.role}`)})</span>
         </p>
         {(agent.role === "supervisor" || agent.role === "admin") && (
-          <a href="/supervise/reports" class="text-sm underline text-brand-700">Reports</a>
+          <a href="/supervise/reports" class="text-sm underline text-brand-700">
+            {t("header.reports")}
+          </a>
         )}
         {agent.role === "admin" && (
           <a href="/admin" class="text-sm underline text-brand-700">{t("header.admin")}</a>

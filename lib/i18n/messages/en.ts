@@ -11,6 +11,8 @@ export const en = {
   "role.supervisor": "Supervisor",
   "role.admin": "Admin",
   "header.admin": "Admin",
+  "header.reports": "Reports",
+  "header.dashboard": "Dashboard",
   "header.signOut": "Sign out",
   "header.language": "Language",
   "header.set": "Set",

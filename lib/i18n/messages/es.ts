@@ -7,6 +7,8 @@ export const es: Messages = {
   "role.supervisor": "Supervisor",
   "role.admin": "Administrador",
   "header.admin": "Administración",
+  "header.reports": "Informes",
+  "header.dashboard": "Panel en vivo",
   "header.signOut": "Cerrar sesión",
   "header.language": "Idioma",
   "header.set": "Aplicar",

@@ -7,6 +7,8 @@ export const pt: Messages = {
   "role.supervisor": "Supervisor",
   "role.admin": "Administrador",
   "header.admin": "Administração",
+  "header.reports": "Relatórios",
+  "header.dashboard": "Painel ao vivo",
   "header.signOut": "Sair",
   "header.language": "Idioma",
   "header.set": "Aplicar",
