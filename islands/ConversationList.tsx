@@ -21,8 +21,7 @@ import {
 } from "../lib/ui/actions.ts";
 import { startLive } from "../lib/ui/live.ts";
 import { ConversationRow } from "../components/workspace/ConversationRow.tsx";
-
-const TAB_LABEL: Record<Tab, string> = { active: "Active", pending: "Pending", closed: "Closed" };
+import { t } from "../lib/i18n/mod.ts";
 
 export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
   const ws = useWorkspace(seed);
@@ -63,14 +62,14 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
 
   return (
     <nav
-      aria-label="Conversations"
+      aria-label={t("list.conversations")}
       class={openId
         ? "hidden md:flex flex-col min-h-0 md:w-80 shrink-0 border-r border-gray-200 bg-white"
         : "flex flex-col min-h-0 w-full md:w-80 shrink-0 border-r border-gray-200 bg-white"}
     >
       <div
         role="tablist"
-        aria-label="Conversation lists"
+        aria-label={t("list.tabs")}
         class="flex border-b border-gray-200"
         onKeyDown={(e) => {
           // The tabs pattern: arrows move between tabs (and select), Home/End to the ends.
@@ -90,27 +89,27 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
           document.getElementById(`tab-${next}`)?.focus();
         }}
       >
-        {TABS.map((t) => (
+        {TABS.map((name) => (
           <a
-            key={t}
+            key={name}
             role="tab"
-            id={`tab-${t}`}
-            href={`/?tab=${t}`}
-            aria-selected={tab === t ? "true" : "false"}
-            tabIndex={hydrated && tab !== t ? -1 : 0}
+            id={`tab-${name}`}
+            href={`/?tab=${name}`}
+            aria-selected={tab === name ? "true" : "false"}
+            tabIndex={hydrated && tab !== name ? -1 : 0}
             aria-controls="conversation-rows"
             onClick={(e) => {
               e.preventDefault();
-              selectTab(ws, t);
+              selectTab(ws, name);
             }}
             // One line whatever the count (the selected tab is bolder, so wider).
-            class={tab === t
+            class={tab === name
               ? "flex-1 flex items-center justify-center gap-1 whitespace-nowrap px-1 py-2 text-sm font-semibold border-b-2 border-brand-600 text-brand-700"
               : "flex-1 flex items-center justify-center gap-1 whitespace-nowrap px-1 py-2 text-sm text-gray-700 border-b-2 border-transparent hover:bg-gray-50"}
           >
-            {TAB_LABEL[t]}{" "}
+            {t(`tab.${name}`)}{" "}
             <span class="inline-block min-w-[1.5rem] rounded-full bg-gray-100 text-gray-800 text-xs px-1">
-              {counts[t]}
+              {counts[name]}
             </span>
           </a>
         ))}
@@ -126,7 +125,7 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
             onClick={() => ws.notice.value = ""}
             class="underline focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Dismiss
+            {t("list.dismiss")}
           </button>
         </p>
       )}
@@ -140,7 +139,7 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
         {rows.length === 0 ? <p class="p-4 text-sm text-gray-600">{emptyText(tab)}</p> : (
           <ul
             ref={listRef}
-            aria-label={`${TAB_LABEL[tab]} conversations`}
+            aria-label={t(`list.${tab}Conversations`)}
             class="divide-y divide-gray-100"
             onKeyDown={onKeyDown}
           >
@@ -174,7 +173,7 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
             onClick={() => moreClosed(ws).catch((err) => ws.notice.value = err.message)}
             class="m-3 text-sm underline focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Show more closed chats
+            {t("list.moreClosed")}
           </button>
         )}
       </div>
@@ -183,9 +182,9 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
 }
 
 function emptyText(tab: Tab): string {
-  if (tab === "active") return "No active chats. New chats arrive here while you are Online.";
-  if (tab === "pending") return "Nobody is waiting.";
-  return "No closed chats found.";
+  if (tab === "active") return t("list.emptyActive");
+  if (tab === "pending") return t("list.emptyPending");
+  return t("list.emptyClosed");
 }
 
 function Filters({ ws }: { ws: WorkspaceStore }) {
@@ -206,12 +205,12 @@ function Filters({ ws }: { ws: WorkspaceStore }) {
           }}
         >
           <input type="hidden" name="tab" value="closed" />
-          <label for="closed-search" class="sr-only">Search closed chats by contact name</label>
+          <label for="closed-search" class="sr-only">{t("list.searchClosedLabel")}</label>
           <input
             id="closed-search"
             name="q"
             type="search"
-            placeholder="Search by contact name"
+            placeholder={t("list.searchClosedPlaceholder")}
             value={ws.closedQuery.value}
             onInput={(e) => {
               ws.closedQuery.value = (e.target as HTMLInputElement).value;
@@ -226,14 +225,14 @@ function Filters({ ws }: { ws: WorkspaceStore }) {
       )}
       {ws.isSupervisor.value && (
         <div class="flex items-center gap-1">
-          <label for="agent-filter" class="text-sm text-gray-700">Agent</label>
+          <label for="agent-filter" class="text-sm text-gray-700">{t("list.agentFilter")}</label>
           <select
             id="agent-filter"
             value={ws.agentFilter.value}
             onChange={(e) => ws.agentFilter.value = (e.target as HTMLSelectElement).value}
             class="border border-gray-300 rounded px-1 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            <option value="">Everyone</option>
+            <option value="">{t("list.everyone")}</option>
             {ws.agents.value.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
           </select>
           <label class="flex items-center gap-1 text-sm text-gray-700 ml-2">
@@ -242,7 +241,7 @@ function Filters({ ws }: { ws: WorkspaceStore }) {
               checked={ws.questionsOnly.value}
               onChange={(e) => ws.questionsOnly.value = (e.target as HTMLInputElement).checked}
             />
-            Questions only
+            {t("list.questionsOnly")}
           </label>
         </div>
       )}

@@ -25,6 +25,7 @@ import { ReturnForm } from "../components/workspace/ReturnForm.tsx";
 import { ContextPanel } from "../components/workspace/ContextPanel.tsx";
 import { ContactPanel } from "../components/workspace/ContactPanel.tsx";
 import { PreviousConversations } from "../components/workspace/PreviousConversations.tsx";
+import { t } from "../lib/i18n/mod.ts";
 
 export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
   const ws = useWorkspace(seed);
@@ -50,7 +51,7 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
         id="conversation-window"
         class="hidden md:flex flex-1 min-w-0 items-center justify-center bg-gray-50"
       >
-        <p class="p-6 text-gray-700">Select a conversation.</p>
+        <p class="p-6 text-gray-700">{t("pane.select")}</p>
         <LiveRegion ws={ws} />
       </main>
     );
@@ -61,21 +62,13 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
         <Toolbar ws={ws} conv={conv} />
         <Log ws={ws} conv={conv} />
         <p class="h-5 px-4 text-xs text-gray-700 italic" aria-live="off">
-          {ws.customerTyping.value ? "Customer is typing…" : ""}
+          {ws.customerTyping.value ? t("pane.customerTyping") : ""}
         </p>
         <Footer ws={ws} conv={conv} />
       </div>
       {ws.panel.value !== "none" && (
         <aside
-          aria-label={ws.panel.value === "transfer"
-            ? "Transfer"
-            : ws.panel.value === "queue"
-            ? "Return to queue"
-            : ws.panel.value === "close"
-            ? "Close chat"
-            : ws.panel.value === "contact"
-            ? "Contact"
-            : "Context"}
+          aria-label={t(`pane.${ws.panel.value}`)}
           class="absolute inset-0 z-10 md:static md:z-auto md:w-80 shrink-0 border-l border-gray-200 bg-white p-3 overflow-y-auto"
         >
           <button
@@ -83,7 +76,7 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
             onClick={() => ws.panel.value = "none"}
             class="float-right text-sm border border-gray-300 rounded px-2 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Hide
+            {t("pane.hide")}
           </button>
           {ws.panel.value === "transfer" && <TransferBar ws={ws} />}
           {ws.panel.value === "queue" && <ReturnForm ws={ws} />}
@@ -131,20 +124,19 @@ function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
         }}
         class="md:hidden text-sm underline"
       >
-        Back to list
+        {t("pane.back")}
       </a>
       <h1 class="font-semibold truncate">{conv.contactName}</h1>
       <span class="text-xs text-gray-700">
-        {channelLabel(conv.channel)} ·{" "}
-        {conv.status === "active" ? "Active" : conv.status === "pending" ? "Pending" : "Closed"}
+        {channelLabel(conv.channel)} · {t(`status.conversation.${conv.status}`)}
         {assignee ? ` · ${assignee.name}` : ""}
       </span>
       <div class="ml-auto flex gap-2">
-        {button("transfer", "Transfer", canAct(ws, conv))}
-        {button("queue", "Return to queue", canAct(ws, conv))}
-        {button("close", "Close chat", canAct(ws, conv))}
-        {button("contact", "Contact", true)}
-        {button("context", "Context", true)}
+        {button("transfer", t("pane.transfer"), canAct(ws, conv))}
+        {button("queue", t("pane.queue"), canAct(ws, conv))}
+        {button("close", t("pane.close"), canAct(ws, conv))}
+        {button("contact", t("pane.contact"), true)}
+        {button("context", t("pane.context"), true)}
       </div>
     </div>
   );
@@ -176,7 +168,7 @@ function Log({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
       <div
         ref={box}
         tabIndex={0}
-        aria-label="Conversation log"
+        aria-label={t("pane.log")}
         role="region"
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
@@ -194,8 +186,9 @@ function Log({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
         />
         {conv.status === "closed" && conv.wrapUp && (
           <p class="mt-3 text-sm text-gray-800 bg-white border border-gray-200 rounded p-2 whitespace-pre-wrap break-words">
-            <span class="font-semibold">Wrap-up:</span> {conv.wrapUp.notes}
-            {conv.wrapUp.tags.length > 0 && ` · Tags: ${conv.wrapUp.tags.join(", ")}`}
+            <span class="font-semibold">{t("pane.wrapUp")}</span> {conv.wrapUp.notes}
+            {conv.wrapUp.tags.length > 0 &&
+              ` · ${t("pane.tags", { tags: conv.wrapUp.tags.join(", ") })}`}
           </p>
         )}
       </div>
@@ -205,7 +198,7 @@ function Log({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
           onClick={toBottom}
           class="absolute bottom-2 right-4 rounded-full bg-brand-600 text-white text-sm px-3 py-1 shadow hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
         >
-          New messages below
+          {t("pane.newBelow")}
         </button>
       )}
     </div>
@@ -218,9 +211,9 @@ function Footer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
     (ws.isSupervisor.value || !ws.dynamicAssignment.value);
   return (
     <div class="border-t border-gray-200 bg-white p-3 text-sm text-gray-700 flex items-center gap-3">
-      {conv.status === "pending" && <span>Waiting for an agent.</span>}
-      {conv.status === "closed" && <span>This chat is closed.</span>}
-      {conv.status === "active" && <span>Assigned to a colleague.</span>}
+      {conv.status === "pending" && <span>{t("pane.waitingForAgent")}</span>}
+      {conv.status === "closed" && <span>{t("pane.closed")}</span>}
+      {conv.status === "active" && <span>{t("pane.colleague")}</span>}
       {canPick && (
         <form
           method="post"
@@ -235,7 +228,7 @@ function Footer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
             }}
             class="bg-brand-600 text-white rounded px-3 py-1 font-medium hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Pick up
+            {t("row.pickUp")}
           </button>
         </form>
       )}
@@ -255,7 +248,10 @@ function LiveRegion({ ws }: { ws: WorkspaceStore }) {
         m.seq > last.current.seq && m.author === "customer"
       );
       if (fresh.length) {
-        ws.announcement.value = `New message from ${conv.contactName}: ${fresh.at(-1)!.text}`;
+        ws.announcement.value = t("pane.announce", {
+          name: conv.contactName,
+          text: fresh.at(-1)!.text,
+        });
       }
     }
     last.current = { id: conv.id, seq: newest };

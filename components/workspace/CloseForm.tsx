@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { closeChat } from "../../lib/ui/actions.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * The wrap-up form that "Close chat" opens at once: notes and tags, then
@@ -18,15 +19,17 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
   useEffect(() => first.current?.focus(), []);
   return (
     <form
-      aria-label="Wrap-up"
+      aria-label={t("close.wrapUp")}
       class="flex flex-col gap-2"
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
         setError("");
         try {
-          const free = allowFreeTags ? tags.split(",").map((t) => t.trim()).filter(Boolean) : [];
-          const list = [...picked.filter((t) => wrapUpTags.includes(t)), ...free];
+          const free = allowFreeTags
+            ? tags.split(",").map((tag) => tag.trim()).filter(Boolean)
+            : [];
+          const list = [...picked.filter((tag) => wrapUpTags.includes(tag)), ...free];
           await closeChat(ws, notes.trim(), list);
         } catch (err) {
           setError((err as Error).message);
@@ -35,8 +38,8 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
         }
       }}
     >
-      <h2 class="font-semibold">Wrap-up</h2>
-      <label for="wrapup-notes" class="text-sm font-medium">Notes</label>
+      <h2 class="font-semibold">{t("close.wrapUp")}</h2>
+      <label for="wrapup-notes" class="text-sm font-medium">{t("close.notes")}</label>
       <textarea
         id="wrapup-notes"
         ref={first}
@@ -49,24 +52,24 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
       />
       {wrapUpTags.length > 0 && (
         <fieldset>
-          <legend class="text-sm font-medium">Tags</legend>
+          <legend class="text-sm font-medium">{t("close.tags")}</legend>
           <ul class="flex flex-wrap gap-x-3 gap-y-1">
-            {wrapUpTags.map((t, i) => (
-              <li key={t}>
+            {wrapUpTags.map((tag, i) => (
+              <li key={tag}>
                 <label class="flex items-center gap-1 text-sm">
                   <input
                     id={`wrapup-tag-${i}`}
                     type="checkbox"
-                    checked={picked.includes(t)}
+                    checked={picked.includes(tag)}
                     onChange={(e) =>
                       setPicked((now) =>
                         (e.target as HTMLInputElement).checked
-                          ? [...now, t]
-                          : now.filter((x) => x !== t)
+                          ? [...now, tag]
+                          : now.filter((x) => x !== tag)
                       )}
                     class="h-4 w-4"
                   />
-                  {t}
+                  {tag}
                 </label>
               </li>
             ))}
@@ -76,7 +79,7 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
       {allowFreeTags && (
         <>
           <label for="wrapup-tags" class="text-sm font-medium">
-            {wrapUpTags.length > 0 ? "Other tags (comma separated)" : "Tags (comma separated)"}
+            {wrapUpTags.length > 0 ? t("close.otherTags") : t("close.freeTags")}
           </label>
           <input
             id="wrapup-tags"
@@ -93,14 +96,14 @@ export function CloseForm({ ws }: { ws: WorkspaceStore }) {
           disabled={busy}
           class="bg-red-700 text-white rounded px-3 py-2 font-medium hover:bg-red-800 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
         >
-          Close with this wrap-up
+          {t("close.submit")}
         </button>
         <button
           type="button"
           onClick={() => ws.panel.value = "none"}
           class="border border-gray-300 rounded px-3 py-2 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
         >
-          Cancel
+          {t("common.cancel")}
         </button>
       </div>
     </form>

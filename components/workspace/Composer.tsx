@@ -8,6 +8,7 @@ import { QuickResponsePicker } from "./QuickResponsePicker.tsx";
 import { isWindowOpen } from "../../lib/domain/whatsapp_window.ts";
 import { TemplateSender } from "./TemplateSender.tsx";
 import { notifyTyping } from "../../lib/ui/pane_socket.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * The reply box: Enter sends, Shift+Enter adds a line; "Internal note" (and
@@ -55,7 +56,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
         const names = filled.missing.map((p) => fillInLabel(p));
         setProblem(
           names.length
-            ? `Fill in ${names.join(", ")} before sending (Tab moves to the next field).`
+            ? t("composer.fillIn", { names: names.join(", ") })
             : filled.issues.join(" "),
         );
         if (draft !== text) {
@@ -119,11 +120,9 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
           class={windowClosed ? "text-sm text-red-800 mb-1" : "text-xs text-gray-600 mb-1"}
           id="window-note"
         >
-          {windowClosed
-            ? "WhatsApp: more than 24 hours since the customer's last message, so free-form replies are off. Send a template to reach them; internal notes still work."
-            : `WhatsApp reply window open for ${
-              waitingLabel(new Date(now).toISOString(), Date.parse(conv.windowEndsAt!))
-            } more.`}
+          {windowClosed ? t("composer.windowClosed") : t("composer.windowOpen", {
+            time: waitingLabel(new Date(now).toISOString(), Date.parse(conv.windowEndsAt!)),
+          })}
         </p>
       )}
       {windowClosed && templating && (
@@ -156,7 +155,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
         class="flex flex-col gap-1"
       >
         <input type="hidden" name="clientId" value={formClientId} />
-        <label for="composer" class="sr-only">Message</label>
+        <label for="composer" class="sr-only">{t("composer.message")}</label>
         <textarea
           id="composer"
           name="text"
@@ -169,9 +168,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
             : conv.channel === "whatsapp"
             ? "window-note"
             : undefined}
-          placeholder={internal || ask
-            ? "Internal note (customers never see it)"
-            : "Type a reply · Enter sends · Shift+Enter new line · / quick responses"}
+          placeholder={internal || ask ? t("composer.notePlaceholder") : t("composer.placeholder")}
           onInput={(e) => {
             setText((e.target as HTMLTextAreaElement).value);
             notifyTyping(conv.id, true);
@@ -191,7 +188,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
               checked={internal}
               onChange={(e) => setInternal((e.target as HTMLInputElement).checked)}
             />
-            Internal note
+            {t("log.internal")}
           </label>
           {ws.me.value.role === "agent" && (
             <label class="flex items-center gap-1 text-sm">
@@ -200,7 +197,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
                 checked={ask}
                 onChange={(e) => setAsk((e.target as HTMLInputElement).checked)}
               />
-              Ask a supervisor
+              {t("composer.ask")}
             </label>
           )}
           <button
@@ -212,7 +209,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
             }}
             class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Quick responses
+            {t("composer.quickResponses")}
           </button>
           {windowClosed && (
             <button
@@ -222,7 +219,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
               onClick={() => setTemplating(!templating)}
               class="text-sm border border-brand-600 text-brand-700 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
             >
-              Send a template
+              {t("composer.sendTemplate")}
             </button>
           )}
           <button
@@ -230,7 +227,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
             disabled={freeFormOff}
             class="ml-auto bg-brand-600 text-white rounded px-4 py-1 font-medium hover:bg-brand-700 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
           >
-            {internal || ask ? "Add note" : "Send"}
+            {internal || ask ? t("composer.addNote") : t("composer.send")}
           </button>
         </div>
       </form>

@@ -9,6 +9,7 @@ import {
 } from "../../lib/ui/contact.ts";
 import { channelLabel } from "../../lib/ui/format.ts";
 import { ContextPanel } from "./ContextPanel.tsx";
+import { formatDate, formatNumber, t } from "../../lib/i18n/mod.ts";
 
 /**
  * "Contact": who the customer is, beside the conversation: name, email, phone
@@ -37,19 +38,22 @@ export function ContactPanel({ ws, conv }: { ws: WorkspaceStore; conv: UiConvers
     <div class="flex flex-col gap-4">
       <section aria-labelledby="contact-title" class="flex flex-col gap-2">
         <div class="flex items-center gap-2">
-          <h2 id="contact-title" class="font-semibold">Contact</h2>
+          <h2 id="contact-title" class="font-semibold">{t("pane.contact")}</h2>
           {profile && !editing && (
             <button
               type="button"
               onClick={() => setEditing(true)}
               class="ml-auto text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
             >
-              Edit<span class="sr-only">name and email</span>
+              {t("contact.edit")}
+              <span class="sr-only">{t("contact.editWhat")}</span>
             </button>
           )}
         </div>
         {error && <p role="alert" class="text-sm text-red-800">{error}</p>}
-        {!profile ? !error && <p class="text-sm text-gray-600">Loading…</p> : editing
+        {!profile
+          ? !error && <p class="text-sm text-gray-600">{t("common.loading")}</p>
+          : editing
           ? (
             <EditContact
               profile={profile}
@@ -78,20 +82,20 @@ function ContactFacts({ profile }: { profile: UiContactProfile }) {
     <div class="border-b border-gray-100 pb-1">
       <dt class="font-medium text-gray-800">{label}</dt>
       <dd class="text-gray-900 break-all">
-        {value ?? <span class="text-gray-600">Not known</span>}
+        {value ?? <span class="text-gray-600">{t("contact.unknown")}</span>}
       </dd>
     </div>
   );
   return (
     <dl class="grid grid-cols-1 gap-1 text-sm" data-testid="contact-facts">
-      {row("Name", profile.name)}
-      {row("Email", profile.email)}
-      {row("Phone", profile.phone)}
-      {row("Channels", profile.channels.map(channelLabel).join(", ") || null)}
-      {row("First seen", new Date(profile.firstSeenAt).toLocaleString())}
+      {row(t("contact.name"), profile.name)}
+      {row(t("contact.email"), profile.email)}
+      {row(t("contact.phone"), profile.phone)}
+      {row(t("contact.channels"), profile.channels.map(channelLabel).join(", ") || null)}
+      {row(t("contact.firstSeen"), formatDate(profile.firstSeenAt))}
       {row(
-        "Conversations",
-        `${profile.conversationCount}${profile.conversationCountCapped ? "+" : ""}`,
+        t("list.conversations"),
+        `${formatNumber(profile.conversationCount)}${profile.conversationCountCapped ? "+" : ""}`,
       )}
     </dl>
   );
@@ -111,7 +115,7 @@ function EditContact(
   useEffect(() => document.getElementById("contact-name")?.focus(), []);
   return (
     <form
-      aria-label="Edit contact"
+      aria-label={t("contact.editTitle")}
       noValidate
       class="flex flex-col gap-2"
       onSubmit={async (e) => {
@@ -129,8 +133,8 @@ function EditContact(
     >
       {problem._ && <p role="alert" class="text-sm text-red-800">{problem._}</p>}
       {[
-        ["contact-name", "Name", name, setName, problem.name, "name"],
-        ["contact-email", "Email", email, setEmail, problem.email, "email"],
+        ["contact-name", t("contact.name"), name, setName, problem.name, "name"],
+        ["contact-email", t("contact.email"), email, setEmail, problem.email, "email"],
       ].map(([id, label, value, set, err, type]) => (
         <div key={id as string} class="flex flex-col gap-1">
           <label for={id as string} class="text-sm font-medium">{label as string}</label>
@@ -153,14 +157,14 @@ function EditContact(
           disabled={busy}
           class="bg-brand-600 text-white rounded px-3 py-1 text-sm font-medium hover:bg-brand-700 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
         >
-          Save contact
+          {t("contact.save")}
         </button>
         <button
           type="button"
           onClick={() => onDone(null)}
           class="border border-gray-300 rounded px-3 py-1 text-sm hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
         >
-          Cancel
+          {t("common.cancel")}
         </button>
       </div>
     </form>
@@ -194,12 +198,11 @@ function MergeContact(
   const chosen = seen.get(choice);
   return (
     <section aria-labelledby="merge-title" class="flex flex-col gap-2">
-      <h2 id="merge-title" class="font-semibold">Merge contacts</h2>
+      <h2 id="merge-title" class="font-semibold">{t("contact.merge")}</h2>
       <p class="text-sm text-gray-700">
-        The same person under another contact (say, on WhatsApp)? Merge it into this one: its
-        conversations and details move here.
+        {t("contact.mergeHint")}
       </p>
-      <label for="merge-with" class="text-sm font-medium">Merge into this contact</label>
+      <label for="merge-with" class="text-sm font-medium">{t("contact.mergeInto")}</label>
       <select
         id="merge-with"
         value={choice}
@@ -209,7 +212,7 @@ function MergeContact(
         }}
         class="text-sm border border-gray-300 rounded px-1 py-1 bg-white focus:outline-none focus:ring-2 focus:ring-brand-500"
       >
-        <option value="">Choose a contact…</option>
+        <option value="">{t("contact.choose")}</option>
         {candidates.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
       </select>
       {chosen && !confirming && (
@@ -218,7 +221,7 @@ function MergeContact(
           onClick={() => setConfirming(true)}
           class="self-start border border-gray-300 rounded px-3 py-1 text-sm hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
         >
-          Merge…
+          {t("contact.mergeEllipsis")}
         </button>
       )}
       {chosen && confirming && (
@@ -228,8 +231,10 @@ function MergeContact(
           class="rounded border border-amber-300 bg-amber-50 p-2"
         >
           <p id="merge-ask" class="text-sm mb-2">
-            Merge {chosen} into{" "}
-            {profile.name ?? "this contact"}? Its conversations move here. This cannot be undone.
+            {t("contact.mergeAsk", {
+              from: chosen,
+              into: profile.name ?? t("contact.thisContact"),
+            })}
           </p>
           <div class="flex gap-2">
             <button
@@ -237,7 +242,7 @@ function MergeContact(
               onClick={async () => {
                 try {
                   const moved = await mergeContactInto(ws, profile.id, choice);
-                  setSaid(`Merged: ${moved} conversation${moved === 1 ? "" : "s"} moved here.`);
+                  setSaid(t("contact.merged", { count: moved }));
                   setChoice("");
                   setConfirming(false);
                   onMerged();
@@ -248,14 +253,14 @@ function MergeContact(
               }}
               class="bg-red-700 text-white rounded px-3 py-1 text-sm font-medium hover:bg-red-800 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
             >
-              Merge contacts
+              {t("contact.merge")}
             </button>
             <button
               type="button"
               onClick={() => setConfirming(false)}
               class="border border-gray-300 rounded px-3 py-1 text-sm hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
             >
-              Cancel
+              {t("common.cancel")}
             </button>
           </div>
         </div>

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { UiConversation } from "../../lib/ui/model.ts";
 import { browserName } from "../../lib/ui/format.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * "Context": the key/value data the website attached (shown as text, long
@@ -11,14 +12,16 @@ export function ContextPanel({ conv }: { conv: UiConversation }) {
   const [copied, setCopied] = useState("");
   const rows: [string, string][] = [
     ...conv.context,
-    ...(conv.pageUrl ? [["Page", conv.pageUrl] as [string, string]] : []),
-    ...(conv.userAgent ? [["Browser", browserName(conv.userAgent)] as [string, string]] : []),
-    ...(conv.language ? [["Language", conv.language] as [string, string]] : []),
+    ...(conv.pageUrl ? [[t("context.page"), conv.pageUrl] as [string, string]] : []),
+    ...(conv.userAgent
+      ? [[t("context.browser"), browserName(conv.userAgent)] as [string, string]]
+      : []),
+    ...(conv.language ? [[t("context.language"), conv.language] as [string, string]] : []),
   ];
   return (
     <section aria-labelledby="context-title" class="flex flex-col gap-2">
       <div class="flex items-center gap-2">
-        <h2 id="context-title" class="font-semibold">Context</h2>
+        <h2 id="context-title" class="font-semibold">{t("pane.context")}</h2>
         {conv.context.length > 0 && (
           <button
             type="button"
@@ -26,20 +29,20 @@ export function ContextPanel({ conv }: { conv: UiConversation }) {
               const text = conv.context.map(([k, v]) => `${k}: ${v}`).join("\n");
               try {
                 await navigator.clipboard.writeText(text);
-                setCopied("Copied.");
+                setCopied(t("context.copied"));
               } catch {
-                setCopied("Copying is not allowed here; select the text instead.");
+                setCopied(t("context.copyRefused"));
               }
             }}
             class="ml-auto text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Copy
+            {t("context.copy")}
           </button>
         )}
       </div>
       <p role="status" class="text-xs text-gray-700 h-4">{copied}</p>
       {rows.length === 0
-        ? <p class="text-sm text-gray-600">The website attached no context to this chat.</p>
+        ? <p class="text-sm text-gray-600">{t("context.none")}</p>
         : (
           <dl class="grid grid-cols-1 gap-1 text-sm">
             {rows.map(([k, v], i) => (

@@ -1,5 +1,6 @@
 import type { UiSummary } from "../../lib/ui/model.ts";
 import { channelLabel, waitingLabel } from "../../lib/ui/format.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * One row of the conversation list: a link to the conversation (works without
@@ -41,18 +42,16 @@ export function ConversationRow(
           {conv.unread > 0 && (
             <span class="ml-auto shrink-0 rounded-full bg-brand-600 text-white text-xs font-semibold px-2">
               {conv.unread}
-              <span class="sr-only">unread</span>
+              <span class="sr-only">{t("row.unread")}</span>
             </span>
           )}
         </span>
         <span class="block text-sm text-gray-700 truncate h-5">{conv.preview || "\u00a0"}</span>
         <span class="flex gap-2 text-xs text-gray-600 h-4">
-          {queuePosition && <span>#{queuePosition} in queue ·</span>}
-          {waiting && <span>Waiting {waiting}</span>}
+          {queuePosition && <span>{t("row.inQueue", { n: queuePosition })} ·</span>}
+          {waiting && <span>{t("row.waiting", { time: waiting })}</span>}
           {assigneeName && <span>{waiting ? "· " : ""}{assigneeName}</span>}
-          {conv.question && (
-            <span class="text-amber-800 font-medium">· Question for a supervisor</span>
-          )}
+          {conv.question && <span class="text-amber-800 font-medium">· {t("row.question")}</span>}
         </span>
       </a>
       {onPickUp && (
@@ -67,10 +66,10 @@ export function ConversationRow(
               e.preventDefault(); // with scripts: the JSON API, no page load
               onPickUp(conv.id);
             }}
-            aria-label={`Pick up ${conv.contactName}`}
+            aria-label={t("row.pickUpName", { name: conv.contactName })}
             class="text-xs bg-brand-600 text-white rounded px-2 py-1 hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Pick up
+            {t("row.pickUp")}
           </button>
         </form>
       )}

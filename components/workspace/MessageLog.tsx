@@ -1,6 +1,7 @@
 import type { UiMessage } from "../../lib/ui/model.ts";
 import { clockLabel, deliveryLabel } from "../../lib/ui/format.ts";
 import { localTimes } from "../../lib/ui/state.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * One conversation's log: customer and agent messages, system events
@@ -18,7 +19,7 @@ export function MessageLog(
   },
 ) {
   return (
-    <ol class="flex flex-col gap-2" aria-label="Messages">
+    <ol class="flex flex-col gap-2" aria-label={t("log.messages")}>
       {messages.map((m) => (
         <MessageItem
           key={m.clientId ?? m.id}
@@ -53,10 +54,10 @@ function MessageItem(
         class="self-center max-w-full text-center text-xs text-gray-700 bg-gray-100 rounded-lg px-3 py-1 break-words"
         data-kind="system"
       >
-        {m.transfer ? transferText(m.transfer, agentName) : m.text} · {time}
+        {m.transfer ? transferText(m.transfer, agentName) : eventText(m, agentName)} · {time}
         {(m.transfer?.note || m.eventNote) && (
           <span class="block whitespace-pre-wrap text-gray-800">
-            Note: {m.transfer?.note || m.eventNote}
+            {t("log.note", { note: m.transfer?.note || m.eventNote || "" })}
           </span>
         )}
       </li>
@@ -69,7 +70,7 @@ function MessageItem(
         data-kind="internal"
       >
         <p class="text-xs font-semibold text-amber-900">
-          {m.toSupervisor ? "Internal · question for a supervisor" : "Internal note"}
+          {m.toSupervisor ? t("log.internalQuestion") : t("log.internal")}
           {m.authorName ? ` · ${m.authorName}` : ""}
         </p>
         <p class="whitespace-pre-wrap break-words">{m.text}</p>
@@ -88,7 +89,7 @@ function MessageItem(
       data-kind={customer ? "customer" : "agent"}
     >
       <p class="text-xs font-semibold text-gray-700">
-        {customer ? (m.authorName ?? "Customer") : (m.authorName ?? "Agent")}
+        {m.authorName ?? (customer ? t("log.customer") : t("log.agent"))}
       </p>
       {m.text && <p class="whitespace-pre-wrap break-words">{m.text}</p>}
       {m.kind !== "text" && (
@@ -96,11 +97,11 @@ function MessageItem(
           {m.mediaUrl
             ? (
               <a href={m.mediaUrl} target="_blank" rel="noopener" class="underline">
-                Open {m.kind}
+                {t("log.open", { kind: m.kind })}
               </a>
             )
             : m.template
-            ? `WhatsApp template ${m.template.name} (${m.template.language})`
+            ? t("log.template", { name: m.template.name, language: m.template.language })
             : `[${m.kind}]`}
         </p>
       )}
@@ -112,11 +113,28 @@ function MessageItem(
 }
 
 function transferText(
-  t: NonNullable<UiMessage["transfer"]>,
+  transfer: NonNullable<UiMessage["transfer"]>,
   agentName?: (id: string) => string | null,
 ): string {
-  const from = t.fromAgentId ? agentName?.(t.fromAgentId) ?? "a colleague" : "the queue";
-  return `Transferred from ${from} to ${t.toAgentName}`;
+  if (!transfer.fromAgentId) return t("log.transferredFromQueue", { to: transfer.toAgentName });
+  return t("log.transferred", {
+    from: agentName?.(transfer.fromAgentId) ?? t("log.aColleague"),
+    to: transfer.toAgentName,
+  });
+}
+
+/** A system event in the reader's language when its kind is known, else the engine's words. */
+function eventText(m: UiMessage, agentName?: (id: string) => string | null): string {
+  const e = m.event;
+  if (e?.kind === "closed") return t("log.event.closed");
+  if (e?.kind === "assigned" && e.agentName) return t("log.event.assigned", { name: e.agentName });
+  if (e?.kind === "requeued") {
+    if (e.reason === "offline") return t("log.event.requeuedOffline");
+    if (e.reason === "unanswered") return t("log.event.requeuedUnanswered");
+    const by = e.byAgentId ? agentName?.(e.byAgentId) : null;
+    if (by) return t("log.event.requeued", { name: by });
+  }
+  return m.text;
 }
 
 function Delivery({ m, onRetry }: { m: UiMessage; onRetry?: (m: UiMessage) => void }) {
@@ -135,7 +153,7 @@ function Delivery({ m, onRetry }: { m: UiMessage; onRetry?: (m: UiMessage) => vo
           onClick={() => onRetry(m)}
           class="ml-2 underline font-medium focus:outline-none focus:ring-2 focus:ring-brand-500"
         >
-          Retry
+          {t("log.retry")}
         </button>
       )}
     </span>

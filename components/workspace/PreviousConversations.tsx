@@ -3,6 +3,7 @@ import { loadPrevious } from "../../lib/ui/actions.ts";
 import type { UiPrevious } from "../../lib/ui/model.ts";
 import { channelLabel, clockLabel } from "../../lib/ui/format.ts";
 import { MessageLog } from "./MessageLog.tsx";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * "Previous conversations" of the contact, in place above the log: loaded
@@ -32,25 +33,25 @@ export function PreviousConversations(
       }}
     >
       <summary class="cursor-pointer px-3 py-2 text-sm font-medium focus:outline-none focus:ring-2 focus:ring-brand-500">
-        Previous conversations
+        {t("previous.title")}
       </summary>
       <div class="px-3 pb-3">
         {error && <p role="alert" class="text-sm text-red-800">{error}</p>}
-        {items === null && !error && <p class="text-sm text-gray-600">Loading…</p>}
-        {items?.length === 0 && <p class="text-sm text-gray-600">No earlier conversations.</p>}
+        {items === null && !error && <p class="text-sm text-gray-600">{t("common.loading")}</p>}
+        {items?.length === 0 && <p class="text-sm text-gray-600">{t("previous.none")}</p>}
         {items?.map((p) => (
           <section
             key={p.id}
             class="mt-2 border-t border-gray-100 pt-2"
-            aria-label={`Conversation of ${clockLabel(p.at, now)}`}
+            aria-label={t("previous.of", { when: clockLabel(p.at, now) })}
           >
             <h3 class="text-xs font-semibold text-gray-700 mb-1">
               {channelLabel(p.channel)} · {clockLabel(p.at, now)} ·{" "}
-              {p.status === "closed" ? "Closed" : p.status}
+              {t(`status.conversation.${p.status}`)}
             </h3>
             {p.wrapUpNotes && (
               <p class="text-xs text-gray-800 mb-1 whitespace-pre-wrap break-words">
-                Wrap-up: {p.wrapUpNotes}
+                {t("pane.wrapUp")} {p.wrapUpNotes}
               </p>
             )}
             <MessageLog messages={p.messages} now={now} />
@@ -62,7 +63,7 @@ export function PreviousConversations(
             onClick={() => load(cursor)}
             class="mt-2 text-sm underline focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
-            Show older
+            {t("previous.older")}
           </button>
         )}
       </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { UiQuickResponse } from "../../lib/ui/model.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * The "Quick responses" picker: a search box over the caller's quick
@@ -26,10 +27,10 @@ export function QuickResponsePicker(
   return (
     <div
       role="dialog"
-      aria-label="Quick responses"
+      aria-label={t("composer.quickResponses")}
       class="mb-2 rounded border border-gray-300 bg-white shadow p-2"
     >
-      <label for="qr-search" class="sr-only">Search quick responses</label>
+      <label for="qr-search" class="sr-only">{t("qr.search")}</label>
       <input
         id="qr-search"
         ref={input}
@@ -38,7 +39,7 @@ export function QuickResponsePicker(
         aria-expanded="true"
         aria-controls="qr-list"
         aria-activedescendant={shown[pick] ? `qr-${shown[pick].id}` : undefined}
-        placeholder="Search quick responses"
+        placeholder={t("qr.search")}
         value={query}
         onInput={(e) => {
           setQuery((e.target as HTMLInputElement).value);
@@ -62,14 +63,14 @@ export function QuickResponsePicker(
         class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
       />
       {items === null
-        ? <p class="text-sm text-gray-600 p-1">Loading…</p>
+        ? <p class="text-sm text-gray-600 p-1">{t("common.loading")}</p>
         : shown.length === 0
-        ? <p class="text-sm text-gray-600 p-1">No quick responses match.</p>
+        ? <p class="text-sm text-gray-600 p-1">{t("qr.none")}</p>
         : (
           <ul
             id="qr-list"
             role="listbox"
-            aria-label="Quick responses"
+            aria-label={t("composer.quickResponses")}
             class="max-h-48 overflow-y-auto mt-1"
           >
             {shown.map((r, i) => (

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { returnChat } from "../../lib/ui/actions.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * "Return to queue" (issue 16): the agent hands the open chat back to the
@@ -15,7 +16,7 @@ export function ReturnForm({ ws }: { ws: WorkspaceStore }) {
   useEffect(() => first.current?.focus(), []);
   return (
     <form
-      aria-label="Return to queue"
+      aria-label={t("pane.queue")}
       class="flex flex-col gap-2"
       onSubmit={async (e) => {
         e.preventDefault();
@@ -30,13 +31,12 @@ export function ReturnForm({ ws }: { ws: WorkspaceStore }) {
         }
       }}
     >
-      <h2 class="font-semibold">Return to queue</h2>
+      <h2 class="font-semibold">{t("pane.queue")}</h2>
       <p id="return-hint" class="text-sm text-gray-700">
-        The chat goes back to the front of the queue for a colleague; you will not get it again
-        straight away.
+        {t("queue.hint")}
       </p>
       <label for="return-note" class="text-sm font-medium">
-        Note for the next agent (optional)
+        {t("queue.note")}
       </label>
       <textarea
         id="return-note"
@@ -54,7 +54,7 @@ export function ReturnForm({ ws }: { ws: WorkspaceStore }) {
         disabled={busy}
         class="bg-brand-600 text-white rounded px-3 py-2 font-medium hover:bg-brand-700 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
       >
-        Return to queue
+        {t("pane.queue")}
       </button>
     </form>
   );

@@ -10,6 +10,7 @@ import {
   valueKey,
   type WhatsAppTemplate,
 } from "../../lib/domain/whatsapp_templates.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * "Send a template": the one way to reach a WhatsApp customer outside the
@@ -69,7 +70,9 @@ export function TemplateSender(
     const missing = checkTemplateValues(template, values);
     if (Object.keys(missing).length) {
       setFields(missing);
-      setProblem(`Fill in ${Object.keys(missing).map((id) => labelOf(id)).join(", ")}.`);
+      setProblem(
+        t("template.fillIn", { names: Object.keys(missing).map((id) => labelOf(id)).join(", ") }),
+      );
       document.getElementById(fieldId(Object.keys(missing)[0]))?.focus();
       return;
     }
@@ -102,9 +105,9 @@ export function TemplateSender(
         }
       }}
     >
-      <h3 id="template-heading" class="text-sm font-semibold mb-1">Send a template</h3>
+      <h3 id="template-heading" class="text-sm font-semibold mb-1">{t("composer.sendTemplate")}</h3>
       <p id="template-problem" role="alert" class="text-sm text-red-800">{problem}</p>
-      {templates === null && <p class="text-sm text-gray-600">Loading templates…</p>}
+      {templates === null && <p class="text-sm text-gray-600">{t("template.loading")}</p>}
       {templates?.length === 0 && !problem && (
         <p class="text-sm text-gray-700">
           No approved templates yet. An admin can read them from Meta in Admin → Channels → WhatsApp
@@ -130,7 +133,7 @@ export function TemplateSender(
               }}
               class="border border-gray-300 rounded px-2 py-1 focus:outline-none focus:ring-2 focus:ring-brand-500"
             >
-              <option value="">Choose a template…</option>
+              <option value="">{t("template.choose")}</option>
               {templates.map((t) => (
                 <option key={`${t.name}|${t.language}`} value={`${t.name}|${t.language}`}>
                   {t.name} ({t.language})
@@ -186,14 +189,14 @@ export function TemplateSender(
               onClick={onClose}
               class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
             >
-              Cancel
+              {t("common.cancel")}
             </button>
             <button
               type="submit"
               disabled={!template || sending}
               class="bg-brand-600 text-white rounded px-4 py-1 font-medium hover:bg-brand-700 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
             >
-              {sending ? "Sending…" : "Send template"}
+              {sending ? t("template.sending") : t("template.send")}
             </button>
           </div>
         </form>
@@ -210,5 +213,5 @@ function fieldId(valueId: string): string {
 /** "Body {{1}}", "Header {{order}}": where the value goes, as the template writes it. */
 function labelOf(valueId: string): string {
   const [component, key] = valueId.split(":");
-  return `${component === "header" ? "Header" : "Body"} {{${key}}}`;
+  return `${component === "header" ? t("template.header") : t("template.body")} {{${key}}}`;
 }

@@ -3,9 +3,7 @@ import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import { transfer } from "../../lib/ui/actions.ts";
 import { loadLabel } from "../../lib/ui/format.ts";
 import { transferOption } from "../../lib/ui/transfer_view.ts";
-
-const STATUS_WORD = { online: "Online", busy: "Busy", offline: "Offline" } as const;
-const ROLE_WORD = { agent: "Agent", supervisor: "Supervisor", admin: "Admin" } as const;
+import { t } from "../../lib/i18n/mod.ts";
 
 /**
  * The right-hand "Transfer" bar: every agent with role, status and load
@@ -44,7 +42,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
   return (
     <form
       ref={form}
-      aria-label="Transfer"
+      aria-label={t("pane.transfer")}
       class="flex flex-col gap-2 h-full"
       onSubmit={async (e) => {
         e.preventDefault();
@@ -63,7 +61,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
       }}
     >
       <fieldset class="flex-1 min-h-0 overflow-y-auto">
-        <legend class="font-semibold mb-1">Transfer to</legend>
+        <legend class="font-semibold mb-1">{t("transfer.to")}</legend>
         <ul class="flex flex-col gap-1">
           {agents.map((a) => {
             const opt = transferOption(me, a, conv.assigneeId, ws.rules.value);
@@ -90,7 +88,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
                   <span>
                     <span class="font-medium">{a.name}</span>{" "}
                     <span class="text-xs text-gray-700">
-                      {ROLE_WORD[a.role]} · {STATUS_WORD[a.status]} ·{" "}
+                      {t(`role.${a.role}`)} · {t(`status.${a.status}`)} ·{" "}
                       {loadLabel(a.activeChats, a.maxChats)}
                     </span>
                     {opt.reason && (
@@ -100,7 +98,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
                           ? "block text-xs text-gray-700"
                           : "block text-xs text-amber-800"}
                       >
-                        {opt.blocked ? opt.reason : `Warning: ${opt.reason}`}
+                        {opt.blocked ? opt.reason : t("transfer.warning", { reason: opt.reason })}
                       </span>
                     )}
                   </span>
@@ -110,7 +108,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
           })}
         </ul>
       </fieldset>
-      <label for="transfer-note" class="text-sm font-medium">Note (optional)</label>
+      <label for="transfer-note" class="text-sm font-medium">{t("transfer.note")}</label>
       <textarea
         id="transfer-note"
         rows={2}
@@ -125,7 +123,7 @@ export function TransferBar({ ws }: { ws: WorkspaceStore }) {
         disabled={!chosen || busy}
         class="bg-brand-600 text-white rounded px-3 py-2 font-medium hover:bg-brand-700 disabled:opacity-50 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-500"
       >
-        Confirm transfer
+        {t("transfer.confirm")}
       </button>
     </form>
   );

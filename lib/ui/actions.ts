@@ -26,6 +26,7 @@ import {
 } from "./model.ts";
 import type { WorkspaceStore } from "./state.ts";
 import { newClientId } from "./format.ts";
+import { CATALOGS, type MessageKey, t } from "../i18n/mod.ts";
 
 /** An API answer that was not 2xx, with the server's reason. */
 export class ApiError extends Error {
@@ -54,11 +55,11 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, "network", "No connection to Parley. Try again.");
+    throw new ApiError(0, "network", t("error.network"));
   }
   if (res.status === 401) {
     location.href = "/login";
-    throw new ApiError(401, "unauthorized", "Signed out.");
+    throw new ApiError(401, "unauthorized", t("error.signedOut"));
   }
   const text = await res.text();
   let json: unknown = null;
@@ -69,10 +70,16 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     const error = (json as {
       error?: { code?: string; message?: string; details?: { fields?: Record<string, string> } };
     } | null)?.error;
+    // The API's messages are English (a contract); the page says it in its own language when it
+    // knows the code, and in the API's words otherwise.
+    const code = error?.code ?? "error";
+    const known = `error.${code}` as MessageKey;
     throw new ApiError(
       res.status,
-      error?.code ?? "error",
-      error?.message ?? `Request failed (${res.status}).`,
+      code,
+      known in CATALOGS.en
+        ? t(known)
+        : error?.message ?? t("error.requestFailed", { status: String(res.status) }),
       error?.details?.fields ?? {},
     );
   }
@@ -232,7 +239,7 @@ export async function reloadOpen(store: WorkspaceStore): Promise<void> {
       batch(() => {
         store.open.value = null;
         store.panel.value = "none";
-        store.announcement.value = `The chat with ${open.contactName} is no longer yours.`;
+        store.announcement.value = t("pane.noLongerYours", { name: open.contactName });
       });
       const url = new URL(location.href);
       url.searchParams.delete("c");
@@ -296,6 +303,7 @@ export async function sendMessage(
     transfer: null,
     template: null,
     eventNote: null,
+    event: null,
   };
   const put = (m: UiMessage) => {
     const cur = store.open.value;

@@ -2,25 +2,32 @@
  * Pure formatting helpers of the agent workspace, shared by the server render
  * and the islands (no DOM, no I/O): waiting times, clock times, the tab title
  * with the unread count, delivery-state words, agent load, and the custom
- * field cursor of the composer.
+ * field cursor of the composer. Words and dates are in the page's language
+ * (lib/i18n: `t()` and `Intl`).
  */
+import { dateParts, formatDate, t } from "../i18n/mod.ts";
 
-/** "just now", "4 min", "2 h 5 min", "3 d" since `sinceIso`, at `nowMs`. */
+/** "just now", "4 min", "2 h 5 min", "3 d" since `sinceIso`, at `nowMs` (in the page's language). */
 export function waitingLabel(sinceIso: string | null | undefined, nowMs: number): string {
   if (!sinceIso) return "";
   const since = Date.parse(sinceIso);
   if (Number.isNaN(since)) return "";
   const minutes = Math.floor(Math.max(0, nowMs - since) / 60_000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 1) return t("time.justNow");
+  if (minutes < 60) return t("time.minutes", { n: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  return `${Math.floor(hours / 24)} d`;
+  if (hours < 24) {
+    return minutes % 60
+      ? t("time.hoursMinutes", { h: hours, m: minutes % 60 })
+      : t("time.hours", { n: hours });
+  }
+  return t("time.days", { n: Math.floor(hours / 24) });
 }
 
 /**
- * "14:05" for today, "3 Nov 14:05" otherwise: in local time with `local`, else
- * in UTC (what the server renders, so the first browser render matches it).
+ * "14:05" for today, "3 Nov 14:05" otherwise ("3 nov 14:05" in Spanish: the
+ * month from `Intl.DateTimeFormat`): in local time with `local`, else in UTC
+ * (what the server renders, so the first browser render matches it).
  */
 export function clockLabel(
   iso: string | null | undefined,
@@ -30,38 +37,29 @@ export function clockLabel(
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  const parts = (t: Date) =>
-    local
-      ? [t.getFullYear(), t.getMonth(), t.getDate(), t.getHours(), t.getMinutes()]
-      : [t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes()];
-  const [y, mo, day, h, mi] = parts(d);
-  const [ny, nmo, nday] = parts(new Date(nowMs));
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const time = `${pad(h)}:${pad(mi)}`;
-  if (y === ny && mo === nmo && day === nday) return time;
-  const month = MONTHS[mo];
-  return `${day} ${month} ${time}`;
+  const timeZone = local ? undefined : "UTC";
+  const dayOf = (x: Date) =>
+    formatDate(x, { year: "numeric", month: "numeric", day: "numeric", timeZone });
+  const time = formatDate(d, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+  if (dayOf(d) === dayOf(new Date(nowMs))) return time;
+  const parts = dateParts(d, { day: "numeric", month: "short", timeZone });
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("day")} ${part("month")} ${time}`;
 }
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** The document title: `(3) Parley` when 3 messages are unread, `Parley` otherwise. */
 export function titleWithUnread(unread: number, base = "Parley"): string {
   return unread > 0 ? `(${unread > 99 ? "99+" : unread}) ${base}` : base;
 }
 
-export const DELIVERY_WORDS = {
-  sending: "Sending",
-  sent: "Sent",
-  delivered: "Delivered",
-  read: "Read",
-  failed: "Failed",
-} as const;
-export type DeliveryState = keyof typeof DELIVERY_WORDS;
+export const DELIVERY_STATES = ["sending", "sent", "delivered", "read", "failed"] as const;
+export type DeliveryState = typeof DELIVERY_STATES[number];
 
 /** The word shown under an outbound message for its delivery state. */
 export function deliveryLabel(state: string | null | undefined): string {
-  return state && state in DELIVERY_WORDS ? DELIVERY_WORDS[state as DeliveryState] : "";
+  return (DELIVERY_STATES as readonly (string | null | undefined)[]).includes(state)
+    ? t(`delivery.${state as DeliveryState}`)
+    : "";
 }
 
 /** "2/4": active chats over the agent's maximum ("2/–" when unknown). */

@@ -14,6 +14,7 @@ import { ALL_PARTS, api, type ListPart, markRead, refreshLists, reloadOpen } fro
 import { titleWithUnread } from "./format.ts";
 import { toUiRules, type UiSummary } from "./model.ts";
 import type { Settings } from "../domain/engine_types.ts";
+import { t } from "../i18n/mod.ts";
 
 /** Event names the stream may use; each is handled as "something changed". */
 const EVENT_NAMES = [
@@ -240,11 +241,11 @@ function notifyChanges(store: WorkspaceStore, before: Known): Known {
     // A new chat always chimes: the agent may be busy in another one.
     const names = assigned.map((c) => c.contactName).join(", ");
     beep();
-    notify("New chat assigned", names);
-    store.announcement.value = `New chat assigned: ${names}`;
+    notify(t("notify.assigned"), names);
+    store.announcement.value = t("notify.assignedNames", { names });
   } else if (messaged.length > 0 && away) {
     beep();
-    notify(`New message from ${messaged[0].contactName}`, messaged[0].preview);
+    notify(t("notify.message", { name: messaged[0].contactName }), messaged[0].preview);
   }
   return after;
 }

@@ -18,6 +18,7 @@ import type {
 import type { AgentSummary, ConversationSummary, HistoryItem } from "../store/engine/mod.ts";
 import type { QuickResponse } from "../store/quick_responses.ts";
 import type { TemplateMessageData } from "../domain/whatsapp_templates.ts";
+import { t } from "../i18n/mod.ts";
 
 export type Tab = ConversationStatus;
 
@@ -110,6 +111,13 @@ export interface UiMessage {
   template: { name: string; language: string; values: Record<string, string> } | null;
   /** The note given with another staff event (a chat returned to the queue), else null. */
   eventNote: string | null;
+  /** A system event's kind and the facts its words need, so each reader sees it in their language. */
+  event: {
+    kind: string;
+    agentName: string | null;
+    reason: string | null;
+    byAgentId: string | null;
+  } | null;
 }
 
 export interface UiConversation extends UiSummary {
@@ -170,7 +178,7 @@ export function toUiAgent(a: AgentSummary): UiAgent {
 
 function contactName(contact: Contact | null, contactId: string): string {
   return contact?.name || contact?.phone || contact?.whatsappId ||
-    "Visitor " + (contact?.id ?? contactId).slice(-4);
+    t("contact.visitor", { id: (contact?.id ?? contactId).slice(-4) });
 }
 
 /** Since when the customer waits: Pending since it arrived, Active since an unanswered message. */
@@ -227,6 +235,14 @@ export function toUiMessage(m: Message): UiMessage {
       ? { fromAgentId: textOf(data.fromAgentId), toAgentName, note: textOf(data.note) }
       : null,
     eventNote: m.type === "event" && m.kind === "requeued" ? textOf(data.note) : null,
+    event: m.type === "event"
+      ? {
+        kind: m.kind,
+        agentName: textOf(data.agentName),
+        reason: textOf(data.reason),
+        byAgentId: textOf(data.byAgentId),
+      }
+      : null,
     mediaUrl: mediaId ? `/api/v1/media/${encodeURIComponent(mediaId)}` : null,
     template: m.kind === "template" ? templateOf(data.template) : null,
   };

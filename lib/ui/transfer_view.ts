@@ -10,6 +10,7 @@
 import { checkTransfer, type TransferLimits } from "../domain/permissions.ts";
 import type { Role } from "../domain/engine_types.ts";
 import type { UiAgent, UiRules } from "./model.ts";
+import { CATALOGS, type MessageKey, t } from "../i18n/mod.ts";
 
 export interface TransferOption {
   /** Not selectable for this caller. */
@@ -46,21 +47,24 @@ export function transferOption(
     },
     limits,
   );
-  if (refusal) return { blocked: true, reason: refusal.message };
+  if (refusal) {
+    // The rule's reason in the page's language (its English words when the code is new).
+    const key = `refusal.${refusal.code}` as MessageKey;
+    const vars = {
+      status: t(`status.${target.status}`),
+      max: target.maxChats,
+      limit: limits.maxTransfersPerAgent,
+    };
+    return { blocked: true, reason: key in CATALOGS.en ? t(key, vars) : refusal.message };
+  }
   const problems: string[] = [];
-  if (target.status !== "online") problems.push(`${capital(target.status)}`);
+  if (target.status !== "online") problems.push(t(`status.${target.status}`));
   if (target.activeChats >= target.maxChats) {
-    problems.push(`at capacity (${target.activeChats}/${target.maxChats})`);
+    problems.push(t("transfer.atCapacity", { load: `${target.activeChats}/${target.maxChats}` }));
   }
   if (problems.length === 0 || actor.role === "agent") return { blocked: false, reason: "" };
   return {
     blocked: false,
-    reason: `${
-      problems.join(", ")
-    }. As a supervisor you may still transfer; capacity may be exceeded.`,
+    reason: t("transfer.supervisorMay", { problems: problems.join(", ") }),
   };
-}
-
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
