@@ -17,6 +17,7 @@ import { installSqliteBusyRetry } from "./store/sqlite_busy.ts";
 import { upgradeStatusIndex } from "./store/engine/status_index.ts";
 import { moveWidgetPendingDetails } from "./store/engine/held_details.ts";
 import { backfillMetrics } from "./store/engine/metrics_backfill.ts";
+import { backfillSearch } from "./store/engine/search_backfill.ts";
 import { Engine } from "./store/engine/engine.ts";
 
 export interface RunningServer {
@@ -71,6 +72,8 @@ export async function startServer(
   if (held) log(`Moved the held details of ${held} web visitors to their new key.`);
   const counted = await backfillMetrics(kv);
   if (counted) log(`Counted ${counted} stored conversations into the metrics.`);
+  const indexed = await backfillSearch(kv);
+  if (indexed) log(`Indexed ${indexed} stored conversations for search.`);
   await deps.realtime.start();
   deps.webhooks.start(deps.realtime.hub);
   const app = createApp(deps, routes);

@@ -21,6 +21,7 @@ import { meApiRoutes } from "./me_api.ts";
 import { metricsApiRoutes } from "./metrics_api.ts";
 import { superviseReportRoutes } from "./supervise_reports.tsx";
 import { quickResponseRoutes } from "./quick_responses.ts";
+import { searchApiRoutes } from "./search_api.ts";
 import { settingsApiRoutes } from "./settings_api.ts";
 import { streamRoutes } from "./stream.ts";
 import { teamRoutes } from "./teams_api.ts";
@@ -42,6 +43,7 @@ export const routeTable: RouteTable = {
     settingsApiRoutes,
     metricsApiRoutes,
     superviseReportRoutes,
+    searchApiRoutes,
     whatsappRoutes,
     streamRoutes,
     authRoutes,

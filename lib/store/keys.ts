@@ -29,6 +29,8 @@
  *   ["schema", "status_index"]                   -> 2 once the status index is in its current order
  *   ["schema", "metrics"]                        -> 1 once the metrics counters hold every stored conversation
  *   ["schema", "metrics_backfill"]               -> conversationId (the backfill's progress, while under way)
+ *   ["schema", "search"]                         -> 1 once the search index holds every stored conversation
+ *   ["schema", "search_backfill"]                -> conversationId (the search backfill's progress, while under way)
  *
  * Admin console (lib/store/teams.ts, quick_responses.ts, audit.ts, invites.ts)
  *   ["teams", teamId]                            -> Team
@@ -88,6 +90,13 @@
  *                                                   messageId: null until a message committed with it)
  *   ["attachment_chunks", attachmentId, index]   -> Uint8Array (the file in 60 KiB pieces, index 0, 1, 2, ...)
  *
+ * Search (lib/store/engine/search_index.ts, search_query.ts; docs/engine.md "Search"): kept in each commit
+ *   ["search", term, conversationId]             -> number (seq of the latest message with the term) | "c" (the
+ *                                                   contact's name, email or phone) | "w" (wrap-up notes or tags)
+ *   ["search_contact_terms", conversationId, term] -> true (contact-detail terms indexed for the conversation:
+ *                                                   what an erasure must remove, as contact details change)
+ *   ["search_held", agentId, conversationId]     -> true (the agent held the chat at some time: an agent's search scope)
+ *
  * Metrics (lib/store/engine/metrics.ts; docs/engine.md "Metrics"): KV sum counters, kept in each commit
  *   ["metrics", scope, grain, bucketStartMs, counter]        -> Deno.KvU64
  *   ["metrics", scope, grain, bucketStartMs, histogram, bin] -> Deno.KvU64 (fixed bins: metrics.ts BIN_EDGES_S)
@@ -141,6 +150,26 @@ export const keys = {
   /** Whether a store's metrics counters were backfilled (engine/metrics_backfill.ts). */
   metricsVersion: (): Key => ["schema", "metrics"],
   metricsBackfillCursor: (): Key => ["schema", "metrics_backfill"],
+  /** Whether a store's search index was backfilled (engine/search_backfill.ts). */
+  searchVersion: (): Key => ["schema", "search"],
+  searchBackfillCursor: (): Key => ["schema", "search_backfill"],
+  /** One posting of the search index: `term` occurs in the conversation. */
+  searchPosting: (term: string, conversationId: string): Key => ["search", term, conversationId],
+  searchPostingsPrefix: (term: string): Key => ["search", term],
+  searchContactTerm: (conversationId: string, term: string): Key => [
+    "search_contact_terms",
+    conversationId,
+    term,
+  ],
+  searchContactTermsPrefix: (
+    conversationId: string,
+  ): Key => ["search_contact_terms", conversationId],
+  searchHeld: (agentId: string, conversationId: string): Key => [
+    "search_held",
+    agentId,
+    conversationId,
+  ],
+  searchHeldPrefix: (agentId: string): Key => ["search_held", agentId],
   team: (id: string): Key => ["teams", id],
   teamsPrefix: (): Key => ["teams"],
   teamByName: (name: string): Key => ["teams_by_name", name],

@@ -21,6 +21,7 @@ import { localeBody, statusBody } from "../me_api.ts";
 import { contactPatch } from "../contacts_api.ts";
 import { handoffSchema } from "../../lib/store/engine/mod.ts";
 import { templateSendBody } from "../whatsapp.ts";
+import { searchQuery } from "../search_api.ts";
 import { quickResponseInputSchema } from "../../lib/store/quick_responses.ts";
 
 const tag = "Conversations";
@@ -146,6 +147,24 @@ export const staffOperations: ApiOperation[] = [
     query: messagesQuery,
     produces: "json",
     responses: { 200: "`{items}`.", 403: notYours, 404: "Unknown conversation." },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/search",
+    tag,
+    summary: "Search conversations: messages, notes, contact, tags, wrap-up notes",
+    description: "Every word must occur in the conversation; the last one matches as a prefix " +
+      "unless the query ends with a space. Newest conversations first. Supervisors, admins and " +
+      "API keys search every conversation; agents the chats they hold or held (and may open now).",
+    access: staff("conversations:read"),
+    query: searchQuery,
+    produces: "json",
+    responses: {
+      200: "`{items: [{conversation, contact, match: {field, seq, text, highlights}}], " +
+        "nextCursor, partial}`.",
+      400: "`query_empty` (no word of 2+ letters or digits), `query_too_long` (over 200 " +
+        "characters or 8 words), `invalid_cursor`.",
+    },
   },
   {
     method: "GET",

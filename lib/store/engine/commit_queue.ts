@@ -52,8 +52,11 @@ export const MAX_GROUP = 64;
 
 /**
  * Deno KV's limits for one atomic operation, less what the group adds (the
- * head check and write, room for estimation error). Sizes are estimated from
- * JSON (twice its length: V8 stores non-Latin-1 text in two bytes a char).
+ * head check and write, room for estimation error). Values are estimated from
+ * JSON (twice its length: V8 stores non-Latin-1 text in two bytes a char);
+ * keys by their encoded size ({@link keySize}): a message's search postings
+ * (./search_index.ts) are a dozen short keys, and twice their JSON would cut
+ * groups in half for nothing.
  */
 const LIMITS = { checks: 99, mutations: 990, keyBytes: 70 * 1024, bytes: 700 * 1024 };
 
@@ -102,6 +105,23 @@ interface Cost {
 }
 
 const keyId = (key: Deno.KvKey): string => JSON.stringify(key);
+
+const utf8 = new TextEncoder();
+
+/**
+ * A key's size as Deno KV encodes it (a tag byte per part, strings and bytes
+ * in UTF-8 with a terminator, numbers in 8 bytes), rounded up a little.
+ */
+export function keySize(key: Deno.KvKey): number {
+  let n = 4;
+  for (const part of key) {
+    if (typeof part === "string") n += utf8.encode(part).length + 3;
+    else if (part instanceof Uint8Array) n += part.length + 3;
+    else if (typeof part === "bigint") n += 2 + Math.ceil(part.toString(16).length / 2);
+    else n += 10; // number, boolean
+  }
+  return n;
+}
 
 function jsonSize(value: unknown): number {
   try {
@@ -275,14 +295,18 @@ export class CommitQueue {
       }
       const keys = readKeys();
       for (const c of plan.op.checks) keys.add(keyId(c.key));
+      // Checked keys count towards the key bytes too (the group may share some: counted each time).
       let keyBytes = 0;
-      let bytes = 0;
+      for (const e of reads.entries) keyBytes += keySize(e.key);
+      for (const c of plan.op.checks) keyBytes += keySize(c.key);
+      let bytes = keyBytes;
       for (const m of plan.op.mutations) {
         const id = keyId(m.key);
         // Sums (metrics counters) commute: two attempts adding to one counter may share a group.
         if (m.type !== "sum") keys.add(id);
-        keyBytes += 2 * id.length;
-        bytes += 2 * id.length + (m.type === "sum" ? 8 : "value" in m ? jsonSize(m.value) : 0);
+        const size = keySize(m.key);
+        keyBytes += size;
+        bytes += size + (m.type === "sum" ? 8 : "value" in m ? jsonSize(m.value) : 0);
       }
       const changes = plan.changes ?? [];
       for (const c of changes) bytes += jsonSize(c) + 64;

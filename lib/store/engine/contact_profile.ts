@@ -14,6 +14,7 @@ import { getConversationFor } from "./queries.ts";
 import { mutate } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
+import { indexContact } from "./search_index.ts";
 
 /** How far the profile counts a contact's conversations (the history pages beyond). */
 const COUNT_LIMIT = 1000;
@@ -93,6 +94,7 @@ export async function updateContactDetails(
     if (next.name === before.name && next.email === before.email) return { value: before };
     next.updatedAt = new Date().toISOString();
     const op = new EngineOp().check(entry).set(entry.key, next);
+    indexContact(op, next, conv.id, before); // the corrected details are searchable at once
     return {
       op,
       value: next,

@@ -20,6 +20,7 @@ import { getManyEntries } from "./records.ts";
 import { mutate } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
+import { indexContact } from "./search_index.ts";
 
 const MOVE_BATCH = 10;
 
@@ -106,16 +107,20 @@ export async function mergeContacts(
   });
   let moved = 0;
   for (;;) {
-    const n = await moveBatch(engine, keepId, mergeId);
+    const n = await moveBatch(engine, kept, mergeId);
     if (n === 0) break;
     moved += n;
   }
   return { contact: kept, moved };
 }
 
-/** Moves up to MOVE_BATCH conversations of `mergeId` to `keepId`; returns how many. */
-async function moveBatch(engine: Engine, keepId: string, mergeId: string): Promise<number> {
+/**
+ * Moves up to MOVE_BATCH conversations of `mergeId` to `kept`; returns how
+ * many. A moved conversation becomes findable by the kept contact's details.
+ */
+async function moveBatch(engine: Engine, kept: Contact, mergeId: string): Promise<number> {
   const { kv } = engine;
+  const keepId = kept.id;
   return await mutate(engine, async () => {
     const ids: string[] = [];
     for await (
@@ -133,6 +138,7 @@ async function moveBatch(engine: Engine, keepId: string, mergeId: string): Promi
       op.check(entry);
       op.set(entry.key, { ...entry.value, contactId: keepId });
       op.set(keys.contactConversation(keepId, ids[i]), entry.value.channel);
+      indexContact(op, kept, ids[i]);
       changes.push({
         type: "contact.updated",
         conversationId: ids[i],

@@ -11,6 +11,7 @@ import { appendToLog, messageChange } from "./log.ts";
 import { EngineOp } from "./op.ts";
 import { type Claim, writeClaims } from "./attachments.ts";
 import { writeConversation } from "./records.ts";
+import { indexContact } from "./search_index.ts";
 
 /** The contact a message belongs to, with the entries its commit depends on. */
 export interface FoundContact {
@@ -80,6 +81,9 @@ export function writeCustomerMessage(w: CustomerMessageWrite) {
     conversationId: conv.id,
     seq: appended.message.seq,
   });
+  // The contact's details are searchable in a new conversation, and in this one when they change.
+  if (created) indexContact(op, updated, conv.id);
+  else if (updated !== contact) indexContact(op, updated, conv.id, contact);
   if (created) {
     op.set(keys.contactOpen(contact.id, channel), conv.id);
     op.set(keys.contactConversation(contact.id, conv.id), channel);

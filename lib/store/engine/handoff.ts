@@ -19,6 +19,7 @@ import type { Team } from "../teams.ts";
 import { triggerAssignment } from "./assignment.ts";
 import { appendToLog, messageChange } from "./log.ts";
 import { getConversation, writeConversation } from "./records.ts";
+import { indexContact } from "./search_index.ts";
 import { mutate } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
@@ -208,6 +209,7 @@ export async function handOffConversation(
     // The hand-off is when the chat starts waiting for a human.
     conv = { ...conv, lastActivityAt: at };
     writeConversation(op, null, conv);
+    indexContact(op, updated, conv.id);
     op.set(keys.contactOpen(contact.id, channel), conv.id);
     op.set(keys.contactConversation(contact.id, conv.id), channel);
     op.set(dupKey, { conversationId: conv.id, seq: messages[messages.length - 1].seq });

@@ -19,6 +19,7 @@ import { truncateText } from "../../domain/text.ts";
 import type { NewChange } from "../changes.ts";
 import type { EngineOp } from "./op.ts";
 import { keys } from "../keys.ts";
+import { indexMessage } from "./search_index.ts";
 
 export interface LogEntryInput {
   type: MessageType;
@@ -68,6 +69,7 @@ export function appendToLog(
   op.set(keys.message(conv.id, seq), message);
   op.noteWritten({ message });
   op.set(keys.messageById(message.id), { conversationId: conv.id, seq });
+  indexMessage(op, message); // searchable in the same commit (./search_index.ts)
   const next: Conversation = {
     ...conv,
     lastSeq: seq,

@@ -11,6 +11,12 @@
 import type { Conversation, Message } from "../../domain/engine_types.ts";
 import type { WrittenRecords } from "../changes.ts";
 
+/**
+ * Search postings one op writes at most (./search_index.ts): a bot hand-off
+ * appends up to 100 messages in one op, and Deno KV takes 1000 mutations.
+ */
+export const MAX_INDEX_WRITES = 400;
+
 /** A queue message enqueued with the commit. */
 interface Enqueued {
   value: unknown;
@@ -22,6 +28,8 @@ export class EngineOp {
   readonly mutations: Deno.KvMutation[] = [];
   readonly enqueued: Enqueued[] = [];
   readonly written: WrittenRecords = { conversations: [], messages: [] };
+  /** Where each search-index key set by {@link index} sits in `mutations`. */
+  readonly #indexed = new Map<string, number>();
 
   check(...checks: Deno.AtomicCheck[]): this {
     this.checks.push(...checks);
@@ -37,6 +45,25 @@ export class EngineOp {
   sum(key: Deno.KvKey, n: bigint): this {
     this.mutations.push({ type: "sum", key, value: new Deno.KvU64(n) });
     return this;
+  }
+
+  /**
+   * Sets a search-index key (./search_index.ts): a key set twice in one op
+   * (a term in two messages of one hand-off) is written once, with the later
+   * value; past {@link MAX_INDEX_WRITES} distinct keys the rest are left out
+   * (false), so the index never makes a commit too big to land.
+   */
+  index(key: Deno.KvKey, value: unknown): boolean {
+    const id = JSON.stringify(key);
+    const at = this.#indexed.get(id);
+    if (at !== undefined) {
+      this.mutations[at] = { type: "set", key, value };
+      return true;
+    }
+    if (this.#indexed.size >= MAX_INDEX_WRITES) return false;
+    this.#indexed.set(id, this.mutations.length);
+    this.mutations.push({ type: "set", key, value });
+    return true;
   }
 
   delete(key: Deno.KvKey): this {

@@ -1,7 +1,7 @@
 /**
  * Reads and index-keeping writes of engine records (keys in ../keys.ts).
  * {@link writeConversation} is the one place that keeps a conversation's
- * indexes (status, queue, assignee, closed-by) in step with the record.
+ * indexes (status, queue, assignee, closed-by, search) in step with the record.
  */
 import type {
   AgentLoad,
@@ -16,6 +16,7 @@ import { withDefaults } from "../../domain/settings.ts";
 import type { EngineOp } from "./op.ts";
 import { keys } from "../keys.ts";
 import { countWrite } from "./metrics.ts";
+import { indexConversation } from "./search_index.ts";
 import { statusIndexKey, statusSinceMs } from "./status_index.ts";
 
 export async function getConversation(kv: Deno.Kv, id: string): Promise<Conversation | null> {
@@ -133,6 +134,8 @@ export function writeConversation(
   if (after.status === "closed" && before?.status !== "closed" && after.assigneeId) {
     op.set(keys.closedByAgent(after.assigneeId, closedMs(after), after.id), true);
   }
+  // Search: the wrap-up's words and who held the chat (./search_index.ts).
+  indexConversation(op, before, after, now, was);
 }
 
 /** A load with `conversationId` added (and marked transferred when it came by transfer). */
