@@ -8,6 +8,7 @@ import CopyField from "./islands/CopyField.tsx";
 import HeaderControls from "./islands/HeaderControls.tsx";
 import LanguagePicker from "./islands/LanguagePicker.tsx";
 import QuickResponseEditor from "./islands/QuickResponseEditor.tsx";
+import WorkspaceSearch from "./islands/WorkspaceSearch.tsx";
 
 export const islands: IslandRegistry = {
   AdminAgentTable,
@@ -17,6 +18,7 @@ export const islands: IslandRegistry = {
   HeaderControls,
   LanguagePicker,
   QuickResponseEditor,
+  WorkspaceSearch,
 };
 
 if (typeof document !== "undefined") hydrateIslands(islands);

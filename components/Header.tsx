@@ -4,11 +4,21 @@ import { currentLocale, t } from "../lib/i18n/mod.ts";
 import { Island } from "./Island.tsx";
 import LanguagePicker from "../islands/LanguagePicker.tsx";
 
-/** The workspace header: who is signed in, slots for live controls, language, and sign-out. */
-export function Header({ agent, children }: { agent: PublicAgent; children?: ComponentChildren }) {
+/**
+ * The workspace header: who is signed in, a slot beside the name (the search
+ * box), slots for live controls, language, and sign-out.
+ */
+export function Header(
+  { agent, children, search }: {
+    agent: PublicAgent;
+    children?: ComponentChildren;
+    search?: ComponentChildren;
+  },
+) {
   return (
     <header class="flex flex-wrap items-center gap-3 px-4 py-2 bg-white border-b border-gray-200">
       <span class="font-semibold text-brand-600">{t("app.name")}</span>
+      {search}
       <div class="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 ml-auto">
         {children}
         <Island

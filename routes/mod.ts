@@ -22,6 +22,7 @@ import { metricsApiRoutes } from "./metrics_api.ts";
 import { superviseReportRoutes } from "./supervise_reports.tsx";
 import { quickResponseRoutes } from "./quick_responses.ts";
 import { searchApiRoutes } from "./search_api.ts";
+import { searchPageRoutes } from "./search_page.tsx";
 import { settingsApiRoutes } from "./settings_api.ts";
 import { streamRoutes } from "./stream.ts";
 import { teamRoutes } from "./teams_api.ts";
@@ -55,6 +56,7 @@ export const routeTable: RouteTable = {
     adminPageRoutes,
     inviteRoutes,
     workspaceRoutes,
+    searchPageRoutes,
     widgetApiRoutes,
     demoRoutes,
   ],

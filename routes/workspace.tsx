@@ -19,6 +19,7 @@ import { titleWithUnread } from "../lib/ui/format.ts";
 import HeaderControls from "../islands/HeaderControls.tsx";
 import ConversationList from "../islands/ConversationList.tsx";
 import ConversationPane from "../islands/ConversationPane.tsx";
+import WorkspaceSearch from "../islands/WorkspaceSearch.tsx";
 import { workspaceFormRoutes } from "./workspace_forms.ts";
 
 export function workspaceRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -40,7 +41,10 @@ export function workspaceRoutes(deps: AppDeps): Hono<AppEnv> {
       c,
       <Layout title={titleWithUnread(unread, "Parley")} assets={deps.assets}>
         <div class="flex flex-col h-screen">
-          <Header agent={publicAgent(agent)}>
+          <Header
+            agent={publicAgent(agent)}
+            search={<SeededIsland name="WorkspaceSearch" component={WorkspaceSearch} seed={seed} />}
+          >
             <SeededIsland name="HeaderControls" component={HeaderControls} seed={seed} />
           </Header>
           <div class="flex flex-1 min-h-0">

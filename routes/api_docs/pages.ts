@@ -16,6 +16,7 @@ const A = "Admin console";
 
 export const pageOperations: ApiOperation[] = [
   page("GET", "/", "The workspace (agents and supervisors)", staff()),
+  page("GET", "/search", "Search results (the workspace's search box without scripts)", staff()),
   page("POST", "/workspace/status", "Set status (form)", staff()),
   page("POST", "/workspace/language", "Choose the page language (form)", staff()),
   page("POST", "/workspace/conversations/:id/pickup", "Pick up (form)", staff()),
