@@ -40,6 +40,12 @@ export const WRAP_UP_HIT = "w";
 /** Where a term was last seen in a conversation: a message seq, the contact, or the wrap-up. */
 export type PostingValue = number | typeof CONTACT_HIT | typeof WRAP_UP_HIT;
 
+/**
+ * Whether the writers above index at all. Always on in the app; the search
+ * benchmark (bench/search_bench.ts) turns it off for its same-run baseline.
+ */
+export const searchIndexing = { enabled: true };
+
 /** Log entries search finds: what people wrote (messages and internal notes), not system events. */
 export function isSearchable(m: Pick<Message, "type">): boolean {
   return m.type === "message" || m.type === "note";
@@ -47,7 +53,7 @@ export function isSearchable(m: Pick<Message, "type">): boolean {
 
 /** Indexes a message's text for its conversation (in the op that appends it). */
 export function indexMessage(op: EngineOp, message: Message): void {
-  if (!isSearchable(message)) return;
+  if (!searchIndexing.enabled || !isSearchable(message)) return;
   for (const term of termsOf(message.text)) {
     op.index(keys.searchPosting(term, message.conversationId), message.seq);
   }
@@ -72,6 +78,7 @@ export function indexContact(
   conversationId: string,
   before?: Pick<Contact, "name" | "email" | "phone"> | null,
 ): void {
+  if (!searchIndexing.enabled) return;
   const had = new Set(before ? contactTermsOf(before) : []);
   for (const term of contactTermsOf(contact)) {
     if (had.has(term)) continue;
@@ -99,6 +106,7 @@ export function indexConversation(
   holderNow: string | null,
   holderBefore: string | null,
 ): void {
+  if (!searchIndexing.enabled) return;
   if (after.wrapUp && after.wrapUp !== before?.wrapUp) {
     for (const term of wrapUpTermsOf(after.wrapUp)) {
       op.index(keys.searchPosting(term, after.id), WRAP_UP_HIT);
