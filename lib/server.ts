@@ -19,6 +19,7 @@ import { moveWidgetPendingDetails } from "./store/engine/held_details.ts";
 import { backfillMetrics } from "./store/engine/metrics_backfill.ts";
 import { backfillSearch } from "./store/engine/search_backfill.ts";
 import { Engine } from "./store/engine/engine.ts";
+import { prepareChangeLog } from "./store/change_shards.ts";
 
 export interface RunningServer {
   url: string;
@@ -66,6 +67,13 @@ export async function startServer(
     realtime: new Realtime(engine, { pollMs: config.kvPollMs }),
     webhooks: new WebhookDispatcher(kv, jobs, config.webhooks),
   };
+  // Before anything reads or appends changes: an older store's single change log becomes shard 0.
+  const log0 = await prepareChangeLog(kv);
+  if (log0.moved !== null) {
+    log(
+      `Moved the change log to ${log0.layout.shards} shards (${log0.moved} recent entries kept).`,
+    );
+  }
   const moved = await upgradeStatusIndex(kv);
   if (moved) log(`Moved ${moved} entries of the conversation status index to its new order.`);
   const held = await moveWidgetPendingDetails(kv);

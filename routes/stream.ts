@@ -23,7 +23,10 @@ export function streamRoutes(deps: AppDeps): Hono<AppEnv> {
     const agent = currentAgent(c);
     const after = parseCursor(c.req.header("last-event-id") ?? c.req.query("after"));
     if (after === "invalid") {
-      throw badRequest("invalid_cursor", "Last-Event-ID (or ?after) must be a change seq: digits.");
+      throw badRequest(
+        "invalid_cursor",
+        "Last-Event-ID (or ?after) must be an event id: digits, groups separated by dots.",
+      );
     }
     if (realtime.hub.closing) {
       throw new AppError(409, "restarting", "The server is restarting; reconnect in a moment.");

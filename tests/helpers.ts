@@ -45,22 +45,26 @@ export interface TestApp extends RunningServer {
 
 let counter = 0;
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  /** `kv`: serve this store (left open at shutdown; e.g. a file, for a restart); `log`: start-up lines. */
+  options: { kv?: Deno.Kv; log?: (line: string) => void } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     KV_PATH: ":memory:",
     PORT: "0",
     PASSWORD_ITERATIONS: "1000",
     ...env,
   });
-  const kv = await Deno.openKv(":memory:");
-  const server = await startServer(config, routeTable, { kv });
+  const kv = options.kv ?? await Deno.openKv(":memory:");
+  const server = await startServer(config, routeTable, { kv, log: options.log });
   const app: TestApp = {
     ...server,
     kv,
     engine: server.deps.engine,
     async shutdown() {
       await server.shutdown();
-      kv.close();
+      if (!options.kv) kv.close();
     },
     async createStaff(role, overrides = {}) {
       const n = ++counter;

@@ -5,6 +5,7 @@
  * message instead of hanging); they never assert on speed.
  */
 import type { TestApp } from "./helpers.ts";
+import { readChangesSince } from "../lib/store/changes.ts";
 
 const GUARD_MS = 10_000;
 
@@ -205,9 +206,10 @@ export class SseReader {
   }
 
   /** Change seqs received (ids of change events), in order. */
-  ids(): number[] {
+  /** The ids of the change events (each the cursor right after its change). */
+  ids(): string[] {
     return this.events.filter((e) => e.id !== null && e.event !== "ready" && e.event !== "reset")
-      .map((e) => Number(e.id));
+      .map((e) => e.id!);
   }
 
   async close(): Promise<void> {
@@ -244,4 +246,26 @@ export async function visitorSays(
 
 export function wsUrl(app: { url: string }, path: string): string {
   return app.url.replace(/^http/, "ws") + path;
+}
+
+/**
+ * The event ids a stream that sees every change sends between two cursors
+ * (ids, "12.0.7.3"): one per change in the log after `from` up to `to`, in
+ * commit order, each the cursor right after its change.
+ */
+export async function idsBetween(kv: Deno.Kv, from: string, to: string): Promise<string[]> {
+  let cursor = from.split(".").map(Number);
+  const end = to.split(".").map(Number);
+  const ids: string[] = [];
+  for (;;) {
+    const { changes, next } = await readChangesSince(kv, cursor, 500);
+    const position = [...cursor];
+    for (const change of changes) {
+      if (change.seq > end[change.shard]) return ids; // `to` is a snapshot: the rest is later
+      position[change.shard] = change.seq;
+      ids.push(position.join("."));
+    }
+    if (changes.length === 0 || position.every((seq, s) => seq >= end[s])) return ids;
+    cursor = next;
+  }
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { readHead } from "../lib/store/changes.ts";
 import { type ParleyProcess, spawnParley } from "./parley_process.ts";
-import { SseReader, TestSocket, wsUrl } from "./realtime_helpers.ts";
+import { idsBetween, SseReader, TestSocket, wsUrl } from "./realtime_helpers.ts";
 
 const ADMIN = { email: "admin@two.test", password: "admin-password-123" };
 
@@ -83,8 +83,8 @@ Deno.test("[instances] two processes on one KV file: every event reaches the cli
     readers.push(streamA, streamB);
     // Each stream starts where its instance's hub stands (B may not have heard of A's last
     // commit yet: then it delivers it).
-    const startA = Number((await streamA.waitFor((e) => e.event === "ready")).id);
-    const startB = Number((await streamB.waitFor((e) => e.event === "ready")).id);
+    const startA = (await streamA.waitFor((e) => e.event === "ready")).id!;
+    const startB = (await streamB.waitFor((e) => e.event === "ready")).id!;
 
     // A visitor writes through A: the conversation is created and assigned there.
     const { json: session } = await call(a.url, "POST", "/api/v1/widget/sessions", {});
@@ -120,8 +120,8 @@ Deno.test("[instances] two processes on one KV file: every event reaches the cli
       f.type === "message" && f.message?.text === text;
     await agentB.waitFor(isText("second through A"), "Ada's pane on B to get A's message");
     await visitorB.waitFor(isText("second through A"), "the widget on B to get A's message");
-    const afterSecond = (await readHead(kv)).value!;
-    await streamB.waitFor((e) => Number(e.id) === afterSecond, "B's stream to reach A's head");
+    const afterSecond = String(await readHead(kv));
+    await streamB.waitFor((e) => e.id === afterSecond, "B's stream to reach A's head");
 
     // ... and one through B's agent socket reaches A's clients (A commits nothing meanwhile).
     agentB.send({ type: "send", conversationId, clientId: "a-1", text: "answer through B" });
@@ -138,14 +138,14 @@ Deno.test("[instances] two processes on one KV file: every event reaches the cli
         agentB.next("ack", (f) => f.clientId === `a-${i}`),
       ]);
     }
-    const head = (await readHead(kv)).value!;
+    const head = String(await readHead(kv));
     await Promise.all([
-      streamA.waitFor((e) => Number(e.id) === head, "the last change on A's stream"),
-      streamB.waitFor((e) => Number(e.id) === head, "the last change on B's stream"),
+      streamA.waitFor((e) => e.id === head, "the last change on A's stream"),
+      streamB.waitFor((e) => e.id === head, "the last change on B's stream"),
     ]);
-    const every = (start: number) => Array.from({ length: head - start }, (_, i) => start + 1 + i);
-    assert.deepEqual(streamA.ids(), every(startA), "A's stream: every change once, in order");
-    assert.deepEqual(streamB.ids(), every(startB), "B's stream: every change once, in order");
+    const every = (start: string) => idsBetween(kv, start, head);
+    assert.deepEqual(streamA.ids(), await every(startA), "A's stream: every change once, in order");
+    assert.deepEqual(streamB.ids(), await every(startB), "B's stream: every change once, in order");
 
     const lastSeq = Math.max(...agentB.seqs(conversationId));
     for (const ws of sockets) {

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { readHead } from "../lib/store/changes.ts";
 import { startTestApp } from "./helpers.ts";
-import { newVisitor, SseReader, visitorSays } from "./realtime_helpers.ts";
-
-const range = (from: number, to: number) =>
-  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+import { idsBetween, newVisitor, SseReader, visitorSays } from "./realtime_helpers.ts";
 
 Deno.test("[realtime] SSE stream: resume with Last-Event-ID loses nothing and repeats nothing", async () => {
   const app = await startTestApp();
@@ -18,12 +15,12 @@ Deno.test("[realtime] SSE stream: resume with Last-Event-ID loses nothing and re
     assert.equal(first.response.status, 200);
     assert.match(first.response.headers.get("content-type") ?? "", /text\/event-stream/);
     const ready = await first.waitFor((e) => e.event === "ready");
-    const start = Number(ready.id);
-    assert.equal(start, (await readHead(app.kv)).value);
+    const start = ready.id!;
+    assert.equal(start, String(await readHead(app.kv)));
 
     for (let i = 0; i < 5; i++) await visitorSays(app, visitor.token, `before drop ${i}`);
-    let head = (await readHead(app.kv)).value!;
-    await first.waitFor((e) => Number(e.id) === head, "the changes before the drop");
+    let head = String(await readHead(app.kv));
+    await first.waitFor((e) => e.id === head, "the changes before the drop");
     await first.close();
     const lastId = first.events.at(-1)!.id!;
 
@@ -31,24 +28,24 @@ Deno.test("[realtime] SSE stream: resume with Last-Event-ID loses nothing and re
     const other = await newVisitor(app);
     for (let i = 0; i < 5; i++) await visitorSays(app, visitor.token, `while away ${i}`);
     await visitorSays(app, other.token, "another chat");
-    head = (await readHead(app.kv)).value!;
+    head = String(await readHead(app.kv));
 
     const resumed = await SseReader.open(app.url + "/api/v1/stream", {
       cookie: supervisor.cookie,
       "last-event-id": lastId,
     });
     readers.push(resumed);
-    await resumed.waitFor((e) => Number(e.id) === head, "the missed changes");
+    await resumed.waitFor((e) => e.id === head, "the missed changes");
     const all = [...first.ids(), ...resumed.ids()];
-    assert.deepEqual(all, range(start + 1, head), "every change once, in order");
+    assert.deepEqual(all, await idsBetween(app.kv, start, head), "every change once, in order");
     const created = resumed.events.find((e) => e.event === "message.created");
     assert.ok(created?.data.conversation, "conversation changes carry the conversation");
 
     // Live after the catch-up, too.
     await visitorSays(app, other.token, "live again");
-    const now = (await readHead(app.kv)).value!;
-    await resumed.waitFor((e) => Number(e.id) === now, "a live change after resuming");
-    assert.deepEqual(resumed.ids(), range(Number(lastId) + 1, now));
+    const now = String(await readHead(app.kv));
+    await resumed.waitFor((e) => e.id === now, "a live change after resuming");
+    assert.deepEqual(resumed.ids(), await idsBetween(app.kv, lastId, now));
   } finally {
     await Promise.all(readers.map((r) => r.close()));
     await app.shutdown();
@@ -120,7 +117,7 @@ Deno.test("[realtime] SSE stream: reset for an unusable cursor; 400 for a bad on
     });
     readers.push(future);
     const reset = await future.waitFor((e) => e.event === "reset");
-    assert.equal(Number(reset.id), (await readHead(app.kv)).value ?? 0);
+    assert.equal(reset.id, String(await readHead(app.kv)));
 
     const bad = await app.api("GET", "/api/v1/stream", {
       as: agent,

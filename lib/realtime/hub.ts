@@ -4,15 +4,19 @@
  * for the SSE and WebSocket connections of this instance.
  *
  * How it works:
- * - ONE doorbell on `CHANGE_HEAD_KEY` per instance hears changes committed
- *   anywhere: `kv.watch`, plus a poll of the head every `pollMs` on a local
+ * - ONE doorbell on the change-log shards' heads per instance (a watch holds
+ *   10 keys: one per 10 shards) hears changes committed
+ *   anywhere: `kv.watch`, plus a poll of the heads every `pollMs` on a local
  *   KV file, whose watch does not hear other processes (./doorbell.ts). The instance that
  *   commits rings its own process-local bell (the engine object's `changes`,
  *   lib/store/changes.ts LocalChanges) and is woken at
  *   once, without waiting for its watch. Watch coalesces, so the watch only
  *   says "something changed": the hub then reads the log from its own cursor
- *   (one read per wake-up, shared by every subscriber) and hands each
- *   subscriber the changes after that subscriber's cursor, in seq order.
+ *   (one snapshot of the heads, then each shard's news, per wake-up, shared by
+ *   every subscriber) and hands each subscriber the changes after that
+ *   subscriber's cursor, in commit order. A cursor is one seq per shard
+ *   (lib/store/change_shards.ts); a subscriber gets a change once, when its
+ *   seq is beyond the subscriber's cursor for its shard.
  * - The local bell carries the commit's batch (its changes with their seqs and
  *   the records it wrote): the hub dispatches it without reading the log or
  *   the records back when it continues the hub's cursor (./change_feed.ts).
@@ -30,7 +34,7 @@
  * @example
  * const hub = new Hub(kv, engine.changes);
  * await hub.start();
- * const sub = hub.subscribe(lastEventId, {
+ * const sub = hub.subscribe(parseCursorText(lastEventId), {
  *   onChanges: (changes) => changes.forEach(send),
  *   onReset: (head) => send({ type: "reset", seq: head }),
  * });
@@ -39,11 +43,14 @@
  */
 import {
   type Change,
-  CHANGE_HEAD_KEY,
   ChangeBellEvent,
+  type Cursor,
   type LocalChanges,
+  readHead,
   type WrittenRecords,
 } from "../store/changes.ts";
+import { type ChangeLayout, changeLayout, covers, resolveCursor } from "../store/change_shards.ts";
+import { keys } from "../store/keys.ts";
 import { ChangeFeed, readAfter } from "./change_feed.ts";
 import { Doorbell, type DoorbellOptions } from "./doorbell.ts";
 
@@ -52,7 +59,7 @@ export interface ChangeListener {
   /** Changes after the subscriber's cursor, oldest first, each exactly once. */
   onChanges(changes: Change[]): void;
   /** The cursor cannot be resumed; the client must reload. Changes after `head` follow. */
-  onReset(head: number): void;
+  onReset(head: Cursor): void;
 }
 
 /** The change type of a staff account's change (lib/store/agents.ts). */
@@ -61,9 +68,9 @@ export const ACCOUNT_CHANGE = "agent.updated";
 /** Told of one staff account's change, or null when one may have been missed. */
 export type AccountListener = (change: Change | null) => void;
 
-/** A live subscription; `cursor` is the seq of the last change delivered (or skipped by reset). */
+/** A live subscription; `cursor`: per shard, the seq of the last change delivered (or skipped by reset). */
 export interface Subscription {
-  readonly cursor: number;
+  readonly cursor: Cursor;
   close(): void;
 }
 
@@ -81,7 +88,7 @@ const CLOSE_WAIT_MS = 2_000;
 class Sub implements Subscription {
   live = false;
   closed = false;
-  constructor(public cursor: number, readonly listener: ChangeListener, readonly hub: Hub) {}
+  constructor(public cursor: Cursor, readonly listener: ChangeListener, readonly hub: Hub) {}
   close() {
     if (this.closed) return;
     this.closed = true;
@@ -91,7 +98,8 @@ class Sub implements Subscription {
 
 /** The change hub of one app instance (see the module doc). */
 export class Hub {
-  #cursor = 0;
+  #cursor: Cursor = [];
+  #layout: ChangeLayout | null = null;
   #subs = new Set<Sub>();
   /** Live-only listeners per conversation (chat panes, the widget): no cursor of their own. */
   #topics = new Map<string, Set<ChangeListener>>();
@@ -103,7 +111,8 @@ export class Hub {
   #again = false;
   #started = false;
   #closing = false;
-  #doorbell: Doorbell;
+  #doorbells: Doorbell[] = [];
+  #poll: Pick<DoorbellOptions, "pollMs" | "pollWhen">;
   #pumpDone: Promise<void> = Promise.resolve();
   #drained: (() => void) | null = null;
   #feed: ChangeFeed;
@@ -111,7 +120,7 @@ export class Hub {
     const batch = event instanceof ChangeBellEvent ? event.batch : null;
     if (batch) {
       if (batch.changes.length === 0) return; // nothing was added to the log
-      this.#feed.addOwn(batch);
+      this.#feed.addOwn(batch, (event as ChangeBellEvent).versionstamp!);
     }
     this.#wake();
   };
@@ -132,15 +141,18 @@ export class Hub {
     poll: Pick<DoorbellOptions, "pollMs" | "pollWhen"> = {},
   ) {
     this.#feed = new ChangeFeed(kv);
-    this.#doorbell = new Doorbell(kv, [CHANGE_HEAD_KEY], this.#heard, {
-      ...poll,
-      label: "change head",
-    });
+    this.#poll = poll;
   }
 
-  /** The seq of the newest change this hub has read and dispatched. */
-  get cursor(): number {
+  /** Per shard, the seq of the newest change this hub has read and dispatched. */
+  get cursor(): Cursor {
     return this.#cursor;
+  }
+
+  /** The store's change-log layout (known once started). */
+  get layout(): ChangeLayout {
+    if (!this.#layout) throw new Error("hub not started");
+    return this.#layout;
   }
 
   /** True once shutdown began: refuse new connections. */
@@ -157,21 +169,35 @@ export class Hub {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.#cursor = (await this.kv.get<number>(CHANGE_HEAD_KEY)).value ?? 0;
+    const layout = this.#layout = await changeLayout(this.kv);
+    const heads = await readHead(this.kv);
+    this.local.learnHead(heads);
+    this.#cursor = heads.cursor;
     this.local.bell.addEventListener("change", this.#ring);
-    this.#doorbell.start();
+    // A watch takes at most 10 keys: one doorbell per 10 shards.
+    for (let from = 0; from < layout.shards; from += 10) {
+      const shards = Array.from({ length: Math.min(10, layout.shards - from) }, (_, i) => from + i);
+      const bell = new Doorbell(this.kv, shards.map((s) => keys.changeHead(s)), this.#heard, {
+        ...this.#poll,
+        label: "change heads",
+      });
+      this.#doorbells.push(bell);
+      bell.start();
+    }
   }
 
-  /** The doorbell (watch, and the poll on a local file) saw the head: wake if it moved on. */
+  /** A doorbell (watch, and the poll on a local file) saw heads: wake if one moved on. */
   #heard = (entries: Deno.KvEntryMaybe<unknown>[]): void => {
-    const entry = entries[0] as Deno.KvEntryMaybe<number> | undefined;
-    if (!entry) return;
-    // Another instance's commit moved the head: this instance's next commit builds on it.
-    this.local.learnHead(entry);
-    // A commit this hub already read (its own, delivered through the local bell) needs no
-    // second look at the log.
-    if (typeof entry.value === "number" && entry.value <= this.#cursor) return;
-    this.#wake();
+    let news = false;
+    for (const entry of entries as Deno.KvEntryMaybe<number>[]) {
+      // Another instance's commit moved a head: this instance's next commit builds on it.
+      this.local.learnHead(entry);
+      // A commit this hub already read (its own, delivered through the local bell) needs no
+      // second look at the log.
+      const shard = entry.key[1] as number;
+      if (typeof entry.value === "number" && entry.value > (this.#cursor[shard] ?? 0)) news = true;
+    }
+    if (news) this.#wake();
   };
 
   #wake(): void {
@@ -193,14 +219,16 @@ export class Hub {
     do {
       this.#again = false;
       for (;;) {
-        const { changes, head, reset, written } = await this.#feed.after(this.#cursor);
+        const { changes, head, next, more, reset, written } = await this.#feed.after(
+          this.#cursor,
+        );
         if (this.#closing) return;
         if (reset) {
           // The hub itself fell out of the log's window (or the store was reset).
           this.#cursor = head;
           for (const sub of this.#subs) {
             if (!sub.live) continue;
-            sub.cursor = head;
+            sub.cursor = [...head];
             this.#safely(() => sub.listener.onReset(head));
           }
           for (const set of this.#topics.values()) {
@@ -214,9 +242,9 @@ export class Hub {
         if (changes.length === 0) break;
         await this.prepare(changes, written);
         if (this.#closing) return;
-        this.#cursor = changes[changes.length - 1].seq;
+        this.#cursor = next;
         this.#dispatch(changes);
-        if (this.#cursor >= head && !this.#feed.hasOwn) break;
+        if (!more && !this.#feed.hasOwn) break;
       }
     } while (this.#again);
   }
@@ -288,11 +316,12 @@ export class Hub {
   }
 
   #deliver(sub: Sub, changes: Change[]): void {
-    let from = 0;
-    while (from < changes.length && changes[from].seq <= sub.cursor) from++;
-    if (from === changes.length) return;
-    const fresh = from === 0 ? changes : changes.slice(from);
-    sub.cursor = fresh[fresh.length - 1].seq;
+    const cursor = sub.cursor;
+    const isNew = (c: Change) => c.seq > (cursor[c.shard] ?? 0);
+    // Seqs grow within a shard: compared with the cursor as it was, each new one is new.
+    const fresh = changes.every(isNew) ? changes : changes.filter(isNew);
+    if (fresh.length === 0) return;
+    for (const c of fresh) cursor[c.shard] = c.seq;
     this.#safely(() => sub.listener.onChanges(fresh));
   }
 
@@ -305,14 +334,20 @@ export class Hub {
   }
 
   /**
-   * Subscribes to every change after `afterSeq` (null: from now on). A cursor
-   * behind the hub is caught up from the log first; an unusable cursor gets
+   * Subscribes to every change after `after` (a cursor's numbers, as
+   * lib/store/change_shards.ts `parseCursorText` reads them: one per shard,
+   * or one from before the shards; null: from now on). A cursor behind the
+   * hub is caught up from the log first; an unusable cursor gets
    * `onReset(head)` first.
    */
-  subscribe(afterSeq: number | null, listener: ChangeListener): Subscription {
-    const sub = new Sub(afterSeq ?? this.#cursor, listener, this);
+  subscribe(after: readonly number[] | null, listener: ChangeListener): Subscription {
+    // A cursor this store never handed out: beyond every head, so the first read resets it.
+    const resolved = after === null
+      ? [...this.#cursor]
+      : resolveCursor(after, this.layout) ?? this.#cursor.map(() => Number.MAX_SAFE_INTEGER);
+    const sub = new Sub(resolved, listener, this);
     this.#subs.add(sub);
-    if (afterSeq === null || afterSeq === this.#cursor) {
+    if (after === null || resolved.every((seq, s) => seq === this.#cursor[s])) {
       sub.live = true;
     } else {
       this.#catchUp(sub).catch((err) => {
@@ -326,23 +361,22 @@ export class Hub {
   async #catchUp(sub: Sub): Promise<void> {
     // The first read always happens, so a cursor from the future is reset too.
     for (let first = true; !sub.closed && !this.#closing; first = false) {
-      // Synchronous check-then-join: no change can slip between the two.
-      if (!first && sub.cursor >= this.#cursor) {
+      // Synchronous check-then-join: no change can slip between the two. (At or beyond the
+      // hub in every shard: everything after the hub's cursor reaches it from the hub, and
+      // what it has seen already is skipped by its cursor.)
+      if (!first && covers(sub.cursor, this.#cursor)) {
         sub.live = true;
         return;
       }
       const { changes, head, reset } = await readAfter(this.kv, sub.cursor);
       if (sub.closed || this.#closing) return;
       if (reset) {
-        sub.cursor = head;
+        sub.cursor = [...head];
         this.#safely(() => sub.listener.onReset(head));
         continue;
       }
-      if (changes.length === 0) {
-        // At the head, ahead of the hub (it has not heard the doorbell yet): join now.
-        sub.live = true;
-        return;
-      }
+      // At the heads: the check above joins it once the hub is not ahead of it.
+      if (changes.length === 0) continue;
       await this.prepare(changes);
       if (sub.closed || this.#closing) return;
       this.#deliver(sub, changes);
@@ -402,7 +436,7 @@ export class Hub {
     this.#connections.clear();
     await Promise.allSettled([...this.#inFlight]);
     this.local.bell.removeEventListener("change", this.#ring);
-    await this.#doorbell.close();
+    await Promise.all(this.#doorbells.map((bell) => bell.close()));
     await Promise.allSettled([this.#pumpDone]);
     for (const sub of this.#subs) sub.closed = true;
     this.#subs.clear();

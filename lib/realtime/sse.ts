@@ -2,11 +2,13 @@
  * The staff event stream (`GET /api/v1/stream`) as server-sent events.
  *
  * Each change the viewer may see is one SSE event: `event:` the change type
- * (e.g. `message.created`), `id:` the change seq (the cursor), `data:` the
+ * (e.g. `message.created`), `id:` the cursor right after it (one seq per
+ * change-log shard, "12.0.7.3": lib/store/change_shards.ts), `data:` the
  * change as JSON. A reconnect sends `Last-Event-ID` (EventSource does it by
- * itself; a fresh page may pass `?after=SEQ`) and receives what it missed, in
- * order, once. A cursor the log cannot serve gets `event: reset` with
- * `id: head`: reload the lists, then keep listening. The first event of every
+ * itself; a fresh page may pass `?after=CURSOR`; a single number from before
+ * the shards is still understood) and receives what it missed, in order,
+ * once. A cursor the log cannot serve gets `event: reset` with `id: head`:
+ * reload the lists, then keep listening. The first event of every
  * stream is `event: ready` with `id:` the cursor it starts from, so a client
  * that starts fresh learns a cursor even when nothing happens.
  * After a batch that moved the Pending queue, `event: queue` (no id) carries
@@ -24,7 +26,8 @@
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { Change } from "../store/changes.ts";
+import type { Change, Cursor } from "../store/changes.ts";
+import { encodeCursor, parseCursorText } from "../store/change_shards.ts";
 import type { Hub } from "./hub.ts";
 import { MAX_SSE_QUEUED, SSE_HEARTBEAT_MS } from "./limits.ts";
 
@@ -34,8 +37,8 @@ export type ChangeView = (change: Change) => Change | null;
 /** What {@link staffStream} needs. */
 export interface StaffStreamOptions {
   hub: Hub;
-  /** The cursor to resume after, or null to start from now. */
-  after: number | null;
+  /** The cursor to resume after ({@link parseCursor}'s numbers), or null to start from now. */
+  after: readonly number[] | null;
   view: ChangeView;
   /** Extra events after a batch (no `id`: they are not cursors), e.g. the queue length. */
   extra?: (changes: Change[]) => { event: string; data: unknown }[];
@@ -66,11 +69,12 @@ export interface StaffStreamOptions {
   };
 }
 
-/** Parses a `Last-Event-ID` / `?after=` cursor: digits only; undefined when absent. */
-export function parseCursor(raw: string | undefined | null): number | null | "invalid" {
-  if (raw === undefined || raw === null || raw === "") return null;
-  if (!/^\d{1,15}$/.test(raw.trim())) return "invalid";
-  return Number(raw.trim());
+/**
+ * Parses a `Last-Event-ID` / `?after=` cursor: digits, one group per shard
+ * with dots between (or one number, from before the shards); null when absent.
+ */
+export function parseCursor(raw: string | undefined | null): number[] | null | "invalid" {
+  return parseCursorText(raw);
 }
 
 /** Answers the request with the live event stream. */
@@ -105,8 +109,14 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
       }
       wake?.();
     };
-    const event = (type: string, id: number, data: unknown) =>
+    const event = (type: string, id: string, data: unknown) =>
       push(`event: ${type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+    /** Where the stream is: the cursor after the last change it passed (sent or not). */
+    let position: Cursor = [];
+    const passed = (change: Change) => {
+      position[change.shard] = change.seq;
+      return encodeCursor(position);
+    };
     let rechecking = false;
     const recheck = async () => {
       if (!options.recheck || rechecking || ended) return;
@@ -128,8 +138,9 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
     let held: Change[] | null = null;
     const send = (changes: Change[]) => {
       for (const change of changes) {
+        const id = passed(change);
         const seen = view(change);
-        if (seen) event(seen.type, seen.seq, seen);
+        if (seen) event(seen.type, id, seen);
       }
       for (const more of options.extra?.(changes) ?? []) {
         push(`event: ${more.event}\ndata: ${JSON.stringify(more.data)}\n\n`);
@@ -143,7 +154,8 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
         const waiting = held ?? [];
         held = null;
         if (!next.changed) return send(waiting);
-        const cursor = waiting.length ? waiting[waiting.length - 1].seq : sub.cursor;
+        for (const change of waiting) passed(change);
+        const cursor = encodeCursor(position);
         event("reset", cursor, { cursor, reason: "access_changed" });
       } catch (err) {
         // Cannot tell what the viewer may see now: end; the client reconnects and starts afresh.
@@ -168,14 +180,21 @@ export function staffStream(c: Context, options: StaffStreamOptions): Response {
       },
     });
     if (hub.closing) end();
-    event("ready", options.after ?? hub.cursor, { cursor: options.after ?? hub.cursor });
     const sub = hub.subscribe(options.after, {
       onChanges,
       onReset(head) {
         if (held) held.length = 0; // the reset reloads everything anyway
-        event("reset", head, { cursor: head });
+        position = [...head];
+        const cursor = encodeCursor(head);
+        event("reset", cursor, { cursor });
       },
     });
+    position = [...sub.cursor];
+    // A cursor the hub could not place (another store's) is named as given; its reset follows.
+    const start = sub.cursor.some((seq) => seq === Number.MAX_SAFE_INTEGER)
+      ? encodeCursor(options.after ?? [])
+      : encodeCursor(position);
+    event("ready", start, { cursor: start });
     const heartbeat = setInterval(
       () => {
         push(": ping\n\n");

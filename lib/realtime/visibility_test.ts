@@ -25,7 +25,13 @@ function records(convs: Conversation[]): RecordCache {
   return { conversation: (id: string) => byId.get(id) ?? null } as unknown as RecordCache;
 }
 
-const change = (over: Partial<Change>): Change => ({ seq: 1, at: "t", type: "x", ...over });
+const change = (over: Partial<Change>): Change => ({
+  seq: 1,
+  shard: 0,
+  at: "t",
+  type: "x",
+  ...over,
+});
 
 Deno.test("[realtime] staff stream view: who sees which change", () => {
   const cache = records([

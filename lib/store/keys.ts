@@ -12,6 +12,13 @@
  *   ["login_known_address", email, address]      -> true               (signed in from here; expireIn 30 days)
  *   ["setup_code"]                               -> string             (one-time first-admin code)
  *
+ * Change log (lib/store/changes.ts, change_shards.ts; docs/engine.md "Change log shards")
+ *   ["change_heads", shard]                      -> number  the seq of the shard's newest change (shard 0..N-1)
+ *   ["change_log", shard, seq]                   -> Change  (expireIn 1 h; shard = by conversation, 0 for the rest)
+ *   ["schema", "change_log"]                     -> ChangeLayout { shards: N, legacyHead } (N fixed at creation)
+ *   ["change_head"], ["changes", seq]            -> the single log of stores from before the shards: moved
+ *                                                   to shard 0 once at start (the old entries expire)
+ *
  * Real-time (lib/realtime)
  *   ["typing", shard]                            -> TypingSignal[]     (expireIn = 12 s; shard 0..9)
  *   ["instances", instanceId]                    -> { at }  a running instance (refreshed every 10 s; expireIn 30 s)
@@ -49,7 +56,8 @@
  * Outgoing webhooks (lib/webhooks/: endpoints.ts, events.ts, dispatch.ts)
  *   ["webhooks", endpointId]                     -> StoredWebhookEndpoint (url, events, secret, active)
  *   ["webhook_deliveries", endpointId, deliveryId] -> WebhookDelivery (payload, attempts, status; expireIn 7 d)
- *   ["webhook_cursor"]                           -> number (the change-log seq the dispatcher has fanned out)
+ *   ["webhook_cursor"]                           -> Cursor (number per change-log shard the dispatcher has fanned
+ *                                                   out; a single number in stores from before the shards)
  *
  * WhatsApp (lib/store/whatsapp_config.ts, lib/channels/whatsapp*.ts)
  *   ["whatsapp_config"]                          -> StoredWhatsAppConfig (secrets; never logged)
@@ -130,6 +138,13 @@ export const keys = {
     address,
   ],
   setupCode: (): Key => ["setup_code"],
+  /** A change-log shard's head (./change_shards.ts). */
+  changeHead: (shard: number): Key => ["change_heads", shard],
+  changeHeadsPrefix: (): Key => ["change_heads"],
+  /** One change-log entry. */
+  changeEntry: (shard: number, seq: number): Key => ["change_log", shard, seq],
+  /** How a store's change log is laid out (shard count; the old log's head). */
+  changeLogLayout: (): Key => ["schema", "change_log"],
   typingShard: (shard: number): Key => ["typing", shard],
   instance: (id: string): Key => ["instances", id],
   instancesPrefix: (): Key => ["instances"],

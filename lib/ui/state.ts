@@ -46,8 +46,8 @@ export interface WorkspaceSeed {
   closedQuery: string;
   /** Why the last form action was refused (`?notice=`), "" for none. */
   notice?: string;
-  /** The change-log cursor at render time: the stream resumes after it, so nothing is missed. */
-  cursor: number;
+  /** The change-log cursor at render time ("12.0.7.3"): the stream resumes after it, so nothing is missed. */
+  cursor: string;
 }
 
 export interface WorkspaceStore {
@@ -60,7 +60,7 @@ export interface WorkspaceStore {
   dynamicAssignment: Signal<boolean>;
   rules: Signal<UiRules>;
   now: Signal<number>;
-  cursor: number;
+  cursor: string;
   connection: Signal<Connection>;
   panel: Signal<Panel>;
   closedQuery: Signal<string>;

@@ -15,7 +15,8 @@
  */
 import type { JobRunner } from "../jobs.ts";
 import type { Hub, Subscription } from "../realtime/hub.ts";
-import { type Change, readChangesSince, readHead } from "../store/changes.ts";
+import { type Change, type Cursor, readChangesSince, readHead } from "../store/changes.ts";
+import { changeLayout, encodeCursor, resolveCursor } from "../store/change_shards.ts";
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import { keys } from "../store/keys.ts";
 import { newId } from "../ids.ts";
@@ -143,21 +144,27 @@ export class WebhookDispatcher {
       // No active endpoint: nothing to read. A later endpoint hears only what comes after it.
       const endpoints = (await listStoredWebhooks(this.kv)).filter((e) => e.active);
       if (endpoints.length === 0) return;
-      const cursor = await this.kv.get<number>(keys.webhookCursor());
+      const cursor = await this.kv.get<Cursor | number>(keys.webhookCursor());
       if (cursor.value === null) {
         // Endpoints from before the cursor existed (an older store): start from now.
-        const head = (await readHead(this.kv)).value ?? 0;
+        const head = (await readHead(this.kv)).cursor;
         await this.kv.atomic().check(cursor).set(keys.webhookCursor(), head).commit();
         continue;
       }
+      // One number: a cursor from before the change log's shards (lib/store/change_shards.ts).
+      const parts = typeof cursor.value === "number" ? [cursor.value] : cursor.value;
+      const from = resolveCursor(parts, await changeLayout(this.kv)) ??
+        parts.map(() => Number.MAX_SAFE_INTEGER);
       const { changes, head, reset } = await readChangesSince(
         this.kv,
-        cursor.value,
+        from,
         CHANGES_PER_COMMIT,
       );
       if (reset) {
         console.warn(
-          `webhooks: the change log expired past seq ${cursor.value}; resuming at ${head}`,
+          `webhooks: the change log expired past ${encodeCursor(parts)}; resuming at ${
+            encodeCursor(head)
+          }`,
         );
         await this.kv.atomic().check(cursor).set(keys.webhookCursor(), head).commit();
         continue;
@@ -165,16 +172,18 @@ export class WebhookDispatcher {
       if (changes.length === 0) return;
       const op = this.kv.atomic().check(cursor);
       let mutations = 1;
-      let last = cursor.value;
+      const last = [...from];
+      let taken = 0;
       for (const change of changes) {
         const wanted = this.#receivers(change, endpoints);
-        if (mutations + wanted.length * 2 > MUTATIONS_PER_COMMIT && last > cursor.value) break;
+        if (mutations + wanted.length * 2 > MUTATIONS_PER_COMMIT && taken > 0) break;
         if (wanted.length) {
           const payload = await this.#payload(change);
           for (const endpoint of wanted) this.#addDelivery(op, endpoint, payload);
           mutations += wanted.length * 2;
         }
-        last = change.seq;
+        last[change.shard] = change.seq;
+        taken++;
       }
       op.set(keys.webhookCursor(), last);
       await op.commit(); // lost to another instance: it fanned these out; read on

@@ -10,7 +10,7 @@ import { badRequest, conflict, notFound } from "../errors.ts";
 import { newId, randomToken } from "../ids.ts";
 import { type Actor, commitAudited } from "../store/audit.ts";
 import { keys } from "../store/keys.ts";
-import { CHANGE_HEAD_KEY } from "../store/changes.ts";
+import { readHead } from "../store/changes.ts";
 import type { Engine } from "../store/engine/engine.ts";
 import { WEBHOOK_EVENT_NAMES, type WebhookEvent, type WebhookPayload } from "./events.ts";
 import { ALLOW_PRIVATE_HINT, webhookTargetRefusal } from "./targets.ts";
@@ -101,11 +101,9 @@ function audit(actor: Actor, action: string, endpoint: WebhookEndpoint, details?
  * starts from there (nothing before it is sent, nothing after it is missed).
  */
 async function startCursorAtHead(kv: Deno.Kv, op: Deno.AtomicOperation): Promise<void> {
-  const [cursor, head] = await kv.getMany<[number, number]>([
-    keys.webhookCursor(),
-    CHANGE_HEAD_KEY,
-  ]);
-  op.check(cursor).set(keys.webhookCursor(), head.value ?? 0);
+  const head = await readHead(kv);
+  const cursor = await kv.get(keys.webhookCursor());
+  op.check(cursor).set(keys.webhookCursor(), head.cursor);
 }
 
 /** Where endpoints may point (from `config.webhooks`). */

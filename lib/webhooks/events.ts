@@ -51,9 +51,10 @@ export interface WebhookPayload {
   data: Record<string, unknown>;
 }
 
-/** The event's id: the change log's seq, which is unique and ordered per store. */
+/** The event's id: the change's shard and seq in the change log, unique per store. */
 export function eventId(change: Change): string {
-  return `evt_${change.seq}`;
+  // Shard 0 goes on with the numbers of the single log before the shards: ids are never reused.
+  return change.shard ? `evt_${change.shard}_${change.seq}` : `evt_${change.seq}`;
 }
 
 /** The raw body of one attempt; `sentAt` makes the signed body carry the attempt's time. */

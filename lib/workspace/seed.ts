@@ -49,7 +49,7 @@ export async function loadWorkspaceSeed(
 ): Promise<WorkspaceSeed> {
   const kv = deps.kv;
   // The cursor first: anything committed after it reaches the page through the stream.
-  const cursor = (await readHead(kv)).value ?? 0;
+  const cursor = String(await readHead(kv));
   const [me, agents, settings, active, pending, closed, open] = await Promise.all([
     getAgentSummary(kv, agent.id),
     listAgentSummaries(kv),

@@ -24,16 +24,27 @@
  * and an attempt that fails alone goes behind the others waiting: one bad
  * attempt never fails its neighbours for long. Each attempt is acknowledged
  * (its promise settles) only after its own group's commit.
+ *
+ * Change-log heads (../changes.ts): a group of messages checks and bumps only
+ * the heads of the shards its changes go to (its reads are all checked), so
+ * instances committing messages of conversations in different shards never
+ * conflict. An attempt that commits alone checks every shard's head, read
+ * before it builds, as the single head did: it lands only if nothing was
+ * appended anywhere meanwhile, so what it read without checking still holds.
  */
 import { AppError, conflict } from "../../errors.ts";
 import {
+  appendChanges,
+  type ChangeHeads,
   type CommittedBatch,
   type LocalChanges,
   type NewChange,
   readHead,
-  withChanges,
+  readShardHeads,
+  shardsOf,
   type WrittenRecords,
 } from "../changes.ts";
+import { changeLayout } from "../change_shards.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
 import { AttemptReads, type EntryCache } from "./entry_cache.ts";
 import type { EngineOp } from "./op.ts";
@@ -58,7 +69,7 @@ export const MAX_GROUP = 64;
  * (./search_index.ts) are a dozen short keys, and twice their JSON would cut
  * groups in half for nothing.
  */
-const LIMITS = { checks: 99, mutations: 990, keyBytes: 70 * 1024, bytes: 700 * 1024 };
+const LIMITS = { checks: 98, mutations: 990, keyBytes: 70 * 1024, bytes: 700 * 1024 };
 
 /** One read-decide-commit at a time per process (see ./tx.ts `inTurn`). */
 export class Turns {
@@ -136,6 +147,8 @@ export class CommitQueue {
   #queue: Pending[] = [];
   #draining = false;
   #limit: number;
+  /** Commits tried, and those that failed on a moved head or record (benchmarks, tests). */
+  readonly stats = { commits: 0, failed: 0 };
 
   constructor(private readonly parts: CommitParts, readonly maxGroup = MAX_GROUP) {
     this.#limit = maxGroup;
@@ -194,11 +207,18 @@ export class CommitQueue {
   /** Builds and commits one group; false when its commit lost a race. */
   async #run(group: Pending[]): Promise<boolean> {
     const { kv, changes: local } = this.parts;
-    let head: Deno.KvEntryMaybe<number>;
+    /** An attempt alone (not a message) checks every head, as read before it builds. */
+    let heads: ChangeHeads | null = null;
     try {
-      // The head this process's last commit left saves a read; if anyone moved it since,
-      // the commit's head check fails and the next attempt reads it.
-      head = local.knownHead() ?? await readHead(kv);
+      if (!group[0].group) {
+        // The heads this process's last commits left save a read; if anyone moved one since,
+        // the commit's head check fails and the next attempt reads them.
+        heads = local.knownHead();
+        if (!heads) {
+          heads = await readHead(kv);
+          local.learnHead(heads);
+        }
+      }
     } catch (err) {
       if (!isStoreBusy(err)) {
         for (const item of group) item.reject(err);
@@ -249,7 +269,7 @@ export class CommitQueue {
 
     let landed = true;
     if (writes.length > 0) {
-      const outcome = await this.#commit(head, writes);
+      const outcome = await this.#commit(heads, writes);
       if (typeof outcome === "object") {
         writes[0].item.reject(outcome.error); // alone, and the store refused it outright
       } else if (outcome === "landed") {
@@ -318,7 +338,8 @@ export class CommitQueue {
         reads,
         keys,
         cost: {
-          checks: reads.entries.length + plan.op.checks.length,
+          // + 1: the head of its conversation's change-log shard, when no one else checks it.
+          checks: reads.entries.length + plan.op.checks.length + 1,
           mutations: plan.op.mutations.length + changes.length,
           keyBytes,
           bytes,
@@ -338,17 +359,23 @@ export class CommitQueue {
     }
   }
 
-  /** Commits the writes as one atomic operation with their changes, after `head`. */
+  /**
+   * Commits the writes as one atomic operation with their changes: after
+   * `heads` (checking all of them) for an attempt alone, else after the heads
+   * of the shards the changes go to.
+   */
   async #commit(
-    head: Deno.KvEntryMaybe<number>,
+    heads: ChangeHeads | null,
     writes: { plan: Plan<unknown>; reads: AttemptReads }[],
   ): Promise<"landed" | "head moved" | "own check" | { error: unknown }> {
-    const { kv } = this.parts;
+    const { kv, changes: local } = this.parts;
     const op = kv.atomic();
     const checked = new Set<string>();
     const changes: NewChange[] = [];
     const written: WrittenRecords = { conversations: [], messages: [] };
+    let used = new Map<number, Deno.KvEntryMaybe<number>>();
     let batch: CommittedBatch;
+    this.stats.commits++;
     try {
       for (const { plan, reads } of writes) {
         plan.op!.applyTo(op);
@@ -362,21 +389,36 @@ export class CommitQueue {
         written.conversations.push(...plan.op!.written.conversations);
         written.messages.push(...plan.op!.written.messages);
       }
-      batch = withChanges(op, head, changes, written).batch;
+      const layout = await changeLayout(kv);
+      if (heads) {
+        heads.entries.forEach((e, s) => used.set(s, e));
+      } else {
+        const touched = shardsOf(changes, layout);
+        const missing = touched.filter((s) => !local.knownShard(s));
+        used = missing.length ? await readShardHeads(kv, missing) : used;
+        for (const s of touched) if (!used.has(s)) used.set(s, local.knownShard(s)!);
+        for (const s of missing) local.learnHead(used.get(s)!);
+      }
+      batch = appendChanges(op, layout, (s) => used.get(s)!, changes, written, used.keys()).batch;
       const result = await op.commit();
       if (result.ok) {
         // Still in turn: this process's commits reach its hub in commit order.
         this.parts.entries.rememberWritten(batch.written, result.versionstamp);
-        this.parts.changes.announce(batch, result.versionstamp);
+        local.announce(batch, result.versionstamp);
         return "landed";
       }
     } catch (err) {
+      this.stats.failed++;
       // A busy local file is a lost race; a group the store refused (over a limit we misjudged,
       // or one attempt's bad write) is split until the culprit is alone.
       if (isStoreBusy(err)) return "head moved";
       return writes.length === 1 ? { error: err } : "own check";
     }
-    const now = await readHead(kv).catch(() => null);
-    return now && now.versionstamp === head.versionstamp ? "own check" : "head moved";
+    this.stats.failed++;
+    const shards = [...used.keys()];
+    const now = await readShardHeads(kv, shards).catch(() => null);
+    if (!now) return "head moved";
+    const moved = shards.some((s) => now.get(s)?.versionstamp !== used.get(s)?.versionstamp);
+    return moved ? "head moved" : "own check";
   }
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { AppError } from "../../errors.ts";
 import { type Agent, createAgent, type Role } from "../agents.ts";
 import { keys } from "../keys.ts";
-import { type Change, readChangesSince } from "../changes.ts";
+import { type Change, readChangesSince, readHead } from "../changes.ts";
 import { receiveCustomerMessage } from "./customer.ts";
 import { noteCustomerMessage } from "../../channels/whatsapp_window.ts";
 import { Engine } from "./engine.ts";
@@ -70,12 +70,12 @@ export async function ageHeartbeat(kv: Deno.Kv, agentId: string, ageMs: number):
 /** Every change in the log, oldest first. */
 export async function allChanges(kv: Deno.Kv): Promise<Change[]> {
   const out: Change[] = [];
-  let cursor = 0;
+  let cursor = (await readHead(kv)).cursor.map(() => 0);
   for (;;) {
-    const { changes } = await readChangesSince(kv, cursor, 500);
+    const { changes, next } = await readChangesSince(kv, cursor, 500);
     if (changes.length === 0) return out;
     out.push(...changes);
-    cursor = changes[changes.length - 1].seq;
+    cursor = next;
   }
 }
 
