@@ -35,11 +35,14 @@
  * with N server processes on one KV file, visitors and agents spread over
  * them, and prints same-instance and cross-instance delivery beside the
  * single-instance figures of the same run (a cross-instance delivery waits for
- * the other process's poll of the change head, KV_POLL_MS).
+ * the other process's poll of the change heads, KV_POLL_MS). It runs twice on
+ * fresh stores: the change log in CHANGE_SHARDS (default 8) shards, then in
+ * one shard (the single head before issue 13's item 2) as the same-run
+ * baseline, and prints the lost races (failed commits) of each.
  */
 import { envNumber, mib, ms, percentiles } from "./realtime/common.ts";
 import { kvCommitWatch, type LoadShape, relayBaseline, type Stats } from "./realtime/load.ts";
-import { parleyRun, type Round, type Timing } from "./realtime/parley.ts";
+import { parleyRun, type Round, startTaskV8Flags, type Timing } from "./realtime/parley.ts";
 
 const CONVERSATIONS = envNumber("CONVERSATIONS", 500);
 const AGENTS = envNumber("AGENTS", 50);
@@ -77,6 +80,14 @@ const line = (name: string, s: Stats) =>
 const NOISY = Deno.args.includes("--noisy");
 /** `--rate`: after the main round, step the rate up and report where p99 passes 25 ms. */
 const RATE = Deno.args.includes("--rate");
+/**
+ * `--memory`: after the main round, the same round once per set of V8 flags in
+ * MEMORY_V8_FLAGS ("|" between sets), each on a fresh server, printed beside
+ * the main round (whose server runs with the `start` task's flags).
+ */
+const MEMORY = Deno.args.includes("--memory");
+const MEMORY_FLAGS = (Deno.env.get("MEMORY_V8_FLAGS") ??
+  "--max-semi-space-size=1|--max-semi-space-size=4|--max-semi-space-size=16").split("|");
 /** Messages per second (visitor messages, and the agents' answers) at an interval. */
 const rateAt = (intervalMs: number) => (CONVERSATIONS * 1000 / intervalMs) * (1 + 1 / REPLY_EVERY);
 /** The step-up: visitor intervals for about 250, 500, … 1,500 messages/s, 10 s each. */
@@ -119,6 +130,7 @@ function report(label: string, run: Round, relay: ReturnType<typeof percentiles>
     `  the server's KV commits during the load: ${t.commits.n} for ${t.commit.n} messages, ` +
       timing(t.commits),
   );
+  console.log(`  engine commits ${run.engine.commits}, lost races ${run.engine.failed}`);
   console.log(`  inside the server, per message (n=${t.commit.n}):`);
   console.log(`    frame received → commit starts   ${timing(t.toCommit)}`);
   console.log(`    its commit                       ${timing(t.commit)}`);
@@ -221,38 +233,97 @@ if (import.meta.main) {
   }
   if (INSTANCES > 1) {
     const poll = Deno.env.get("KV_POLL_MS") ?? "100, the default";
+    // The same multi-process run twice on fresh stores: the change log in shards (CHANGE_SHARDS,
+    // default 8), then in one shard (one head every commit checks, as before issue 13's item 2).
+    const shards = Deno.env.get("CHANGE_SHARDS") || "8";
+    const variants = [
+      { label: `change log in ${shards} shards`, env: { CHANGE_SHARDS: shards } },
+      {
+        label: "change log in 1 shard (the single head, same-run baseline)",
+        env: { CHANGE_SHARDS: "1" },
+      },
+    ];
+    const figures: { label: string; both: ReturnType<typeof percentiles>; run: Round }[] = [];
+    for (const variant of variants) {
+      console.log(
+        `\nParley, ${INSTANCES} server processes on one KV file, visitors and agents spread ` +
+          `over them, ${variant.label} (${DURATION_S} s, KV_POLL_MS ${poll})`,
+      );
+      const [multi] = await parleyRun(
+        SHAPE,
+        [{ intervalMs: INTERVAL_MS, seconds: DURATION_S }],
+        INSTANCES,
+        variant.env,
+      );
+      const same = percentiles(multi.groups.get("same") ?? []);
+      const cross = percentiles(multi.groups.get("cross") ?? []);
+      const both = percentiles([...multi.v2a, ...multi.a2v]);
+      console.log("  " + line("same instance (both directions)", same));
+      console.log("  " + line("cross-instance (both directions)", cross));
+      console.log("  " + line("all deliveries", both));
+      console.log(
+        `  delivered ${
+          (multi.delivered / multi.seconds).toFixed(0)
+        } messages/s; sent ${multi.sent}, ` +
+          `delivered ${multi.delivered}, lost ${
+            multi.sent - multi.delivered
+          }, error frames ${multi.errors}`,
+      );
+      console.log(
+        `  engine commits ${multi.engine.commits}, lost races (failed commits) ${multi.engine.failed}`,
+      );
+      console.log(
+        `  servers' RSS summed: ${mib(multi.rssStart)} before load, max ${mib(multi.rssMax)}; ` +
+          `servers' CPU summed ${(multi.cpu * 100).toFixed(0)}% of one core during the load`,
+      );
+      console.log(
+        `  beside the single instance of this run: p50 ${ms(all.p50)}, p99 ${ms(all.p99)} → ` +
+          `cross-instance p50 ${ms(cross.p50)} (${(cross.p50 / all.p50).toFixed(1)}×), ` +
+          `p99 ${ms(cross.p99)} (${(cross.p99 / all.p99).toFixed(1)}×)`,
+      );
+      figures.push({ label: variant.label, both, run: multi });
+    }
+    const [sharded, single] = figures;
+    const pct = (r: Round) => (100 * r.engine.failed / Math.max(1, r.engine.commits)).toFixed(1);
+    console.log(`\nwhat the shards change (${INSTANCES} processes, same run):`);
     console.log(
-      `\nParley, ${INSTANCES} server processes on one KV file, visitors and agents spread ` +
-        `over them (${DURATION_S} s, KV_POLL_MS ${poll})`,
-    );
-    const [multi] = await parleyRun(
-      SHAPE,
-      [{ intervalMs: INTERVAL_MS, seconds: DURATION_S }],
-      INSTANCES,
-    );
-    const same = percentiles(multi.groups.get("same") ?? []);
-    const cross = percentiles(multi.groups.get("cross") ?? []);
-    const both = percentiles([...multi.v2a, ...multi.a2v]);
-    console.log("  " + line("same instance (both directions)", same));
-    console.log("  " + line("cross-instance (both directions)", cross));
-    console.log("  " + line("all deliveries", both));
-    console.log(
-      `  delivered ${
-        (multi.delivered / multi.seconds).toFixed(0)
-      } messages/s; sent ${multi.sent}, ` +
-        `delivered ${multi.delivered}, lost ${
-          multi.sent - multi.delivered
-        }, error frames ${multi.errors}`,
+      `  lost races: ${sharded.run.engine.failed} of ${sharded.run.engine.commits} commits ` +
+        `(${pct(sharded.run)}%) with shards vs ${single.run.engine.failed} of ` +
+        `${single.run.engine.commits} (${pct(single.run)}%) with one head`,
     );
     console.log(
-      `  servers' RSS summed: ${mib(multi.rssStart)} before load, max ${mib(multi.rssMax)}; ` +
-        `servers' CPU summed ${(multi.cpu * 100).toFixed(0)}% of one core during the load`,
+      `  all deliveries p50 ${ms(sharded.both.p50)} vs ${ms(single.both.p50)}, p99 ${
+        ms(sharded.both.p99)
+      } vs ${ms(single.both.p99)}; delivered ${
+        (sharded.run.delivered / sharded.run.seconds).toFixed(0)
+      } vs ${(single.run.delivered / single.run.seconds).toFixed(0)} messages/s`,
     );
-    console.log(
-      `  beside the single instance of this run: p50 ${ms(all.p50)}, p99 ${ms(all.p99)} → ` +
-        `cross-instance p50 ${ms(cross.p50)} (${(cross.p50 / all.p50).toFixed(1)}×), ` +
-        `p99 ${ms(cross.p99)} (${(cross.p99 / all.p99).toFixed(1)}×)`,
-    );
+  }
+  if (MEMORY) {
+    console.log(`\nmemory (--memory): the main round again per set of V8 flags (${DURATION_S} s)`);
+    const row = (label: string, r: Round) => {
+      const p = percentiles([...r.v2a, ...r.a2v]);
+      console.log(
+        `  ${label.padEnd(34)} RSS max ${mib(r.rssMax)} (heap ${
+          mib(r.timings.memory.heapTotal)
+        }, ` +
+          `used ${mib(r.timings.memory.heapUsed)})  p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  CPU ${
+            (r.cpu * 100).toFixed(0)
+          }%`,
+      );
+    };
+    row(`main round (${startTaskV8Flags() || "no flags"})`, main);
+    for (const flags of MEMORY_FLAGS) {
+      const [r] = await parleyRun(
+        SHAPE,
+        [{ intervalMs: INTERVAL_MS, seconds: DURATION_S }],
+        1,
+        {},
+        flags,
+      );
+      row(flags || "no flags", r);
+    }
+    console.log(`  relay RSS max ${mib(relay.rssMax)} (target: Parley ≤ 1.3× that)`);
   }
   console.log(`  load average at the end: ${Deno.loadavg().map((n) => n.toFixed(1)).join(" ")}`);
   if (burner) {

@@ -8,10 +8,18 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
-/** Runs `script` with Deno in its own process and waits for its `READY <url>` line. */
-export async function spawnServer(script: string, env: Record<string, string>): Promise<Spawned> {
+/**
+ * Runs `script` with Deno in its own process and waits for its `READY <url>`
+ * line. `v8Flags` (e.g. "--max-semi-space-size=1") go to its V8.
+ */
+export async function spawnServer(
+  script: string,
+  env: Record<string, string>,
+  v8Flags = "",
+): Promise<Spawned> {
+  const flags = v8Flags ? [`--v8-flags=${v8Flags}`] : [];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", new URL(script, import.meta.url).pathname],
+    args: ["run", "-A", "--unstable-kv", ...flags, new URL(script, import.meta.url).pathname],
     cwd: new URL("../../", import.meta.url).pathname,
     env,
     stdout: "piped",

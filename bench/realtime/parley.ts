@@ -8,6 +8,12 @@
 import { cpuSecondsOf, openSocket, pool, rssOf, sleep, spawnServer } from "./common.ts";
 import { kvCommitWatchWhile, Load, type LoadShape, type Stats } from "./load.ts";
 
+/** The V8 flags the `start` task gives the server (deno.json), so the bench runs it the same way. */
+export function startTaskV8Flags(): string {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
+  return /--v8-flags=(\S+)/.exec(String(config.tasks?.start ?? ""))?.[1] ?? "";
+}
+
 /** One of the server's timings (bench/realtime/server.ts), in ms. */
 export interface Timing {
   n: number;
@@ -41,6 +47,8 @@ export type Round = Load & {
   timings: Record<"commits" | "toCommit" | "commit" | "toSend", Timing> & {
     memory: Deno.MemoryUsage;
   };
+  /** The engine's commits and the failed ones (lost races), summed over the servers. */
+  engine: { commits: number; failed: number };
   kvUnderLoad: Stats;
 };
 
@@ -48,6 +56,10 @@ export async function parleyRun(
   SHAPE: LoadShape,
   plan: { intervalMs: number; seconds: number }[],
   instances = 1,
+  /** More environment for the servers (e.g. CHANGE_SHARDS for a new store). */
+  extraEnv: Record<string, string> = {},
+  /** V8 flags for the servers (SERVER_V8_FLAGS by default). */
+  v8Flags = Deno.env.get("SERVER_V8_FLAGS") ?? startTaskV8Flags(),
 ): Promise<Round[]> {
   const CONVERSATIONS = SHAPE.conversations;
   const AGENTS = SHAPE.agents;
@@ -61,6 +73,8 @@ export async function parleyRun(
     PASSWORD_ITERATIONS: "1000",
     // MAX_GROUP=1: group commit off (one commit per message), for a before/after.
     MAX_GROUP: Deno.env.get("MAX_GROUP") ?? "",
+    CHANGE_SHARDS: Deno.env.get("CHANGE_SHARDS") ?? "",
+    ...extraEnv,
   };
   // The first creates the admin; the others start once it has.
   const servers = [
@@ -68,14 +82,14 @@ export async function parleyRun(
       ...env,
       ADMIN_EMAIL: "admin@bench.test",
       ADMIN_PASSWORD: password,
-    }),
+    }, v8Flags),
   ];
   const server = servers[0];
   const url = server.url;
   const wsBases = servers.map((s) => s.url.replace(/^http/, "ws"));
   try {
     while (servers.length < instances) {
-      servers.push(await spawnServer("./server.ts", env));
+      servers.push(await spawnServer("./server.ts", env, v8Flags));
       wsBases.push(servers.at(-1)!.url.replace(/^http/, "ws"));
     }
     const instanceOfAgent = (a: number) => a % instances;
@@ -229,8 +243,12 @@ export async function parleyRun(
     for (const [r, { intervalMs, seconds }] of plan.entries()) {
       const rssStart = rssAll();
       const cpuStart = cpuAll();
-      Deno.kill(server.pid, "SIGUSR2"); // reset the server's commit timings
-      await server.nextLine("TIMINGS");
+      // Reset the servers' commit timings and counts.
+      await Promise.all(servers.map((s) => {
+        const line = s.nextLine("TIMINGS");
+        Deno.kill(s.pid, "SIGUSR2");
+        return line;
+      }));
       let rssMax = rssStart;
       const sampler = setInterval(() => rssMax = Math.max(rssMax, rssAll()), 1000);
       load = new Load({ ...SHAPE, intervalMs }, `q${r}`);
@@ -249,9 +267,17 @@ export async function parleyRun(
       clearInterval(sampler);
       const rssEnd = rssAll();
       const cpu = (cpuAll() - cpuStart) / (load.seconds + 3);
-      const stats = server.nextLine("TIMINGS");
-      Deno.kill(server.pid, "SIGUSR2");
-      const timings = JSON.parse((await stats).slice("TIMINGS ".length));
+      const all = await Promise.all(servers.map(async (s) => {
+        const line = s.nextLine("TIMINGS");
+        Deno.kill(s.pid, "SIGUSR2");
+        return JSON.parse((await line).slice("TIMINGS ".length));
+      }));
+      const timings = all[0];
+      const engine = { commits: 0, failed: 0 };
+      for (const t of all) {
+        engine.commits += t.engine.commits;
+        engine.failed += t.engine.failed;
+      }
       rounds.push(Object.assign(load, {
         kvUnderLoad: await kvUnderLoad,
         rssStart,
@@ -259,6 +285,7 @@ export async function parleyRun(
         rssEnd,
         cpu,
         timings,
+        engine,
       }));
     }
     for (const ws of [...agents, ...visitors]) ws.close();

@@ -94,7 +94,15 @@ SocketSession.prototype.send = function (this: SocketSession, frame) {
   }
   return send.call(this, frame);
 };
+/** The engine's commit counts at the previous SIGUSR2 (lost races = failed commits). */
+let enginePrev = { commits: 0, failed: 0 };
 Deno.addSignalListener("SIGUSR2", () => {
+  const now = { ...server.deps.engine.commits.stats };
+  const engine = {
+    commits: now.commits - enginePrev.commits,
+    failed: now.failed - enginePrev.failed,
+  };
+  enginePrev = now;
   const stats = (list: number[]) => {
     const sorted = list.toSorted((a, b) => a - b);
     const at = (q: number) =>
@@ -108,6 +116,7 @@ Deno.addSignalListener("SIGUSR2", () => {
       commit: stats(samples.commit),
       toSend: stats(toSend),
       memory: Deno.memoryUsage(),
+      engine,
     })
   }`);
   for (const list of [...Object.values(samples), toSend]) list.length = 0;
