@@ -1,5 +1,5 @@
 /**
- * A doorbell on a few KV keys (the change head, the typing shards): tells its
+ * A doorbell on a few KV keys (the change-log heads, the typing shards): tells its
  * owner when one of them may have changed, whoever wrote it.
  *
  * `kv.watch` is the bell. Where watch sees every writer (Deno Deploy's managed
@@ -23,7 +23,7 @@
  * has seen), so a ring that brings nothing new costs nothing more.
  *
  * @example
- * const bell = new Doorbell(kv, [CHANGE_HEAD_KEY], (entries) => wake(entries), { pollMs: 100 });
+ * const bell = new Doorbell(kv, [keys.changeHead(0)], (entries) => wake(entries), { pollMs: 100 });
  * bell.start();
  * // on shutdown
  * await bell.close();
