@@ -9,13 +9,15 @@ import { isWindowOpen } from "../../lib/domain/whatsapp_window.ts";
 import { TemplateSender } from "./TemplateSender.tsx";
 import { notifyTyping } from "../../lib/ui/pane_socket.ts";
 import { t } from "../../lib/i18n/mod.ts";
+import { AttachPicker, type PendingFile } from "./AttachPicker.tsx";
 
 /**
  * The reply box: Enter sends, Shift+Enter adds a line; "Internal note" (and
  * "Ask a supervisor") toggles; "Quick responses" (button or `/`) fills known
  * placeholders and Tab walks through the custom fields left to type; for
  * WhatsApp, the 24-hour window and why free-form replies are off outside it,
- * with "Send a template" (TemplateSender.tsx) to reach the customer then.
+ * with "Send a template" (TemplateSender.tsx) to reach the customer then;
+ * "Attach file" sends images and documents with the message (AttachPicker.tsx).
  */
 export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
   const [text, setText] = useState("");
@@ -30,6 +32,7 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
   const [templating, setTemplating] = useState(false);
   const templateButton = useRef<HTMLButtonElement>(null);
   const [problem, setProblem] = useState("");
+  const [files, setFiles] = useState<PendingFile[]>([]);
   const area = useRef<HTMLTextAreaElement>(null);
   // The plain form's idempotency key (a resubmitted form stores the message once).
   const [formClientId] = useState(newClientId);
@@ -47,7 +50,11 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
 
   const submit = () => {
     const body = text.trim();
-    if (!body || freeFormOff) return;
+    if ((!body && files.length === 0) || freeFormOff) return;
+    if (files.some((f) => !f.ref)) {
+      setProblem(t("composer.waitUploads"));
+      return;
+    }
     if (body.includes("{{")) {
       const filled = fillTemplate(body, values);
       if (!filled.ok) {
@@ -69,7 +76,9 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
     setProblem("");
     setText("");
     setAsk(false); // one question at a time
-    sendMessage(ws, body, { internal: internal || ask, toSupervisor: ask });
+    const attachments = files.map((f) => f.ref!);
+    setFiles([]);
+    sendMessage(ws, body, { internal: internal || ask, toSupervisor: ask, attachments });
     notifyTyping(conv.id, false);
   };
 
@@ -200,6 +209,13 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
               {t("composer.ask")}
             </label>
           )}
+          <AttachPicker
+            conversationId={conv.id}
+            files={files}
+            setFiles={setFiles}
+            onProblem={setProblem}
+            disabled={freeFormOff}
+          />
           <button
             type="button"
             aria-expanded={picking ? "true" : "false"}

@@ -2,12 +2,14 @@ import type { UiMessage } from "../../lib/ui/model.ts";
 import { clockLabel, deliveryLabel } from "../../lib/ui/format.ts";
 import { localTimes } from "../../lib/ui/state.ts";
 import { t } from "../../lib/i18n/mod.ts";
+import { AttachmentList, MessageText } from "./Attachments.tsx";
 
 /**
  * One conversation's log: customer and agent messages, system events
  * ("Transferred from A to B"), internal notes styled apart and marked
  * "Internal", times, and the delivery state of outbound messages with a
- * retry for failed ones. Text is always rendered as text, never markup.
+ * retry for failed ones; files as thumbnails and chips, links clickable
+ * (./Attachments.tsx). Text is always rendered as text, never markup.
  */
 export function MessageLog(
   { messages, now, onRetry, agentName }: {
@@ -73,7 +75,8 @@ function MessageItem(
           {m.toSupervisor ? t("log.internalQuestion") : t("log.internal")}
           {m.authorName ? ` · ${m.authorName}` : ""}
         </p>
-        <p class="whitespace-pre-wrap break-words">{m.text}</p>
+        {m.text && <MessageText text={m.text} class="whitespace-pre-wrap break-words" />}
+        <AttachmentList files={m.attachments} />
         <p class="text-right">
           {time} <Delivery m={m} onRetry={onRetry} />
         </p>
@@ -91,8 +94,9 @@ function MessageItem(
       <p class="text-xs font-semibold text-gray-700">
         {m.authorName ?? (customer ? t("log.customer") : t("log.agent"))}
       </p>
-      {m.text && <p class="whitespace-pre-wrap break-words">{m.text}</p>}
-      {m.kind !== "text" && (
+      {m.text && <MessageText text={m.text} class="whitespace-pre-wrap break-words" />}
+      <AttachmentList files={m.attachments} />
+      {m.kind !== "text" && m.attachments.length === 0 && (
         <p class="text-sm text-gray-700">
           {m.mediaUrl
             ? (

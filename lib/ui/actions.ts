@@ -3,6 +3,8 @@
  * docs/api.md) goes through here and lands in the shared store
  * (lib/ui/state.ts). Browser-only; the server render never calls these.
  */
+import type { AttachmentRef } from "../domain/attachments.ts";
+import { toUiAttachment } from "./attachments.ts";
 import { batch } from "@preact/signals";
 import type { WhatsAppWindow } from "../domain/whatsapp_window.ts";
 import type { WhatsAppTemplate } from "../domain/whatsapp_templates.ts";
@@ -279,7 +281,13 @@ export function markRead(store: WorkspaceStore): void {
 export async function sendMessage(
   store: WorkspaceStore,
   text: string,
-  opts: { internal?: boolean; toSupervisor?: boolean; clientId?: string } = {},
+  opts: {
+    internal?: boolean;
+    toSupervisor?: boolean;
+    clientId?: string;
+    /** Files uploaded for this message (lib/ui/attachments.ts). */
+    attachments?: AttachmentRef[];
+  } = {},
 ): Promise<void> {
   const open = store.open.value;
   if (!open) return;
@@ -304,6 +312,7 @@ export async function sendMessage(
     template: null,
     eventNote: null,
     event: null,
+    attachments: (opts.attachments ?? []).map(toUiAttachment),
   };
   const put = (m: UiMessage) => {
     const cur = store.open.value;
@@ -321,6 +330,7 @@ export async function sendMessage(
         clientId,
         internal: local.internal || undefined,
         toSupervisor: local.toSupervisor || undefined,
+        attachments: opts.attachments?.length ? opts.attachments.map((a) => a.id) : undefined,
       },
     );
     put(toUiMessage(res.message));
@@ -385,6 +395,8 @@ export async function retryMessage(store: WorkspaceStore, m: UiMessage): Promise
     internal: m.internal,
     toSupervisor: m.toSupervisor,
     clientId: m.seq === 0 && m.clientId ? m.clientId : undefined,
+    // A stored message's files are taken; only a message never stored sends them again.
+    attachments: m.seq === 0 ? m.attachments : undefined,
   });
 }
 

@@ -6,6 +6,7 @@
  * Their inputs are the records exactly as the staff API sends them; the
  * imports are type-only, so nothing of the server reaches the browser bundle.
  */
+import { toUiAttachment, type UiAttachment } from "./attachments.ts";
 import type {
   AgentStatus,
   Contact,
@@ -118,6 +119,8 @@ export interface UiMessage {
     reason: string | null;
     byAgentId: string | null;
   } | null;
+  /** Files the message carries (images and documents). */
+  attachments: UiAttachment[];
 }
 
 export interface UiConversation extends UiSummary {
@@ -245,6 +248,7 @@ export function toUiMessage(m: Message): UiMessage {
       : null,
     mediaUrl: mediaId ? `/api/v1/media/${encodeURIComponent(mediaId)}` : null,
     template: m.kind === "template" ? templateOf(data.template) : null,
+    attachments: (m.attachments ?? []).map(toUiAttachment),
   };
 }
 
