@@ -7,6 +7,8 @@
  *   GET  /{version}/{phoneNumberId}           -> { display_phone_number, verified_name, id }
  *   GET  /{version}/{mediaId}                 -> { url, mime_type, sha256, file_size, id }
  *   GET  /download/{mediaId}                  -> the media bytes (bearer token required)
+ *   POST /{version}/{phoneNumberId}/media     -> { id } (multipart: messaging_product, type, file;
+ *                                               the file is kept in `media` under that id)
  *   GET  /{version}/{wabaId}/message_templates?limit=&after= -> { data: [template], paging }
  *
  * A `type: "template"` send is checked like Meta does: an unknown name or
@@ -103,11 +105,51 @@ export function startFakeGraph(
       headers: { "content-type": "application/json", ...headers },
     });
 
+  /** Meta's media upload: multipart with messaging_product, type and file; answers the new id. */
+  const upload = async (req: Request, url: URL): Promise<Response> => {
+    let form: FormData | null = null;
+    try {
+      form = await req.formData();
+    } catch { /* not multipart */ }
+    const file = form?.get("file");
+    const recorded: RecordedRequest = {
+      method: req.method,
+      path: url.pathname,
+      search: url.search,
+      authorization: req.headers.get("authorization"),
+      body: form
+        ? {
+          messaging_product: form.get("messaging_product"),
+          type: form.get("type"),
+          file: file instanceof File ? { name: file.name, size: file.size, type: file.type } : null,
+        }
+        : null,
+    };
+    requests.push(recorded);
+    bell.dispatchEvent(new Event("request"));
+    if (recorded.authorization !== `Bearer ${options.token}`) {
+      return json(401, graphError(190, "Error validating access token: Session has expired."));
+    }
+    const parts = url.pathname.split("/").filter(Boolean);
+    if (parts[0] !== version || parts[1] !== options.phoneNumberId) {
+      return json(400, graphError(100, "Unsupported post request."));
+    }
+    if (form?.get("messaging_product") !== "whatsapp" || !(file instanceof File)) {
+      return json(400, graphError(100, "(#100) The parameter messaging_product is required."));
+    }
+    const type = String(form.get("type") ?? "");
+    if (!type) return json(400, graphError(100, "(#100) Param type is required."));
+    const id = `media-up-${media.size + 1}-${crypto.randomUUID().slice(0, 8)}`;
+    media.set(id, { bytes: new Uint8Array(await file.arrayBuffer()), mimeType: type });
+    return json(200, { id });
+  };
+
   let base = "";
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (req): Promise<Response> => {
       const url = new URL(req.url);
+      if (req.method === "POST" && url.pathname.endsWith("/media")) return await upload(req, url);
       const text = await req.text();
       let body: unknown = text === "" ? null : text;
       try {

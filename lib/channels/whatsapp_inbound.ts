@@ -26,6 +26,8 @@ import { applyWhatsAppStatus } from "./whatsapp_outbound.ts";
 import type { WhatsAppInbound } from "./whatsapp_payload.ts";
 import type { StatusJob } from "./whatsapp_webhook.ts";
 import { drainInbox } from "./whatsapp_inbox.ts";
+import { storeInboundMedia } from "./whatsapp_media.ts";
+import { findContact } from "../store/engine/records.ts";
 import { noteCustomerMessage } from "./whatsapp_window.ts";
 import type { Engine } from "../store/engine/engine.ts";
 
@@ -63,6 +65,15 @@ export async function receiveWhatsAppMessage(
   if (mediaRef) {
     await deps.kv.set(mediaRef.key, { customerId: m.customer.id, mimeType: mediaRef.mimeType });
   }
+  // Photos and documents are kept in Parley's own store (whatsapp_media.ts); a repeat of a
+  // message already stored downloads nothing (its upload would only wait for the clean-up).
+  const known = media?.id && !(await isStored(deps, m))
+    ? await storeInboundMedia(deps.kv, await loadWhatsAppSettings(deps), m.customer.id, m.kind, {
+      id: media.id,
+      mimeType: media.mimeType,
+      filename: (m.data.media as { filename?: string | null }).filename,
+    })
+    : null;
   const result = await receiveCustomerMessage(deps.engine, {
     channel: "whatsapp",
     contact: {
@@ -75,6 +86,7 @@ export async function receiveWhatsAppMessage(
     kind: m.kind,
     data,
     teamId,
+    ...(known ? { attachments: [known] } : {}),
   });
   const conversationId = result.conversation.id;
   if (mediaRef) {
@@ -85,6 +97,13 @@ export async function receiveWhatsAppMessage(
     });
   }
   return { conversationId, duplicate: result.duplicate };
+}
+
+/** Whether this WhatsApp message (by its wamid) is already in a conversation. */
+async function isStored(deps: { kv: Deno.Kv }, m: WhatsAppInbound): Promise<boolean> {
+  const contact = await findContact(deps.kv, "whatsapp", m.customer.id);
+  if (!contact) return false;
+  return (await deps.kv.get(keys.messageClientId(`contact:${contact.id}`, m.id))).value !== null;
 }
 
 /** Processes one `whatsapp.drain` job: the customer's waiting messages, in order. */

@@ -5,8 +5,9 @@
  * "sending" and, in the same atomic op, enqueues the `whatsapp.outbound` job
  * `{conversationId, seq, messageId}` (lib/store/engine/messages.ts). This job
  * POSTs the text (or, for a message of kind "template", Meta's `template`
- * object with the filled values: whatsapp_templates.ts) to the Graph API and
- * then:
+ * object with the filled values: whatsapp_templates.ts; for a reply with
+ * files, each file uploaded and sent as an image or document:
+ * whatsapp_media.ts) to the Graph API and then:
  *
  * - accepted: stores Meta's message id (wamid) with a link back to the
  *   message, marks it "sent", and applies any status that arrived first;
@@ -49,6 +50,7 @@ import {
 import { type TemplateMessageData, templateSendObject } from "../domain/whatsapp_templates.ts";
 import type { WhatsAppStatus } from "./whatsapp_payload.ts";
 import type { Engine } from "../store/engine/engine.ts";
+import { sendWithAttachments } from "./whatsapp_media.ts";
 
 export { WHATSAPP_OUTBOUND_JOB };
 
@@ -218,6 +220,8 @@ export async function runOutboundJob(
     : undefined;
   const result = template
     ? await sendWhatsAppMessage(settings, templateMessageBody(to, templateSendObject(template)))
+    : message.attachments?.length
+    ? await sendWithAttachments(kv, settings, to, message) // files: several Graph messages
     : await sendWhatsAppText(settings, to, message.text);
 
   if (result.ok) {

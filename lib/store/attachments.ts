@@ -164,6 +164,15 @@ function typeRefused(code: "type_not_allowed" | "type_mismatch"): AppError {
     );
 }
 
+/** Enqueues the clean-up straight on the KV queue (the job runner's message shape, lib/jobs.ts). */
+export function scheduleCleanupWith(kv: Deno.Kv): (id: string) => Promise<void> {
+  return async (id) => {
+    await kv.enqueue({ type: ATTACHMENT_CLEANUP_JOB, payload: { id } }, {
+      delay: ORPHAN_UPLOAD_MS,
+    });
+  };
+}
+
 /** The attachment's record, or null. */
 export async function getAttachment(kv: Deno.Kv, id: string): Promise<StoredAttachment | null> {
   if (!/^[0-9A-Za-z_-]{1,64}$/.test(id)) return null;

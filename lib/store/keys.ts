@@ -63,6 +63,8 @@
  *   ["whatsapp_config"]                          -> StoredWhatsAppConfig (secrets; never logged)
  *   ["whatsapp_outbound", messageId]             -> OutboundDelivery (attempts, wamid, state)
  *   ["whatsapp_by_wamid", wamid]                 -> { messageId, conversationId }
+ *   ["whatsapp_outbound_parts", messageId]       -> string[] wamids of a reply's parts already accepted (a reply
+ *                                                   with files is several Graph messages; expireIn 30 d)
  *   ["whatsapp_early_status", wamid, status]     -> WhatsAppStatus (expireIn = 7 d; before the wamid is linked)
  *   ["whatsapp_media", mediaId]                  -> { customerId, conversationId?, mimeType }
  *   ["whatsapp_window", customerId]              -> { lastCustomerMessageAt } (24-hour window)
@@ -215,6 +217,7 @@ export const keys = {
   whatsappConfig: (): Key => ["whatsapp_config"],
   whatsappOutbound: (messageId: string): Key => ["whatsapp_outbound", messageId],
   whatsappByWamid: (wamid: string): Key => ["whatsapp_by_wamid", wamid],
+  whatsappOutboundParts: (messageId: string): Key => ["whatsapp_outbound_parts", messageId],
   whatsappEarlyStatus: (wamid: string, status: string): Key => [
     "whatsapp_early_status",
     wamid,
