@@ -9,7 +9,7 @@ import { type Staff, startTestApp, type TestApp } from "./helpers.ts";
 import { call, session } from "./widget_api_helpers.ts";
 import { PDF, PNG, sized, upload } from "./attachment_fixtures.ts";
 import { receiveCustomerMessage } from "../lib/store/engine/mod.ts";
-import { MAX_ATTACHMENT_BYTES } from "../lib/domain/limits.ts";
+import { MAX_ATTACHMENT_BYTES } from "../lib/domain/attachments.ts";
 import { keys } from "../lib/store/keys.ts";
 
 async function chatFor(app: TestApp, staff: Staff, text = "Here is my problem") {

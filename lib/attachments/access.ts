@@ -12,7 +12,7 @@
  */
 import type { Agent } from "../store/agents.ts";
 import { canView, checkWrite } from "../domain/permissions.ts";
-import { MAX_ATTACHMENT_BYTES } from "../domain/limits.ts";
+import { MAX_ATTACHMENT_BYTES } from "../domain/attachments.ts";
 import { forbidden, notFound, tooLarge } from "../errors.ts";
 import type { JobRunner } from "../jobs.ts";
 import {

@@ -16,7 +16,7 @@
  */
 import type { Message } from "../domain/engine_types.ts";
 import type { AttachmentRef } from "../domain/attachments.ts";
-import { MAX_ATTACHMENT_BYTES } from "../domain/limits.ts";
+import { MAX_ATTACHMENT_BYTES } from "../domain/attachments.ts";
 import { AppError } from "../errors.ts";
 import {
   getAttachment,

@@ -6,10 +6,17 @@
  * store (lib/store/attachments.ts), the routes and the islands use these.
  * Pure: imports nothing outside lib/domain.
  */
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from "./limits.ts";
 import { truncateText } from "./text.ts";
 
-export { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE };
+/**
+ * Largest attachment (image or document) a person may send, in bytes: 10 MiB.
+ * (Here, not in limits.ts: the widget's first-paint bundle imports limits.ts,
+ * and its bundler keeps every constant of a module it imports.)
+ */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** How many attachments one message may carry. */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 
 /** What a message carries of each attachment (the file itself is served by id). */
 export interface AttachmentRef {

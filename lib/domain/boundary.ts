@@ -13,12 +13,8 @@
  * const self = ownOrigin(c.req.raw); // "https://parley.example"
  */
 import { z } from "zod";
-import {
-  MAX_ATTACHMENTS_PER_MESSAGE,
-  MAX_CHATS,
-  MAX_CLIENT_ID_CHARS,
-  MAX_TEXT_CHARS,
-} from "./limits.ts";
+import { MAX_CHATS, MAX_CLIENT_ID_CHARS, MAX_TEXT_CHARS } from "./limits.ts";
+import { MAX_ATTACHMENTS_PER_MESSAGE } from "./attachments.ts";
 
 /**
  * A message's text: trimmed, then 1 to {@link MAX_TEXT_CHARS} characters.

@@ -13,9 +13,3 @@ export const MAX_CLIENT_ID_CHARS = 200;
 
 /** How many chats at once an agent may hold: its own max chats and the global setting. */
 export const MAX_CHATS = { min: 1, max: 100 } as const;
-
-/** Largest attachment (image or document) a person may send, in bytes: 10 MiB. */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-
-/** How many attachments one message may carry. */
-export const MAX_ATTACHMENTS_PER_MESSAGE = 10;

@@ -8,7 +8,7 @@
  * never taken by two messages.
  */
 import type { AttachmentRef } from "../../domain/attachments.ts";
-import { MAX_ATTACHMENTS_PER_MESSAGE } from "../../domain/limits.ts";
+import { MAX_ATTACHMENTS_PER_MESSAGE } from "../../domain/attachments.ts";
 import { AppError, badRequest } from "../../errors.ts";
 import type { StoredAttachment } from "../attachments.ts";
 import { keys } from "../keys.ts";
