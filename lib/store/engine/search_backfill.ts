@@ -19,6 +19,7 @@ import {
   holdersOf,
   isSearchable,
   type PostingValue,
+  searchableText,
   WRAP_UP_HIT,
   wrapUpTermsOf,
 } from "./search_index.ts";
@@ -43,7 +44,9 @@ function entriesOf(
       put(keys.searchContactTerm(conv.id, term), true);
     }
   }
-  for (const m of log) if (isSearchable(m)) { for (const t of termsOf(m.text)) posting(t, m.seq); }
+  for (const m of log) {
+    if (isSearchable(m)) { for (const t of termsOf(searchableText(m))) posting(t, m.seq); }
+  }
   for (const term of wrapUpTermsOf(conv.wrapUp)) posting(term, WRAP_UP_HIT);
   for (const agentId of holdersOf(conv, log)) put(keys.searchHeld(agentId, conv.id), true);
   return out;

@@ -51,10 +51,16 @@ export function isSearchable(m: Pick<Message, "type">): boolean {
   return m.type === "message" || m.type === "note";
 }
 
-/** Indexes a message's text for its conversation (in the op that appends it). */
+/** What search reads of a message: its text, and the names of the files it carries. */
+export function searchableText(m: Pick<Message, "text" | "attachments">): string {
+  const names = (m.attachments ?? []).map((a) => a.filename);
+  return names.length > 0 ? `${m.text} ${names.join(" ")}`.trim() : m.text;
+}
+
+/** Indexes a message's text (and file names) for its conversation (in the op that appends it). */
 export function indexMessage(op: EngineOp, message: Message): void {
   if (!searchIndexing.enabled || !isSearchable(message)) return;
-  for (const term of termsOf(message.text)) {
+  for (const term of termsOf(searchableText(message))) {
     op.index(keys.searchPosting(term, message.conversationId), message.seq);
   }
 }
@@ -146,7 +152,7 @@ export async function searchKeysOfConversation(
   const log: Message[] = [];
   for await (const e of kv.list<Message>({ prefix: keys.messagesPrefix(conversationId) })) {
     log.push(e.value);
-    if (isSearchable(e.value)) { for (const t of termsOf(e.value.text)) terms.add(t); }
+    if (isSearchable(e.value)) { for (const t of termsOf(searchableText(e.value))) terms.add(t); }
   }
   for await (const e of kv.list({ prefix: keys.searchContactTermsPrefix(conversationId) })) {
     terms.add(e.key[2] as string);
@@ -205,7 +211,7 @@ export async function removeContactFromSearch(kv: Deno.Kv, contactId: string): P
     for (const t of wrapUpTermsOf(conv?.wrapUp ?? null)) elsewhere.set(t, WRAP_UP_HIT);
     for await (const e of kv.list<Message>({ prefix: keys.messagesPrefix(conversationId) })) {
       if (isSearchable(e.value)) {
-        for (const t of termsOf(e.value.text)) elsewhere.set(t, e.value.seq);
+        for (const t of termsOf(searchableText(e.value))) elsewhere.set(t, e.value.seq);
       }
     }
     for (let i = 0; i < listed.length; i += 400) {

@@ -26,7 +26,7 @@ import { canView, isSupervisor } from "../../domain/permissions.ts";
 import { type ParsedQuery, snippetOf } from "../../domain/search_text.ts";
 import { keys } from "../keys.ts";
 import { getManyEntries } from "./records.ts";
-import { CONTACT_HIT, type PostingValue, WRAP_UP_HIT } from "./search_index.ts";
+import { CONTACT_HIT, type PostingValue, searchableText, WRAP_UP_HIT } from "./search_index.ts";
 
 /** Stored terms an unfinished last word stands for at most (the first ones, alphabetically). */
 export const MAX_PREFIX_TERMS = 32;
@@ -54,8 +54,9 @@ interface Walk {
 
 class Budget {
   reads = 0;
+  constructor(readonly max: number) {}
   get spent(): boolean {
-    return this.reads >= MAX_READS;
+    return this.reads >= this.max;
   }
 }
 
@@ -127,6 +128,8 @@ export interface SearchInput {
   query: ParsedQuery;
   cursor?: string;
   limit?: number;
+  /** Reads allowed (default {@link MAX_READS}; tests make it small). */
+  maxReads?: number;
 }
 
 export interface SearchResult {
@@ -183,7 +186,7 @@ export async function searchConversations(
 ): Promise<SearchPage> {
   const { query } = input;
   const limit = input.limit ?? DEFAULT_PAGE;
-  const budget = new Budget();
+  const budget = new Budget(input.maxReads ?? MAX_READS);
   const walks: Walk[] = [];
   const staff = isSupervisor(viewer.role);
   // The agent's own list first: usually the shortest, so the walk steps through it.
@@ -299,7 +302,7 @@ async function describe(
         seq: message.seq,
         authorType: message.author.type,
         at: message.createdAt,
-        ...snippetOf(message.text, query),
+        ...snippetOf(searchableText(message), query),
       };
     } else if (conv.wrapUp && (vals.includes(WRAP_UP_HIT) || !vals.includes(CONTACT_HIT))) {
       const tags = conv.wrapUp.tags.length > 0 ? `${conv.wrapUp.tags.join(", ")} · ` : "";

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { type ParsedQuery, parseSearchQuery } from "../../domain/search_text.ts";
 import type { Agent } from "../agents.ts";
+import { storeAttachment } from "../attachments.ts";
 import { keys } from "../keys.ts";
 import {
   appendStaffMessage,
@@ -212,5 +213,62 @@ Deno.test("[search] a group of wordy messages still commits together, every word
       assert.deepEqual(await ids(kv, boss, `w${i}x0 w${i}x48`), [s.conversation.id]);
     }
     assert.deepEqual(await ids(kv, boss, "w3x55"), [], "past 50 terms a message is not indexed");
+  });
+});
+
+Deno.test("[search] a file's name finds the message that carries it", async () => {
+  await withKv(async (kv, engine) => {
+    const { boss, ann } = await setup(engine);
+    const id = await chatWith(engine, ann, "hello");
+    const bytes = new Uint8Array(100);
+    bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const file = await storeAttachment(kv, new Blob([bytes as BlobPart]).stream(), {
+      filename: "Rechnung-März.png",
+      declaredType: "image/png",
+      owner: `agent:${ann.id}`,
+      conversationId: id,
+      maxBytes: 1024 * 1024,
+      scheduleCleanup: async () => {},
+    });
+    await appendStaffMessage(engine, id, ann, {
+      text: "Here it is",
+      clientId: "f1",
+      attachments: [file.id],
+    });
+    const page = await searchConversations(kv, boss, { query: q("rechnung marz") });
+    assert.deepEqual(page.items.map((i) => i.conversation.id), [id]);
+    const m = page.items[0].match;
+    assert.deepEqual(m.highlights.map(([s, e]) => m.text.slice(s, e)), ["Rechnung", "März"]);
+  });
+});
+
+Deno.test("[search] a search cut short by its read budget goes on from there, skipping nothing", async () => {
+  await withKv(async (kv, engine) => {
+    const { boss } = await setup(engine);
+    // "alpha" in even chats, "beta" in odd ones, both in every 15th: the lists interleave,
+    // so the walk reads a lot between matches.
+    const both: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const text = i % 15 === 0 ? "alpha beta" : i % 2 === 0 ? "alpha" : "beta";
+      const id = (await customerSays(engine, text)).conversation.id;
+      if (i % 15 === 0) both.push(id);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let partials = 0;
+    for (let pages = 0; pages < 200; pages++) {
+      const page = await searchConversations(kv, boss, {
+        query: q("alpha beta"),
+        cursor,
+        limit: 3,
+        maxReads: 12,
+      });
+      seen.push(...page.items.map((i) => i.conversation.id));
+      if (page.partial) partials++;
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    assert.ok(partials > 0, "the budget did cut searches short");
+    assert.deepEqual(seen, [...both].reverse(), "every match once, in order");
   });
 });
