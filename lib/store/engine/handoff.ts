@@ -171,6 +171,8 @@ export async function handOffConversation(
       },
     }];
     const messages: Message[] = [];
+    // Searchable by the contact first: a long transcript may use up the op's index writes.
+    indexContact(op, updated, conv.id);
     const customerAuthor = {
       type: "customer" as const,
       id: contact.id,
@@ -209,7 +211,6 @@ export async function handOffConversation(
     // The hand-off is when the chat starts waiting for a human.
     conv = { ...conv, lastActivityAt: at };
     writeConversation(op, null, conv);
-    indexContact(op, updated, conv.id);
     op.set(keys.contactOpen(contact.id, channel), conv.id);
     op.set(keys.contactConversation(contact.id, conv.id), channel);
     op.set(dupKey, { conversationId: conv.id, seq: messages[messages.length - 1].seq });

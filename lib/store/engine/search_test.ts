@@ -17,6 +17,8 @@ import {
   updateSettings,
 } from "./mod.ts";
 import { setAgentStatus } from "./presence.ts";
+import { handOffConversation } from "./handoff.ts";
+import { MAX_INDEX_WRITES } from "./op.ts";
 import { removeContactFromSearch, removeConversationFromSearch } from "./search_index.ts";
 import { searchConversations } from "./search_query.ts";
 import type { Engine } from "./engine.ts";
@@ -270,5 +272,31 @@ Deno.test("[search] a search cut short by its read budget goes on from there, sk
     }
     assert.ok(partials > 0, "the budget did cut searches short");
     assert.deepEqual(seen, [...both].reverse(), "every match once, in order");
+  });
+});
+
+Deno.test("[search] a long bot hand-off commits whole; its index stops at the per-commit cap", async () => {
+  await withKv(async (kv, engine) => {
+    const { boss } = await setup(engine);
+    // 100 lines of 50 distinct words: 5,000 terms, more than one commit may write.
+    const transcript = Array.from({ length: 100 }, (_, i) => ({
+      from: i % 2 === 0 ? "customer" as const : "bot" as const,
+      text: Array.from({ length: 50 }, (_, j) => `t${i}y${j}`).join(" "),
+    }));
+    const result = await handOffConversation(engine, {
+      handoffId: "h-1",
+      channel: "webchat",
+      contact: { webVisitorId: "v-handoff", name: "Hanna Handoff" },
+      transcript,
+      summary: "Wants a refund",
+    }, { id: "bot-1", name: "Botty" });
+    assert.equal(result.messages.length, 101, "every line and the summary are stored");
+    const id = result.conversation.id;
+    assert.deepEqual(await ids(kv, boss, "t0y0 t0y49"), [id], "the first lines are findable");
+    assert.deepEqual(await ids(kv, boss, "hanna handoff"), [id], "the contact comes first");
+    let postings = 0;
+    for await (const e of kv.list({ prefix: ["search"] })) if (e.key[2] === id) postings++;
+    // The cap counts the 2 contact-term listings too.
+    assert.equal(postings, MAX_INDEX_WRITES - 2);
   });
 });
