@@ -26,6 +26,7 @@ import { ContextPanel } from "../components/workspace/ContextPanel.tsx";
 import { ContactPanel } from "../components/workspace/ContactPanel.tsx";
 import { PreviousConversations } from "../components/workspace/PreviousConversations.tsx";
 import { t } from "../lib/i18n/mod.ts";
+import { InactivityCountdown } from "../components/workspace/InactivityCountdown.tsx";
 
 export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
   const ws = useWorkspace(seed);
@@ -61,6 +62,7 @@ export default function ConversationPane({ seed }: { seed?: WorkspaceSeed }) {
       <div class="flex flex-col flex-1 min-w-0 min-h-0">
         <Toolbar ws={ws} conv={conv} />
         <Log ws={ws} conv={conv} />
+        <InactivityCountdown ws={ws} conv={conv} />
         <p class="h-5 px-4 text-xs text-gray-700 italic" aria-live="off">
           {ws.customerTyping.value ? t("pane.customerTyping") : ""}
         </p>

@@ -5,6 +5,9 @@ import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { Button, Checkbox, FormAlert, TextArea, TextField } from "../components/Form.tsx";
 import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.ts";
 import { MAX_CHATS } from "../lib/domain/limits.ts";
+import { INACTIVITY_LANGUAGES, warningText } from "../lib/domain/inactivity.ts";
+
+const LANGUAGE_NAMES = { en: "English", es: "Spanish", de: "German" } as const;
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
@@ -29,6 +32,14 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
       maxTransfersPerAgent: String(s.maxTransfersPerAgent),
       wrapUpTags: s.wrapUpTags.join("\n"),
       allowFreeTags: s.allowFreeTags ? "on" : "",
+      inactivityWarnSeconds: String(s.inactivityWarnSeconds),
+      inactivityCloseSeconds: String(s.inactivityCloseSeconds),
+      ...Object.fromEntries(
+        INACTIVITY_LANGUAGES.map((l) => [
+          `inactivityWarningText.${l}`,
+          warningText(s, l),
+        ]),
+      ),
     };
     const f = state.fields ?? {};
     return renderPage(
@@ -111,6 +122,44 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
                 error={f.allowFreeTags}
                 hint="On: agents may also type tags of their own. Off: only the tags above."
               />
+            </fieldset>
+            <fieldset class="border-t border-gray-200 pt-3 mt-2">
+              <legend class="font-semibold mb-2">Inactivity</legend>
+              <p class="text-sm text-gray-600 mb-2">
+                When the customer does not answer an agent's reply, Parley warns them and then
+                closes the chat with the reason "inactivity". Any customer message stops it.
+              </p>
+              <div class="grid md:grid-cols-2 gap-x-4">
+                <TextField
+                  label="Warn the customer after (seconds)"
+                  name="inactivityWarnSeconds"
+                  type="number"
+                  value={v.inactivityWarnSeconds}
+                  error={f.inactivityWarnSeconds}
+                  hint="Without a customer reply this long after an agent's reply. 0 = off; 10 to 86400."
+                />
+                <TextField
+                  label="Close after the warning (seconds)"
+                  name="inactivityCloseSeconds"
+                  type="number"
+                  value={v.inactivityCloseSeconds}
+                  error={f.inactivityCloseSeconds}
+                  hint="Still no reply this long after the warning: the chat closes. 10 to 86400."
+                />
+              </div>
+              {INACTIVITY_LANGUAGES.map((l) => (
+                <TextArea
+                  key={l}
+                  label={`Warning text (${LANGUAGE_NAMES[l]})`}
+                  name={`inactivityWarningText.${l}`}
+                  value={v[`inactivityWarningText.${l}`]}
+                  error={f[`inactivityWarningText.${l}`]}
+                  rows={2}
+                  hint={l === "en"
+                    ? "Sent in the customer's language (their browser's); English otherwise. Empty: the default text."
+                    : undefined}
+                />
+              ))}
             </fieldset>
             <Button>Save settings</Button>
           </form>

@@ -10,12 +10,15 @@ import type { AppDeps } from "../app_deps.ts";
 import { type Actor, recordAudit } from "../store/audit.ts";
 import { getSettings, type Settings, updateSettings } from "../store/engine/mod.ts";
 import { checkbox } from "./fields.ts";
+import { INACTIVITY_LANGUAGES } from "../domain/inactivity.ts";
 
 const NUMBER_FIELDS = [
   "maxChatsPerAgent",
   "heartbeatGraceSeconds",
   "unansweredTimeoutSeconds",
   "maxTransfersPerAgent",
+  "inactivityWarnSeconds",
+  "inactivityCloseSeconds",
 ] as const;
 
 /** The settings form: numbers arrive as strings, switches as checkboxes (absent = off). */
@@ -30,6 +33,14 @@ export const settingsFormSchema = z.preprocess((raw) => {
   if (typeof v.wrapUpTags === "string") {
     out.wrapUpTags = v.wrapUpTags.split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
   }
+  // The inactivity warning per language: fields "inactivityWarningText.en", ".es", ...
+  const texts = Object.fromEntries(
+    INACTIVITY_LANGUAGES.flatMap((l) => {
+      const t = v[`inactivityWarningText.${l}`];
+      return typeof t === "string" ? [[l, t]] : [];
+    }),
+  );
+  if (Object.keys(texts).length) out.inactivityWarningText = texts;
   for (const f of NUMBER_FIELDS) {
     const s = typeof v[f] === "string" ? (v[f] as string).trim() : v[f];
     out[f] = s === "" || s === undefined ? undefined : /^-?\d+$/.test(String(s)) ? Number(s) : s;

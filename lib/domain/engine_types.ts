@@ -43,8 +43,30 @@ export type ContextData = Record<string, ContextValue>;
 export interface WrapUp {
   notes: string;
   tags: string[];
+  /** The agent who closed it, or "system" for an automatic close. */
   closedBy: string;
   closedAt: string;
+  /** Why it closed when nobody chose to: "inactivity" (lib/domain/inactivity.ts). Absent: by staff. */
+  reason?: "inactivity";
+}
+
+/**
+ * The inactivity timer (issue 16, lib/domain/inactivity.ts): started by a
+ * public staff reply in an Active chat, it warns the customer at `warnAt` and
+ * closes at `closeAt`. It belongs to the reply (`seq`) and to the holding as
+ * it was (`agentId`, `assignedAt`): a customer message clears it, and a
+ * transfer, requeue or close makes it stale, so a late job does nothing.
+ */
+export interface InactivityTimer {
+  /** The seq of the staff reply that started it. */
+  seq: number;
+  agentId: string;
+  assignedAt: string;
+  warnAt: string;
+  /** When it closes (projected from the settings until the warning, then fixed). */
+  closeAt: string;
+  /** When the warning went to the customer; null until then. */
+  warnedAt: string | null;
 }
 
 export interface Conversation {
@@ -84,6 +106,8 @@ export interface Conversation {
   skipAgentId: string | null;
   /** The seq of an agent's open question to supervisors, until a supervisor writes a note. */
   openQuestionSeq: number | null;
+  /** The inactivity timer running since a staff reply (absent on older records). */
+  inactivity?: InactivityTimer | null;
 }
 
 /** "bot": a conversational bot's lines in a hand-off transcript (engine/handoff.ts). */
@@ -185,4 +209,10 @@ export interface Settings {
   wrapUpTags: string[];
   /** Agents may also type tags of their own at close. */
   allowFreeTags: boolean;
+  /** Warn the customer this long after a staff reply they did not answer; 0 = off. */
+  inactivityWarnSeconds: number;
+  /** ...and close the chat this long after the warning. */
+  inactivityCloseSeconds: number;
+  /** The warning's words per language ("en" required; lib/domain/inactivity.ts). */
+  inactivityWarningText: Record<string, string>;
 }

@@ -3,6 +3,12 @@ import { z } from "zod";
 import { maxChats } from "./boundary.ts";
 import type { Settings } from "./engine_types.ts";
 import { WRAP_UP_TAGS } from "./wrap_up.ts";
+import {
+  DEFAULT_WARNING_TEXT,
+  INACTIVITY_LANGUAGES,
+  INACTIVITY_SECONDS,
+  MAX_WARNING_CHARS,
+} from "./inactivity.ts";
 
 export const DEFAULT_SETTINGS: Settings = {
   maxChatsPerAgent: 5,
@@ -13,10 +19,27 @@ export const DEFAULT_SETTINGS: Settings = {
   maxTransfersPerAgent: 0,
   wrapUpTags: [],
   allowFreeTags: true,
+  // Inactivity (lib/domain/inactivity.ts): off until an admin sets the warning delay.
+  inactivityWarnSeconds: 0,
+  inactivityCloseSeconds: 300,
+  inactivityWarningText: { ...DEFAULT_WARNING_TEXT },
 };
 
 const GRACE = "The grace period must be between 10 and 3600 seconds";
 const TRANSFERS = "Max transferred chats must be between 0 (no limit) and 100";
+const INACTIVE = `Use ${INACTIVITY_SECONDS.min} to ${INACTIVITY_SECONDS.max} seconds`;
+const inactivitySeconds = z.number().int("Use whole seconds").min(INACTIVITY_SECONDS.min, INACTIVE)
+  .max(INACTIVITY_SECONDS.max, INACTIVE);
+/** The warning per language: each at most 1000 characters; an empty one falls back to the default. */
+const warningTexts = z.object(
+  Object.fromEntries(
+    INACTIVITY_LANGUAGES.map((l) => [
+      l,
+      z.string().trim().max(MAX_WARNING_CHARS, `At most ${MAX_WARNING_CHARS} characters`)
+        .optional(),
+    ]),
+  ),
+).strict();
 
 /** A partial update; fields left out keep their value. */
 export const settingsUpdateSchema = z.object({
@@ -38,6 +61,12 @@ export const settingsUpdateSchema = z.object({
     ),
   ).max(WRAP_UP_TAGS.predefined, `At most ${WRAP_UP_TAGS.predefined} tags`).optional(),
   allowFreeTags: z.boolean().optional(),
+  inactivityWarnSeconds: z.number().int().refine(
+    (n) => n === 0 || (n >= INACTIVITY_SECONDS.min && n <= INACTIVITY_SECONDS.max),
+    { message: `Use 0 (off) or ${INACTIVE.slice(4)}` },
+  ).optional(),
+  inactivityCloseSeconds: inactivitySeconds.optional(),
+  inactivityWarningText: warningTexts.optional(),
 }).strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

@@ -126,3 +126,12 @@ export function browserName(userAgent: string | null | undefined): string {
   }
   return userAgent.slice(0, 80);
 }
+
+/** "4:32", "1:05:00": the time left until `untilIso` at `nowMs` ("0:00" once past). */
+export function countdownLabel(untilIso: string, nowMs: number): string {
+  const total = Math.max(0, Math.ceil((Date.parse(untilIso) - nowMs) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}

@@ -3,6 +3,7 @@ import {
   browserName,
   channelLabel,
   clockLabel,
+  countdownLabel,
   customFields,
   deliveryLabel,
   loadLabel,
@@ -240,4 +241,12 @@ Deno.test("[workspace] clock times: UTC as the server renders, local once hydrat
     String(d.getMinutes()).padStart(2, "0")
   }`;
   assert.match(clockLabel(at, NOW, true), new RegExp(`${local}$`));
+});
+
+Deno.test("[format] countdownLabel: minutes and seconds left, hours when long, 0:00 once past", () => {
+  const at = Date.parse("2026-12-01T12:00:00Z");
+  assert.equal(countdownLabel("2026-12-01T12:04:32Z", at), "4:32");
+  assert.equal(countdownLabel("2026-12-01T12:00:00.400Z", at), "0:01");
+  assert.equal(countdownLabel("2026-12-01T13:05:00Z", at), "1:05:00");
+  assert.equal(countdownLabel("2026-12-01T11:59:00Z", at), "0:00");
 });

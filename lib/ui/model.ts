@@ -20,6 +20,7 @@ import type { AgentSummary, ConversationSummary, HistoryItem } from "../store/en
 import type { QuickResponse } from "../store/quick_responses.ts";
 import type { TemplateMessageData } from "../domain/whatsapp_templates.ts";
 import { t } from "../i18n/mod.ts";
+import { liveTimer } from "../domain/inactivity.ts";
 
 export type Tab = ConversationStatus;
 
@@ -31,6 +32,8 @@ export interface UiRules {
   wrapUpTags: string[];
   /** Whether agents may type tags of their own at close. */
   allowFreeTags: boolean;
+  /** Inactivity timers are on (the pane shows a chat's countdown only then). */
+  inactivityOn: boolean;
 }
 
 /** The workspace's rules from the routing settings (the seed, or a `settings.updated` change). */
@@ -45,6 +48,9 @@ export function toUiRules(s: Partial<Settings>, before?: UiRules): UiRules {
     allowFreeTags: typeof s.allowFreeTags === "boolean"
       ? s.allowFreeTags
       : before?.allowFreeTags ?? true,
+    inactivityOn: typeof s.inactivityWarnSeconds === "number"
+      ? s.inactivityWarnSeconds > 0
+      : before?.inactivityOn ?? false,
   };
 }
 export const TABS: Tab[] = ["active", "pending", "closed"];
@@ -135,6 +141,8 @@ export interface UiConversation extends UiSummary {
   wrapUp: { notes: string; tags: string[] } | null;
   /** WhatsApp only: when free-form replies stop being allowed (null: closed or n/a). */
   windowEndsAt: string | null;
+  /** The inactivity timer that still counts: when the chat closes, and when the customer was warned. */
+  inactivity: { closeAt: string; warnedAt: string | null } | null;
 }
 
 export interface UiPrevious {
@@ -298,7 +306,13 @@ export function toUiConversation(c: ConversationSummary, messages: Message[]): U
     language: visitorValue(ctx, VISITOR_KEYS.language),
     wrapUp: c.wrapUp ? { notes: c.wrapUp.notes, tags: c.wrapUp.tags } : null,
     windowEndsAt: null, // WhatsApp only: set from the channel's window (GET …/whatsapp)
+    inactivity: inactivityOf(c),
   };
+}
+
+function inactivityOf(c: ConversationSummary): UiConversation["inactivity"] {
+  const t = liveTimer(c);
+  return t ? { closeAt: t.closeAt, warnedAt: t.warnedAt } : null;
 }
 
 /** An item of `GET /api/v1/conversations/:id/history`. */

@@ -340,7 +340,8 @@ export class CommitQueue {
         cost: {
           // + 1: the head of its conversation's change-log shard, when no one else checks it.
           checks: reads.entries.length + plan.op.checks.length + 1,
-          mutations: plan.op.mutations.length + changes.length,
+          // Queue messages count against the op's mutation limit too.
+          mutations: plan.op.mutations.length + changes.length + plan.op.enqueued.length,
           keyBytes,
           bytes,
         },

@@ -12,6 +12,7 @@ import { EngineOp } from "./op.ts";
 import { type Claim, writeClaims } from "./attachments.ts";
 import { writeConversation } from "./records.ts";
 import { indexContact } from "./search_index.ts";
+import { afterCustomerMessage } from "../../domain/inactivity.ts";
 
 /** The contact a message belongs to, with the entries its commit depends on. */
 export interface FoundContact {
@@ -75,7 +76,8 @@ export function writeCustomerMessage(w: CustomerMessageWrite) {
     attachments: w.claim.refs,
   }, at);
   writeClaims(op, w.claim, w.conv.id, appended.message.id);
-  const conv = appended.conv;
+  // Any customer message stops the inactivity timer (a late job then finds it gone).
+  const conv = afterCustomerMessage(appended.conv);
   writeConversation(op, created ? null : before, conv);
   op.set(keys.messageClientId(`contact:${contact.id}`, message.clientId), {
     conversationId: conv.id,

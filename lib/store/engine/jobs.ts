@@ -20,6 +20,7 @@ import { expireStalePresence } from "./presence.ts";
 import { getSettings } from "./records.ts";
 import type { Engine } from "./engine.ts";
 import { requeueStranded } from "./stranded.ts";
+import { registerInactivityJob } from "./inactivity.ts";
 
 export const SWEEP_JOB = "engine.sweep";
 export const SWEEP_INTERVAL_MS = 5_000;
@@ -60,10 +61,11 @@ export async function sweep(engine: Engine): Promise<void> {
   await runAssignment(engine);
 }
 
-/** Registers the sweep job and starts a chain (call once per app, before jobs.start()). */
+/** Registers the sweep job (and the inactivity timers' job) and starts a chain (call once per app, before jobs.start()). */
 export function registerEngineJobs(deps: { engine: Engine; jobs: JobRunner }): void {
   const { engine, jobs } = deps;
   const { kv } = engine;
+  registerInactivityJob(deps); // inactivity timers: one job per step, ./inactivity.ts
   jobs.on(SWEEP_JOB, async (payload) => {
     const chain = (payload as { chain?: string })?.chain;
     const live = (await kv.get<string>(keys.engineTick())).value;

@@ -4,7 +4,7 @@
  * a team). Each is one atomic op; a chat leaving an agent triggers assignment.
  */
 import { type Agent, listAgents } from "../agents.ts";
-import type { AgentLoad, Conversation, Presence } from "../../domain/engine_types.ts";
+import type { AgentLoad, Conversation, Presence, WrapUp } from "../../domain/engine_types.ts";
 import {
   checkClose,
   checkTransfer,
@@ -31,7 +31,7 @@ async function readConv(kv: Deno.Kv, id: string) {
   return { entry, conv: entry.value };
 }
 
-async function readHolderLoad(kv: Deno.Kv, conv: Conversation) {
+export async function readHolderLoad(kv: Deno.Kv, conv: Conversation) {
   if (conv.status !== "active" || !conv.assigneeId) return null;
   const entry = await kv.get<AgentLoad>(keys.agentLoad(conv.assigneeId));
   return { agentId: conv.assigneeId, entry };
@@ -271,6 +271,64 @@ export async function requeueConversation(
   });
 }
 
+/**
+ * Fills `op` with a chat closing with `wrapUp` (by staff, or by the system for
+ * inactivity: `wrapUp.reason`): the record, the public "closed" log event,
+ * the holder's freed capacity (its load record checked and rewritten) and the
+ * changes. The one close every closing path shares.
+ */
+export function planClose(
+  op: EngineOp,
+  conv: Conversation,
+  fromLoad: { agentId: string; entry: Deno.KvEntryMaybe<AgentLoad> } | null,
+  wrapUp: WrapUp,
+  eventText: string,
+): { conv: Conversation; changes: NewChange[] } {
+  const at = wrapUp.closedAt;
+  let next: Conversation = {
+    ...conv,
+    status: "closed",
+    closedAt: at,
+    queueRank: null,
+    wrapUp,
+    openQuestionSeq: null,
+  };
+  const reason = wrapUp.reason ?? "agent";
+  const r = appendToLog(
+    op,
+    next,
+    eventEntry("closed", eventText, wrapUp.reason ? { reason } : {}, "public"),
+    at,
+  );
+  next = r.conv;
+  writeConversation(op, conv, next);
+  if (fromLoad) {
+    op.check(fromLoad.entry);
+    op.set(
+      keys.agentLoad(fromLoad.agentId),
+      loadWithout(fromLoad.entry.value ?? EMPTY_LOAD, conv.id),
+    );
+  }
+  return {
+    conv: next,
+    changes: [
+      {
+        type: "conversation.closed",
+        conversationId: conv.id,
+        ...(next.assigneeId ? { agentId: next.assigneeId } : {}),
+        data: {
+          closedBy: wrapUp.closedBy,
+          tags: wrapUp.tags,
+          teamId: conv.teamId,
+          wasStatus: conv.status,
+          reason,
+        },
+      },
+      messageChange(next, r.message),
+    ],
+  };
+}
+
 export interface CloseInput {
   notes: string;
   tags?: string[];
@@ -308,42 +366,9 @@ export async function closeConversation(
     }
     const tags = tagCheck.tags;
     const op = new EngineOp().check(entry).check(settingsEntry);
-    let next: Conversation = {
-      ...conv,
-      status: "closed",
-      closedAt: at,
-      queueRank: null,
-      wrapUp: { notes, tags, closedBy: actor.id, closedAt: at },
-      openQuestionSeq: null,
-    };
-    const r = appendToLog(
-      op,
-      next,
-      eventEntry("closed", "The conversation was closed.", {}, "public"),
-      at,
-    );
-    next = r.conv;
-    writeConversation(op, conv, next);
-    if (fromLoad) {
-      op.check(fromLoad.entry);
-      op.set(
-        keys.agentLoad(fromLoad.agentId),
-        loadWithout(fromLoad.entry.value ?? EMPTY_LOAD, conv.id),
-      );
-    }
-    return {
-      op,
-      value: next,
-      changes: [
-        {
-          type: "conversation.closed",
-          conversationId,
-          ...(next.assigneeId ? { agentId: next.assigneeId } : {}),
-          data: { closedBy: actor.id, tags, teamId: conv.teamId, wasStatus: conv.status },
-        },
-        messageChange(next, r.message),
-      ],
-    };
+    const wrapUp = { notes, tags, closedBy: actor.id, closedAt: at };
+    const next = planClose(op, conv, fromLoad, wrapUp, "The conversation was closed.");
+    return { op, value: next.conv, changes: next.changes };
   });
   await triggerAssignment(engine);
   return conv;

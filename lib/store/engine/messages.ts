@@ -20,7 +20,8 @@ import { parseWith } from "../../validate.ts";
 import type { NewChange } from "../changes.ts";
 import { keys } from "../keys.ts";
 import { appendToLog, messageChange, toCustomerMessage } from "./log.ts";
-import { getMessage, writeConversation } from "./records.ts";
+import { getMessage, getSettings, writeConversation } from "./records.ts";
+import { afterStaffReply, inactivityJob } from "../../domain/inactivity.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
 import { mutate, refusalError } from "./tx.ts";
@@ -79,6 +80,10 @@ export async function appendStaffMessage(
     throw badRequest("invalid", "A template message cannot carry attachments.");
   }
   const clientKey = keys.messageClientId(`staff:${conversationId}`, input.clientId);
+  // A public reply (re)starts the inactivity timer: its settings are read here, outside the
+  // attempt (not checked: a change racing the reply applies from the next reply), so staff
+  // messages of different chats still share a group commit.
+  const settings = internal ? null : await getSettings(kv);
   return await mutate<Result>(engine, async (reads) => {
     const [convEntry, dupEntry] = await reads.getMany<
       [Conversation, { conversationId: string; seq: number }]
@@ -128,6 +133,11 @@ export async function appendStaffMessage(
           : next.assigneeRepliedAt,
       };
     }
+    if (settings) {
+      next = afterStaffReply(next, message.seq, Date.parse(at), settings, {
+        template: template !== null,
+      });
+    }
     if (toSupervisor && !supervisor) next = { ...next, openQuestionSeq: message.seq };
     else if (internal && supervisor && next.openQuestionSeq !== null) {
       next = { ...next, openQuestionSeq: null };
@@ -139,6 +149,11 @@ export async function appendStaffMessage(
         type: WHATSAPP_OUTBOUND_JOB,
         payload: { conversationId, seq: message.seq, messageId: message.id },
       });
+    }
+    if (next.inactivity && next.inactivity !== conv.inactivity) {
+      // The timer's job goes in the reply's own commit: no reply without its timer, and back.
+      const job = inactivityJob(conversationId, next.inactivity, Date.parse(at));
+      op.enqueue(job.value, { delay: job.delay });
     }
     const changes: NewChange[] = [messageChange(next, message)];
     if (next.openQuestionSeq !== conv.openQuestionSeq) {

@@ -26,6 +26,7 @@ export {
   type HeldUser,
   holdCustomerDetails,
 } from "./held_details.ts";
+export { INACTIVITY_JOB, type InactivityOutcome, runInactivityJob } from "./inactivity.ts";
 export { registerEngineJobs, requeueUnanswered, sweep, SWEEP_JOB } from "./jobs.ts";
 export {
   closeConversation,

@@ -26,8 +26,15 @@ export async function updateSettings(
   const settings = await mutate(engine, async () => {
     const { entry } = await getSettingsEntry(kv);
     // Only what was saved is stored: defaults stay defaults (and may change in a later version).
-    const saved: Partial<Settings> = { ...(entry.value ?? {}), ...stripUndefined(update) };
+    const saved = { ...(entry.value ?? {}), ...stripUndefined(update) } as Partial<Settings>;
     if (saved.wrapUpTags) saved.wrapUpTags = cleanTagList(saved.wrapUpTags);
+    if (update.inactivityWarningText) {
+      // Per language: a language left out keeps its text ("" falls back to the default one).
+      saved.inactivityWarningText = stripUndefined({
+        ...(entry.value?.inactivityWarningText ?? {}),
+        ...update.inactivityWarningText,
+      }) as Record<string, string>;
+    }
     const next = withDefaults(saved);
     const op = new EngineOp().check(entry).set(keys.routingSettings(), saved);
     return {

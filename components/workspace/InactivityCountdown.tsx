@@ -1,0 +1,46 @@
+/**
+ * The open chat's inactivity countdown ("Closes for inactivity in 4:32"),
+ * above the composer while a timer counts (lib/domain/inactivity.ts). It
+ * ticks every second for the eye only: `role="timer"` is not announced as it
+ * changes; the live region says once that the customer was warned.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { WorkspaceStore } from "../../lib/ui/state.ts";
+import type { UiConversation } from "../../lib/ui/model.ts";
+import { countdownLabel } from "../../lib/ui/format.ts";
+
+export function InactivityCountdown(
+  { ws, conv }: { ws: WorkspaceStore; conv: UiConversation },
+) {
+  const timer = conv.inactivity;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!timer) return;
+    setNow(Date.now());
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(tick);
+  }, [timer?.closeAt]);
+  // Say once, politely, that the customer was just warned (not on opening an already warned chat).
+  const seen = useRef<{ id: string; warnedAt: string | null } | null>(null);
+  useEffect(() => {
+    const before = seen.current;
+    if (before?.id === conv.id && !before.warnedAt && timer?.warnedAt) {
+      ws.announcement.value = `${conv.contactName} was warned for inactivity. The chat closes in ${
+        countdownLabel(timer.closeAt, Date.now())
+      } unless they reply.`;
+    }
+    seen.current = { id: conv.id, warnedAt: timer?.warnedAt ?? null };
+  }, [conv.id, timer?.warnedAt]);
+  if (!timer || !ws.rules.value.inactivityOn) return null;
+  const left = countdownLabel(timer.closeAt, now);
+  return (
+    <p
+      role="timer"
+      aria-live="off"
+      class="mx-4 mb-1 text-xs text-amber-900 bg-amber-50 border border-amber-200 rounded px-2 py-1"
+    >
+      {timer.warnedAt ? "Customer warned · " : ""}
+      {left === "0:00" ? "Closing for inactivity…" : `Closes for inactivity in ${left}`}
+    </p>
+  );
+}
