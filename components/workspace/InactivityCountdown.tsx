@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { WorkspaceStore } from "../../lib/ui/state.ts";
 import type { UiConversation } from "../../lib/ui/model.ts";
 import { countdownLabel } from "../../lib/ui/format.ts";
+import { t } from "../../lib/i18n/mod.ts";
 
 export function InactivityCountdown(
   { ws, conv }: { ws: WorkspaceStore; conv: UiConversation },
@@ -25,9 +26,10 @@ export function InactivityCountdown(
   useEffect(() => {
     const before = seen.current;
     if (before?.id === conv.id && !before.warnedAt && timer?.warnedAt) {
-      ws.announcement.value = `${conv.contactName} was warned for inactivity. The chat closes in ${
-        countdownLabel(timer.closeAt, Date.now())
-      } unless they reply.`;
+      ws.announcement.value = t("pane.inactivity.announce", {
+        name: conv.contactName,
+        time: countdownLabel(timer.closeAt, Date.now()),
+      });
     }
     seen.current = { id: conv.id, warnedAt: timer?.warnedAt ?? null };
   }, [conv.id, timer?.warnedAt]);
@@ -39,8 +41,10 @@ export function InactivityCountdown(
       aria-live="off"
       class="mx-4 mb-1 text-xs text-amber-900 bg-amber-50 border border-amber-200 rounded px-2 py-1"
     >
-      {timer.warnedAt ? "Customer warned · " : ""}
-      {left === "0:00" ? "Closing for inactivity…" : `Closes for inactivity in ${left}`}
+      {timer.warnedAt ? t("pane.inactivity.warned") : ""}
+      {left === "0:00"
+        ? t("pane.inactivity.closing")
+        : t("pane.inactivity.closesIn", { time: left })}
     </p>
   );
 }

@@ -130,7 +130,9 @@ function transferText(
 /** A system event in the reader's language when its kind is known, else the engine's words. */
 function eventText(m: UiMessage, agentName?: (id: string) => string | null): string {
   const e = m.event;
-  if (e?.kind === "closed") return t("log.event.closed");
+  if (e?.kind === "closed") {
+    return t(e.reason === "inactivity" ? "log.event.closedInactivity" : "log.event.closed");
+  }
   if (e?.kind === "assigned" && e.agentName) return t("log.event.assigned", { name: e.agentName });
   if (e?.kind === "requeued") {
     if (e.reason === "offline") return t("log.event.requeuedOffline");

@@ -102,6 +102,12 @@ export const en = {
   "pane.closed": "This chat is closed.",
   "pane.colleague": "Assigned to a colleague.",
   "pane.announce": "New message from {name}: {text}",
+  "pane.inactivity.closesIn": "Closes for inactivity in {time}",
+  "pane.inactivity.warned": "Customer warned · ",
+  "pane.inactivity.closing": "Closing for inactivity…",
+  "pane.inactivity.announce":
+    "{name} was warned for inactivity. The chat closes in {time} unless they reply.",
+  "log.event.closedInactivity": "The conversation was closed for inactivity.",
   "log.messages": "Messages",
   "log.note": "Note: {note}",
   "log.internalQuestion": "Internal · question for a supervisor",

@@ -103,6 +103,12 @@ export const es: Messages = {
   "pane.closed": "Este chat está cerrado.",
   "pane.colleague": "Asignado a un compañero.",
   "pane.announce": "Mensaje nuevo de {name}: {text}",
+  "pane.inactivity.closesIn": "Se cierra por inactividad en {time}",
+  "pane.inactivity.warned": "Cliente avisado · ",
+  "pane.inactivity.closing": "Cerrando por inactividad…",
+  "pane.inactivity.announce":
+    "Se avisó a {name} por inactividad. El chat se cierra en {time} si no responde.",
+  "log.event.closedInactivity": "La conversación se cerró por inactividad.",
   "log.messages": "Mensajes",
   "log.note": "Nota: {note}",
   "log.internalQuestion": "Interno · pregunta para un supervisor",

@@ -103,6 +103,12 @@ export const pt: Messages = {
   "pane.closed": "Este chat está encerrado.",
   "pane.colleague": "Atribuído a um colega.",
   "pane.announce": "Nova mensagem de {name}: {text}",
+  "pane.inactivity.closesIn": "Fecha por inatividade em {time}",
+  "pane.inactivity.warned": "Cliente avisado · ",
+  "pane.inactivity.closing": "Fechando por inatividade…",
+  "pane.inactivity.announce":
+    "{name} foi avisado por inatividade. O chat fecha em {time} se não responder.",
+  "log.event.closedInactivity": "A conversa foi fechada por inatividade.",
   "log.messages": "Mensagens",
   "log.note": "Nota: {note}",
   "log.internalQuestion": "Interno · pergunta para um supervisor",
