@@ -130,7 +130,10 @@ function report(label: string, run: Round, relay: ReturnType<typeof percentiles>
     `  the server's KV commits during the load: ${t.commits.n} for ${t.commit.n} messages, ` +
       timing(t.commits),
   );
-  console.log(`  engine commits ${run.engine.commits}, lost races ${run.engine.failed}`);
+  console.log(
+    `  engine commits ${run.engine.commits}, lost races ${run.engine.failed} ` +
+      `(SQLite busy: ${run.engine.busy})`,
+  );
   console.log(`  inside the server, per message (n=${t.commit.n}):`);
   console.log(`    frame received → commit starts   ${timing(t.toCommit)}`);
   console.log(`    its commit                       ${timing(t.commit)}`);
@@ -270,7 +273,8 @@ if (import.meta.main) {
           }, error frames ${multi.errors}`,
       );
       console.log(
-        `  engine commits ${multi.engine.commits}, lost races (failed commits) ${multi.engine.failed}`,
+        `  engine commits ${multi.engine.commits}, lost races (failed commits) ${multi.engine.failed}` +
+          ` (SQLite busy: ${multi.engine.busy}; the rest a head or record moved)`,
       );
       console.log(
         `  servers' RSS summed: ${mib(multi.rssStart)} before load, max ${mib(multi.rssMax)}; ` +
@@ -288,8 +292,9 @@ if (import.meta.main) {
     console.log(`\nwhat the shards change (${INSTANCES} processes, same run):`);
     console.log(
       `  lost races: ${sharded.run.engine.failed} of ${sharded.run.engine.commits} commits ` +
-        `(${pct(sharded.run)}%) with shards vs ${single.run.engine.failed} of ` +
-        `${single.run.engine.commits} (${pct(single.run)}%) with one head`,
+        `(${pct(sharded.run)}%; ${sharded.run.engine.busy} SQLite busy) with shards vs ` +
+        `${single.run.engine.failed} of ${single.run.engine.commits} (${pct(single.run)}%; ` +
+        `${single.run.engine.busy} busy) with one head`,
     );
     console.log(
       `  all deliveries p50 ${ms(sharded.both.p50)} vs ${ms(single.both.p50)}, p99 ${

@@ -48,7 +48,7 @@ export type Round = Load & {
     memory: Deno.MemoryUsage;
   };
   /** The engine's commits and the failed ones (lost races), summed over the servers. */
-  engine: { commits: number; failed: number };
+  engine: { commits: number; failed: number; busy: number };
   kvUnderLoad: Stats;
 };
 
@@ -273,10 +273,11 @@ export async function parleyRun(
         return JSON.parse((await line).slice("TIMINGS ".length));
       }));
       const timings = all[0];
-      const engine = { commits: 0, failed: 0 };
+      const engine = { commits: 0, failed: 0, busy: 0 };
       for (const t of all) {
         engine.commits += t.engine.commits;
         engine.failed += t.engine.failed;
+        engine.busy += t.engine.busy;
       }
       rounds.push(Object.assign(load, {
         kvUnderLoad: await kvUnderLoad,

@@ -95,12 +95,13 @@ SocketSession.prototype.send = function (this: SocketSession, frame) {
   return send.call(this, frame);
 };
 /** The engine's commit counts at the previous SIGUSR2 (lost races = failed commits). */
-let enginePrev = { commits: 0, failed: 0 };
+let enginePrev = { commits: 0, failed: 0, busy: 0 };
 Deno.addSignalListener("SIGUSR2", () => {
   const now = { ...server.deps.engine.commits.stats };
   const engine = {
     commits: now.commits - enginePrev.commits,
     failed: now.failed - enginePrev.failed,
+    busy: now.busy - enginePrev.busy,
   };
   enginePrev = now;
   const stats = (list: number[]) => {

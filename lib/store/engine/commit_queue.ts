@@ -147,8 +147,11 @@ export class CommitQueue {
   #queue: Pending[] = [];
   #draining = false;
   #limit: number;
-  /** Commits tried, and those that failed on a moved head or record (benchmarks, tests). */
-  readonly stats = { commits: 0, failed: 0 };
+  /**
+   * Commits tried, those that failed (a moved head or record, or the store busy), and of
+   * those the ones the local store refused as busy (SQLite's one writer; benchmarks, tests).
+   */
+  readonly stats = { commits: 0, failed: 0, busy: 0 };
 
   constructor(private readonly parts: CommitParts, readonly maxGroup = MAX_GROUP) {
     this.#limit = maxGroup;
@@ -412,7 +415,10 @@ export class CommitQueue {
       this.stats.failed++;
       // A busy local file is a lost race; a group the store refused (over a limit we misjudged,
       // or one attempt's bad write) is split until the culprit is alone.
-      if (isStoreBusy(err)) return "head moved";
+      if (isStoreBusy(err)) {
+        this.stats.busy++;
+        return "head moved";
+      }
       return writes.length === 1 ? { error: err } : "own check";
     }
     this.stats.failed++;
