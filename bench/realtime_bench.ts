@@ -144,6 +144,13 @@ function report(label: string, run: Round, relay: ReturnType<typeof percentiles>
       mib(m.heapUsed)
     }), external ${mib(m.external)}, the rest native (Deno, sockets, SQLite)`,
   );
+  console.log(
+    `  V8 heap spaces, committed/used MiB: ${
+      Object.entries(t.spaces).filter(([, [size]]) => size > 0).map(([name, [size, used]]) =>
+        `${name} ${size}/${used}`
+      ).join(", ")
+    }`,
+  );
   console.log(`  Parley p50 / relay p50: ${(all.p50 / relay.p50).toFixed(2)}×`);
   console.log(`  Parley p99 / relay p99: ${(all.p99 / relay.p99).toFixed(2)}×`);
   return all;
@@ -314,7 +321,10 @@ if (import.meta.main) {
         }, ` +
           `used ${mib(r.timings.memory.heapUsed)})  p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  CPU ${
             (r.cpu * 100).toFixed(0)
-          }%`,
+          }%, ${(1000 * r.cpu * (r.seconds + 3) / Math.max(1, r.delivered)).toFixed(2)} ms CPU ` +
+          `per delivered message (${(r.delivered / r.seconds).toFixed(0)}/s, lost ${
+            r.sent - r.delivered
+          })`,
       );
     };
     row(`main round (${startTaskV8Flags() || "no flags"})`, main);

@@ -46,6 +46,8 @@ export type Round = Load & {
   cpu: number;
   timings: Record<"commits" | "toCommit" | "commit" | "toSend", Timing> & {
     memory: Deno.MemoryUsage;
+    /** V8 heap spaces: [committed MiB, used MiB]. */
+    spaces: Record<string, [number, number]>;
   };
   /** The engine's commits and the failed ones (lost races), summed over the servers. */
   engine: { commits: number; failed: number; busy: number };

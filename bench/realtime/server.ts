@@ -22,6 +22,7 @@ import { startServer } from "../../lib/server.ts";
 import { routeTable } from "../../routes/mod.ts";
 import { BucketPool } from "../../lib/realtime/limits.ts";
 import { SocketSession } from "../../lib/realtime/socket.ts";
+import { getHeapSpaceStatistics } from "node:v8";
 
 const samples = { commits: [] as number[], toCommit: [] as number[], commit: [] as number[] };
 const toSend: number[] = [];
@@ -117,6 +118,13 @@ Deno.addSignalListener("SIGUSR2", () => {
       commit: stats(samples.commit),
       toSend: stats(toSend),
       memory: Deno.memoryUsage(),
+      // Where the V8 heap is: committed and used MiB per space (new = the young generation).
+      spaces: Object.fromEntries(
+        getHeapSpaceStatistics().map((sp) => [
+          sp.space_name.replace(/_space$/, ""),
+          [sp.space_size, sp.space_used_size].map((n) => Math.round(n / 1048576)),
+        ]),
+      ),
       engine,
     })
   }`);
