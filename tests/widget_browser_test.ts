@@ -43,7 +43,8 @@ Deno.test("[widget] browser: context before and after load, a full chat with an 
     await w.input.fill("Hello, is my order on its way?");
     await w.input.press("Enter");
     await w.log.getByText("Hello, is my order on its way?").waitFor();
-    await page.getByText("Waiting for an agent… You are number 1 in the queue.").waitFor();
+    await page.getByText("Waiting for an agent…", { exact: true }).waitFor();
+    await page.getByRole("status").getByText("You are number 1 in the queue.").waitFor();
 
     const pending = await pendingConversation(app, sam);
     const conversationId: string = pending.id;

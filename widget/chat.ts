@@ -72,6 +72,8 @@ export function createChat(o: Options) {
   // with the on-demand module once the chat has started, so the first paint does not wait for it.
   const told: [0 | 1, unknown][] = [];
   let details: ReturnType<typeof import("./context.ts").createContextSender> | null = null;
+  /** Place in the queue and estimated wait, from live `queue` frames (one on every subscribe). */
+  const queue = (x: object) => more().then((m) => m.queueLine(v.log, x, o.lang)).catch(() => {});
   const tell = (what: 0 | 1, data: unknown) => {
     told.push([what, data]);
     pass();
@@ -312,12 +314,12 @@ export function createChat(o: Options) {
     flush();
   }
 
-  /** Runs every few seconds: reconnects the socket, polls while it is down or while Pending. */
+  /** Runs every few seconds: reconnects the socket, polls while it is down (live frames otherwise). */
   function tick(): void {
     const c = conv;
     const going = c && c.status !== "closed";
     if (going) live.ensure();
-    if (going && (!live.up() || c.status === "pending")) sync().catch(() => {});
+    if (going && !live.up()) sync().catch(() => {});
     clearTimeout(timer);
     timer = setTimeout(() => tick(), 2500 + Math.random() * 1000);
   }
@@ -336,6 +338,7 @@ export function createChat(o: Options) {
       message?: unknown;
       typing?: boolean;
       from?: { kind?: string; name?: string };
+      queuePosition?: number;
     };
     try {
       f = JSON.parse(String(data));
@@ -359,6 +362,9 @@ export function createChat(o: Options) {
           render();
         }, 8000);
       }
+    } else if (f.type === "queue" && (f.queuePosition || conv.status === "pending")) {
+      // (Not queued, and not shown as queued: no need to load the on-demand module.)
+      queue(f);
     } else if (f.type === "event") {
       sync().catch(() => {});
     }

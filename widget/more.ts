@@ -2,11 +2,13 @@
  * The part of the widget the first paint does not need, built as its own
  * small module (`/widget-more.js`) and imported on demand by widget.js: the
  * "Download transcript" file, the optional pre-chat form (name, email) with
- * their words, and the addContext/setUser sender. Keeping them out keeps
+ * their words, the addContext/setUser sender, and the line with the place in
+ * the queue and the estimated wait. Keeping them out keeps
  * widget.js within its 8 KB budget.
  */
 import type { Message } from "./schemas.ts";
 import { el } from "./view.ts";
+import { fill } from "./i18n.ts";
 
 /** addContext / setUser: checked, gathered and sent by widget.js through this, once it started. */
 export { createContextSender } from "./context.ts";
@@ -20,6 +22,11 @@ const WORDS = {
     email: "Email",
     start: "Start chat",
     bad: "Enter a valid email address.",
+    place: "You are number {n} in the queue.",
+    wait: "Estimated wait: {n}.",
+    soon: "less than a minute",
+    min: "about {n} min",
+    long: "more than an hour",
   },
   de: {
     you: "Sie",
@@ -29,6 +36,11 @@ const WORDS = {
     email: "E-Mail",
     start: "Chat starten",
     bad: "Bitte eine gültige E-Mail-Adresse eingeben.",
+    place: "Sie sind Nummer {n} in der Warteschlange.",
+    wait: "Geschätzte Wartezeit: {n}.",
+    soon: "weniger als eine Minute",
+    min: "etwa {n} Minuten",
+    long: "mehr als eine Stunde",
   },
   es: {
     you: "Tú",
@@ -38,10 +50,15 @@ const WORDS = {
     email: "Correo electrónico",
     start: "Iniciar chat",
     bad: "Escribe un correo electrónico válido.",
+    place: "Eres el número {n} en la cola.",
+    wait: "Tiempo de espera estimado: {n}.",
+    soon: "menos de un minuto",
+    min: "unos {n} min",
+    long: "más de una hora",
   },
 };
 
-function words(lang: string | undefined) {
+export function words(lang: string | undefined) {
   return WORDS[(lang ?? "").slice(0, 2).toLowerCase() as keyof typeof WORDS] ?? WORDS.en;
 }
 
@@ -117,4 +134,54 @@ export function preChatForm(
     done(n ? { name: n, email: value } : { email: value });
   };
   return form;
+}
+
+/** The words of the queue line: the place, then the estimated wait when there is one. */
+export function queueText(
+  x: { queuePosition?: unknown; estimatedWaitSeconds?: unknown },
+  lang?: string,
+): string {
+  const w = words(lang);
+  const place = x.queuePosition;
+  if (typeof place !== "number" || place < 1) return "";
+  const s = x.estimatedWaitSeconds;
+  const wait = typeof s !== "number" || s < 1
+    ? ""
+    : s < 60
+    ? w.soon
+    : s <= 3600
+    ? fill(w.min, Math.ceil(s / 60))
+    : w.long;
+  return fill(w.place, place) + (wait ? " " + fill(w.wait, wait) : "");
+}
+
+let line: HTMLParagraphElement | null = null;
+
+/**
+ * Shows the visitor's place in the queue and estimated wait above the log
+ * (`x`: the conversation as the widget API gives it, or a live `queue` frame),
+ * or hides the line when the chat is not queued. A polite live region: a
+ * screen reader hears the new place.
+ */
+export function queueLine(
+  log: HTMLElement,
+  x: { queuePosition?: unknown; estimatedWaitSeconds?: unknown },
+  lang?: string,
+): void {
+  if (!line) {
+    line = el("p", "q");
+    line.setAttribute("role", "status");
+    const root = log.getRootNode() as ShadowRoot;
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(
+        ".q{margin:0;padding:6px 14px;background:#f3f4f6;color:#374151;font-size:13px}",
+      );
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    } catch { /* unstyled, still readable */ }
+  }
+  if (!line.isConnected) log.before(line);
+  const text = queueText(x, lang);
+  line.textContent = text;
+  line.hidden = !text;
 }

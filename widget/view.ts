@@ -175,14 +175,17 @@ export function pendingView(o: Out, w: Words, retry: (clientId: string) => void)
   return e;
 }
 
-/** The header's status line: offline, typing, waiting with the queue position, or who answers. */
+/**
+ * The header's status line: offline, typing, waiting, or who answers (the place in the queue and
+ * the estimated wait have their own line, from widget-more.js: more.ts queueLine).
+ */
 export function statusLine(w: Words, c: Conversation | null, typing: string | null): string {
   return !navigator.onLine
     ? w.offline
     : typing !== null
     ? fill(w.typing, typing || c?.agentName || "…")
     : c?.status === "pending"
-    ? w.wait + (c.queuePosition ? " " + fill(w.queue, c.queuePosition) : "")
+    ? w.wait
     : c?.status === "active" && c.agentName
     ? fill(w.with, c.agentName)
     : "";

@@ -8,6 +8,7 @@ import { backoff } from "./backoff.ts";
 import { fill, words } from "./i18n.ts";
 import { ContextValue, is, Listing, Sent, Session, UserInput } from "./schemas.ts";
 import { createContextSender } from "./context.ts";
+import { queueText } from "./more.ts";
 import { ApiError } from "./api.ts";
 import { startTestApp } from "../tests/helpers.ts";
 import { WIDGET_STUB, widgetEmbedSnippet } from "../lib/channels/widget_snippet.ts";
@@ -29,7 +30,32 @@ Deno.test("[widget] words: languages by prefix, English for gaps and unknown lan
   assert.equal(words("es").send, "Enviar");
   assert.equal(words("fr").send, "Send");
   assert.equal(words(undefined).send, "Send");
-  assert.equal(fill(words("en").queue, 3), "You are number 3 in the queue.");
+  assert.equal(fill(words("en").with, "Ann"), "You are chatting with Ann.");
+});
+
+Deno.test("[widget] queue line: the place, then the estimated wait in words; nothing when not queued", () => {
+  assert.equal(
+    queueText({ queuePosition: 3, estimatedWaitSeconds: null }),
+    "You are number 3 in the queue.",
+  );
+  assert.equal(
+    queueText({ queuePosition: 1, estimatedWaitSeconds: 20 }),
+    "You are number 1 in the queue. Estimated wait: less than a minute.",
+  );
+  assert.equal(
+    queueText({ queuePosition: 2, estimatedWaitSeconds: 61 }),
+    "You are number 2 in the queue. Estimated wait: about 2 min.",
+  );
+  assert.equal(
+    queueText({ queuePosition: 9, estimatedWaitSeconds: 7200 }),
+    "You are number 9 in the queue. Estimated wait: more than an hour.",
+  );
+  assert.equal(
+    queueText({ queuePosition: 2, estimatedWaitSeconds: 300 }, "de"),
+    "Sie sind Nummer 2 in der Warteschlange. Geschätzte Wartezeit: etwa 5 Minuten.",
+  );
+  assert.equal(queueText({ queuePosition: null, estimatedWaitSeconds: null }), "");
+  assert.equal(queueText({}), "");
 });
 
 Deno.test("[widget] browser-side checks of addContext values and setUser input", () => {

@@ -39,6 +39,7 @@ import {
   toCustomerMessage,
 } from "../store/engine/mod.ts";
 import { keys } from "../store/keys.ts";
+import { readQueueStanding } from "../store/engine/queue_standing.ts";
 import {
   checkOrigin,
   getSite,
@@ -145,8 +146,10 @@ export interface VisitorConversationView {
   status: Conversation["status"];
   /** The assigned agent's name while Active. */
   agentName: string | null;
-  /** 1 = next in line, while Pending. */
+  /** 1 = next in line, while Pending (lib/domain/queue_place.ts). */
   queuePosition: number | null;
+  /** Estimated wait in seconds while Pending, from recent pickups; null without a basis. */
+  estimatedWaitSeconds: number | null;
 }
 
 /** The visitor's newest web chat conversation (open or closed), or null before the first message. */
@@ -170,21 +173,6 @@ export async function latestVisitorConversation(
   return null;
 }
 
-/** Place in the Pending queue (1 = next), counting the conversations ahead in the same queue. */
-export async function queuePosition(kv: Deno.Kv, conv: Conversation): Promise<number | null> {
-  if (conv.status !== "pending" || conv.queueRank === null) return null;
-  let ahead = 0;
-  for await (
-    const entry of kv.list<string | null>({
-      start: keys.queuePrefix(),
-      end: keys.queueEntry(conv.queueRank, conv.id),
-    }, { limit: 1000 })
-  ) {
-    if ((entry.value ?? null) === conv.teamId || conv.teamId === null) ahead++;
-  }
-  return ahead + 1;
-}
-
 export async function visitorConversationView(
   kv: Deno.Kv,
   conv: Conversation,
@@ -196,7 +184,7 @@ export async function visitorConversationView(
     id: conv.id,
     status: conv.status,
     agentName: agent?.name ?? null,
-    queuePosition: await queuePosition(kv, conv),
+    ...await readQueueStanding(kv, conv),
   };
 }
 

@@ -17,7 +17,8 @@
  * - `ping`: answered with `pong` (keeps proxies from closing idle sockets).
  *
  * Server frames: `hello`, `subscribed`, `reset`, `message`, `ack`, `typing`, `read`,
- * `event`, `error {code, message, ref?, details?}`, `pong`.
+ * `event`, `queue` (visitors: place and estimated wait while Pending),
+ * `error {code, message, ref?, details?}`, `pong`.
  */
 import { z } from "zod";
 import { attachmentIds, clientId, messageWithFiles } from "../domain/boundary.ts";
@@ -149,6 +150,17 @@ export const serverFrame = z.discriminatedUnion("type", [
     type: z.literal("event"),
     conversationId: z.string(),
     event: z.object({ type: z.string() }).passthrough(),
+  }),
+  /**
+   * Visitors only: the subscribed conversation's place in the queue (1 = next) and estimated
+   * wait in seconds (null: no estimate), when it is queued and whenever either changes; both
+   * null once it left the queue (lib/domain/queue_place.ts).
+   */
+  z.object({
+    type: z.literal("queue"),
+    conversationId: z.string(),
+    queuePosition: z.number().int().min(1).nullable(),
+    estimatedWaitSeconds: z.number().int().min(1).nullable(),
   }),
   z.object({
     type: z.literal("error"),

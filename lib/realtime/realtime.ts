@@ -10,6 +10,7 @@
  */
 import { Hub } from "./hub.ts";
 import { Instances } from "./instances.ts";
+import { QueueWatch } from "./queue_watch.ts";
 import { BucketPool, VISITOR_RECHECK_MS } from "./limits.ts";
 import { heartbeatIntervalMs, Presence } from "./presence.ts";
 import { RecordCache } from "./records.ts";
@@ -43,6 +44,8 @@ export class Realtime {
   readonly records: RecordCache;
   readonly typing: TypingBus;
   readonly presence: Presence;
+  /** Waiting visitors' place and estimated wait, live (./queue_watch.ts). */
+  readonly queue: QueueWatch;
   /** The other instances on this store, when polling is on (else null: watch hears all). */
   readonly instances: Instances | null;
   /**
@@ -73,6 +76,7 @@ export class Realtime {
       poll,
     );
     this.typing = new TypingBus(kv, poll);
+    this.queue = new QueueWatch(kv, this.hub, this.records);
     const heartbeat = options.heartbeat ?? (async (agentId: string) => {
       await heartbeatAgent(engine, agentId);
     });
@@ -88,12 +92,14 @@ export class Realtime {
   async start(): Promise<void> {
     await this.instances?.start();
     await this.hub.start();
+    this.queue.start();
     this.typing.start();
   }
 
   /** Graceful shutdown: close connections (1012), finish commits, stop watching. */
   async close(): Promise<void> {
     this.presence.close();
+    this.queue.close();
     await this.hub.close();
     await this.typing.close();
     await this.instances?.close();

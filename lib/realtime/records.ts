@@ -11,6 +11,8 @@
 import type { Conversation, Message } from "../domain/engine_types.ts";
 import type { Change, WrittenRecords } from "../store/changes.ts";
 import { keys } from "../store/keys.ts";
+import { queuePlaces } from "../domain/queue_place.ts";
+import { MAX_QUEUE_READ, readQueue } from "../store/engine/queue_standing.ts";
 
 /** Conversation records kept (small; list rows update from them). */
 const MAX_CONVERSATIONS = 5_000;
@@ -24,13 +26,19 @@ export const QUEUE_CHANGES = new Set([
   "conversation.requeued",
   "conversation.closed",
 ]);
-/** Counting stops here (a queue this long is its own alarm). */
-const MAX_COUNTED = 10_000;
-
 /** The Pending queue's length: in all, and per team ("none" = everyone's queue). */
 export interface QueueLength {
   pending: number;
   byTeam: Record<string, number>;
+}
+
+/**
+ * Every queued chat's place (lib/domain/queue_place.ts) and team, from the
+ * same read as the length (counting and places stop at MAX_QUEUE_READ).
+ */
+export interface QueuePlaces {
+  places: Map<string, number>;
+  teams: Map<string, string | null>;
 }
 /** Deno KV's getMany takes at most 10 keys. */
 const GET_MANY = 10;
@@ -42,6 +50,8 @@ export class RecordCache {
 
   /** The queue length as of the latest batch that could change it (null before the first). */
   queue: QueueLength | null = null;
+  /** The places in the queue, read with {@link queue} (null before the first such batch). */
+  places: QueuePlaces | null = null;
 
   constructor(
     readonly kv: Deno.Kv,
@@ -91,7 +101,7 @@ export class RecordCache {
         );
       }
     }
-    const recount = changes.some((c) => QUEUE_CHANGES.has(c.type)) ? this.#countQueue() : null;
+    const recount = changes.some((c) => QUEUE_CHANGES.has(c.type)) ? this.readQueue() : null;
     const list = [...wanted.values()];
     const reads: Promise<Deno.KvEntryMaybe<unknown>[]>[] = [];
     for (let i = 0; i < list.length; i += GET_MANY) {
@@ -107,7 +117,7 @@ export class RecordCache {
         } else this.#keepMessage(entry.value as Message);
       }
     }
-    if (recount) this.queue = await recount;
+    if (recount) await recount;
     this.#trim(this.#conversations, MAX_CONVERSATIONS);
     this.#trim(this.#messages, MAX_MESSAGES);
   }
@@ -121,19 +131,22 @@ export class RecordCache {
     this.#messages.set(`${message.conversationId}\u0000${message.seq}`, message);
   }
 
-  async #countQueue(): Promise<QueueLength> {
+  /**
+   * Reads the queue once: its length (the staff stream's `queue` event) and
+   * every chat's place (waiting visitors, ./queue_watch.ts). The hub calls it
+   * after a batch that could move the queue; the queue watch once at start.
+   */
+  async readQueue(): Promise<void> {
+    const entries = await readQueue(this.kv, { limit: MAX_QUEUE_READ });
     const byTeam: Record<string, number> = {};
-    let pending = 0;
-    for await (
-      const entry of this.kv.list<string | null>({ prefix: keys.queuePrefix() }, {
-        limit: MAX_COUNTED,
-      })
-    ) {
-      pending++;
-      const team = entry.value ?? "none";
+    const teams = new Map<string, string | null>();
+    for (const entry of entries) {
+      const team = entry.teamId ?? "none";
       byTeam[team] = (byTeam[team] ?? 0) + 1;
+      teams.set(entry.conversationId, entry.teamId);
     }
-    return { pending, byTeam };
+    this.queue = { pending: entries.length, byTeam };
+    this.places = { places: queuePlaces(entries), teams };
   }
 
   #trim(map: Map<string, unknown>, max: number): void {

@@ -347,12 +347,18 @@ export class SocketSession {
       onReset: () => this.#enqueue(() => this.#catchUp(conversationId)),
     });
     const offTyping = this.realtime.typing.on(conversationId, (s) => this.#onSignal(s));
+    // A visitor hears its place and estimated wait while the chat waits (./queue_watch.ts).
+    const offQueue = this.#agent ? null : this.realtime.queue.watch(
+      conversationId,
+      (standing) => this.send({ type: "queue", conversationId, ...standing }),
+    );
     if (beyond) this.send({ type: "reset", conversationId, seq: conv.lastSeq });
     this.#subs.set(conversationId, {
       lastSeq: beyond ? 0 : afterSeq,
       off: () => {
         offHub();
         offTyping();
+        offQueue?.();
       },
     });
     this.#enqueue(async () => {
