@@ -15,6 +15,7 @@ import {
 } from "../lib/ui/state.ts";
 import { pickUp, retryMessage } from "../lib/ui/actions.ts";
 import { channelLabel } from "../lib/ui/format.ts";
+import { OfflineBadge } from "../components/workspace/ConversationRow.tsx";
 import { startPaneSocket } from "../lib/ui/pane_socket.ts";
 import type { UiConversation } from "../lib/ui/model.ts";
 import { MessageLog } from "../components/workspace/MessageLog.tsx";
@@ -133,6 +134,7 @@ function Toolbar({ ws, conv }: { ws: WorkspaceStore; conv: UiConversation }) {
         {channelLabel(conv.channel)} · {t(`status.conversation.${conv.status}`)}
         {assignee ? ` · ${assignee.name}` : ""}
       </span>
+      {conv.offlineMessage && <OfflineBadge />}
       <div class="ml-auto flex gap-2">
         {button("transfer", t("pane.transfer"), canAct(ws, conv))}
         {button("queue", t("pane.queue"), canAct(ws, conv))}

@@ -17,6 +17,7 @@ import { adminSettingsPages } from "./admin_settings.tsx";
 import { adminChannelPages } from "./admin_channels.tsx";
 import { adminApiKeyPages } from "./admin_api_keys.tsx";
 import { adminWebhookPages } from "./admin_webhooks.tsx";
+import { adminHoursPages } from "./admin_hours.tsx";
 
 /** Admin pages only: redirect to sign-in when signed out, 403 page for other roles. */
 export function adminPageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
@@ -51,6 +52,7 @@ export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminQuickResponsePages(deps));
   app.route("/", adminAuditPages(deps));
   app.route("/", adminSettingsPages(deps));
+  app.route("/", adminHoursPages(deps));
   app.route("/", adminChannelPages(deps));
   app.route("/", adminApiKeyPages(deps));
   app.route("/", adminWebhookPages(deps));

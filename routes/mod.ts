@@ -24,6 +24,7 @@ import { quickResponseRoutes } from "./quick_responses.ts";
 import { searchApiRoutes } from "./search_api.ts";
 import { searchPageRoutes } from "./search_page.tsx";
 import { settingsApiRoutes } from "./settings_api.ts";
+import { businessHoursApiRoutes } from "./business_hours_api.ts";
 import { streamRoutes } from "./stream.ts";
 import { teamRoutes } from "./teams_api.ts";
 import { whatsappRoutes } from "./whatsapp.ts";
@@ -42,6 +43,7 @@ export const routeTable: RouteTable = {
     contactsApiRoutes,
     handoffRoutes,
     settingsApiRoutes,
+    businessHoursApiRoutes,
     metricsApiRoutes,
     superviseReportRoutes,
     searchApiRoutes,

@@ -33,6 +33,9 @@ import {
 } from "../lib/channels/webchat.ts";
 import { takeWidgetQuota } from "../lib/channels/webchat_limits.ts";
 import { addWidgetAttachmentRoutes } from "./attachments_api.ts";
+import { availabilityFor } from "../lib/channels/availability.ts";
+import { leaveOfflineMessage, offlineMessageSchema } from "../lib/channels/offline_messages.ts";
+import { resolveSite } from "../lib/store/sites.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -62,6 +65,8 @@ export const messageSchema = messageInput.extend({
   const checked = messageWithFiles.safeParse(v);
   if (!checked.success) { for (const issue of checked.error.issues) ctx.addIssue({ ...issue }); }
 });
+
+export const availabilitySchema = z.object({ siteKey: z.string().max(100).optional() });
 
 export const listSchema = z.object({
   siteKey: z.string().max(100).optional(),
@@ -188,6 +193,26 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
     const { page, ...input } = await parseJsonBody(c, messageSchema);
     const about = visitorDetails(page, c.req.header("user-agent"), c.req.header("accept-language"));
     return c.json(await sendVisitorMessage(deps.engine, access, input, about), 201);
+  });
+
+  // Out of hours, or with nobody Online: a message and an email address (lib/channels/offline_messages.ts).
+  app.post("/api/v1/widget/offline-messages", async (c) => {
+    const access = await visitor(c, deps);
+    await takeWidgetQuota(deps.kv, access.claims.visitorId, "messages");
+    const { page, ...input } = await parseJsonBody(c, offlineMessageSchema);
+    const about = visitorDetails(page, c.req.header("user-agent"), c.req.header("accept-language"));
+    return c.json(await leaveOfflineMessage(deps.engine, access, input, about), 201);
+  });
+
+  // Whether someone is there for the site's chats now (the session answer carries it too).
+  app.get("/api/v1/widget/availability", async (c) => {
+    const token = bearerToken(c.req.header("authorization"));
+    const site = token
+      ? (await visitor(c, deps)).site
+      : await resolveSite(deps.kv, parseQuery(c, availabilitySchema).siteKey);
+    if (!site) throw new AppError(404, "unknown_site", "No widget site has this site key.");
+    await takeWidgetQuota(deps.kv, "ip:" + clientAddress(c), "read");
+    return c.json({ availability: await availabilityFor(deps.engine, site.teamId) });
   });
 
   app.get("/api/v1/widget/messages", async (c) => {

@@ -66,6 +66,8 @@ export function createChat(o: Options) {
   /** The site asks for name and email first (pre-chat form), unless the page gave them. */
   let askFirst = false;
   let prechat: HTMLElement | null = null;
+  /** Whether someone is there (business hours, somebody Online); closed: the offline form instead. */
+  let avail: { open?: boolean } | undefined;
   /** The part the first paint does not need (transcript, pre-chat form), loaded on demand. */
   const more = () => import(o.base + "/widget-more.js") as Promise<typeof import("./more.ts")>;
   // addContext / setUser: kept in order here; the sender (validation, batching, retries) comes
@@ -184,6 +186,7 @@ export function createChat(o: Options) {
         v.host.style.setProperty("--pc", o.colour ?? s.site.colour);
         greeting = o.greeting ?? s.site.greeting;
         askFirst ||= (s.site as { preChatForm?: boolean }).preChatForm === true && !load(key("u"));
+        avail = (s as { availability?: { open?: boolean } }).availability;
         if (s.conversationId) await sync().catch(() => {});
         loaded = true;
         document.body.append(v.host);
@@ -388,25 +391,35 @@ export function createChat(o: Options) {
     emit("open");
   }
 
-  /** Shows the pre-chat form in place of the composer, until the visitor says who they are. */
+  /**
+   * Shows the pre-chat form in place of the composer, until the visitor says who they are; or,
+   * while nobody is there, the offline form (a message and an email address, sent by the form).
+   */
   function showPreChat(): void {
     if (prechat) return;
     prechat = v.closed; // a placeholder until the module arrives (keeps this from running twice)
     more().then((m) => {
-      const f = m.preChatForm(v.host.shadowRoot!, o.lang, (user) => {
-        tell(1, user);
-        save(key("u"), "1");
-        askFirst = false;
-        f.remove();
-        render();
-        v.input.focus();
-      });
+      const f = m[avail?.open === false ? "offlineForm" : "preChatForm"](
+        v.host.shadowRoot!,
+        o.lang,
+        (user) => {
+          tell(1, user);
+          save(key("u"), "1");
+          askFirst = false;
+          f.remove();
+          sync().catch(render); // an offline message opened a conversation
+          v.input.focus();
+        },
+        avail,
+        api,
+      );
       prechat = f;
       v.form.before(f);
       render();
       (f.querySelector("input") as HTMLInputElement).focus();
     }).catch(() => {
       askFirst = false; // the form could not load: let the visitor write anyway
+      avail = undefined;
       render();
     });
   }
@@ -437,7 +450,7 @@ export function createChat(o: Options) {
     v.status.textContent = statusLine(w, c, typing);
     const isClosed = c?.status === "closed";
     v.closed.hidden = !isClosed;
-    const asking = askFirst && !c && !out.length;
+    const asking = (askFirst || avail?.open === false) && !c && !out.length;
     if (asking && isOpen) showPreChat();
     v.form.hidden = isClosed || asking;
     v.dlBtn.hidden = !msgs.size;

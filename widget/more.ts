@@ -27,6 +27,15 @@ const WORDS = {
     soon: "less than a minute",
     min: "about {n} min",
     long: "more than an hour",
+    closed: "We are closed right now.",
+    opens: "We open again {n}.",
+    nobody: "Nobody is available right now.",
+    leave: "Leave a message and your email address, and we will answer you by email.",
+    msg: "Message",
+    sendMsg: "Send message",
+    empty: "Write a message first.",
+    notSent: "Not sent. Please try again.",
+    thanks: "Thank you! We got your message and will answer you at {n}.",
   },
   de: {
     you: "Sie",
@@ -41,6 +50,15 @@ const WORDS = {
     soon: "weniger als eine Minute",
     min: "etwa {n} Minuten",
     long: "mehr als eine Stunde",
+    closed: "Wir sind gerade nicht erreichbar.",
+    opens: "Wir sind wieder da: {n}.",
+    nobody: "Gerade ist niemand verfügbar.",
+    leave: "Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse; wir antworten per E-Mail.",
+    msg: "Nachricht",
+    sendMsg: "Nachricht senden",
+    empty: "Bitte zuerst eine Nachricht schreiben.",
+    notSent: "Nicht gesendet. Bitte erneut versuchen.",
+    thanks: "Danke! Wir haben Ihre Nachricht und antworten Ihnen an {n}.",
   },
   es: {
     you: "Tú",
@@ -55,6 +73,15 @@ const WORDS = {
     soon: "menos de un minuto",
     min: "unos {n} min",
     long: "más de una hora",
+    closed: "Ahora mismo estamos cerrados.",
+    opens: "Volvemos {n}.",
+    nobody: "Ahora mismo no hay nadie disponible.",
+    leave: "Déjanos un mensaje y tu correo electrónico, y te responderemos por correo.",
+    msg: "Mensaje",
+    sendMsg: "Enviar mensaje",
+    empty: "Escribe un mensaje primero.",
+    notSent: "No enviado. Inténtalo de nuevo.",
+    thanks: "¡Gracias! Recibimos tu mensaje y te responderemos a {n}.",
   },
 };
 
@@ -84,13 +111,49 @@ export function downloadTranscript(title: string, msgs: Message[], lang?: string
 }
 
 const PRE_CHAT_CSS =
-  `.pf{display:flex;flex-direction:column;gap:4px;padding:14px;border-top:1px solid #e5e7eb}.pf input{padding:8px 10px;border:1px solid #d1d5db;border-radius:8px}.pf button{margin-top:6px;padding:6px 12px;border-radius:8px;background:var(--pc);color:#fff;font-weight:600}.pr{color:#b91c1c;font-size:12px}`;
+  `.pw{font-weight:600}.pf textarea{padding:8px 10px;border:1px solid #d1d5db;border-radius:8px;min-height:70px}.pf{display:flex;flex-direction:column;gap:4px;padding:14px;border-top:1px solid #e5e7eb}.pf input{padding:8px 10px;border:1px solid #d1d5db;border-radius:8px}.pf button{margin-top:6px;padding:6px 12px;border-radius:8px;background:var(--pc);color:#fff;font-weight:600}.pr{color:#b91c1c;font-size:12px}`;
+
+/** The visitor API, as widget.js calls it (api.ts `call` with its site and token). */
+type Api = (method: "GET" | "POST", path: string, body?: unknown) => Promise<unknown>;
+/** The availability the session gave (lib/domain/business_hours.ts `Availability`). */
+interface Avail {
+  open?: boolean;
+  reason?: string | null;
+  opensAt?: string | null;
+}
 
 /** The pre-chat form: name and email (required, checked), then `done` with them. */
 export function preChatForm(
   root: ShadowRoot,
   lang: string | undefined,
   done: (user: { name?: string; email: string }) => void,
+  _avail?: Avail,
+  _api?: Api,
+): HTMLFormElement {
+  return detailsForm(root, lang, done, null);
+}
+
+/**
+ * The offline form, while nobody is there (out of hours, or nobody Online): why,
+ * when the hours open again, then a message, an email address (required,
+ * checked) and a name; it sends them itself (`POST offline-messages`), shows
+ * the thanks and calls `done` (widget.js then shows the conversation).
+ */
+export function offlineForm(
+  root: ShadowRoot,
+  lang: string | undefined,
+  done: (user: { name?: string; email: string }) => void,
+  avail?: Avail,
+  api?: Api,
+): HTMLFormElement {
+  return detailsForm(root, lang, done, { avail: avail ?? {}, api: api! });
+}
+
+function detailsForm(
+  root: ShadowRoot,
+  lang: string | undefined,
+  done: (user: { name?: string; email: string }) => void,
+  offline: { avail: Avail; api: Api } | null,
 ): HTMLFormElement {
   const w = words(lang);
   // Its styles come with it (a constructable sheet, like the widget's own: CSP-proof).
@@ -104,34 +167,73 @@ export function preChatForm(
   const field = (id: string, label: string, type: string) => {
     const l = el("label", "", label);
     l.htmlFor = id;
-    const i = el("input");
+    const i = el(type === "textarea" ? "textarea" : "input") as HTMLInputElement;
     i.id = id;
-    i.type = type;
-    i.autocomplete = type === "email" ? "email" : "name";
+    if (type !== "textarea") {
+      i.type = type;
+      i.autocomplete = type === "email" ? "email" : "name";
+    }
     form.append(l, i);
     return i;
   };
-  form.append(el("p", "", w.ask));
+  if (offline) {
+    const { reason, opensAt } = offline.avail;
+    const when = opensAt && !Number.isNaN(Date.parse(opensAt))
+      ? " " + fill(
+        w.opens,
+        new Date(opensAt).toLocaleString(lang, {
+          weekday: "long",
+          hour: "numeric",
+          minute: "2-digit",
+        }),
+      )
+      : "";
+    const why = el("p", "pw", (reason === "closed_hours" ? w.closed : w.nobody) + when);
+    form.append(why, el("p", "", w.leave));
+  } else form.append(el("p", "", w.ask));
   const name = field("pn", w.name, "text");
   const email = field("pe", w.email, "email");
+  const text = offline ? field("pm", w.msg, "textarea") : null;
   const problem = el("p", "pr");
   problem.id = "pp";
   problem.setAttribute("role", "alert");
-  const go = el("button", "", w.start);
+  const go = el("button", "", offline ? w.sendMsg : w.start);
   go.type = "submit";
   form.append(problem, go);
-  form.onsubmit = (e) => {
+  const wrong = (input: HTMLInputElement, message: string) => {
+    problem.textContent = message;
+    for (const i of [email, text]) i?.removeAttribute("aria-invalid");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", "pp");
+    input.focus();
+  };
+  form.onsubmit = async (e) => {
     e.preventDefault();
     const value = email.value.trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) || value.length > 254) {
-      problem.textContent = w.bad;
-      email.setAttribute("aria-invalid", "true");
-      email.setAttribute("aria-describedby", "pp");
-      email.focus();
-      return;
+      return wrong(email, w.bad);
     }
     const n = name.value.trim().slice(0, 200);
-    done(n ? { name: n, email: value } : { email: value });
+    const user = n ? { name: n, email: value } : { email: value };
+    if (offline && text) {
+      const message = text.value.trim();
+      if (!message) return wrong(text, w.empty);
+      go.disabled = true;
+      try {
+        await offline.api("POST", "offline-messages", {
+          ...user,
+          text: message,
+          clientId: "off-" + Date.now().toString(36) + Math.random().toString(36).slice(2, 10),
+          page: location.href,
+        });
+      } catch (err) {
+        go.disabled = false;
+        problem.textContent = (err as Error).message || w.notSent;
+        return;
+      }
+      showLine(root.querySelector(".g") as HTMLElement, fill(w.thanks, value));
+    }
+    done(user);
   };
   return form;
 }
@@ -157,17 +259,8 @@ export function queueText(
 
 let line: HTMLParagraphElement | null = null;
 
-/**
- * Shows the visitor's place in the queue and estimated wait above the log
- * (`x`: the conversation as the widget API gives it, or a live `queue` frame),
- * or hides the line when the chat is not queued. A polite live region: a
- * screen reader hears the new place.
- */
-export function queueLine(
-  log: HTMLElement,
-  x: { queuePosition?: unknown; estimatedWaitSeconds?: unknown },
-  lang?: string,
-): void {
+/** The line above the log (a polite live region): the queue place, or a note; hidden when empty. */
+function showLine(log: HTMLElement, text: string): void {
   if (!line) {
     line = el("p", "q");
     line.setAttribute("role", "status");
@@ -181,7 +274,19 @@ export function queueLine(
     } catch { /* unstyled, still readable */ }
   }
   if (!line.isConnected) log.before(line);
-  const text = queueText(x, lang);
   line.textContent = text;
   line.hidden = !text;
+}
+
+/**
+ * Shows the visitor's place in the queue and estimated wait above the log
+ * (`x`: a live `queue` frame), or hides the line when the chat is not queued.
+ * A screen reader hears the new place.
+ */
+export function queueLine(
+  log: HTMLElement,
+  x: { queuePosition?: unknown; estimatedWaitSeconds?: unknown },
+  lang?: string,
+): void {
+  showLine(log, queueText(x, lang));
 }

@@ -34,13 +34,11 @@ export const Conversation = type({
   id: string(),
   status: enums(["pending", "active", "closed"]),
   agentName: nullable(string()),
-  queuePosition: nullable(number()),
 });
 export type Conversation = {
   id: string;
   status: "pending" | "active" | "closed";
   agentName: string | null;
-  queuePosition: number | null;
 };
 
 export const Session = type({

@@ -9,6 +9,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/teams", label: "Teams" },
   { href: "/admin/quick-responses", label: "Quick responses" },
   { href: "/admin/settings", label: "Routing" },
+  { href: "/admin/hours", label: "Business hours" },
   { href: "/admin/channels", label: "Channels" },
   { href: "/admin/api-keys", label: "API keys" },
   { href: "/admin/webhooks", label: "Webhooks" },

@@ -2,6 +2,18 @@ import type { UiSummary } from "../../lib/ui/model.ts";
 import { channelLabel, waitingLabel } from "../../lib/ui/format.ts";
 import { t } from "../../lib/i18n/mod.ts";
 
+/** The "Offline message" mark: left with the widget's offline form, to be answered by email. */
+export function OfflineBadge() {
+  return (
+    <span
+      class="shrink-0 rounded bg-amber-100 text-amber-900 text-xs font-medium px-1.5"
+      title="Left out of hours or while nobody was Online: answer by email"
+    >
+      Offline message
+    </span>
+  );
+}
+
 /**
  * One row of the conversation list: a link to the conversation (works without
  * scripts), contact name, channel, last message, waiting time, unread count,
@@ -39,6 +51,7 @@ export function ConversationRow(
         <span class="flex items-baseline gap-2">
           <span class="font-medium truncate">{conv.contactName}</span>
           <span class="text-xs text-gray-600 shrink-0">{channelLabel(conv.channel)}</span>
+          {conv.offlineMessage && <OfflineBadge />}
           {conv.unread > 0 && (
             <span class="ml-auto shrink-0 rounded-full bg-brand-600 text-white text-xs font-semibold px-2">
               {conv.unread}

@@ -21,6 +21,7 @@ const ACTIONS: Record<string, string> = {
   "quick_response.updated": "Quick response changed",
   "quick_response.deleted": "Quick response deleted",
   "settings.updated": "Routing settings changed",
+  "hours.updated": "Business hours changed",
   "site.created": "Widget site created",
   "site.updated": "Widget site changed",
   "site.deleted": "Widget site deleted",

@@ -5,7 +5,8 @@
  *
  * - {@link startVisitorSession}: checks the site and the page's origin and
  *   returns a (new or still valid) visitor token plus the visitor's latest
- *   conversation id, so a reload resumes.
+ *   conversation id, so a reload resumes, and whether someone is there
+ *   (./availability.ts: business hours, somebody Online).
  * - {@link authorizeVisitor}: token + origin check for every later request
  *   (also the visitor WebSocket's check).
  * - Context sent before the first message, and user details at any time, are
@@ -49,6 +50,7 @@ import {
   type Site,
 } from "../store/sites.ts";
 import type { Engine } from "../store/engine/engine.ts";
+import { type Availability, availabilityFor } from "./availability.ts";
 
 /** A visitor request that passed the token and origin checks. */
 export interface VisitorAccess {
@@ -116,19 +118,27 @@ export async function startVisitorSession(
   engine: Engine,
   input: { siteKey?: string; visitorToken?: string; origin?: string | null; selfOrigin: string },
 ): Promise<
-  { visitorToken: string; visitorId: string; conversationId: string | null; site: PublicSite }
+  {
+    visitorToken: string;
+    visitorId: string;
+    conversationId: string | null;
+    site: PublicSite;
+    availability: Availability;
+  }
 > {
   const { kv } = engine;
   const site = await resolveSite(kv, input.siteKey);
   if (!site) throw new AppError(404, "unknown_site", "No widget site has this site key.");
   assertOrigin(site, input.origin, input.selfOrigin);
   const claims = input.visitorToken ? await verifyVisitorToken(engine, input.visitorToken) : null;
+  const availability = await availabilityFor(engine, site.teamId);
   if (claims && claims.siteId === site.id) {
     return {
       visitorToken: input.visitorToken!,
       visitorId: claims.visitorId,
       conversationId: (await latestVisitorConversation(kv, claims.visitorId))?.id ?? null,
       site: publicSite(site),
+      availability,
     };
   }
   const visitorId = newId();
@@ -137,6 +147,7 @@ export async function startVisitorSession(
     visitorId,
     conversationId: null,
     site: publicSite(site),
+    availability,
   };
 }
 
@@ -150,6 +161,8 @@ export interface VisitorConversationView {
   queuePosition: number | null;
   /** Estimated wait in seconds while Pending, from recent pickups; null without a basis. */
   estimatedWaitSeconds: number | null;
+  /** Left with the offline form (./offline_messages.ts): answered by email, no place shown. */
+  offlineMessage: boolean;
 }
 
 /** The visitor's newest web chat conversation (open or closed), or null before the first message. */
@@ -185,6 +198,7 @@ export async function visitorConversationView(
     status: conv.status,
     agentName: agent?.name ?? null,
     ...await readQueueStanding(kv, conv),
+    offlineMessage: conv.offlineMessage === true,
   };
 }
 

@@ -29,6 +29,7 @@ import { drainInbox } from "./whatsapp_inbox.ts";
 import { storeInboundMedia } from "./whatsapp_media.ts";
 import { findContact } from "../store/engine/records.ts";
 import { noteCustomerMessage } from "./whatsapp_window.ts";
+import { afterWhatsAppMessage } from "./whatsapp_away.ts";
 import type { Engine } from "../store/engine/engine.ts";
 
 const MAX_DATA_JSON = 12 * 1024;
@@ -89,6 +90,9 @@ export async function receiveWhatsAppMessage(
     ...(known ? { attachments: [known] } : {}),
   });
   const conversationId = result.conversation.id;
+  // Out of hours: one automatic away reply per conversation (./whatsapp_away.ts).
+  // (A redelivered message asks again: the engine sends it once per conversation all the same.)
+  await afterWhatsAppMessage(deps.engine, result.conversation);
   if (mediaRef) {
     await deps.kv.set(mediaRef.key, {
       customerId: m.customer.id,

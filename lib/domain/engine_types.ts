@@ -108,6 +108,13 @@ export interface Conversation {
   openQuestionSeq: number | null;
   /** The inactivity timer running since a staff reply (absent on older records). */
   inactivity?: InactivityTimer | null;
+  /**
+   * Left with the widget's offline form (out of hours, or nobody Online): the customer gave an
+   * email address to be answered at. Absent on other chats (and on records from before).
+   */
+  offlineMessage?: true;
+  /** When the WhatsApp away reply went out (out of hours; once per conversation). */
+  awayReplyAt?: string;
 }
 
 /** "bot": a conversational bot's lines in a hand-off transcript (engine/handoff.ts). */

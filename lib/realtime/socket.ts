@@ -347,8 +347,9 @@ export class SocketSession {
       onReset: () => this.#enqueue(() => this.#catchUp(conversationId)),
     });
     const offTyping = this.realtime.typing.on(conversationId, (s) => this.#onSignal(s));
-    // A visitor hears its place and estimated wait while the chat waits (./queue_watch.ts).
-    const offQueue = this.#agent ? null : this.realtime.queue.watch(
+    // A visitor hears its place and estimated wait while the chat waits (./queue_watch.ts); not
+    // for an offline message, whose customer waits for an email.
+    const offQueue = this.#agent || conv.offlineMessage ? null : this.realtime.queue.watch(
       conversationId,
       (standing) => this.send({ type: "queue", conversationId, ...standing }),
     );

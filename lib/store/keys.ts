@@ -49,6 +49,10 @@
  *   ["invites", sha256(token)]                   -> Invite      (expireIn = invite TTL)
  *   ["invites_by_agent", agentId]                -> sha256(token) (expireIn = invite TTL)
  *
+ * Business hours (lib/store/business_hours.ts; rules in lib/domain/business_hours.ts)
+ *   ["business_hours", "default"]                -> BusinessHours (absent: always open)
+ *   ["business_hours", "team", teamId]           -> BusinessHours (absent: the team follows the default)
+ *
  * Integrations (lib/store/api_keys.ts)
  *   ["api_keys", keyId]                          -> StoredApiKey (name, scopes, sha256 of the token, revokedAt)
  *   ["api_keys_by_hash", sha256(token)]          -> keyId  (deleted when the key is revoked)
@@ -202,6 +206,8 @@ export const keys = {
   auditPrefix: (): Key => ["audit"],
   invite: (tokenHash: string): Key => ["invites", tokenHash],
   inviteByAgent: (agentId: string): Key => ["invites_by_agent", agentId],
+  defaultHours: (): Key => ["business_hours", "default"],
+  teamHours: (teamId: string): Key => ["business_hours", "team", teamId],
   apiKey: (id: string): Key => ["api_keys", id],
   apiKeysPrefix: (): Key => ["api_keys"],
   apiKeyByHash: (tokenHash: string): Key => ["api_keys_by_hash", tokenHash],

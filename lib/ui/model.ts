@@ -90,6 +90,8 @@ export interface UiSummary {
   unread: number;
   /** An agent asked a supervisor something in this chat that is not answered yet. */
   question: boolean;
+  /** Left with the widget's offline form: the customer waits for an answer by email. */
+  offlineMessage: boolean;
 }
 
 export type Author = "customer" | "agent" | "system";
@@ -214,6 +216,7 @@ export function toUiSummary(c: ConversationSummary): UiSummary {
     unread: c.unread,
     // Records stored before questions existed have no openQuestionSeq.
     question: (c.openQuestionSeq ?? null) !== null,
+    offlineMessage: c.offlineMessage === true,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   updateAgentRequestSchema,
 } from "../../lib/admin/agents.ts";
 import { settingsUpdateSchema } from "../../lib/domain/settings.ts";
+import { defaultHoursBody, teamHoursBody } from "../business_hours_api.ts";
 import { apiKeyInputSchema } from "../../lib/store/api_keys.ts";
 import {
   quickResponseImportSchema,
@@ -180,6 +181,46 @@ export const adminOperations: ApiOperation[] = [
     200,
     "`{settings}`; applies at once.",
   ], { body: settingsUpdateSchema, examples: { busier: { maxChatsPerAgent: 5 } } }),
+  op("GET", "/api/v1/admin/business-hours", "Admin: business hours", "Default and team hours", [
+    200,
+    "`{default, teams: [{teamId, name, hours}]}` (`hours` null: the team follows the default).",
+  ]),
+  op("PUT", "/api/v1/admin/business-hours", "Admin: business hours", "Set the default hours", [
+    200,
+    "`{hours}`; applies at once.",
+  ], {
+    body: defaultHoursBody,
+    examples: {
+      office: {
+        hours: {
+          enabled: true,
+          timeZone: "Europe/Berlin",
+          weekly: {
+            mon: [{ from: "09:00", to: "17:00" }],
+            tue: [{ from: "09:00", to: "17:00" }],
+            wed: [{ from: "09:00", to: "17:00" }],
+            thu: [{ from: "09:00", to: "17:00" }],
+            fri: [{ from: "09:00", to: "12:00" }, { from: "13:00", to: "17:00" }],
+            sat: [],
+            sun: [],
+          },
+          holidays: ["2026-12-25", "2026-12-26"],
+        },
+      },
+    },
+  }),
+  op(
+    "PUT",
+    "/api/v1/admin/teams/{id}/business-hours",
+    "Admin: business hours",
+    "Set a team's own hours (null: follow the default)",
+    [200, "`{teamId, hours}`."],
+    {
+      body: teamHoursBody,
+      examples: { follow: { hours: null } },
+      responses: { 404: "Unknown team." },
+    },
+  ),
   op("GET", "/api/v1/metrics", "Supervision", "Metrics per UTC day or hour, and in total", [
     200,
     "`{scope, grain, from, to, buckets, total}`: counts, averages and p50/p90 (docs/api.md).",

@@ -3,7 +3,14 @@
  * script and API, the visitor socket, the WhatsApp webhook, the demo page and this reference.
  */
 import { anyone, type ApiOperation, visitor } from "../../lib/openapi/operations.ts";
-import { contextSchema, listSchema, messageSchema, sessionSchema } from "../widget_api.ts";
+import {
+  availabilitySchema,
+  contextSchema,
+  listSchema,
+  messageSchema,
+  sessionSchema,
+} from "../widget_api.ts";
+import { offlineMessageSchema } from "../../lib/channels/offline_messages.ts";
 
 const quota = "Too many requests from this visitor or address (`Retry-After`).";
 
@@ -48,7 +55,8 @@ export const publicOperations: ApiOperation[] = [
     method: "GET",
     path: "/widget-more.js",
     tag: "Web widget",
-    summary: "The widget's on-demand module (transcript, pre-chat form, context sender)",
+    summary:
+      "The widget's on-demand module (transcript, pre-chat form, context sender, queue line, offline form)",
     access: anyone,
     produces: "javascript",
     responses: { 200: "An ES module (gzip when accepted; ETag; CORS `*`).", 304: "Not modified." },
@@ -64,7 +72,8 @@ export const publicOperations: ApiOperation[] = [
     examples: { fresh: { siteKey: "site_3f9a2c" }, resume: { visitorToken: "v1.eyJ2…" } },
     produces: "json",
     responses: {
-      200: "`{visitorToken, conversationId?, site}`.",
+      200:
+        "`{visitorToken, conversationId?, site, availability}` (`availability`: `{open, reason, opensAt, timeZone}`).",
       403: "This origin may not use the site.",
       429: quota,
     },
@@ -134,6 +143,48 @@ export const publicOperations: ApiOperation[] = [
       206: "The requested range.",
       401: "No or a bad visitor token.",
       404: "Unknown, or not this visitor's.",
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/widget/offline-messages",
+    tag: "Web widget",
+    summary: "Leave a message and an email address (out of hours, or nobody Online)",
+    description:
+      "Opens a Pending chat marked as an offline message on the site's team queue (or adds to the visitor's open chat); the email and name go on the contact.",
+    access: visitor,
+    body: offlineMessageSchema,
+    examples: {
+      leave: {
+        text: "Please call me back about my order.",
+        email: "maria@example.com",
+        name: "Maria",
+        clientId: "w-off-1",
+      },
+    },
+    produces: "json",
+    responses: {
+      201: "`{message, conversation}`.",
+      400: "A field is missing or wrong (e.g. not an email address); nothing is stored.",
+      401: "No or a bad visitor token.",
+      429: quota,
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/widget/availability",
+    tag: "Web widget",
+    summary: "Whether someone is there for the site's chats now",
+    description:
+      "The business hours of the team the site routes to (or the default), and whether anyone who could take the chat is Online. The visitor token's site, else `?siteKey=`.",
+    access: anyone,
+    query: availabilitySchema,
+    produces: "json",
+    responses: {
+      200:
+        '`{availability: {open, reason: null | "closed_hours" | "nobody_online", opensAt, timeZone}}`.',
+      404: "Unknown site key.",
+      429: quota,
     },
   },
   {

@@ -55,6 +55,7 @@ export const customerMessageSchema = z.object({
     .optional(),
   teamId: z.string().min(1).max(100).nullable().optional(),
   attachments: attachmentIds.optional(),
+  offlineMessage: z.boolean().optional(),
 });
 
 /** What a channel hands the engine for one customer message. */
@@ -83,6 +84,11 @@ export interface CustomerMessageInput {
    * "visitor:WEB_VISITOR_ID" or "whatsapp:WHATSAPP_ID"); with files the text may be empty.
    */
   attachments?: string[];
+  /**
+   * Left with the widget's offline form: a NEW conversation is marked `offlineMessage` (an open
+   * one just gets the message).
+   */
+  offlineMessage?: boolean;
 }
 
 export interface CustomerMessageResult {
@@ -124,7 +130,9 @@ export async function receiveCustomerMessage(
     }, at);
     const open = await openConversation(reads, read.known?.conversation ?? null, found.open);
     const before = open ??
-      newPendingConversation(channel, found.contact.id, input.teamId ?? null, at);
+      newPendingConversation(channel, found.contact.id, input.teamId ?? null, at, {
+        offlineMessage: input.offlineMessage,
+      });
     const conv = withIncomingContext(before, { ...held?.context, ...input.context });
     const claim = await claimAttachments(reads, files, `${ownerPrefix(channel)}:${ext}`, conv.id);
     return writeCustomerMessage({

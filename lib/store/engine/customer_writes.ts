@@ -121,6 +121,7 @@ function customerMessageChanges(
         contactId: w.found.contact.id,
         teamId: conv.teamId,
         status: "pending",
+        ...(conv.offlineMessage ? { offlineMessage: true } : {}),
       },
     });
   }

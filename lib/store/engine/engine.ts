@@ -43,6 +43,8 @@ export class Engine {
    * visitor tokens', lib/auth/visitor_token.ts): imported once per process.
    */
   readonly signingKeys = new Map<string, Promise<CryptoKey>>();
+  /** When a team (key "" for no team) was last seen with someone Online (./staffed.ts). */
+  readonly staffed = new Map<string, { at: number }>();
 
   constructor(
     readonly kv: Deno.Kv,

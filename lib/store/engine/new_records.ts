@@ -21,15 +21,17 @@ export function newContactRecord(channel: Channel, ext: string, at: string): Con
   };
 }
 
-/** A new Pending conversation, queued by when it arrived. */
+/** A new Pending conversation, queued by when it arrived (marked when left as an offline message). */
 export function newPendingConversation(
   channel: Channel,
   contactId: string,
   teamId: string | null,
   at: string,
+  opts: { offlineMessage?: boolean } = {},
 ): Conversation {
   const ms = Date.parse(at);
   return {
+    ...(opts.offlineMessage ? { offlineMessage: true as const } : {}),
     id: newId(ms),
     channel,
     contactId,

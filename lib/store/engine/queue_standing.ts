@@ -68,9 +68,13 @@ export async function readPickupStats(
   };
 }
 
-/** One conversation's place (null when it is not queued), from the queue up to it. */
+/**
+ * One conversation's place (null when it is not queued), from the queue up to
+ * it. An offline message has none to show: its customer was told the team is
+ * away and will be answered by email (lib/channels/offline_messages.ts).
+ */
 export async function readQueuePlace(kv: Deno.Kv, conv: Conversation): Promise<number | null> {
-  if (conv.status !== "pending" || conv.queueRank === null) return null;
+  if (conv.status !== "pending" || conv.queueRank === null || conv.offlineMessage) return null;
   const own = keys.queueEntry(conv.queueRank, conv.id);
   const ahead = await readQueue(kv, { end: own });
   if (!(await kv.get(own)).versionstamp) return null;
