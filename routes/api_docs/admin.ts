@@ -211,7 +211,7 @@ export const adminOperations: ApiOperation[] = [
   }),
   op(
     "PUT",
-    "/api/v1/admin/teams/{id}/business-hours",
+    "/api/v1/admin/teams/:id/business-hours",
     "Admin: business hours",
     "Set a team's own hours (null: follow the default)",
     [200, "`{teamId, hours}`."],
