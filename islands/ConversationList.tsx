@@ -147,7 +147,8 @@ export default function ConversationList({ seed }: { seed?: WorkspaceSeed }) {
               <ConversationRow
                 key={c.id}
                 conv={c}
-                queuePosition={tab === "pending" && !ws.agentFilter.value && !ws.questionsOnly.value
+                queuePosition={tab === "pending" && !ws.agentFilter.value &&
+                    !ws.questionsOnly.value && !ws.offlineOnly.value
                   ? i + 1
                   : null}
                 now={ws.now.value}
@@ -190,7 +191,10 @@ function emptyText(tab: Tab): string {
 function Filters({ ws }: { ws: WorkspaceStore }) {
   const tab = ws.tab.value;
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  if (tab !== "closed" && !ws.isSupervisor.value) return null;
+  // "Offline messages only" shows on Pending while there are any (or while it is on).
+  const offline = tab === "pending" &&
+    (ws.offlineOnly.value || ws.lists.value.pending.some((c) => c.offlineMessage));
+  if (tab !== "closed" && !ws.isSupervisor.value && !offline) return null;
   return (
     <div class="flex flex-wrap gap-2 p-2 border-b border-gray-200">
       {tab === "closed" && (
@@ -222,6 +226,16 @@ function Filters({ ws }: { ws: WorkspaceStore }) {
             class="w-full border border-gray-300 rounded px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
           />
         </form>
+      )}
+      {offline && (
+        <label class="flex items-center gap-1 text-sm text-gray-700">
+          <input
+            type="checkbox"
+            checked={ws.offlineOnly.value}
+            onChange={(e) => ws.offlineOnly.value = (e.target as HTMLInputElement).checked}
+          />
+          {t("list.offlineOnly")}
+        </label>
       )}
       {ws.isSupervisor.value && (
         <div class="flex items-center gap-1">

@@ -69,12 +69,30 @@ Deno.test("[hours] browser: out of hours the widget takes a message and an email
     await page.getByRole("log", { name: "Messages" })
       .getByText("Please call me back about invoice 42.").waitFor();
 
-    // The agent side: Pending, marked, in the list and in the conversation.
+    // An ordinary chat waits too (a message sent through the API, not the offline form).
+    const other = await app.api("POST", "/api/v1/widget/sessions", { body: {} });
+    const plain = await app.api("POST", "/api/v1/widget/messages", {
+      body: { text: "An ordinary question", clientId: "plain-1" },
+      headers: { authorization: `Bearer ${other.body.visitorToken}` },
+    });
+    assert.equal(plain.status, 201);
+    assert.equal(plain.body.conversation.offlineMessage, false);
+
+    // The agent side: Pending, marked, in the list and in the conversation; a filter for them.
     const { ctx, page: ws } = await openAs(browser, app.url, sam);
     try {
       await tab(ws, "Pending").click();
       const row = rows(ws).filter({ hasText: "Please call me back" });
       await row.getByText("Offline message").waitFor();
+      await rows(ws).filter({ hasText: "An ordinary question" }).waitFor();
+      assert.equal(
+        await rows(ws).filter({ hasText: "An ordinary question" }).getByText("Offline message")
+          .count(),
+        0,
+      );
+      await ws.getByRole("checkbox", { name: "Offline messages only" }).check();
+      await rows(ws).filter({ hasText: "An ordinary question" }).waitFor({ state: "detached" });
+      assert.equal(await rows(ws).count(), 1, "only the offline message");
       await row.locator("a[data-row]").click();
       await ws.getByRole("heading", { name: "Ann" }).waitFor();
       await ws.locator("h1 ~ span", { hasText: "Offline message" }).first().waitFor();
@@ -130,6 +148,8 @@ Deno.test("[hours] browser: an admin sets the hours with the keyboard; a mistake
     await page.keyboard.type("22:00-02:00");
     await page.getByRole("textbox", { name: "Holidays" }).focus();
     await page.keyboard.type("2026-12-25");
+    await page.keyboard.press("Tab"); // the WhatsApp away message
+    await page.keyboard.type("We are out; back at nine.");
     await page.keyboard.press("Tab"); // to the button
     await page.keyboard.press("Enter");
     await page.getByRole("status").getByText("Changes saved.").waitFor();
@@ -144,6 +164,7 @@ Deno.test("[hours] browser: an admin sets the hours with the keyboard; a mistake
     ]);
     assert.deepEqual(saved.weekly.tue, [{ from: "22:00", to: "02:00" }]);
     assert.deepEqual(saved.holidays, ["2026-12-25"]);
+    assert.equal(saved.awayMessage, "We are out; back at nine.");
   } finally {
     await browser.close();
     await app.shutdown();

@@ -7,9 +7,9 @@ export function OfflineBadge() {
   return (
     <span
       class="shrink-0 rounded bg-amber-100 text-amber-900 text-xs font-medium px-1.5"
-      title="Left out of hours or while nobody was Online: answer by email"
+      title={t("row.offlineMessageHint")}
     >
-      Offline message
+      {t("row.offlineMessage")}
     </span>
   );
 }

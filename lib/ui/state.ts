@@ -68,6 +68,8 @@ export interface WorkspaceStore {
   agentFilter: Signal<string>;
   /** Supervisor filter: only chats with an open question from an agent. */
   questionsOnly: Signal<boolean>;
+  /** Filter: only chats left with the widget's offline form. */
+  offlineOnly: Signal<boolean>;
   customerTyping: Signal<boolean>;
   /** Text for the polite live region ("New message from Ana: …"). */
   announcement: Signal<string>;
@@ -87,6 +89,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
   const closedQuery = signal(seed.closedQuery ?? "");
   const agentFilter = signal("");
   const questionsOnly = signal(false);
+  const offlineOnly = signal(false);
   const isSupervisor = computed(() => me.value.role !== "agent");
   const store: WorkspaceStore = {
     me,
@@ -104,6 +107,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
     closedQuery,
     agentFilter,
     questionsOnly,
+    offlineOnly,
     customerTyping: signal(false),
     announcement: signal(""),
     notice: signal(seed.notice ?? ""),
@@ -116,6 +120,7 @@ export function createStore(seed: WorkspaceSeed): WorkspaceStore {
       let rows = lists.value[tab.value] ?? [];
       if (agentFilter.value) rows = rows.filter((c) => c.assigneeId === agentFilter.value);
       if (questionsOnly.value) rows = rows.filter((c) => c.question);
+      if (offlineOnly.value) rows = rows.filter((c) => c.offlineMessage);
       const q = closedQuery.value.trim().toLowerCase();
       if (tab.value === "closed" && q) {
         rows = rows.filter((c) => c.contactName.toLowerCase().includes(q));

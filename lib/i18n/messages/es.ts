@@ -76,6 +76,10 @@ export const es: Messages = {
   "list.agentFilter": "Agente",
   "list.everyone": "Todos",
   "list.questionsOnly": "Solo preguntas",
+  "list.offlineOnly": "Solo mensajes fuera de horario",
+  "row.offlineMessage": "Mensaje fuera de horario",
+  "row.offlineMessageHint":
+    "Dejado fuera de horario o cuando no había nadie en línea: responde por correo electrónico",
   "row.unread": "sin leer",
   "row.inQueue": "n.º {n} en la cola",
   "row.waiting": "Esperando {time}",

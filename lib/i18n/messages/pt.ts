@@ -76,6 +76,10 @@ export const pt: Messages = {
   "list.agentFilter": "Agente",
   "list.everyone": "Todos",
   "list.questionsOnly": "Somente perguntas",
+  "list.offlineOnly": "Somente mensagens offline",
+  "row.offlineMessage": "Mensagem offline",
+  "row.offlineMessageHint":
+    "Deixada fora do horário ou quando ninguém estava online: responda por e-mail",
   "row.unread": "não lidas",
   "row.inQueue": "nº {n} na fila",
   "row.waiting": "Aguardando há {time}",
