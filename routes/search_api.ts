@@ -16,7 +16,7 @@ import { decodeCursor, searchConversations } from "../lib/store/engine/search_qu
 
 export const searchQuery = z.object({
   // Lengths are checked by parseSearchQuery, with the codes docs/api.md names.
-  q: z.string().max(10_000).default(""),
+  q: z.string().default(""),
   cursor: z.string().max(200).optional(),
   limit: z.string().regex(/^\d{1,3}$/, "Must be a whole number").transform(Number).pipe(
     z.number().int().min(1).max(50),

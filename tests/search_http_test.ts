@@ -104,6 +104,7 @@ Deno.test("[search] the search API: reach by role, notes, tags, contact email, p
         ["q=", "query_empty"],
         ["q=%20%3F%20", "query_empty"],
         [`q=${"a".repeat(201)}`, "query_too_long"],
+        [`q=${"word ".repeat(3000)}`, "query_too_long"],
         ["q=aa%20bb%20cc%20dd%20ee%20ff%20gg%20hh%20ii", "query_too_long"],
         ["q=voucher&cursor=nonsense!", "invalid_cursor"],
         ["q=voucher&limit=0", "invalid"],
