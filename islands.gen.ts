@@ -8,6 +8,7 @@ import CopyField from "./islands/CopyField.tsx";
 import HeaderControls from "./islands/HeaderControls.tsx";
 import LanguagePicker from "./islands/LanguagePicker.tsx";
 import QuickResponseEditor from "./islands/QuickResponseEditor.tsx";
+import SupervisorDashboard from "./islands/SupervisorDashboard.tsx";
 import WorkspaceSearch from "./islands/WorkspaceSearch.tsx";
 
 export const islands: IslandRegistry = {
@@ -18,6 +19,7 @@ export const islands: IslandRegistry = {
   HeaderControls,
   LanguagePicker,
   QuickResponseEditor,
+  SupervisorDashboard,
   WorkspaceSearch,
 };
 

@@ -31,9 +31,14 @@ export function Header(
           <span class="text-gray-600">({t(`role.${agent.role}`)})</span>
         </p>
         {(agent.role === "supervisor" || agent.role === "admin") && (
-          <a href="/supervise/reports" class="text-sm underline text-brand-700">
-            {t("header.reports")}
-          </a>
+          <>
+            <a href="/supervise" class="text-sm underline text-brand-700">
+              {t("header.dashboard")}
+            </a>
+            <a href="/supervise/reports" class="text-sm underline text-brand-700">
+              {t("header.reports")}
+            </a>
+          </>
         )}
         {agent.role === "admin" && (
           <a href="/admin" class="text-sm underline text-brand-700">{t("header.admin")}</a>

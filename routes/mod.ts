@@ -20,6 +20,7 @@ import { inviteRoutes } from "./invite.tsx";
 import { meApiRoutes } from "./me_api.ts";
 import { metricsApiRoutes } from "./metrics_api.ts";
 import { superviseReportRoutes } from "./supervise_reports.tsx";
+import { superviseDashboardRoutes } from "./supervise_dashboard.tsx";
 import { quickResponseRoutes } from "./quick_responses.ts";
 import { searchApiRoutes } from "./search_api.ts";
 import { searchPageRoutes } from "./search_page.tsx";
@@ -47,6 +48,7 @@ export const routeTable: RouteTable = {
     metricsApiRoutes,
     superviseReportRoutes,
     searchApiRoutes,
+    superviseDashboardRoutes,
     whatsappRoutes,
     streamRoutes,
     authRoutes,

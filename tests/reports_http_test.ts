@@ -6,32 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { startTestApp, type TestApp } from "./helpers.ts";
+import { parseCsv } from "./csv_parse.ts";
 import { receiveCustomerMessage } from "../lib/store/engine/mod.ts";
 import type { Staff } from "./helpers.ts";
 import { noteCustomerMessage } from "../lib/channels/whatsapp_window.ts";
-
-/** Parses CSV text (RFC 4180, as lib/reports/csv.ts writes it) into rows of cells. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') cell += '"', i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), cell = "";
-    else if (ch === "\r" && s[i + 1] === "\n") {
-      row.push(cell), rows.push(row), row = [], cell = "", i++;
-    } else cell += ch;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
 
 async function chat(
   app: TestApp,

@@ -29,6 +29,7 @@ import { deliveriesQuery } from "../webhooks_api.ts";
 import { auditQuerySchema } from "../admin_console_api.ts";
 import { metricsQuerySchema } from "../../lib/reports/metrics_report.ts";
 import { reportQuerySchema } from "../../lib/reports/report_query.ts";
+import { dashboardQuerySchema } from "../../lib/reports/dashboard.ts";
 import { exportQuerySchema } from "../../lib/reports/report_export.ts";
 
 /** One admin operation; `ok` is the success status and what it answers. */
@@ -229,6 +230,10 @@ export const adminOperations: ApiOperation[] = [
     access: supervisors,
     responses: { 403: "Agents may not.", 404: "Unknown team or agent." },
   }),
+  op("GET", "/api/v1/supervision/dashboard", "Supervision", "The live dashboard's state now", [
+    200,
+    "`{now, slowAfterSeconds, waiting, waitingTotal, agents, awaiting, today}` (docs/api.md).",
+  ], { query: dashboardQuerySchema, access: supervisors, responses: { 403: "Agents may not." } }),
   op(
     "GET",
     "/api/v1/reports",

@@ -21,6 +21,7 @@ export const pageOperations: ApiOperation[] = [
   page("POST", "/workspace/language", "Choose the page language (form)", staff()),
   page("POST", "/workspace/conversations/:id/pickup", "Pick up (form)", staff()),
   page("POST", "/workspace/conversations/:id/messages", "Reply (form)", staff()),
+  page("GET", "/supervise", "Live dashboard (supervisors, admins)", supervisors),
   page(
     "GET",
     "/supervise/reports",
