@@ -70,6 +70,13 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
             ["Resolved", s.today.handled, "today-handled"],
             ["Transferred", s.today.transferred, "today-transferred"],
             ["Abandoned before pickup", s.today.abandoned, "today-abandoned"],
+            ...(s.today.csat
+              ? [[
+                `CSAT (${s.today.csat.answers} answers)`,
+                s.today.csat.percentOk === null ? "—" : `${s.today.csat.percentOk}% OK`,
+                "today-csat",
+              ]]
+              : []),
           ].map(([label, value, id]) => (
             <div key={id} class="bg-white border border-gray-200 rounded p-3">
               <dt class="text-sm text-gray-700">{label}</dt>

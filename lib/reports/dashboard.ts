@@ -16,6 +16,7 @@ import { getManyEntries } from "../store/engine/records.ts";
 import { listAgentSummaries } from "../store/engine/presence.ts";
 import { bucketStart } from "../store/engine/metrics.ts";
 import { readMetrics } from "../store/engine/metrics_read.ts";
+import { periodRow, SURVEY_COUNTED } from "./supervision_report.ts";
 
 /** Default threshold for "no agent reply", in seconds. */
 export const DEFAULT_SLOW_AFTER_S = 120;
@@ -73,6 +74,8 @@ export interface DashboardState {
     handled: number;
     transferred: number;
     abandoned: number;
+    /** Survey answers today and the share of OK ones; null while the survey is not counted. */
+    csat: { answers: number; percentOk: number | null } | null;
   };
 }
 
@@ -147,6 +150,7 @@ export async function dashboardState(
   );
   const agentName = new Map(summaries.map((a) => [a.id, a.name]));
   const t = today.counters;
+  const csat = periodRow(today);
   return {
     now: new Date(nowMs).toISOString(),
     slowAfterSeconds: slowAfter,
@@ -167,6 +171,7 @@ export async function dashboardState(
       handled: t.handled,
       transferred: t.transferred,
       abandoned: t.abandoned,
+      csat: SURVEY_COUNTED ? { answers: csat.csatResponses, percentOk: csat.csatPercent } : null,
     },
   };
 }

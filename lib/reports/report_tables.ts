@@ -2,9 +2,10 @@
  * The columns of the report's tables, in one place for the page and the CSV
  * export, so a download holds exactly what the table shows (the page draws
  * an empty cell as "—"). Durations are whole seconds; percentiles are "at
- * most" (the upper edge of a histogram bin), "86400+" for a day or more.
+ * most" (the upper edge of a histogram bin), "86400+" for a day or more. CSAT is the share
+ * of OK answers; NPS is % promoters (9–10) − % detractors (0–6).
  */
-import type { AgentRow, PeriodRow } from "./supervision_report.ts";
+import { type AgentRow, type PeriodRow, SURVEY_COUNTED } from "./supervision_report.ts";
 
 export type Cell = string | number | null;
 export interface Column<R> {
@@ -36,6 +37,15 @@ const figures: Column<PeriodRow>[] = [
   { key: "handled", label: "Resolved", cell: (r) => r.handled },
   { key: "transferred", label: "Transfers", cell: (r) => r.transferred },
   { key: "abandoned", label: "Abandoned", cell: (r) => r.abandoned },
+  // The survey's columns, once the engine counts it (SURVEY_COUNTED).
+  ...(SURVEY_COUNTED
+    ? [
+      { key: "csatPercent", label: "CSAT (% OK)", cell: (r: PeriodRow) => r.csatPercent },
+      { key: "csatResponses", label: "CSAT answers", cell: (r: PeriodRow) => r.csatResponses },
+      { key: "nps", label: "NPS", cell: (r: PeriodRow) => r.nps },
+      { key: "npsResponses", label: "NPS answers", cell: (r: PeriodRow) => r.npsResponses },
+    ]
+    : []),
 ];
 
 export const DAY_COLUMNS: Column<PeriodRow>[] = [
@@ -55,6 +65,9 @@ export const AGENT_COLUMNS: Column<AgentRow>[] = [
   { key: "firstResponseAvg", label: "First response, avg (s)", cell: (r) => r.firstResponseAvg },
   { key: "handleAvg", label: "Handle time, avg (s)", cell: (r) => r.handleAvg },
   { key: "transferred", label: "Transfers", cell: (r) => r.transferred },
+  ...(SURVEY_COUNTED
+    ? [{ key: "csatPercent", label: "CSAT (% OK)", cell: (r: AgentRow) => r.csatPercent }]
+    : []),
   { key: "onlineMin", label: "Online (min)", cell: (r) => r.onlineMin },
   { key: "busyMin", label: "Busy (min)", cell: (r) => r.busyMin },
   { key: "offlineMin", label: "Offline (min)", cell: (r) => r.offlineMin },

@@ -38,6 +38,12 @@ export interface PeriodRow {
   closed: number;
   transferred: number;
   abandoned: number;
+  /** Survey answers and the share of OK ones (null: none, or no survey counters). */
+  csatResponses: number;
+  csatPercent: number | null;
+  /** NPS answers and the score (−100…100: % promoters − % detractors). */
+  npsResponses: number;
+  nps: number | null;
 }
 
 /** One agent's row of the per-agent table. */
@@ -50,6 +56,8 @@ export interface AgentRow {
   firstResponseAvg: number | null;
   handleAvg: number | null;
   transferred: number;
+  csatResponses: number;
+  csatPercent: number | null;
   /** Time in each status over the range, in whole minutes. */
   onlineMin: number;
   busyMin: number;
@@ -68,6 +76,30 @@ export interface SupervisionReport {
 }
 
 const avgSeconds = (totalMs: number, n: number) => n === 0 ? null : Math.round(totalMs / n / 1000);
+
+/**
+ * Whether the engine counts the satisfaction survey (its counters, from issue 16, are in
+ * COUNTERS): the report shows its CSAT and NPS columns only then.
+ */
+export const SURVEY_COUNTED = (COUNTERS as readonly string[]).includes("csat_ok");
+
+/** A counter by name, 0 when this version does not keep it. */
+const counter = (c: Record<string, number>, name: string) => c[name] ?? 0;
+
+/** CSAT and NPS of some counters: answers, % OK, NPS score. */
+function satisfaction(c: Record<string, number>) {
+  const ok = counter(c, "csat_ok");
+  const answers = ok + counter(c, "csat_ko");
+  const n = counter(c, "nps_count");
+  return {
+    csatResponses: answers,
+    csatPercent: answers === 0 ? null : Math.round((ok / answers) * 100),
+    npsResponses: n,
+    nps: n === 0
+      ? null
+      : Math.round(((counter(c, "nps_promoters") - counter(c, "nps_detractors")) / n) * 100),
+  };
+}
 
 /** A bucket's figures as a table row. */
 export function periodRow(b: MetricsBucket): PeriodRow {
@@ -88,6 +120,7 @@ export function periodRow(b: MetricsBucket): PeriodRow {
     closed: c.closed,
     transferred: c.transferred,
     abandoned: c.abandoned,
+    ...satisfaction(c),
   };
 }
 
@@ -128,6 +161,8 @@ function agentRow(a: Agent, team: Team | undefined, c: Counts, t: StatusTimes): 
     firstResponseAvg: avgSeconds(c.first_response_ms, c.first_responses),
     handleAvg: avgSeconds(c.handle_ms, c.handled),
     transferred: c.transferred,
+    csatResponses: satisfaction(c).csatResponses,
+    csatPercent: satisfaction(c).csatPercent,
     onlineMin: min(t.online),
     busyMin: min(t.busy),
     offlineMin: min(t.offline),
