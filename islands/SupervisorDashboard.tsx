@@ -90,8 +90,8 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
         <h2 id="waiting-h" class="text-lg font-semibold mb-2">
           Waiting in the queue: <span data-testid="waiting-total">{s.waitingTotal}</span>
           {longest && (
-            <span class="text-base font-normal text-gray-700">
-              {" "}· longest wait <span data-testid="longest-wait">{since(longest)}</span>
+            <span class="text-base font-normal text-gray-700 ml-2">
+              · longest wait <span data-testid="longest-wait">{since(longest)}</span>
             </span>
           )}
         </h2>
