@@ -34,6 +34,8 @@ export interface Options {
   colour?: string;
   greeting?: string;
   lang?: string;
+  /** The visitor's language's words, when not English (loaded before the chat is created). */
+  words?: Partial<Words>;
 }
 
 type Handler = (data?: unknown) => void;
@@ -42,7 +44,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uid = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
 
 export function createChat(o: Options) {
-  const w: Words = words(o.lang);
+  const w: Words = words(o.lang, o.words);
   const v: View = buildView(w, o.position ?? "right");
   const key = (k: string) => `parley:${o.siteKey}:${k}`;
   let token = load(key("t"));

@@ -1,4 +1,4 @@
-/** The widget's words, per language (`data-lang`); English fills any gap. */
+/** The widget's words: English here, in the first paint; the other languages are in ./words.ts. */
 const en = {
   open: "Open chat",
   close: "Close chat",
@@ -21,52 +21,12 @@ const en = {
 };
 export type Words = typeof en & { lang?: string };
 
-const other: Record<string, Partial<Words>> = {
-  de: {
-    open: "Chat öffnen",
-    close: "Chat schließen",
-    label: "Nachricht",
-    ph: "Nachricht schreiben…",
-    send: "Senden",
-    sending: "Wird gesendet…",
-    failed: "Nicht gesendet.",
-    retry: "Erneut senden",
-    wait: "Warten auf einen Mitarbeiter…",
-    with: "Sie chatten mit {n}.",
-    typing: "{n} schreibt…",
-    joined: "{n} ist dem Chat beigetreten.",
-    closed: "Dieses Gespräch ist beendet.",
-    again: "Neues Gespräch beginnen",
-    offline: "Offline. Nachrichten werden gesendet, sobald Sie wieder online sind.",
-    unread: "ungelesen",
-    msgs: "Nachrichten",
-    dl: "Verlauf herunterladen",
-  },
-  es: {
-    open: "Abrir chat",
-    close: "Cerrar chat",
-    label: "Mensaje",
-    ph: "Escribe un mensaje…",
-    send: "Enviar",
-    sending: "Enviando…",
-    failed: "No enviado.",
-    retry: "Reintentar",
-    wait: "Esperando a un agente…",
-    with: "Estás hablando con {n}.",
-    typing: "{n} está escribiendo…",
-    joined: "{n} se unió al chat.",
-    closed: "Esta conversación está cerrada.",
-    again: "Iniciar una nueva conversación",
-    offline: "Sin conexión. Los mensajes se enviarán al volver.",
-    unread: "sin leer",
-    msgs: "Mensajes",
-    dl: "Descargar conversación",
-  },
-};
-
-/** The words for `lang` (e.g. "de", "es-MX"), English for anything missing. */
-export function words(lang: string | undefined): Words {
-  return { ...en, ...other[(lang ?? "").slice(0, 2).toLowerCase()], lang };
+/**
+ * The words for `lang`: English, with `more` over it (the visitor's language,
+ * which widget.js loads from /widget-more.js before the chat shows: ./words.ts).
+ */
+export function words(lang: string | undefined, more?: Partial<Words>): Words {
+  return { ...en, ...more, lang };
 }
 
 /** Fills `{n}` in a phrase. */

@@ -2,8 +2,9 @@
  * The part of the widget the first paint does not need, built as its own
  * small module (`/widget-more.js`) and imported on demand by widget.js: the
  * "Download transcript" file, the optional pre-chat form (name, email) with
- * their words, the addContext/setUser sender, and the line with the place in
- * the queue and the estimated wait. Keeping them out keeps
+ * their words, the addContext/setUser sender, the line with the place in
+ * the queue and the estimated wait, and the chat's words in languages other
+ * than English (./words.ts). Keeping them out keeps
  * widget.js within its 8 KB budget.
  */
 import type { Message } from "./schemas.ts";
@@ -12,6 +13,9 @@ import { fill } from "./i18n.ts";
 
 /** addContext / setUser: checked, gathered and sent by widget.js through this, once it started. */
 export { createContextSender } from "./context.ts";
+
+/** The chat's words in the visitor's language when it is not English (widget.js asks first). */
+export { wordsFor as chatWords } from "./words.ts";
 
 const WORDS = {
   en: {
@@ -82,6 +86,15 @@ const WORDS = {
     empty: "Escribe un mensaje primero.",
     notSent: "No enviado. Inténtalo de nuevo.",
     thanks: "¡Gracias! Recibimos tu mensaje y te responderemos a {n}.",
+  },
+  pt: {
+    you: "Você",
+    agent: "Atendente",
+    ask: "Antes de começar, diga-nos quem você é.",
+    name: "Nome",
+    email: "E-mail",
+    start: "Iniciar chat",
+    bad: "Digite um e-mail válido.",
   },
 };
 

@@ -4,10 +4,12 @@
  * not block. Pixel units only: `rem` would follow the host page's root font
  * size. `:host` rules are `!important` because the host page's rules (e.g.
  * `* { all: unset }`) otherwise win over them on the host element itself.
- * `--pc` (the site colour) is set on the host through the CSSOM.
+ * `--pc` (the site colour) is set on the host through the CSSOM. Dark mode
+ * follows the visitor's system setting (`prefers-color-scheme`); the site
+ * colour stays as the site chose it.
  */
 export const CSS = `
-:host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;right:20px!important;display:block!important}
+:host{all:initial!important;color-scheme:light dark!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;right:20px!important;display:block!important}
 :host([data-position=left]){right:auto!important;left:20px!important}
 *{box-sizing:border-box;font:14px/20px system-ui,sans-serif;color:#111827;margin:0;padding:0}
 [hidden]{display:none!important}
@@ -40,4 +42,5 @@ textarea{flex:1;resize:none;height:40px;padding:9px 10px;border:1px solid #d1d5d
 time{display:block;font-size:11px}
 @media(max-width:480px){.p{position:fixed;inset:0;width:auto;max-width:none;height:auto;max-height:none;border-radius:0}}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+@media(prefers-color-scheme:dark){*{color:#f3f4f6}.p,.m{background:#1f2937}.g{background:#111827}.m{border-color:#4b5563}.me{background:var(--pc)}.sy{background:none;color:#9ca3af}.f{background:#7f1d1d}.f,.f *{color:#fee2e2}.c{background:#78350f}form{border-color:#4b5563}}
 `;

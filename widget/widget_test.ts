@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { backoff } from "./backoff.ts";
 import { fill, words } from "./i18n.ts";
+import { wordsFor } from "./words.ts";
 import { ContextValue, is, Listing, Sent, Session, UserInput } from "./schemas.ts";
 import { createContextSender } from "./context.ts";
 import { queueText } from "./more.ts";
@@ -26,11 +27,21 @@ Deno.test("[widget] backoff grows exponentially with jitter and is capped", () =
 });
 
 Deno.test("[widget] words: languages by prefix, English for gaps and unknown languages", () => {
-  assert.equal(words("de-AT").send, "Senden");
-  assert.equal(words("es").send, "Enviar");
-  assert.equal(words("fr").send, "Send");
-  assert.equal(words(undefined).send, "Send");
-  assert.equal(fill(words("en").with, "Ann"), "You are chatting with Ann.");
+  const of = (lang: string | undefined) => words(lang, wordsFor(lang));
+  assert.equal(of("de-AT").send, "Senden");
+  assert.equal(of("es").send, "Enviar");
+  assert.equal(of("pt-BR").ph, "Escreva uma mensagem…");
+  assert.equal(fill(of("pt").with, "Ana"), "Você está conversando com Ana.");
+  assert.equal(of("fr").send, "Send");
+  assert.equal(of(undefined).send, "Send");
+  assert.equal(fill(of("en").with, "Ann"), "You are chatting with Ann.");
+  // Every language has every word (a gap would show English in the middle of Portuguese).
+  for (const lang of ["de", "es", "pt"]) {
+    assert.deepEqual(
+      Object.keys(wordsFor(lang)).sort(),
+      Object.keys(words("en")).filter((k) => k !== "lang").sort(),
+    );
+  }
 });
 
 Deno.test("[widget] queue line: the place, then the estimated wait in words; nothing when not queued", () => {
@@ -56,6 +67,10 @@ Deno.test("[widget] queue line: the place, then the estimated wait in words; not
   );
   assert.equal(queueText({ queuePosition: null, estimatedWaitSeconds: null }), "");
   assert.equal(queueText({}), "");
+  assert.equal(
+    queueText({ queuePosition: 2, estimatedWaitSeconds: 300 }, "pt-BR"),
+    "Você é o número 2 na fila. Tempo de espera estimado: cerca de 5 min.",
+  );
 });
 
 Deno.test("[widget] browser-side checks of addContext values and setUser input", () => {

@@ -4,10 +4,12 @@
  * stylesheet; nothing runs Twind per request or in the browser.
  *
  * Convention: write Tailwind classes as plain string literals (`class="p-4 ..."`,
- * or strings picked by a condition) so the scanner finds them.
+ * or strings picked by a condition) so the scanner finds them. Colours are the
+ * theme's custom properties (./theme.ts): light or dark by the system setting.
  */
 import { defineConfig, stringify, twind, virtual } from "@twind/core";
 import presetTailwind from "@twind/preset-tailwind";
+import { themeColors, themeCss } from "./theme.ts";
 
 const STRING_LITERAL = /"([^"\\\n]*)"|'([^'\\\n]*)'|`([^`\\]*)`/g;
 const CLASS_TOKEN = /^[a-z0-9!\-:\[\]\/.#%_(),]+$/i;
@@ -29,19 +31,7 @@ export function generateCss(tokens: Iterable<string>, extraCss = ""): string {
   const tw = twind(
     defineConfig({
       presets: [presetTailwind()],
-      theme: {
-        extend: {
-          colors: {
-            brand: {
-              50: "#eef5ff",
-              100: "#d9e8ff",
-              500: "#2563eb",
-              600: "#1d4ed8",
-              700: "#1e40af",
-            },
-          },
-        },
-      },
+      theme: { extend: { colors: themeColors() } },
     }),
     virtual(),
   );
@@ -57,5 +47,5 @@ export function generateCss(tokens: Iterable<string>, extraCss = ""): string {
   } finally {
     console.warn = warn;
   }
-  return stringify(tw.target) + "\n" + extraCss;
+  return stringify(tw.target) + "\n" + themeCss() + extraCss;
 }

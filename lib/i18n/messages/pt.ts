@@ -82,7 +82,7 @@ export const pt: Messages = {
     "Deixada fora do horário ou quando ninguém estava online: responda por e-mail",
   "row.unread": "não lidas",
   "row.inQueue": "nº {n} na fila",
-  "row.waiting": "Aguardando há {time}",
+  "row.waiting": "Aguardando: {time}",
   "row.question": "Pergunta para um supervisor",
   "row.pickUpName": "Atender {name}",
   "row.pickUp": "Atender",
