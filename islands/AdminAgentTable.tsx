@@ -5,9 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { AgentRow } from "../lib/admin/agents.ts";
-
-const STATUS_LABEL = { online: "Online", busy: "Busy", offline: "Offline" } as const;
-const ROLE_LABEL = { agent: "Agent", supervisor: "Supervisor", admin: "Admin" } as const;
+import { t } from "../lib/i18n/mod.ts";
 
 export default function AdminAgentTable(
   { rows: initial, globalMax, refreshMs = 5000 }: {
@@ -40,14 +38,14 @@ export default function AdminAgentTable(
       <table class="w-full text-sm" data-testid="agent-table">
         <thead>
           <tr class="text-left border-b border-gray-200">
-            <th scope="col" class="py-2 pr-3">Name</th>
-            <th scope="col" class="py-2 pr-3">Email</th>
-            <th scope="col" class="py-2 pr-3">Role</th>
-            <th scope="col" class="py-2 pr-3">Team</th>
-            <th scope="col" class="py-2 pr-3">Status</th>
-            <th scope="col" class="py-2 pr-3">Chats</th>
+            <th scope="col" class="py-2 pr-3">{t("contact.name")}</th>
+            <th scope="col" class="py-2 pr-3">{t("auth.email")}</th>
+            <th scope="col" class="py-2 pr-3">{t("admin.agents.role")}</th>
+            <th scope="col" class="py-2 pr-3">{t("admin.agents.team")}</th>
+            <th scope="col" class="py-2 pr-3">{t("status.label")}</th>
+            <th scope="col" class="py-2 pr-3">{t("admin.agents.chats")}</th>
             <th scope="col" class="py-2 pr-3">
-              <span class="sr-only">Actions</span>
+              <span class="sr-only">{t("admin.actions")}</span>
             </th>
           </tr>
         </thead>
@@ -58,13 +56,13 @@ export default function AdminAgentTable(
               <tr key={row.id} class="border-b border-gray-100" data-agent-id={row.id}>
                 <td class="py-2 pr-3 font-medium">{row.name}</td>
                 <td class="py-2 pr-3">{row.email}</td>
-                <td class="py-2 pr-3">{ROLE_LABEL[row.role]}</td>
+                <td class="py-2 pr-3">{t(`role.${row.role}`)}</td>
                 <td class="py-2 pr-3">{row.teamName ?? "—"}</td>
                 <td class="py-2 pr-3" data-testid="agent-status">
                   {!row.active
-                    ? <span class="text-gray-500">Deactivated</span>
+                    ? <span class="text-gray-500">{t("admin.agents.deactivated")}</span>
                     : row.invitePending
-                    ? <span class="text-amber-700">Invited</span>
+                    ? <span class="text-amber-700">{t("admin.agents.invited")}</span>
                     : (
                       <span
                         class={row.status === "online"
@@ -73,18 +71,21 @@ export default function AdminAgentTable(
                           ? "text-amber-700"
                           : "text-gray-600"}
                       >
-                        {STATUS_LABEL[row.status]}
+                        {t(`status.${row.status}`)}
                       </span>
                     )}
                 </td>
                 <td class="py-2 pr-3" data-testid="agent-load">
                   {row.activeChats}
                   {max !== null ? ` / ${max} ` : " "}
-                  {row.maxChats !== null && <span class="text-gray-500">(own max)</span>}
+                  {row.maxChats !== null && (
+                    <span class="text-gray-500">{t("admin.agents.ownMax")}</span>
+                  )}
                 </td>
                 <td class="py-2 pr-3">
                   <a href={`/admin/agents/${row.id}`} class="underline text-brand-700">
-                    Edit<span class="sr-only">{` ${row.name}`}</span>
+                    {t("contact.edit")}
+                    <span class="sr-only">{` ${row.name}`}</span>
                   </a>
                 </td>
               </tr>

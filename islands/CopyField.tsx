@@ -4,6 +4,7 @@
  * clipboard and says so in a live region.
  */
 import { useState } from "preact/hooks";
+import { t } from "../lib/i18n/mod.ts";
 
 export default function CopyField(
   { id, label, value, rows }: {
@@ -45,9 +46,9 @@ export default function CopyField(
           onClick={async () => {
             try {
               await navigator.clipboard.writeText(value);
-              setStatus("Copied.");
+              setStatus(t("context.copied"));
             } catch {
-              setStatus("Copying is not allowed here; select the text and copy it instead.");
+              setStatus(t("context.copyRefused"));
             }
           }}
           class="border border-gray-300 bg-white hover:bg-gray-100 font-medium rounded px-4 py-2 focus:outline-none focus:ring-2 focus:ring-brand-500"

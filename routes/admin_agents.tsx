@@ -34,17 +34,19 @@ import { hasPendingInvite } from "../lib/store/invites.ts";
 import CopyField from "../islands/CopyField.tsx";
 import { listTeams, type Team } from "../lib/store/teams.ts";
 import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
-
-const STATUS_LABEL = { online: "Online", busy: "Busy", offline: "Offline" } as const;
+import { t } from "../lib/i18n/mod.ts";
 
 const ROLE_OPTIONS = [
-  { value: "agent", label: "Agent" },
-  { value: "supervisor", label: "Supervisor" },
-  { value: "admin", label: "Admin" },
-];
+  { value: "agent", label: "role.agent" },
+  { value: "supervisor", label: "role.supervisor" },
+  { value: "admin", label: "role.admin" },
+] as const;
 
 function teamOptions(teams: Team[]) {
-  return [{ value: "", label: "No team" }, ...teams.map((t) => ({ value: t.id, label: t.name }))];
+  return [
+    { value: "", label: t("admin.agents.noTeam") },
+    ...teams.map((team) => ({ value: team.id, label: team.name })),
+  ];
 }
 
 /** The profile fields of an account, on the create and the edit form. */
@@ -57,9 +59,9 @@ function ProfileFields(
 ) {
   return (
     <>
-      <TextField label="Name" name="name" value={v.name} error={f.name} required />
+      <TextField label={t("contact.name")} name="name" value={v.name} error={f.name} required />
       <TextField
-        label="Email"
+        label={t("auth.email")}
         name="email"
         type="email"
         value={v.email}
@@ -67,26 +69,26 @@ function ProfileFields(
         required
       />
       <SelectField
-        label="Role"
+        label={t("admin.agents.role")}
         name="role"
         value={v.role}
-        options={ROLE_OPTIONS}
+        options={ROLE_OPTIONS.map((o) => ({ value: o.value, label: t(o.label) }))}
         error={f.role}
       />
       <SelectField
-        label="Team"
+        label={t("admin.agents.team")}
         name="teamId"
         value={v.teamId}
         options={teamOptions(teams)}
         error={f.teamId}
       />
       <TextField
-        label="Max chats"
+        label={t("admin.agents.maxChats")}
         name="maxChats"
         type="number"
         value={v.maxChats}
         error={f.maxChats}
-        hint="Leave empty to use the global setting."
+        hint={t("admin.agents.maxChatsHint")}
       />
     </>
   );
@@ -96,12 +98,12 @@ function InviteLink({ url }: { url: string }) {
   return (
     <div class="mb-4 text-sm bg-green-50 border border-green-200 rounded p-3">
       <p role="status" class="mb-1 font-medium">
-        One-time invite link (valid 7 days). Send it to the invitee:
+        {t("admin.agents.inviteLink")}
       </p>
       <Island
         name="CopyField"
         component={CopyField}
-        props={{ id: "invite-link", label: "Invite link", value: url }}
+        props={{ id: "invite-link", label: t("admin.agents.inviteLabel"), value: url }}
       />
     </div>
   );
@@ -127,40 +129,40 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title="Agents"
+        title={t("admin.nav.agents")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/agents"
         notice={noticeFrom(c)}
       >
         {state.inviteUrl && <InviteLink url={state.inviteUrl} />}
-        <Section title="All accounts">
+        <Section title={t("admin.agents.all")} id="all-accounts">
           <Island
             name="AdminAgentTable"
             component={AdminAgentTable}
             props={{ rows, globalMax }}
           />
         </Section>
-        <Section title="Add an agent">
+        <Section title={t("admin.agents.add")} id="add-an-agent">
           <form method="post" action="/admin/agents" novalidate>
             <FormAlert message={state.error} />
             <div class="grid md:grid-cols-2 gap-x-4">
               <ProfileFields values={{ ...v, role: v.role ?? "agent" }} fields={f} teams={teams} />
               <TextField
-                label="Initial password"
+                label={t("admin.agents.initialPassword")}
                 name="password"
                 type="password"
                 error={f.password}
                 autocomplete="new-password"
-                hint="At least 10 characters. Or leave empty and send an invite link."
+                hint={t("admin.agents.initialPasswordHint")}
               />
             </div>
             <Checkbox
-              label="Send a one-time invite link instead of a password"
+              label={t("admin.agents.inviteInstead")}
               name="invite"
               checked={v.invite === "on"}
             />
-            <Button>Add agent</Button>
+            <Button>{t("admin.agents.addButton")}</Button>
           </form>
         </Section>
       </AdminLayout>,
@@ -194,67 +196,73 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title={`Agent: ${agent.name}`}
+        title={t("admin.agents.editTitle", { name: agent.name })}
         assets={deps.assets}
         agent={publicAgent(me)}
         current="/admin/agents"
         notice={noticeFrom(c)}
       >
         <p class="mb-4 text-sm">
-          <a href="/admin/agents" class="underline text-brand-700">All agents</a>
+          <a href="/admin/agents" class="underline text-brand-700">{t("admin.agents.allLink")}</a>
           {" · "}
-          {agent.active ? (invited ? "Invited, no password chosen yet" : "Active") : "Deactivated"}
+          {agent.active
+            ? (invited ? t("admin.agents.invitedNoPassword") : t("admin.agents.active"))
+            : t("admin.agents.deactivated")}
           {live && agent.active && (
             <span data-testid="agent-live">
-              {` · ${STATUS_LABEL[live.status]} · ${live.activeChats} of ${live.maxChats} chats`}
+              {` · ${t(`status.${live.status}`)} · ${
+                t("admin.agents.load", { active: live.activeChats, max: live.maxChats })
+              }`}
             </span>
           )}
         </p>
         {state.inviteUrl && <InviteLink url={state.inviteUrl} />}
-        <Section title="Profile">
+        <Section title={t("admin.agents.profile")} id="profile">
           <form method="post" action={`/admin/agents/${agent.id}`} novalidate>
             <FormAlert message={state.error} />
             <div class="grid md:grid-cols-2 gap-x-4">
               <ProfileFields values={v} fields={f} teams={teams} />
             </div>
-            <Button>Save changes</Button>
+            <Button>{t("admin.saveChanges")}</Button>
           </form>
         </Section>
-        <Section title="Reset password">
+        <Section title={t("admin.agents.resetPassword")} id="reset-password">
           <form method="post" action={`/admin/agents/${agent.id}/password`} novalidate>
             <FormAlert message={state.passwordError} />
             <TextField
-              label="New password"
+              label={t("admin.agents.newPassword")}
               name="password"
               type="password"
               idPrefix="reset"
               autocomplete="new-password"
               error={state.passwordFields?.password}
-              hint="At least 10 characters. The account's sessions end at once."
+              hint={t("admin.agents.newPasswordHint")}
             />
             <Checkbox
-              label="Send a new one-time invite link instead"
+              label={t("admin.agents.newInviteInstead")}
               name="invite"
               idPrefix="reset"
             />
-            <Button variant="secondary">Reset password</Button>
+            <Button variant="secondary">{t("admin.agents.resetPassword")}</Button>
           </form>
         </Section>
         {agent.id !== me.id && (
-          <Section title={agent.active ? "Deactivate" : "Reactivate"}>
+          <Section
+            title={agent.active ? t("admin.agents.deactivate") : t("admin.agents.reactivate")}
+            id={agent.active ? "deactivate" : "reactivate"}
+          >
             {agent.active
               ? (
                 <form method="post" action={`/admin/agents/${agent.id}/deactivate`}>
                   <p class="text-sm mb-3">
-                    The account can no longer sign in, its open sessions end at once, and its active
-                    chats go back to the queue.
+                    {t("admin.agents.deactivateHint")}
                   </p>
-                  <Button variant="danger">Deactivate account</Button>
+                  <Button variant="danger">{t("admin.agents.deactivateButton")}</Button>
                 </form>
               )
               : (
                 <form method="post" action={`/admin/agents/${agent.id}/reactivate`}>
-                  <Button variant="secondary">Reactivate account</Button>
+                  <Button variant="secondary">{t("admin.agents.reactivateButton")}</Button>
                 </form>
               )}
           </Section>

@@ -16,6 +16,7 @@ import { parseWith } from "../lib/validate.ts";
 import { publicAgent } from "../lib/store/agents.ts";
 import { getSettings } from "../lib/store/engine/mod.ts";
 import { failedForm, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
+import { t } from "../lib/i18n/mod.ts";
 
 /** The `/admin/settings` page (routing settings). */
 export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
@@ -45,82 +46,82 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title="Routing"
+        title={t("admin.nav.routing")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/settings"
         notice={noticeFrom(c)}
       >
-        <Section title="Routing settings">
+        <Section title={t("admin.routing.settings")} id="routing-settings">
           <p class="text-sm text-gray-600 mb-4">
-            Changes apply to the next routing decision, without a restart.
+            {t("admin.routing.intro")}
           </p>
           <form method="post" action="/admin/settings" novalidate>
             <FormAlert message={state.error} />
             <div class="grid md:grid-cols-2 gap-x-4">
               <TextField
-                label="Max chats per agent"
+                label={t("admin.routing.maxChats")}
                 name="maxChatsPerAgent"
                 type="number"
                 value={v.maxChatsPerAgent}
                 error={f.maxChatsPerAgent}
-                hint={`${MAX_CHATS.min} to ${MAX_CHATS.max}. An agent's own max chats overrides it.`}
+                hint={t("admin.routing.maxChatsHint", { min: MAX_CHATS.min, max: MAX_CHATS.max })}
               />
               <TextField
-                label="Max transferred chats per agent"
+                label={t("admin.routing.maxTransfers")}
                 name="maxTransfersPerAgent"
                 type="number"
                 value={v.maxTransfersPerAgent}
                 error={f.maxTransfersPerAgent}
-                hint="Chats an agent may hold that reached it by a colleague's transfer; 0 = no limit."
+                hint={t("admin.routing.maxTransfersHint")}
               />
               <TextField
-                label="Offline grace period (seconds)"
+                label={t("admin.routing.grace")}
                 name="heartbeatGraceSeconds"
                 type="number"
                 value={v.heartbeatGraceSeconds}
                 error={f.heartbeatGraceSeconds}
-                hint="Without a heartbeat from the workspace this long, an agent becomes Offline. 10 to 3600."
+                hint={t("admin.routing.graceHint")}
               />
               <TextField
-                label="Unanswered-chat timeout (seconds)"
+                label={t("admin.routing.unanswered")}
                 name="unansweredTimeoutSeconds"
                 type="number"
                 value={v.unansweredTimeoutSeconds}
                 error={f.unansweredTimeoutSeconds}
-                hint="A chat whose agent has not replied in this time goes back to the queue. 0 = off."
+                hint={t("admin.routing.unansweredHint")}
               />
             </div>
             <Checkbox
-              label="Dynamic assignment"
+              label={t("admin.routing.dynamic")}
               name="dynamicAssignment"
               checked={v.dynamicAssignment === "on"}
               error={f.dynamicAssignment}
-              hint="On: Pending chats go to Online agents automatically. Off: agents pick them up."
+              hint={t("admin.routing.dynamicHint")}
             />
             <Checkbox
-              label="Requeue on offline"
+              label={t("admin.routing.requeue")}
               name="requeueOnOffline"
               checked={v.requeueOnOffline === "on"}
               error={f.requeueOnOffline}
-              hint="When an agent goes Offline, its chats return to the front of the queue."
+              hint={t("admin.routing.requeueHint")}
             />
             <fieldset class="border-t border-gray-200 pt-3 mt-2">
-              <legend class="font-semibold mb-2">Wrap-up</legend>
+              <legend class="font-semibold mb-2">{t("close.wrapUp")}</legend>
               <TextArea
-                label="Wrap-up tags"
+                label={t("admin.routing.tags")}
                 name="wrapUpTags"
                 value={v.wrapUpTags}
                 error={f.wrapUpTags}
                 rows={4}
-                hint="One per line. The close form offers them as checkboxes; reports count them."
+                hint={t("admin.routing.tagsHint")}
               />
               <Checkbox
-                label="Allow free tags"
+                label={t("admin.routing.freeTags")}
                 name="allowFreeTags"
                 checked={v.allowFreeTags === "on"}
                 error={f.allowFreeTags}
-                hint="On: agents may also type tags of their own. Off: only the tags above."
+                hint={t("admin.routing.freeTagsHint")}
               />
             </fieldset>
             <fieldset class="border-t border-gray-200 pt-3 mt-2">
@@ -161,7 +162,7 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
                 />
               ))}
             </fieldset>
-            <Button>Save settings</Button>
+            <Button>{t("admin.routing.save")}</Button>
           </form>
         </Section>
       </AdminLayout>,

@@ -18,6 +18,7 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { newAgentSchema, publicAgent } from "../lib/store/agents.ts";
+import { t } from "../lib/i18n/mod.ts";
 
 export const loginSchema = z.object({
   email: z.string().trim().min(1, "Email is required").max(254),
@@ -55,21 +56,32 @@ function LoginPage(
   },
 ) {
   return (
-    <Layout title="Sign in · Parley" assets={deps.assets} scripts={false}>
-      <AuthCard title="Sign in">
+    <Layout title={t("auth.signInTitle")} assets={deps.assets} scripts={false}>
+      <AuthCard title={t("auth.signIn")}>
         <form method="post" action="/login" novalidate>
           {welcome && !error && (
             <p
               role="status"
               class="mb-4 text-sm text-green-900 bg-green-50 border border-green-200 rounded p-2"
             >
-              Your password is set and your account is ready. Sign in with it to start.
+              {t("auth.welcome")}
             </p>
           )}
           <FormError message={error} />
-          <Field label="Email" name="email" type="email" value={email} autocomplete="username" />
-          <Field label="Password" name="password" type="password" autocomplete="current-password" />
-          <SubmitButton>Sign in</SubmitButton>
+          <Field
+            label={t("auth.email")}
+            name="email"
+            type="email"
+            value={email}
+            autocomplete="username"
+          />
+          <Field
+            label={t("auth.password")}
+            name="password"
+            type="password"
+            autocomplete="current-password"
+          />
+          <SubmitButton>{t("auth.signIn")}</SubmitButton>
         </form>
       </AuthCard>
     </Layout>

@@ -1,8 +1,9 @@
 /**
  * Languages in real Chromium: an agent switches the workspace to Spanish in
  * the header and every part they use speaks it (header, lists, conversation
- * pane, composer, side panels, system lines), with dates written the Spanish
- * way by `Intl`; the choice sticks across reloads and sessions.
+ * pane, composer, side panels, system lines) and the admin console does
+ * (navigation, agents, routing), with dates written the Spanish way by `Intl`;
+ * the choice sticks across reloads and sessions.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -92,6 +93,26 @@ Deno.test("[i18n] browser: an agent switches to Spanish and the workspace speaks
       await page.getByRole("button", { name: "Cerrar con este cierre" }).click();
       await page.getByRole("tab", { name: /^Cerrados/ }).click();
       await rows(page).filter({ hasText: "Vera Visitante" }).waitFor();
+    });
+
+    await t.step("the admin console speaks Spanish too", async () => {
+      await page.getByRole("link", { name: "Administración" }).click();
+      await page.waitForURL(/\/admin/);
+      assert.equal(await lang(page), "es");
+      const nav = page.getByRole("navigation", { name: "Administración" });
+      await nav.getByRole("link", { name: "Agentes" }).click();
+      await page.getByRole("heading", { level: 1, name: "Agentes" }).waitFor();
+      await page.getByRole("heading", { name: "Añadir un agente" }).waitFor();
+      await page.getByRole("columnheader", { name: "Rol" }).waitFor();
+      await page.getByRole("button", { name: "Añadir agente" }).waitFor();
+      await nav.getByRole("link", { name: "Enrutamiento" }).click();
+      await page.getByRole("heading", { name: "Ajustes de enrutamiento" }).waitFor();
+      await page.getByLabel("Asignación dinámica").waitFor();
+      await page.getByRole("button", { name: "Guardar ajustes" }).click();
+      await page.getByRole("status").filter({ hasText: "Cambios guardados." }).waitFor();
+      assert.deepEqual(await seriousViolations(page), []);
+      await page.getByRole("link", { name: "Espacio de trabajo" }).click();
+      await live();
     });
 
     await t.step("the choice holds after a reload and in a new session", async () => {

@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { AppError } from "../errors.ts";
+import { t } from "../i18n/mod.ts";
 
 /** Turns a parsed form body into a flat record of strings (files are ignored). */
 function formRecord(body: Record<string, unknown>): Record<string, string> {
@@ -82,19 +83,22 @@ export async function formPost(
   return await formAction(c, () => run(form), (failure) => failed(failure, form));
 }
 
-const NOTICES: Record<string, string> = {
-  created: "Created.",
-  saved: "Changes saved.",
-  deleted: "Deleted.",
-  deactivated: "Account deactivated: its sessions ended and its chats went back to the queue.",
-  reactivated: "Account reactivated.",
-  password: "Password changed; the account's sessions ended.",
-  imported: "Import done.",
-  tested: "Connection tested.",
-  revoked: "API key revoked: requests with it are refused from now on.",
-};
+const NOTICES = [
+  "created",
+  "saved",
+  "deleted",
+  "deactivated",
+  "reactivated",
+  "password",
+  "imported",
+  "tested",
+  "revoked",
+] as const;
 
-/** The notice for `?notice=CODE` after a redirect (fixed texts only). */
+/** The notice for `?notice=CODE` after a redirect (fixed texts only), in the page's language. */
 export function noticeFrom(c: Context): string | null {
-  return NOTICES[c.req.query("notice") ?? ""] ?? null;
+  const code = c.req.query("notice") ?? "";
+  return (NOTICES as readonly string[]).includes(code)
+    ? t(`notice.${code as typeof NOTICES[number]}`)
+    : null;
 }
