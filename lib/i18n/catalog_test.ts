@@ -16,6 +16,8 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, string[]>> = {
   "role.supervisor": ["es", "pt"],
   "status.label": ["pt"],
   "status.online": ["pt"],
+  "admin.agents.chats": ["es", "pt"],
+  "admin.nav.webhooks": ["es", "pt"],
   // Unit symbols (min, h, d) are the same in all three.
   "time.minutes": ["es", "pt"],
   "time.hours": ["es", "pt"],
