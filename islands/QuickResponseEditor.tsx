@@ -13,6 +13,7 @@ import {
   SAMPLE_VALUES,
   validateTemplate,
 } from "../lib/domain/quick_responses.ts";
+import { t } from "../lib/i18n/mod.ts";
 
 export default function QuickResponseEditor(
   { body: initial, error }: { body: string; error?: string },
@@ -25,7 +26,7 @@ export default function QuickResponseEditor(
   const describedBy = ["qr-body-help", error ? "qr-body-error" : ""].filter(Boolean).join(" ");
   return (
     <div class="mb-3">
-      <label for="f-body" class="block text-sm font-medium mb-1">Body</label>
+      <label for="f-body" class="block text-sm font-medium mb-1">{t("admin.qr.body")}</label>
       <textarea
         id="f-body"
         name="body"
@@ -37,9 +38,11 @@ export default function QuickResponseEditor(
         class="w-full border border-gray-300 rounded px-3 py-2 font-mono text-sm focus:outline-none focus:ring-2 focus:ring-brand-500"
       />
       <p id="qr-body-help" class="text-xs text-gray-600 mt-1">
-        Placeholders: {Object.keys(BUILTIN_PLACEHOLDERS).map((k) => `{{${k}}}`).join(", ")},{" "}
-        {"{{context.KEY}}"} for a value the website attached, {"{{field:Label}}"}{" "}
-        for a value the agent types before sending.
+        {t("admin.qr.placeholders", {
+          list: Object.keys(BUILTIN_PLACEHOLDERS).map((k) => `{{${k}}}`).join(", "),
+          context: "{{context.KEY}}",
+          field: "{{field:Label}}",
+        })}
       </p>
       {error && <p id="qr-body-error" class="text-sm text-red-700 mt-1">{error}</p>}
       <div aria-live="polite">
@@ -51,7 +54,7 @@ export default function QuickResponseEditor(
       </div>
       {fields.length > 0 && (
         <fieldset class="mt-3 border border-gray-200 rounded p-3">
-          <legend class="text-sm font-medium px-1">Sample values for the custom fields</legend>
+          <legend class="text-sm font-medium px-1">{t("admin.qr.samples")}</legend>
           {fields.map((label, i) => (
             <div key={label} class="mb-2">
               <label for={`qr-sample-${i}`} class="block text-sm mb-1">{label}</label>
@@ -67,18 +70,20 @@ export default function QuickResponseEditor(
         </fieldset>
       )}
       <div class="mt-3">
-        <p class="text-sm font-medium mb-1" id="qr-preview-label">Preview</p>
+        <p class="text-sm font-medium mb-1" id="qr-preview-label">{t("admin.qr.preview")}</p>
         <div
           aria-labelledby="qr-preview-label"
           data-testid="qr-preview"
           class="whitespace-pre-wrap text-sm bg-gray-50 border border-gray-200 rounded p-3"
         >
           {segments.map((s, i) =>
-            "text" in s
-              ? <span key={i}>{s.text}</span>
-              : s.value === null
+            "text" in s ? <span key={i}>{s.text}</span> : s.value === null
               ? (
-                <mark key={i} class="bg-amber-100 text-amber-900 rounded px-1" title="No value yet">
+                <mark
+                  key={i}
+                  class="bg-amber-100 text-amber-900 rounded px-1"
+                  title={t("admin.qr.noValue")}
+                >
                   {s.placeholder}
                 </mark>
               )
@@ -86,7 +91,7 @@ export default function QuickResponseEditor(
           )}
         </div>
         <p class="text-xs text-gray-600 mt-1">
-          Highlighted placeholders have no value yet; the workspace asks for them before sending.
+          {t("admin.qr.highlighted")}
         </p>
       </div>
     </div>

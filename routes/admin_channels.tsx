@@ -42,6 +42,7 @@ import {
 } from "../lib/http/forms.ts";
 import { Island } from "../components/Island.tsx";
 import CopyField from "../islands/CopyField.tsx";
+import { t } from "../lib/i18n/mod.ts";
 
 /** The `/admin/channels` pages and their form posts. */
 export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
@@ -69,13 +70,13 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title="Channels"
+        title={t("admin.nav.channels")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/channels"
         notice={noticeFrom(c)}
       >
-        <Section title="Web widget sites">
+        <Section title={t("admin.sites.title")} id="web-widget-sites">
           <ul class="divide-y divide-gray-100">
             {sites.map((site) => (
               <li key={site.id} class="py-3" data-site-id={site.id}>
@@ -85,17 +86,18 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
                     href={`/admin/channels/sites/${site.id}`}
                     class="text-sm underline text-brand-700"
                   >
-                    Edit<span class="sr-only">{` ${site.name}`}</span>
+                    {t("contact.edit")}
+                    <span class="sr-only">{` ${site.name}`}</span>
                   </a>
                 </p>
                 <p class="text-sm text-gray-600">
                   {site.allowAnyOrigin
-                    ? "Any origin"
+                    ? t("admin.sites.anyOrigin")
                     : site.allowedOrigins.length
                     ? site.allowedOrigins.join(", ")
-                    : "Only Parley's own pages"}
+                    : t("admin.sites.ownPagesOnly")}
                   {" · "}
-                  {teamName(site.teamId) ?? "Everyone's queue"} · {site.colour}
+                  {teamName(site.teamId) ?? t("admin.sites.everyonesQueue")} · {site.colour}
                 </p>
                 <div class="mt-2">
                   <Island
@@ -103,7 +105,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
                     component={CopyField}
                     props={{
                       id: `snippet-${site.id}`,
-                      label: `Embed snippet for ${site.name}`,
+                      label: t("admin.sites.snippet", { name: site.name }),
                       value: embedSnippet(origin(c), site),
                       rows: 8,
                     }}
@@ -113,7 +115,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
             ))}
           </ul>
         </Section>
-        <Section title="Add a site">
+        <Section title={t("admin.sites.add")} id="add-a-site">
           <form method="post" action="/admin/channels/sites" novalidate>
             <FormAlert message={state.site?.error} />
             <SiteFields
@@ -122,7 +124,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
               teams={teams}
               idPrefix="site"
             />
-            <Button>Add site</Button>
+            <Button>{t("admin.sites.addButton")}</Button>
           </form>
         </Section>
         <WhatsAppSection
@@ -147,18 +149,18 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title={`Site: ${site.name}`}
+        title={t("admin.sites.editTitle", { name: site.name })}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/channels"
         notice={noticeFrom(c)}
       >
         <p class="mb-4 text-sm">
-          <a href="/admin/channels" class="underline text-brand-700">All channels</a>
-          {" · Site key "}
+          <a href="/admin/channels" class="underline text-brand-700">{t("admin.sites.all")}</a>
+          {` · ${t("admin.sites.key")} `}
           <code class="font-mono">{site.siteKey}</code>
         </p>
-        <Section title="Edit site">
+        <Section title={t("admin.sites.edit")} id="edit-site">
           <form method="post" action={`/admin/channels/sites/${site.id}`} novalidate>
             <FormAlert message={state.error} />
             <SiteFields
@@ -167,17 +169,17 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
               teams={teams}
               idPrefix="site"
             />
-            <Button>Save site</Button>
+            <Button>{t("admin.sites.save")}</Button>
           </form>
         </Section>
         {site.id !== DEFAULT_SITE_ID && (
-          <Section title="Delete site">
-            <p class="text-sm mb-3">Visitors on this site can no longer chat.</p>
+          <Section title={t("admin.sites.delete")} id="delete-site">
+            <p class="text-sm mb-3">{t("admin.sites.deleteHint")}</p>
             <a
               href={`/admin/channels/sites/${site.id}/delete`}
               class="inline-block rounded px-4 py-2 font-medium bg-red-700 text-white hover:bg-red-800 focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-red-600"
             >
-              Delete site…
+              {t("admin.sites.deleteEllipsis")}
             </a>
           </Section>
         )}
@@ -191,31 +193,31 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title={`Delete site: ${site.name}`}
+        title={t("admin.sites.deleteTitle", { name: site.name })}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/channels"
       >
-        <Section title={`Delete the site "${site.name}"?`}>
+        <Section title={t("admin.sites.deleteAsk", { name: site.name })} id="delete-the-site">
           <form method="post" action={`/admin/channels/sites/${site.id}/delete`}>
             <FormAlert message={state.error} />
             <input type="hidden" name="confirm" value="yes" />
             <p class="text-sm mb-2">
-              Its embed snippet stops working: visitors on{" "}
-              {site.allowAnyOrigin
-                ? "any website"
-                : site.allowedOrigins.length
-                ? site.allowedOrigins.join(", ")
-                : "Parley's own pages"}{" "}
-              can no longer chat, and chat windows open there now end within a minute.
+              {t("admin.sites.deleteWhat", {
+                where: site.allowAnyOrigin
+                  ? t("admin.sites.anyWebsite")
+                  : site.allowedOrigins.length
+                  ? site.allowedOrigins.join(", ")
+                  : t("admin.sites.ownPages"),
+              })}
             </p>
             <p class="text-sm mb-4">
-              Conversations already in the workspace stay. This cannot be undone.
+              {t("admin.sites.deleteStays")}
             </p>
             <div class="flex gap-3 items-center">
-              <Button variant="danger">Delete site</Button>
+              <Button variant="danger">{t("admin.sites.delete")}</Button>
               <a href={`/admin/channels/sites/${site.id}`} class="underline text-brand-700">
-                Cancel
+                {t("common.cancel")}
               </a>
             </div>
           </form>

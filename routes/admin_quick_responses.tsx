@@ -38,13 +38,20 @@ import {
   type FormState,
   noticeFrom,
 } from "../lib/http/forms.ts";
+import { t } from "../lib/i18n/mod.ts";
 
 function scopeLabel(qr: QuickResponse, teams: Team[], agents: Agent[]): string {
-  if (qr.scope === "team") return `Team: ${teams.find((t) => t.id === qr.teamId)?.name ?? "?"}`;
-  if (qr.scope === "personal") {
-    return `Personal: ${agents.find((a) => a.id === qr.ownerId)?.name ?? "?"}`;
+  if (qr.scope === "team") {
+    return t("admin.qr.scopeTeam", {
+      name: teams.find((team) => team.id === qr.teamId)?.name ?? "?",
+    });
   }
-  return "Everyone";
+  if (qr.scope === "personal") {
+    return t("admin.qr.scopePersonal", {
+      name: agents.find((a) => a.id === qr.ownerId)?.name ?? "?",
+    });
+  }
+  return t("list.everyone");
 }
 
 function QuickResponseFields(
@@ -58,13 +65,19 @@ function QuickResponseFields(
   return (
     <>
       <div class="grid md:grid-cols-2 gap-x-4">
-        <TextField label="Title" name="title" value={values.title} error={fields.title} required />
         <TextField
-          label="Shortcut"
+          label={t("admin.qr.title")}
+          name="title"
+          value={values.title}
+          error={fields.title}
+          required
+        />
+        <TextField
+          label={t("admin.qr.shortcut")}
           name="shortcut"
           value={values.shortcut}
           error={fields.shortcut}
-          hint="Agents type / and this, e.g. /thanks."
+          hint={t("admin.qr.shortcutHint")}
           required
         />
       </div>
@@ -75,33 +88,33 @@ function QuickResponseFields(
       />
       <div class="grid md:grid-cols-3 gap-x-4">
         <SelectField
-          label="Who can use it"
+          label={t("admin.qr.who")}
           name="scope"
           value={values.scope ?? "everyone"}
           error={fields.scope}
           options={[
-            { value: "everyone", label: "Everyone" },
-            { value: "team", label: "One team" },
-            { value: "personal", label: "One person (personal)" },
+            { value: "everyone", label: t("list.everyone") },
+            { value: "team", label: t("admin.qr.oneTeam") },
+            { value: "personal", label: t("admin.qr.onePerson") },
           ]}
         />
         <SelectField
-          label="Team"
+          label={t("admin.agents.team")}
           name="teamId"
           value={values.teamId}
           error={fields.teamId}
-          hint="For the team scope."
+          hint={t("admin.qr.teamHint")}
           options={[
             { value: "", label: "—" },
-            ...teams.map((t) => ({ value: t.id, label: t.name })),
+            ...teams.map((team) => ({ value: team.id, label: team.name })),
           ]}
         />
         <SelectField
-          label="Owner"
+          label={t("admin.qr.owner")}
           name="ownerId"
           value={values.ownerId}
           error={fields.ownerId}
-          hint="For the personal scope; empty means you."
+          hint={t("admin.qr.ownerHint")}
           options={[
             { value: "", label: "—" },
             ...agents.filter((a) => a.active || a.id === values.ownerId).map((a) => ({
@@ -132,25 +145,25 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title="Quick responses"
+        title={t("admin.nav.quickResponses")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/quick-responses"
         notice={state.importNotice ?? noticeFrom(c)}
       >
-        <Section title="All quick responses">
+        <Section title={t("admin.qr.all")} id="all-quick-responses">
           {items.length === 0
-            ? <p class="text-sm text-gray-600">No quick responses yet.</p>
+            ? <p class="text-sm text-gray-600">{t("admin.qr.none")}</p>
             : (
               <table class="w-full text-sm">
                 <thead>
                   <tr class="text-left border-b border-gray-200">
-                    <th scope="col" class="py-2 pr-3">Title</th>
-                    <th scope="col" class="py-2 pr-3">Shortcut</th>
-                    <th scope="col" class="py-2 pr-3">Who can use it</th>
-                    <th scope="col" class="py-2 pr-3">Body</th>
+                    <th scope="col" class="py-2 pr-3">{t("admin.qr.title")}</th>
+                    <th scope="col" class="py-2 pr-3">{t("admin.qr.shortcut")}</th>
+                    <th scope="col" class="py-2 pr-3">{t("admin.qr.who")}</th>
+                    <th scope="col" class="py-2 pr-3">{t("admin.qr.body")}</th>
                     <th scope="col" class="py-2 pr-3">
-                      <span class="sr-only">Actions</span>
+                      <span class="sr-only">{t("admin.actions")}</span>
                     </th>
                   </tr>
                 </thead>
@@ -168,7 +181,8 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
                           href={`/admin/quick-responses/${qr.id}`}
                           class="underline text-brand-700"
                         >
-                          Edit<span class="sr-only">{` ${qr.title}`}</span>
+                          {t("contact.edit")}
+                          <span class="sr-only">{` ${qr.title}`}</span>
                         </a>
                       </td>
                     </tr>
@@ -178,11 +192,11 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
             )}
           <p class="mt-3 text-sm">
             <a href="/api/v1/admin/quick-responses/export" class="underline text-brand-700">
-              Export all as JSON
+              {t("admin.qr.export")}
             </a>
           </p>
         </Section>
-        <Section title="New quick response">
+        <Section title={t("admin.qr.new")} id="new-quick-response">
           <form method="post" action="/admin/quick-responses" novalidate>
             <FormAlert message={state.error} />
             <QuickResponseFields
@@ -191,10 +205,10 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
               teams={teams}
               agents={agents}
             />
-            <Button>Create quick response</Button>
+            <Button>{t("admin.qr.create")}</Button>
           </form>
         </Section>
-        <Section title="Import">
+        <Section title={t("admin.qr.import")} id="import">
           <form
             method="post"
             action="/admin/quick-responses/import"
@@ -204,19 +218,22 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
             <FormAlert message={state.importError} />
             <div class="mb-3">
               <label for="import-file" class="block text-sm font-medium mb-1">
-                JSON file to import
+                {t("admin.qr.importFile")}
               </label>
               <input id="import-file" name="file" type="file" accept=".json,application/json" />
             </div>
             <TextArea
-              label="Or paste the JSON"
+              label={t("admin.qr.paste")}
               name="json"
               idPrefix="import"
               rows={6}
               value={state.importText}
-              hint='The export format: {"quickResponses": [{"title", "shortcut", "body", "scope", "teamId", "ownerId"}]}. A shortcut already used in the same scope is replaced.'
+              hint={t("admin.qr.pasteHint", {
+                format:
+                  '{"quickResponses": [{"title", "shortcut", "body", "scope", "teamId", "ownerId"}]}',
+              })}
             />
-            <Button variant="secondary">Import</Button>
+            <Button variant="secondary">{t("admin.qr.import")}</Button>
           </form>
         </Section>
       </AdminLayout>,
@@ -241,16 +258,18 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title={`Quick response: ${qr.title}`}
+        title={t("admin.qr.editTitle", { title: qr.title })}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/quick-responses"
         notice={noticeFrom(c)}
       >
         <p class="mb-4 text-sm">
-          <a href="/admin/quick-responses" class="underline text-brand-700">All quick responses</a>
+          <a href="/admin/quick-responses" class="underline text-brand-700">
+            {t("admin.qr.all")}
+          </a>
         </p>
-        <Section title="Edit">
+        <Section title={t("contact.edit")} id="edit">
           <form method="post" action={`/admin/quick-responses/${qr.id}`} novalidate>
             <FormAlert message={state.error} />
             <QuickResponseFields
@@ -259,12 +278,12 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
               teams={teams}
               agents={agents}
             />
-            <Button>Save changes</Button>
+            <Button>{t("admin.saveChanges")}</Button>
           </form>
         </Section>
-        <Section title="Delete">
+        <Section title={t("admin.delete")} id="delete">
           <form method="post" action={`/admin/quick-responses/${qr.id}/delete`}>
-            <Button variant="danger">Delete quick response</Button>
+            <Button variant="danger">{t("admin.qr.delete")}</Button>
           </form>
         </Section>
       </AdminLayout>,

@@ -12,6 +12,7 @@ import { parseWith } from "../lib/validate.ts";
 import { listAgents, publicAgent } from "../lib/store/agents.ts";
 import { createTeam, listTeams, renameTeam, teamInputSchema } from "../lib/store/teams.ts";
 import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
+import { t } from "../lib/i18n/mod.ts";
 
 /** The `/admin/teams` page and its form posts. */
 export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
@@ -28,21 +29,21 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title="Teams"
+        title={t("admin.nav.teams")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/teams"
         notice={noticeFrom(c)}
       >
-        <Section title="Teams">
-          {teams.length === 0 && <p class="text-sm text-gray-600">No teams yet.</p>}
+        <Section title={t("admin.nav.teams")} id="teams">
+          {teams.length === 0 && <p class="text-sm text-gray-600">{t("admin.teams.none")}</p>}
           <ul class="divide-y divide-gray-100">
             {teams.map((team) => (
               <li key={team.id} class="py-3" data-team-id={team.id}>
                 <p class="font-medium">{team.name}</p>
                 <p class="text-sm text-gray-600 mb-2">
                   {members(team.id).length === 0
-                    ? "No members"
+                    ? t("admin.teams.noMembers")
                     : members(team.id).map((a) => a.name).join(", ")}
                 </p>
                 {state.rowId === team.id && <FormAlert message={state.error} />}
@@ -53,19 +54,20 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
                     class="flex items-end gap-2"
                   >
                     <TextField
-                      label={`New name for ${team.name}`}
+                      label={t("admin.teams.newName", { name: team.name })}
                       name="name"
                       idPrefix={`team-${team.id}`}
                       value={state.rowId === team.id ? state.values?.name : team.name}
                       error={state.rowId === team.id ? state.fields?.name : undefined}
                     />
                     <div class="mb-3">
-                      <Button variant="secondary">Rename</Button>
+                      <Button variant="secondary">{t("admin.teams.rename")}</Button>
                     </div>
                   </form>
                   <form method="post" action={`/admin/teams/${team.id}/delete`} class="mb-3">
                     <Button variant="danger">
-                      Delete<span class="sr-only">{` ${team.name}`}</span>
+                      {t("admin.delete")}
+                      <span class="sr-only">{` ${team.name}`}</span>
                     </Button>
                   </form>
                 </div>
@@ -73,17 +75,17 @@ export function adminTeamPages(deps: AppDeps): Hono<AppEnv> {
             ))}
           </ul>
         </Section>
-        <Section title="Add a team">
+        <Section title={t("admin.teams.add")} id="add-a-team">
           <form method="post" action="/admin/teams" novalidate>
             <FormAlert message={state.rowId ? undefined : state.error} />
             <TextField
-              label="Team name"
+              label={t("admin.teams.name")}
               name="name"
               value={state.rowId ? "" : state.values?.name}
               error={state.rowId ? undefined : state.fields?.name}
               required
             />
-            <Button>Add team</Button>
+            <Button>{t("admin.teams.addButton")}</Button>
           </form>
         </Section>
       </AdminLayout>,

@@ -2,12 +2,13 @@
 import type { Site } from "../../lib/store/sites.ts";
 import type { Team } from "../../lib/store/teams.ts";
 import { Checkbox, type FieldErrors, SelectField, TextArea, TextField } from "../Form.tsx";
+import { t } from "../../lib/i18n/mod.ts";
 
 /** Options of a "route to team" select; empty means everyone's queue. */
 export function teamOptions(teams: Team[]) {
   return [
-    { value: "", label: "Everyone's queue" },
-    ...teams.map((t) => ({ value: t.id, label: t.name })),
+    { value: "", label: t("admin.sites.everyonesQueue") },
+    ...teams.map((team) => ({ value: team.id, label: team.name })),
   ];
 }
 
@@ -37,14 +38,14 @@ export function SiteFields(
     <>
       <div class="grid md:grid-cols-2 gap-x-4">
         <TextField
-          label="Site name"
+          label={t("admin.sites.name")}
           name="name"
           idPrefix={idPrefix}
           value={values.name}
           error={fields.name}
         />
         <SelectField
-          label="Route to team"
+          label={t("admin.sites.team")}
           name="teamId"
           idPrefix={idPrefix}
           value={values.teamId}
@@ -52,7 +53,7 @@ export function SiteFields(
           options={teamOptions(teams)}
         />
         <TextField
-          label="Colour"
+          label={t("admin.sites.colour")}
           name="colour"
           type="color"
           idPrefix={idPrefix}
@@ -60,7 +61,7 @@ export function SiteFields(
           error={fields.colour}
         />
         <TextField
-          label="Greeting"
+          label={t("admin.sites.greeting")}
           name="greeting"
           idPrefix={idPrefix}
           value={values.greeting}
@@ -68,28 +69,28 @@ export function SiteFields(
         />
       </div>
       <TextArea
-        label="Allowed origins"
+        label={t("admin.sites.origins")}
         name="allowedOrigins"
         idPrefix={idPrefix}
         rows={3}
         value={values.allowedOrigins}
         error={fields.allowedOrigins ??
           Object.entries(fields).find(([k]) => k.startsWith("allowedOrigins."))?.[1]}
-        hint="One per line, like https://shop.example. Parley's own origin is always allowed."
+        hint={t("admin.sites.originsHint")}
       />
       <Checkbox
-        label="Pre-chat form"
+        label={t("admin.sites.preChat")}
         name="preChatForm"
         idPrefix={idPrefix}
         checked={values.preChatForm === "on"}
-        hint="Visitors give their name and email before their first message (unless the page already gave them with setUser)."
+        hint={t("admin.sites.preChatHint")}
       />
       <Checkbox
-        label="Allow any origin"
+        label={t("admin.sites.anyOriginLabel")}
         name="allowAnyOrigin"
         idPrefix={idPrefix}
         checked={values.allowAnyOrigin === "on"}
-        hint="Only for testing: any website could then embed this chat."
+        hint={t("admin.sites.anyOriginHint")}
       />
     </>
   );

@@ -18,6 +18,8 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, string[]>> = {
   "status.online": ["pt"],
   "admin.agents.chats": ["es", "pt"],
   "admin.nav.webhooks": ["es", "pt"],
+  "admin.qr.scopePersonal": ["es"],
+  "admin.sites.editTitle": ["pt"],
   // Unit symbols (min, h, d) are the same in all three.
   "time.minutes": ["es", "pt"],
   "time.hours": ["es", "pt"],
