@@ -53,9 +53,16 @@ Deno.test("[theme] browser: workspace and admin follow the system's dark or ligh
         assert.deepEqual(await seriousViolations(page), [], `${scheme} note mode`);
         await page.context().close();
       });
-      await t.step(`${scheme}: admin pages`, async () => {
+      await t.step(`${scheme}: admin pages and reports`, async () => {
         const page = await openIn(browser, app.url, ada, scheme);
-        for (const path of ["/admin/agents", "/admin/settings", "/admin/channels"]) {
+        for (
+          const path of [
+            "/admin/agents",
+            "/admin/settings",
+            "/admin/channels",
+            "/supervise/reports",
+          ]
+        ) {
           await page.goto(app.url + path);
           assert.deepEqual(await seriousViolations(page), [], `${scheme} ${path}`);
         }

@@ -56,7 +56,7 @@ export function BarChart(
               x2={W - PAD.right}
               y1={y(max * t)}
               y2={y(max * t)}
-              stroke="#d1d5db"
+              class="stroke-gray-300"
               stroke-width="1"
             />
             <text
@@ -64,7 +64,7 @@ export function BarChart(
               y={y(max * t) + 4}
               text-anchor="end"
               font-size="11"
-              fill="#374151"
+              class="fill-gray-700"
             >
               {max * t}
             </text>
@@ -91,7 +91,7 @@ export function BarChart(
                 y={H - PAD.bottom + 14}
                 text-anchor="middle"
                 font-size="11"
-                fill="#374151"
+                class="fill-gray-700"
               >
                 {label}
               </text>
@@ -101,7 +101,7 @@ export function BarChart(
         {series.map((s, j) => (
           <g key={s.name}>
             <rect x={PAD.left + j * 160} y={H - 14} width="10" height="10" fill={s.colour} />
-            <text x={PAD.left + j * 160 + 14} y={H - 5} font-size="11" fill="#111827">
+            <text x={PAD.left + j * 160 + 14} y={H - 5} font-size="11" class="fill-gray-900">
               {s.name}
             </text>
           </g>

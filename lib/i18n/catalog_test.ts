@@ -4,7 +4,16 @@
  * `Intl.PluralRules` uses, and nothing is left in English by accident.
  */
 import assert from "node:assert/strict";
-import { CATALOGS, LOCALES, type MessageKey, negotiateLocale, translate } from "./mod.ts";
+import {
+  CATALOGS,
+  formatDate,
+  formatNumber,
+  formatRelative,
+  LOCALES,
+  type MessageKey,
+  negotiateLocale,
+  translate,
+} from "./mod.ts";
 import { en } from "./messages/en.ts";
 
 const placeholders = (message: unknown): string[] =>
@@ -80,4 +89,19 @@ Deno.test("[i18n] Accept-Language picks the best supported language, English oth
   assert.equal(negotiateLocale(""), "en");
   assert.equal(negotiateLocale(null), "en");
   assert.equal(negotiateLocale("ptx, *"), "en");
+});
+
+Deno.test("[i18n] dates, numbers and relative times are written the language's way (Intl)", () => {
+  const when = Date.UTC(2026, 11, 1, 14, 5);
+  const opts: Intl.DateTimeFormatOptions = { dateStyle: "long", timeZone: "UTC" };
+  assert.equal(formatDate(when, opts, "en"), "December 1, 2026");
+  assert.equal(formatDate(when, opts, "es"), "1 de diciembre de 2026");
+  assert.equal(formatDate(when, opts, "pt"), "1 de dezembro de 2026");
+  assert.equal(formatDate("not a date", opts, "es"), "");
+  assert.equal(formatNumber(1234567.5, "en"), "1,234,567.5");
+  assert.equal(formatNumber(1234567.5, "es"), "1.234.567,5");
+  assert.equal(formatNumber(1234567.5, "pt"), "1.234.567,5");
+  assert.equal(formatRelative(-3 * 60_000, "en"), "3 minutes ago");
+  assert.equal(formatRelative(-3 * 60_000, "es"), "hace 3 minutos");
+  assert.equal(formatRelative(-2 * 86_400_000, "pt"), "anteontem");
 });

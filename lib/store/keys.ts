@@ -2,7 +2,7 @@
  * The Deno KV key layout of Parley: every key shape the app writes, in one place.
  *
  * Staff and auth
- *   ["agents", agentId]                          -> Agent (with password hash)
+ *   ["agents", agentId]                          -> Agent (with password hash; `locale` the language of their pages)
  *   ["agents_by_email", email]                   -> agentId
  *   ["sessions", sha256(token)]                  -> Session            (expireIn = session TTL)
  *   ["sessions_by_agent", agentId, sha256(token)] -> true               (expireIn = session TTL)
