@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { AuthCard, Field, FormError, SubmitButton } from "../components/AuthCard.tsx";
 import { Layout } from "../components/Layout.tsx";
-import { signIn } from "../lib/auth/login.ts";
+import { signIn, WRONG_CREDENTIALS } from "../lib/auth/login.ts";
 import { deleteSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { completeSetup, isSetupOpen } from "../lib/auth/setup.ts";
 import { AppError } from "../lib/errors.ts";
@@ -179,7 +179,12 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       if (!(err instanceof AppError)) throw err;
       return renderPage(
         c,
-        <LoginPage deps={deps} email={form.email} error={err.message} />,
+        <LoginPage
+          deps={deps}
+          email={form.email}
+          // The page's own words for the everyday refusal; the API keeps its English message.
+          error={err.message === WRONG_CREDENTIALS ? t("auth.wrong") : err.message}
+        />,
         err.status as 400,
       );
     }

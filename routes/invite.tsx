@@ -14,6 +14,7 @@ import { parseWith } from "../lib/validate.ts";
 import { newAgentSchema } from "../lib/store/agents.ts";
 import { acceptInvite, getInvite } from "../lib/store/invites.ts";
 import { formFailure, readForm } from "../lib/http/forms.ts";
+import { t } from "../lib/i18n/mod.ts";
 
 const acceptSchema = z.object({
   password: newAgentSchema.shape.password,
@@ -34,28 +35,28 @@ function InvitePage(
   },
 ) {
   return (
-    <Layout title="Choose your password · Parley" assets={deps.assets} scripts={false}>
-      <AuthCard title="Choose your password">
+    <Layout title={t("invite.pageTitle")} assets={deps.assets} scripts={false}>
+      <AuthCard title={t("invite.title")}>
         <p class="text-sm text-gray-600 mb-4">
-          Welcome, {name}. Your Parley account is {email}. Choose a password to finish.
+          {t("invite.welcome", { name, email })}
         </p>
         <form method="post" action={`/invite/${token}`} novalidate>
           <FormError message={error} />
           <Field
-            label="Password"
+            label={t("auth.password")}
             name="password"
             type="password"
             autocomplete="new-password"
             error={fields.password}
           />
           <Field
-            label="Repeat the password"
+            label={t("invite.repeat")}
             name="confirm"
             type="password"
             autocomplete="new-password"
             error={fields.confirm}
           />
-          <SubmitButton>Set password</SubmitButton>
+          <SubmitButton>{t("invite.submit")}</SubmitButton>
         </form>
       </AuthCard>
     </Layout>
@@ -64,13 +65,12 @@ function InvitePage(
 
 function InvalidInvite({ deps }: { deps: AppDeps }) {
   return (
-    <Layout title="Invite link · Parley" assets={deps.assets} scripts={false}>
-      <AuthCard title="This invite link is not valid">
+    <Layout title={t("invite.invalidPageTitle")} assets={deps.assets} scripts={false}>
+      <AuthCard title={t("invite.invalid")}>
         <p class="text-sm mb-4">
-          It was used already, has expired, or was replaced by a newer one. Ask an admin for a new
-          link.
+          {t("invite.invalidWhy")}
         </p>
-        <a href="/login" class="underline text-brand-700">Sign in</a>
+        <a href="/login" class="underline text-brand-700">{t("auth.signIn")}</a>
       </AuthCard>
     </Layout>
   );

@@ -90,6 +90,34 @@ Deno.test("[i18n] pages follow the agent's language, else Accept-Language; error
     });
 
     await t.step(
+      "signed out: the sign-in page and its refusal in the browser's language",
+      async () => {
+        const get = await fetch(app.url + "/login", { headers: { "accept-language": "pt-BR" } });
+        const html = await get.text();
+        assert.match(html, /<button[^>]*>Entrar<\/button>/);
+        assert.match(html, /<label[^>]*>Senha<\/label>/);
+        const post = await fetch(app.url + "/login", {
+          method: "POST",
+          headers: {
+            origin: app.url,
+            "accept-language": "pt-BR",
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          body: `email=${encodeURIComponent(agent.agent.email)}&password=wrong-password`,
+        });
+        assert.equal(post.status, 401);
+        assert.match(await post.text(), /O e-mail ou a senha estão incorretos\./);
+        // The JSON API keeps its English message (a contract), whatever the browser speaks.
+        const api = await app.api("POST", "/api/v1/auth/login", {
+          body: { email: agent.agent.email, password: "wrong-password" },
+          headers: { "accept-language": "pt-BR" },
+        });
+        assert.equal(api.status, 401);
+        assert.equal(api.body.error.message, "The email or password is wrong.");
+      },
+    );
+
+    await t.step(
       "the first sign-in remembers the browser's language; later ones keep it",
       async () => {
         const fresh = await app.createStaff("supervisor");

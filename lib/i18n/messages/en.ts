@@ -408,4 +408,14 @@ export const en = {
     "Visitors give their name and email before their first message (unless the page already gave them with setUser).",
   "admin.sites.anyOriginLabel": "Allow any origin",
   "admin.sites.anyOriginHint": "Only for testing: any website could then embed this chat.",
+  "invite.pageTitle": "Choose your password · Parley",
+  "invite.title": "Choose your password",
+  "invite.welcome": "Welcome, {name}. Your Parley account is {email}. Choose a password to finish.",
+  "invite.repeat": "Repeat the password",
+  "invite.submit": "Set password",
+  "invite.invalidPageTitle": "Invite link · Parley",
+  "invite.invalid": "This invite link is not valid",
+  "invite.invalidWhy":
+    "It was used already, has expired, or was replaced by a newer one. Ask an admin for a new link.",
+  "auth.wrong": "The email or password is wrong.",
 };

@@ -418,4 +418,15 @@ export const es: Messages = {
     "Los visitantes dan su nombre y correo antes del primer mensaje (salvo que la página ya los diera con setUser).",
   "admin.sites.anyOriginLabel": "Permitir cualquier origen",
   "admin.sites.anyOriginHint": "Solo para pruebas: cualquier sitio web podría insertar este chat.",
+  "invite.pageTitle": "Elige tu contraseña · Parley",
+  "invite.title": "Elige tu contraseña",
+  "invite.welcome":
+    "Te damos la bienvenida, {name}. Tu cuenta de Parley es {email}. Elige una contraseña para terminar.",
+  "invite.repeat": "Repite la contraseña",
+  "invite.submit": "Guardar contraseña",
+  "invite.invalidPageTitle": "Enlace de invitación · Parley",
+  "invite.invalid": "Este enlace de invitación no es válido",
+  "invite.invalidWhy":
+    "Ya se usó, caducó o se sustituyó por uno más nuevo. Pide un enlace nuevo a un administrador.",
+  "auth.wrong": "El correo o la contraseña no son correctos.",
 };

@@ -413,4 +413,15 @@ export const pt: Messages = {
     "Os visitantes informam nome e e-mail antes da primeira mensagem (a menos que a página já os tenha dado com setUser).",
   "admin.sites.anyOriginLabel": "Permitir qualquer origem",
   "admin.sites.anyOriginHint": "Somente para testes: qualquer site poderia incorporar este chat.",
+  "invite.pageTitle": "Escolha sua senha · Parley",
+  "invite.title": "Escolha sua senha",
+  "invite.welcome":
+    "Boas-vindas, {name}. Sua conta do Parley é {email}. Escolha uma senha para concluir.",
+  "invite.repeat": "Repita a senha",
+  "invite.submit": "Definir senha",
+  "invite.invalidPageTitle": "Link de convite · Parley",
+  "invite.invalid": "Este link de convite não é válido",
+  "invite.invalidWhy":
+    "Ele já foi usado, expirou ou foi substituído por um mais novo. Peça um novo link a um administrador.",
+  "auth.wrong": "O e-mail ou a senha estão incorretos.",
 };
