@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { launchBrowser, startTestApp } from "./helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
 import { runInactivityJob } from "../lib/store/engine/mod.ts";
-import { detail, startHost, until, widget } from "./widget_host.ts";
+import { detail, startHost, until } from "./widget_host.ts";
 import { log, openAs, rows, send, seriousViolations, setStatus } from "./workspace_helpers.ts";
 
 Deno.test("[inactivity] browser: the agent sees the countdown, the visitor gets the warning, a reply stops it", async () => {
@@ -31,7 +31,12 @@ Deno.test("[inactivity] browser: the agent sees the countdown, the visitor gets 
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(host.url({ siteKey: site.siteKey }));
-    const w = widget(page);
+    // The widget speaks the visitor's browser language (Spanish) too.
+    const w = {
+      launcher: page.getByRole("button", { name: "Abrir chat" }),
+      input: page.getByLabel("Mensaje", { exact: true }),
+      log: page.getByRole("log", { name: "Mensajes" }),
+    };
     await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
     await w.launcher.click();
     await w.input.fill("Hola, ¿dónde está mi pedido?");
