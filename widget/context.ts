@@ -21,6 +21,12 @@ export function createContextSender(
   let busy = false;
   let tries = 0;
 
+  /**
+   * Sends after the current task: calls made together (the page's queued `addContext`s replayed
+   * at start) go in one request, so they reach the server before the visitor's first message.
+   */
+  const soon = () => queueMicrotask(() => flush());
+
   /** Sends what is pending, one request at a time. */
   async function flush(): Promise<void> {
     if (!ready() || busy) return;
@@ -78,7 +84,7 @@ export function createContextSender(
           }`,
         );
       }
-      flush();
+      soon();
     },
     setUser(user: unknown): void {
       if (!is(user, UserInput)) {
@@ -86,7 +92,7 @@ export function createContextSender(
         return;
       }
       pendingUser = user;
-      flush();
+      soon();
     },
   };
 }

@@ -16,6 +16,7 @@
  * skipped so it cannot block the rest; anything else throws, and KV redelivers
  * the job later (every step is idempotent).
  */
+import { ellipsize, truncateText } from "../domain/text.ts";
 import { AppError } from "../errors.ts";
 import { MAX_TEXT_CHARS } from "../domain/limits.ts";
 import { receiveCustomerMessage } from "../store/engine/customer.ts";
@@ -36,7 +37,7 @@ const MAX_DATA_JSON = 12 * 1024;
 
 /** Fits a message into the engine's bounds without losing what matters to the agent. */
 function engineFields(m: WhatsAppInbound): { text: string; data: Record<string, unknown> } {
-  let text = m.text.length > MAX_TEXT_CHARS ? m.text.slice(0, MAX_TEXT_CHARS - 1) + "…" : m.text;
+  let text = ellipsize(m.text, MAX_TEXT_CHARS); // cut on whole characters (emoji stay whole)
   if (text.trim() === "") text = `[empty ${m.kind} message]`;
   let data: Record<string, unknown> = {
     ...m.data,
@@ -79,7 +80,7 @@ export async function receiveWhatsAppMessage(
     channel: "whatsapp",
     contact: {
       whatsappId: m.customer.id,
-      name: m.customer.name?.slice(0, 200) ?? null,
+      name: m.customer.name ? truncateText(m.customer.name, 200) : null,
       phone: m.customer.phone,
     },
     clientId: m.id,

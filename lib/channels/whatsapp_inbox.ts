@@ -18,6 +18,7 @@
  *   ["whatsapp_inbox_lease", customerId]                -> { id, until } (expireIn = 2 min)
  *   ["whatsapp_tick"]                                   -> the live sweep chain's id
  */
+import { truncateText } from "../domain/text.ts";
 import type { JobMessage } from "../jobs.ts";
 import { newId } from "../ids.ts";
 import { MAX_TEXT_CHARS } from "../domain/limits.ts";
@@ -47,7 +48,7 @@ export function fitForInbox(m: WhatsAppInbound): WhatsAppInbound {
   const { contacts: _c, location: _l, ...data } = m.data;
   const smaller = {
     ...m,
-    text: m.text.slice(0, MAX_TEXT_CHARS),
+    text: truncateText(m.text, MAX_TEXT_CHARS),
     data: { ...data, truncated: true },
   };
   if (size(smaller) <= MAX_ENTRY_BYTES) return smaller;

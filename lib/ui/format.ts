@@ -5,6 +5,7 @@
  * field cursor of the composer. Words and dates are in the page's language
  * (lib/i18n: `t()` and `Intl`).
  */
+import { ellipsize } from "../domain/text.ts";
 import { dateParts, formatDate, t } from "../i18n/mod.ts";
 
 /** "just now", "4 min", "2 h 5 min", "3 d" since `sinceIso`, at `nowMs` (in the page's language). */
@@ -75,7 +76,7 @@ export function channelLabel(channel: string): string {
 /** A one-line preview of a message body, at most `max` characters. */
 export function previewText(text: string | null | undefined, max = 80): string {
   const flat = (text ?? "").replace(/\s+/g, " ").trim();
-  return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+  return ellipsize(flat, max); // never half an emoji
 }
 
 /** The `{{field:Name}}` custom fields the agent still has to fill, in order. */

@@ -44,6 +44,9 @@ Deno.test("[workspace] labels: delivery, load, channel, preview, browser", () =>
   assert.equal(channelLabel("webchat"), "WebChat");
   assert.equal(previewText("a\n\n  b"), "a b");
   assert.equal(previewText("x".repeat(100), 10), "xxxxxxxxx…");
+  // An emoji across the cut is left out whole, never split into a lone surrogate ("�").
+  assert.equal(previewText("12345678😀😀", 10), "12345678…");
+  assert.equal(previewText("1234567😀😀", 10), "1234567😀…");
   assert.equal(
     browserName(
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
