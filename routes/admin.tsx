@@ -18,6 +18,7 @@ import { adminChannelPages } from "./admin_channels.tsx";
 import { adminApiKeyPages } from "./admin_api_keys.tsx";
 import { adminWebhookPages } from "./admin_webhooks.tsx";
 import { adminHoursPages } from "./admin_hours.tsx";
+import { adminPrivacyPages } from "./admin_privacy.tsx";
 
 /** Admin pages only: redirect to sign-in when signed out, 403 page for other roles. */
 export function adminPageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
@@ -56,5 +57,6 @@ export function adminPageRoutes(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminChannelPages(deps));
   app.route("/", adminApiKeyPages(deps));
   app.route("/", adminWebhookPages(deps));
+  app.route("/", adminPrivacyPages(deps));
   return app;
 }

@@ -22,6 +22,7 @@ const TARGET_LABEL: Record<string, string> = {
   whatsapp: "WhatsApp connection",
   api_key: "API keys",
   webhook: "Webhooks",
+  contact: "Contacts (privacy requests)",
 };
 
 /** The `/admin/audit` page. */

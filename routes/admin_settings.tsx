@@ -35,6 +35,7 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
       allowFreeTags: s.allowFreeTags ? "on" : "",
       inactivityWarnSeconds: String(s.inactivityWarnSeconds),
       inactivityCloseSeconds: String(s.inactivityCloseSeconds),
+      retentionDays: String(s.retentionDays),
       ...Object.fromEntries(
         INACTIVITY_LANGUAGES.map((l) => [
           `inactivityWarningText.${l}`,
@@ -161,6 +162,17 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
                     : undefined}
                 />
               ))}
+            </fieldset>
+            <fieldset class="border-t border-gray-200 pt-3 mt-2">
+              <legend class="font-semibold mb-2">Retention</legend>
+              <TextField
+                label="Anonymise closed conversations after (days)"
+                name="retentionDays"
+                type="number"
+                value={v.retentionDays}
+                error={f.retentionDays}
+                hint="Messages, notes, files, page details and wrap-up notes are removed; reports keep their counts. 0 = keep forever. One person's data: Privacy."
+              />
             </fieldset>
             <Button>{t("admin.routing.save")}</Button>
           </form>

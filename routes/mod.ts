@@ -7,6 +7,7 @@ import type { RouteTable } from "../lib/http/app.ts";
 import { adminConsoleApiRoutes } from "./admin_console_api.ts";
 import { apiKeyAdminRoutes } from "./api_keys_api.ts";
 import { webhookAdminRoutes } from "./webhooks_api.ts";
+import { privacyApiRoutes } from "./privacy_api.ts";
 import { handoffRoutes } from "./handoff_api.ts";
 import { openApiRoutes } from "./openapi.tsx";
 import { adminPageRoutes } from "./admin.tsx";
@@ -54,6 +55,7 @@ export const routeTable: RouteTable = {
     authRoutes,
     apiKeyAdminRoutes,
     webhookAdminRoutes,
+    privacyApiRoutes,
     adminConsoleApiRoutes,
     quickResponseRoutes,
     teamRoutes,

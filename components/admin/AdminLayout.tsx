@@ -16,6 +16,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/channels", label: "admin.nav.channels" },
   { href: "/admin/api-keys", label: "admin.nav.apiKeys" },
   { href: "/admin/webhooks", label: "admin.nav.webhooks" },
+  { href: "/admin/privacy", label: "admin.nav.privacy" },
   { href: "/admin/audit", label: "admin.nav.audit" },
 ] as const;
 

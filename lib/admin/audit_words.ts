@@ -32,6 +32,8 @@ const ACTIONS: Record<string, string> = {
   "webhook.created": "Webhook added",
   "webhook.updated": "Webhook changed",
   "webhook.deleted": "Webhook deleted",
+  "contact.exported": "Contact data exported",
+  "contact.erased": "Contact erased",
 };
 
 /** Field names as the console's forms label them. */

@@ -19,6 +19,7 @@ const NUMBER_FIELDS = [
   "maxTransfersPerAgent",
   "inactivityWarnSeconds",
   "inactivityCloseSeconds",
+  "retentionDays",
 ] as const;
 
 /** The settings form: numbers arrive as strings, switches as checkboxes (absent = off). */

@@ -115,6 +115,8 @@ export interface Conversation {
   offlineMessage?: true;
   /** When the WhatsApp away reply went out (out of hours; once per conversation). */
   awayReplyAt?: string;
+  /** When retention or an erasure removed its personal data (lib/domain/retention.ts). */
+  anonymisedAt?: string;
 }
 
 /** "bot": a conversational bot's lines in a hand-off transcript (engine/handoff.ts). */
@@ -222,4 +224,6 @@ export interface Settings {
   inactivityCloseSeconds: number;
   /** The warning's words per language ("en" required; lib/domain/inactivity.ts). */
   inactivityWarningText: Record<string, string>;
+  /** Closed conversations older than this many days are anonymised; 0 = kept forever. */
+  retentionDays: number;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { maxChats } from "./boundary.ts";
 import type { Settings } from "./engine_types.ts";
 import { WRAP_UP_TAGS } from "./wrap_up.ts";
+import { RETENTION_DAYS } from "./retention.ts";
 import {
   DEFAULT_WARNING_TEXT,
   INACTIVITY_LANGUAGES,
@@ -23,6 +24,8 @@ export const DEFAULT_SETTINGS: Settings = {
   inactivityWarnSeconds: 0,
   inactivityCloseSeconds: 300,
   inactivityWarningText: { ...DEFAULT_WARNING_TEXT },
+  // Retention (lib/domain/retention.ts): off until an admin sets a number of days.
+  retentionDays: 0,
 };
 
 const GRACE = "The grace period must be between 10 and 3600 seconds";
@@ -67,6 +70,10 @@ export const settingsUpdateSchema = z.object({
   ).optional(),
   inactivityCloseSeconds: inactivitySeconds.optional(),
   inactivityWarningText: warningTexts.optional(),
+  retentionDays: z.number().int().refine(
+    (n) => n === 0 || (n >= RETENTION_DAYS.min && n <= RETENTION_DAYS.max),
+    { message: `Use 0 (keep forever) or ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max} days` },
+  ).optional(),
 }).strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

@@ -223,6 +223,15 @@ export async function cleanUpAttachment(kv: Deno.Kv, id: string): Promise<boolea
   return false;
 }
 
+/**
+ * Deletes a file whatever message carries it (retention and erasure: the
+ * message itself is being scrubbed in the same pass). Idempotent.
+ */
+export async function deleteAttachment(kv: Deno.Kv, id: string): Promise<void> {
+  await kv.delete(keys.attachment(id));
+  await deleteChunks(kv, id);
+}
+
 async function deleteChunks(kv: Deno.Kv, id: string): Promise<void> {
   let batch = kv.atomic();
   let n = 0;

@@ -24,6 +24,7 @@ export const AUDIT_TARGETS = [
   "whatsapp",
   "api_key",
   "webhook",
+  "contact",
 ] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 

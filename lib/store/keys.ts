@@ -98,6 +98,7 @@
  *   ["message_client_ids", scope, clientId]      -> { conversationId, seq } (scope "contact:ID" | "staff:CONVID" | "handoff:BOTID")
  *   ["read_markers", conversationId, agentId]    -> { seq, customerCount }
  *   ["engine_tick"]                              -> string (id of the live sweep job chain)
+ *   ["retention_tick"]                           -> string (id of the live retention job chain: engine/retention.ts)
  *
  * Attachments (lib/store/attachments.ts; docs/engine.md "Attachments")
  *   ["attachments", attachmentId]                -> StoredAttachment (name, type, size, owner, conversationId,
@@ -144,6 +145,7 @@ export const keys = {
     address,
   ],
   setupCode: (): Key => ["setup_code"],
+  retentionTick: (): Key => ["retention_tick"],
   /** A change-log shard's head (./change_shards.ts). */
   changeHead: (shard: number): Key => ["change_heads", shard],
   changeHeadsPrefix: (): Key => ["change_heads"],

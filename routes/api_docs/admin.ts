@@ -26,6 +26,7 @@ import { teamInputSchema } from "../../lib/store/teams.ts";
 import { whatsAppConfigInputSchema } from "../../lib/store/whatsapp_config.ts";
 import { webhookInputSchema, webhookUpdateSchema } from "../../lib/webhooks/endpoints.ts";
 import { deliveriesQuery } from "../webhooks_api.ts";
+import { contactSearchSchema, eraseRequestSchema } from "../../lib/admin/privacy.ts";
 import { auditQuerySchema } from "../admin_console_api.ts";
 import { metricsQuerySchema } from "../../lib/reports/metrics_report.ts";
 import { reportQuerySchema } from "../../lib/reports/report_query.ts";
@@ -285,6 +286,22 @@ export const adminOperations: ApiOperation[] = [
     200,
     "`{apiKey}` with `revokedAt`; the key is refused from now on.",
   ], { responses: { 409: "`already_revoked`." } }),
+  op("GET", "/api/v1/admin/contacts", "Admin: privacy", "Find contacts", [
+    200,
+    "`{items: [contact]}` (at most 20): exact id, web visitor id or WhatsApp id, or name/email/phone containing `q`.",
+  ], { query: contactSearchSchema }),
+  op("GET", "/api/v1/admin/contacts/:id/export", "Admin: privacy", "Export a contact's data", [
+    200,
+    "`{exportedAt, contact, mergedContacts, conversations: [{conversation, messages, notes}]}` as a download; audited `contact.exported`.",
+  ]),
+  op("POST", "/api/v1/admin/contacts/:id/erase", "Admin: privacy", "Erase a contact", [
+    200,
+    "`{erased: true, conversations}`; audited `contact.erased`.",
+  ], {
+    body: eraseRequestSchema,
+    examples: { confirmed: { confirm: "ERASE" } },
+    responses: { 409: "`contact_has_open_chat` (`details.conversationId`): close it first." },
+  }),
   op("GET", "/api/v1/admin/webhooks", "Admin: webhooks", "Webhook endpoints (never a secret)", [
     200,
     "`{items: [{id, url, events, active, secretHint, createdAt, createdBy}], events}`.",

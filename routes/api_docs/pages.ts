@@ -91,4 +91,15 @@ export const pageOperations: ApiOperation[] = [
   page("GET", "/admin/webhooks/:id", "One webhook: settings and delivery log", admin, A),
   page("POST", "/admin/webhooks/:id", "Save a webhook's settings", admin, A),
   page("POST", "/admin/webhooks/:id/delete", "Delete a webhook", admin, A),
+  page("GET", "/admin/privacy", "Privacy requests: find a contact (?q=), export, erase", admin, A),
+  page("GET", "/admin/privacy/:id/erase", "Confirm erasing a contact", admin, A),
+  {
+    ...page("POST", "/admin/privacy/:id/erase", "Erase a contact (field confirm=ERASE)", admin, A),
+    responses: {
+      303: "Erased: back to the Privacy page.",
+      400: "Not confirmed.",
+      404: "Unknown contact.",
+      409: "The contact has an open chat.",
+    },
+  },
 ];

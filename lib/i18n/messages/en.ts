@@ -252,6 +252,7 @@ export const en = {
   "admin.nav.channels": "Channels",
   "admin.nav.apiKeys": "API keys",
   "admin.nav.webhooks": "Webhooks",
+  "admin.nav.privacy": "Privacy",
   "admin.nav.audit": "Audit log",
   "admin.nav": "Admin",
   "admin.pageTitle": "{title} · Parley admin",

@@ -255,6 +255,7 @@ export const es: Messages = {
   "admin.nav.channels": "Canales",
   "admin.nav.apiKeys": "Claves de API",
   "admin.nav.webhooks": "Webhooks",
+  "admin.nav.privacy": "Privacidad",
   "admin.nav.audit": "Registro de auditoría",
   "admin.nav": "Administración",
   "admin.pageTitle": "{title} · Administración de Parley",

@@ -255,6 +255,7 @@ export const pt: Messages = {
   "admin.nav.channels": "Canais",
   "admin.nav.apiKeys": "Chaves de API",
   "admin.nav.webhooks": "Webhooks",
+  "admin.nav.privacy": "Privacidade",
   "admin.nav.audit": "Registro de auditoria",
   "admin.nav": "Administração",
   "admin.pageTitle": "{title} · Administração do Parley",

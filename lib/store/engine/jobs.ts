@@ -21,6 +21,7 @@ import { getSettings } from "./records.ts";
 import type { Engine } from "./engine.ts";
 import { requeueStranded } from "./stranded.ts";
 import { registerInactivityJob } from "./inactivity.ts";
+import { registerRetentionJob } from "./retention.ts";
 
 export const SWEEP_JOB = "engine.sweep";
 export const SWEEP_INTERVAL_MS = 5_000;
@@ -66,6 +67,7 @@ export function registerEngineJobs(deps: { engine: Engine; jobs: JobRunner }): v
   const { engine, jobs } = deps;
   const { kv } = engine;
   registerInactivityJob(deps); // inactivity timers: one job per step, ./inactivity.ts
+  registerRetentionJob(deps); // retention: hourly, ./retention.ts
   jobs.on(SWEEP_JOB, async (payload) => {
     const chain = (payload as { chain?: string })?.chain;
     const live = (await kv.get<string>(keys.engineTick())).value;
