@@ -99,6 +99,7 @@
  *   ["read_markers", conversationId, agentId]    -> { seq, customerCount }
  *   ["engine_tick"]                              -> string (id of the live sweep job chain)
  *   ["retention_tick"]                           -> string (id of the live retention job chain: engine/retention.ts)
+ *   ["retention_cursor"]                         -> [closedMs, conversationId] (the last closed chat retention handled)
  *
  * Attachments (lib/store/attachments.ts; docs/engine.md "Attachments")
  *   ["attachments", attachmentId]                -> StoredAttachment (name, type, size, owner, conversationId,
@@ -146,6 +147,7 @@ export const keys = {
   ],
   setupCode: (): Key => ["setup_code"],
   retentionTick: (): Key => ["retention_tick"],
+  retentionCursor: (): Key => ["retention_cursor"],
   /** A change-log shard's head (./change_shards.ts). */
   changeHead: (shard: number): Key => ["change_heads", shard],
   changeHeadsPrefix: (): Key => ["change_heads"],

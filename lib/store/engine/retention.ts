@@ -15,7 +15,7 @@
  * One live chain (as the sweep's, ./jobs.ts): each start writes a chain id to
  * ["retention_tick"]; a delivery of another chain ends. A run handles at most
  * {@link RUN_LIMIT} conversations, then comes back at once for the rest, else
- * in an hour.
+ * in an hour. ["retention_cursor"] holds the last status-index entry handled.
  */
 import {
   anonymisedConversation,
@@ -106,18 +106,30 @@ export async function runRetention(
   const { kv } = engine;
   const cutoff = retentionCutoff((await getSettings(kv)).retentionDays, now);
   if (cutoff === null) return { anonymised: 0, more: false };
+  // Everything before the cursor was handled (closed chats never reopen, and new ones close
+  // later), so a run reads only what it has not seen: no run walks the old ones again.
+  const prefix = keys.conversationsByStatusPrefix("closed");
+  const cursor = (await kv.get<[number, string]>(keys.retentionCursor())).value;
   let anonymised = 0;
-  let seen = 0;
+  let last: [number, string] | null = null;
+  let more = false;
   for await (
     const e of kv.list({
-      start: keys.conversationsByStatusPrefix("closed"),
-      end: [...keys.conversationsByStatusPrefix("closed"), cutoff],
+      start: cursor ? [...prefix, ...cursor] : prefix,
+      end: [...prefix, cutoff],
     })
   ) {
-    if (await anonymiseConversation(engine, e.key[3] as string)) anonymised++;
-    if (++seen >= limit * 5 || anonymised >= limit) return { anonymised, more: true };
+    const at: [number, string] = [e.key[2] as number, e.key[3] as string];
+    if (cursor && at[0] === cursor[0] && at[1] === cursor[1]) continue;
+    if (await anonymiseConversation(engine, at[1])) anonymised++;
+    last = at;
+    if (anonymised >= limit) {
+      more = true;
+      break;
+    }
   }
-  return { anonymised, more: false };
+  if (last) await kv.set(keys.retentionCursor(), last);
+  return { anonymised, more };
 }
 
 /** Registers the retention job and starts its chain (call once per app, before jobs.start()). */
