@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { PublicAgent } from "../lib/store/agents.ts";
 import { currentLocale, t } from "../lib/i18n/mod.ts";
 import { Island } from "./Island.tsx";
-import LanguagePicker from "../islands/LanguagePicker.tsx";
+import LanguagePicker from "./LanguagePicker.tsx";
 
 /**
  * The workspace header: who is signed in, a slot beside the name (the search

@@ -4,7 +4,7 @@ import type { PublicAgent } from "../../lib/store/agents.ts";
 import { Layout } from "../Layout.tsx";
 import { currentLocale, t } from "../../lib/i18n/mod.ts";
 import { Island } from "../Island.tsx";
-import LanguagePicker from "../../islands/LanguagePicker.tsx";
+import LanguagePicker from "../LanguagePicker.tsx";
 
 /** The sections of the admin console, in navigation order (labels: `admin.nav.*`). */
 export const ADMIN_SECTIONS = [

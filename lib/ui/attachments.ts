@@ -11,7 +11,7 @@ import {
   isInlineType,
   MAX_ATTACHMENT_BYTES,
 } from "../domain/attachments.ts";
-import { ApiError } from "./actions.ts";
+import { ApiError } from "./api_client.ts";
 
 export { ACCEPT_ATTRIBUTE };
 

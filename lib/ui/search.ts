@@ -4,7 +4,7 @@
  * snippet splits into plain and highlighted parts. Browser side; pure except
  * {@link searchPage}.
  */
-import { api } from "./actions.ts";
+import { api } from "./api_client.ts";
 import { type MessageKey, t } from "../i18n/mod.ts";
 import type { SearchPage, SearchResult } from "../store/engine/search_query.ts";
 
