@@ -1,8 +1,11 @@
 /**
  * The HTTP error handler's one rule: a thrown {@link AppError} becomes its status and JSON body;
- * anything else is logged and becomes a 500 that says nothing about the inside.
+ * a local KV file still busy after every retry (two instances on one SQLite file under load,
+ * lib/store/sqlite_busy.ts) is a 503 to try again, since nothing was written; anything else is
+ * logged and becomes a 500 that says nothing about the inside.
  */
 import { AppError, errorBody } from "../errors.ts";
+import { isStoreBusy } from "../store/sqlite_busy.ts";
 
 /** Maps any thrown value to a JSON error response; unknown errors become a logged 500. */
 export function errorResponse(err: unknown): Response {
@@ -16,6 +19,12 @@ export function errorResponse(err: unknown): Response {
         status: err.status,
         headers,
       },
+    );
+  }
+  if (isStoreBusy(err)) {
+    return Response.json(
+      errorBody("busy", "The store is busy with other writes; nothing was changed. Try again."),
+      { status: 503, headers: { "retry-after": "1" } },
     );
   }
   console.error("unhandled error:", err);

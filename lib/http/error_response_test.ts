@@ -19,6 +19,10 @@ function throwingApp() {
   app.get("/slow-down", () => {
     throw tooMany("Too many sign-in attempts.", 30);
   });
+  app.get("/busy", () => {
+    // What Deno KV throws when another handle holds a local SQLite file's write lock.
+    throw new TypeError("database is locked");
+  });
   app.get("/bug", () => {
     throw new Error("secret internals: kv key [conversations, 42]");
   });
@@ -73,4 +77,13 @@ Deno.test("[http] error handler: anything else is a logged 500 that tells the cl
   }
   assert.equal(logged.length, 1);
   assert.match(String(logged[0][1]), /secret internals/);
+});
+
+Deno.test("[http] error handler: a KV file still locked after the retries is a 503 to try again", async () => {
+  const res = await throwingApp().request("/busy");
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("retry-after"), "1");
+  const body = await res.json();
+  assert.equal(body.error.code, "busy");
+  assert.match(body.error.message, /nothing was changed/);
 });
