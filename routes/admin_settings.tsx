@@ -2,7 +2,15 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
-import { Button, Checkbox, FormAlert, TextArea, TextField } from "../components/Form.tsx";
+import {
+  Button,
+  Checkbox,
+  FormAlert,
+  SelectField,
+  TextArea,
+  TextField,
+} from "../components/Form.tsx";
+import { SURVEY_LIMITS } from "../lib/domain/survey.ts";
 import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.ts";
 import { MAX_CHATS } from "../lib/domain/limits.ts";
 import { INACTIVITY_LANGUAGES, warningText } from "../lib/domain/inactivity.ts";
@@ -42,6 +50,9 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
           warningText(s, l),
         ]),
       ),
+      surveyMode: s.surveyMode,
+      surveyComment: s.surveyComment ? "on" : "",
+      surveyWindowDays: String(s.surveyWindowDays),
     };
     const f = state.fields ?? {};
     return renderPage(
@@ -172,6 +183,36 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
                 value={v.retentionDays}
                 error={f.retentionDays}
                 hint="Messages, notes, files, page details and wrap-up notes are removed; reports keep their counts. 0 = keep forever. One person's data: Privacy."
+              />
+            </fieldset>
+            <fieldset class="border-t border-gray-200 pt-3 mt-2">
+              <legend class="font-semibold mb-2">Satisfaction survey</legend>
+              <SelectField
+                label="Survey after close"
+                name="surveyMode"
+                value={v.surveyMode}
+                error={f.surveyMode}
+                options={[
+                  { value: "off", label: "Off" },
+                  { value: "csat", label: "OK / KO" },
+                  { value: "csat_nps", label: "OK / KO and a 0–10 recommend score (NPS)" },
+                ]}
+                hint="When an agent closes a chat, the customer is asked how it went: in the web chat, or with reply buttons on WhatsApp (within its 24-hour window)."
+              />
+              <Checkbox
+                label="Ask for a comment"
+                name="surveyComment"
+                checked={v.surveyComment === "on"}
+                error={f.surveyComment}
+                hint="The web chat's survey offers a comment box (WhatsApp asks with buttons only)."
+              />
+              <TextField
+                label="Answers accepted for (days)"
+                name="surveyWindowDays"
+                type="number"
+                value={v.surveyWindowDays}
+                error={f.surveyWindowDays}
+                hint={`${SURVEY_LIMITS.minDays} to ${SURVEY_LIMITS.maxDays} days after the close. A customer who writes again starts a new chat, which closes the old survey.`}
               />
             </fieldset>
             <Button>{t("admin.routing.save")}</Button>

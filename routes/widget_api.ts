@@ -36,6 +36,8 @@ import { addWidgetAttachmentRoutes } from "./attachments_api.ts";
 import { availabilityFor } from "../lib/channels/availability.ts";
 import { leaveOfflineMessage, offlineMessageSchema } from "../lib/channels/offline_messages.ts";
 import { resolveSite } from "../lib/store/sites.ts";
+import { answerVisitorSurvey } from "../lib/channels/webchat_survey.ts";
+import { SURVEY_LIMITS } from "../lib/domain/survey.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -67,6 +69,16 @@ export const messageSchema = messageInput.extend({
 });
 
 export const availabilitySchema = z.object({ siteKey: z.string().max(100).optional() });
+/** The visitor's answer to the survey of a closed conversation (rules: lib/domain/survey.ts). */
+export const surveyAnswerSchema = z.object({
+  conversationId: z.string().min(1).max(100),
+  rating: z.enum(["ok", "ko"], { message: 'Use "ok" or "ko"' }),
+  nps: z.number().int("Use a whole number from 0 to 10").min(0, "Use 0 to 10").max(
+    10,
+    "Use 0 to 10",
+  ).nullable().optional(),
+  comment: z.string().max(SURVEY_LIMITS.commentChars).nullable().optional(),
+}).strict();
 
 export const listSchema = z.object({
   siteKey: z.string().max(100).optional(),
@@ -213,6 +225,15 @@ export function widgetApiRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!site) throw new AppError(404, "unknown_site", "No widget site has this site key.");
     await takeWidgetQuota(deps.kv, "ip:" + clientAddress(c), "read");
     return c.json({ availability: await availabilityFor(deps.engine, site.teamId) });
+  });
+
+  app.post("/api/v1/widget/survey", async (c) => {
+    const access = await visitor(c, deps);
+    await takeWidgetQuota(deps.kv, access.claims.visitorId, "messages");
+    const { conversationId, ...answer } = await parseJsonBody(c, surveyAnswerSchema);
+    return c.json({
+      survey: await answerVisitorSurvey(deps.engine, access, conversationId, answer),
+    });
   });
 
   app.get("/api/v1/widget/messages", async (c) => {

@@ -452,6 +452,10 @@ export function createChat(o: Options) {
     v.status.textContent = statusLine(w, c, typing);
     const isClosed = c?.status === "closed";
     v.closed.hidden = !isClosed;
+    // The satisfaction survey, in the closed box (hidden with it), from the on-demand module.
+    if (isClosed && c.survey) {
+      more().then((m) => m.survey(v.closed, c, api, o)).catch(() => {});
+    }
     const asking = (askFirst || avail?.open === false) && !c && !out.length;
     if (asking && isOpen) showPreChat();
     v.form.hidden = isClosed || asking;

@@ -3,8 +3,9 @@
  * small module (`/widget-more.js`) and imported on demand by widget.js: the
  * "Download transcript" file, the optional pre-chat form (name, email) with
  * their words, the addContext/setUser sender, the line with the place in
- * the queue and the estimated wait, and the chat's words in languages other
- * than English (./words.ts). Keeping them out keeps
+ * the queue and the estimated wait, the chat's words in languages other
+ * than English (./words.ts), and the satisfaction survey after a close
+ * (survey.ts). Keeping them out keeps
  * widget.js within its 8 KB budget.
  */
 import type { Message } from "./schemas.ts";
@@ -317,3 +318,5 @@ export function queueLine(
 ): void {
   showLine(log, queueText(x, lang));
 }
+/** The satisfaction survey after a close (./survey.ts). */
+export { survey } from "./survey.ts";

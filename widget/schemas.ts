@@ -12,7 +12,9 @@ export const Message = type({
   seq: number(),
   type: enums(["message", "event"]),
   kind: string(),
-  author: type({ type: enums(["customer", "agent", "system", "bot"]), name: optional(string()) }),
+  // Any string: the widget only compares it ("customer", "agent", "bot"; anything else is a line
+  // from the service), so an author type added later shows instead of hiding the message.
+  author: type({ type: string(), name: optional(string()) }),
   text: string(),
   clientId: optional(nullable(string())),
   createdAt: string(),
@@ -22,7 +24,8 @@ export type Message = {
   seq: number;
   type: "message" | "event";
   kind: string;
-  author: { type: "customer" | "agent" | "system" | "bot"; name?: string };
+  /** "customer", "agent", "system" or "bot" (read as any string: see above). */
+  author: { type: string; name?: string };
   text: string;
   clientId?: string | null;
   createdAt: string;
@@ -39,6 +42,16 @@ export type Conversation = {
   id: string;
   status: "pending" | "active" | "closed";
   agentName: string | null;
+  /** The satisfaction survey of a closed conversation (read by widget/survey.ts, defensively). */
+  survey?: Survey | null;
+};
+
+/** What the server says of a closed conversation's survey (lib/channels/webchat_survey.ts). */
+export type Survey = {
+  mode: "csat" | "csat_nps";
+  comment: boolean;
+  expiresAt: string;
+  answer: { rating: "ok" | "ko"; nps: number | null } | null;
 };
 
 export const Session = type({
@@ -55,7 +68,7 @@ export const Listing = type({
 export const Sent = type({ message: Message, conversation: Conversation });
 
 /** One `addContext` value: text, a finite number or true/false (`null` removes the key). */
-export const ContextValue = define<string | number | boolean | null>(
+export const ContextValue = /* @__PURE__ */ define<string | number | boolean | null>(
   "contextValue",
   (x) =>
     x === null || typeof x === "string" || typeof x === "boolean" ||
@@ -63,6 +76,9 @@ export const ContextValue = define<string | number | boolean | null>(
 );
 
 /** What `setUser` takes. */
-export const UserInput = type({ name: optional(string()), email: optional(string()) });
+export const UserInput = /* @__PURE__ */ type({
+  name: optional(string()),
+  email: optional(string()),
+});
 
 export { is };

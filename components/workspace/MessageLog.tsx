@@ -1,4 +1,4 @@
-import type { UiMessage } from "../../lib/ui/model.ts";
+import type { UiMessage, UiSurveyAnswer } from "../../lib/ui/model.ts";
 import { clockLabel, deliveryLabel } from "../../lib/ui/format.ts";
 import { localTimes } from "../../lib/ui/state.ts";
 import { t } from "../../lib/i18n/mod.ts";
@@ -133,6 +133,10 @@ function eventText(m: UiMessage, agentName?: (id: string) => string | null): str
   if (e?.kind === "closed") {
     return t(e.reason === "inactivity" ? "log.event.closedInactivity" : "log.event.closed");
   }
+  if (e?.survey) return surveyAnswerText(e.survey);
+  if (e?.kind === "survey_sent") return t("log.survey.sent");
+  if (e?.kind === "survey_not_sent") return t("log.survey.notSent");
+  if (e?.kind === "survey_score_asked") return t("log.survey.scoreAsked");
   if (e?.kind === "assigned" && e.agentName) return t("log.event.assigned", { name: e.agentName });
   if (e?.kind === "requeued") {
     if (e.reason === "offline") return t("log.event.requeuedOffline");
@@ -141,6 +145,14 @@ function eventText(m: UiMessage, agentName?: (id: string) => string | null): str
     if (by) return t("log.event.requeued", { name: by });
   }
   return m.text;
+}
+
+/** "Satisfaction: Good (OK), recommend score 9/10. Comment: “…”" in the reader's language. */
+export function surveyAnswerText(a: UiSurveyAnswer): string {
+  const parts = [t(a.rating === "ok" ? "log.survey.ok" : "log.survey.ko")];
+  if (a.nps !== null) parts.push(t("log.survey.score", { score: String(a.nps) }));
+  const text = parts.join(", ") + ".";
+  return a.comment ? `${text} ${t("log.survey.comment", { comment: a.comment })}` : text;
 }
 
 function Delivery({ m, onRetry }: { m: UiMessage; onRetry?: (m: UiMessage) => void }) {

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { loadPrevious } from "../../lib/ui/actions.ts";
 import type { UiPrevious } from "../../lib/ui/model.ts";
 import { channelLabel, clockLabel } from "../../lib/ui/format.ts";
-import { MessageLog } from "./MessageLog.tsx";
+import { MessageLog, surveyAnswerText } from "./MessageLog.tsx";
 import { t } from "../../lib/i18n/mod.ts";
 
 /**
@@ -53,6 +53,9 @@ export function PreviousConversations(
               <p class="text-xs text-gray-800 mb-1 whitespace-pre-wrap break-words">
                 {t("pane.wrapUp")} {p.wrapUpNotes}
               </p>
+            )}
+            {p.csat && (
+              <p class="text-xs text-gray-800 mb-1 break-words">{surveyAnswerText(p.csat)}</p>
             )}
             <MessageLog messages={p.messages} now={now} />
           </section>

@@ -20,6 +20,7 @@ const NUMBER_FIELDS = [
   "inactivityWarnSeconds",
   "inactivityCloseSeconds",
   "retentionDays",
+  "surveyWindowDays",
 ] as const;
 
 /** The settings form: numbers arrive as strings, switches as checkboxes (absent = off). */
@@ -29,7 +30,9 @@ export const settingsFormSchema = z.preprocess((raw) => {
     dynamicAssignment: checkbox.parse(v.dynamicAssignment),
     requeueOnOffline: checkbox.parse(v.requeueOnOffline),
     allowFreeTags: checkbox.parse(v.allowFreeTags),
+    surveyComment: checkbox.parse(v.surveyComment),
   };
+  if (v.surveyMode !== undefined) out.surveyMode = v.surveyMode;
   // One tag per line (commas too); a form without the field leaves the list as it is.
   if (typeof v.wrapUpTags === "string") {
     out.wrapUpTags = v.wrapUpTags.split(/[\n,]/).map((t) => t.trim()).filter(Boolean);

@@ -51,6 +51,7 @@ import {
 } from "../store/sites.ts";
 import type { Engine } from "../store/engine/engine.ts";
 import { type Availability, availabilityFor } from "./availability.ts";
+import { type VisitorSurveyView, visitorSurveyView } from "./webchat_survey.ts";
 
 /** A visitor request that passed the token and origin checks. */
 export interface VisitorAccess {
@@ -163,6 +164,8 @@ export interface VisitorConversationView {
   estimatedWaitSeconds: number | null;
   /** Left with the offline form (./offline_messages.ts): answered by email, no place shown. */
   offlineMessage: boolean;
+  /** The satisfaction survey the close offered, once Closed (./webchat_survey.ts). */
+  survey: VisitorSurveyView | null;
 }
 
 /** The visitor's newest web chat conversation (open or closed), or null before the first message. */
@@ -199,6 +202,7 @@ export async function visitorConversationView(
     agentName: agent?.name ?? null,
     ...await readQueueStanding(kv, conv),
     offlineMessage: conv.offlineMessage === true,
+    survey: visitorSurveyView(conv),
   };
 }
 

@@ -69,6 +69,30 @@ export interface InactivityTimer {
   warnedAt: string | null;
 }
 
+/** off; OK/KO (thumbs up / down); OK/KO and a 0–10 "would you recommend us" score (./survey.ts). */
+export type SurveyMode = "off" | "csat" | "csat_nps";
+export type SurveyRating = "ok" | "ko";
+
+/** What a close offered the customer (kept on the conversation: later setting changes do not apply). */
+export interface SurveyOffer {
+  mode: Exclude<SurveyMode, "off">;
+  /** The customer may add a comment. */
+  comment: boolean;
+  offeredAt: string;
+  /** After this, answers are refused (the window the settings gave at close). */
+  expiresAt: string;
+}
+
+/** The customer's one answer to the survey, stored on the conversation. */
+export interface SurveyAnswer {
+  rating: SurveyRating;
+  /** 0–10, only when the offer asked for it; null when not given (yet). */
+  nps: number | null;
+  comment: string | null;
+  answeredAt: string;
+  channel: Channel;
+}
+
 export interface Conversation {
   id: string;
   channel: Channel;
@@ -117,6 +141,10 @@ export interface Conversation {
   awayReplyAt?: string;
   /** When retention or an erasure removed its personal data (lib/domain/retention.ts). */
   anonymisedAt?: string;
+  /** The satisfaction survey the close offered (absent/null: none). */
+  survey?: SurveyOffer | null;
+  /** The customer's answer to it (absent/null: not answered). */
+  csat?: SurveyAnswer | null;
 }
 
 /** "bot": a conversational bot's lines in a hand-off transcript (engine/handoff.ts). */
@@ -226,4 +254,10 @@ export interface Settings {
   inactivityWarningText: Record<string, string>;
   /** Closed conversations older than this many days are anonymised; 0 = kept forever. */
   retentionDays: number;
+  /** The satisfaction survey a close offers the customer (lib/domain/survey.ts). */
+  surveyMode: SurveyMode;
+  /** The survey lets the customer add a comment. */
+  surveyComment: boolean;
+  /** Days after the close in which an answer counts (1–30). */
+  surveyWindowDays: number;
 }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { maxChats } from "./boundary.ts";
 import type { Settings } from "./engine_types.ts";
+import { SURVEY_LIMITS } from "./survey.ts";
 import { WRAP_UP_TAGS } from "./wrap_up.ts";
 import { RETENTION_DAYS } from "./retention.ts";
 import {
@@ -26,9 +27,14 @@ export const DEFAULT_SETTINGS: Settings = {
   inactivityWarningText: { ...DEFAULT_WARNING_TEXT },
   // Retention (lib/domain/retention.ts): off until an admin sets a number of days.
   retentionDays: 0,
+  surveyMode: "off",
+  surveyComment: true,
+  surveyWindowDays: 7,
 };
 
 const GRACE = "The grace period must be between 10 and 3600 seconds";
+const SURVEY_DAYS =
+  `Survey answers count for ${SURVEY_LIMITS.minDays} to ${SURVEY_LIMITS.maxDays} days`;
 const TRANSFERS = "Max transferred chats must be between 0 (no limit) and 100";
 const INACTIVE = `Use ${INACTIVITY_SECONDS.min} to ${INACTIVITY_SECONDS.max} seconds`;
 const inactivitySeconds = z.number().int("Use whole seconds").min(INACTIVITY_SECONDS.min, INACTIVE)
@@ -73,6 +79,14 @@ export const settingsUpdateSchema = z.object({
   retentionDays: z.number().int().refine(
     (n) => n === 0 || (n >= RETENTION_DAYS.min && n <= RETENTION_DAYS.max),
     { message: `Use 0 (keep forever) or ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max} days` },
+  ).optional(),
+  surveyMode: z.enum(["off", "csat", "csat_nps"], {
+    message: 'Use "off", "csat" or "csat_nps"',
+  }).optional(),
+  surveyComment: z.boolean().optional(),
+  surveyWindowDays: z.number().int("Use whole days").min(SURVEY_LIMITS.minDays, SURVEY_DAYS).max(
+    SURVEY_LIMITS.maxDays,
+    SURVEY_DAYS,
   ).optional(),
 }).strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;

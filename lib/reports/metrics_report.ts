@@ -56,9 +56,27 @@ export interface MetricsFigures {
     "pickup" | "firstResponse" | "handle",
     { count: number; p50: number | null; p90: number | null }
   >;
+  /**
+   * Satisfaction survey answers (issue 16) counted when answered: OK and KO ratings, the share of
+   * OK in percent (null without answers), and the 0–10 scores: how many, their average, the
+   * promoters (9–10), passives (7–8) and detractors (0–6), and the NPS (% promoters − %
+   * detractors, −100..100; null without scores).
+   */
+  csat: { ok: number; ko: number; okPercent: number | null };
+  nps: {
+    count: number;
+    average: number | null;
+    promoters: number;
+    passives: number;
+    detractors: number;
+    score: number | null;
+  };
 }
 
 const avg = (totalMs: number, n: number) => n === 0 ? null : Math.round(totalMs / n) / 1000;
+/** `part` of `whole` in percent, one decimal; null when `whole` is 0. */
+const ratio = (part: number, whole: number) =>
+  whole === 0 ? null : Math.round((part / whole) * 1000) / 10;
 const finite = (v: number | null) => v === null || !Number.isFinite(v) ? null : v;
 
 function figures(b: MetricsBucket): MetricsFigures {
@@ -84,6 +102,21 @@ function figures(b: MetricsBucket): MetricsFigures {
       pickup: pct("pickup"),
       firstResponse: pct("first_response"),
       handle: pct("handle"),
+    },
+    csat: {
+      ok: c.csat_ok,
+      ko: c.csat_ko,
+      okPercent: ratio(c.csat_ok, c.csat_ok + c.csat_ko),
+    },
+    nps: {
+      count: c.nps_count,
+      average: c.nps_count === 0 ? null : Math.round((c.nps_sum / c.nps_count) * 10) / 10,
+      promoters: c.nps_promoters,
+      passives: c.nps_passives,
+      detractors: c.nps_detractors,
+      score: c.nps_count === 0
+        ? null
+        : Math.round(((c.nps_promoters - c.nps_detractors) / c.nps_count) * 100),
     },
   };
 }

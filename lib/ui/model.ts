@@ -126,9 +126,18 @@ export interface UiMessage {
     agentName: string | null;
     reason: string | null;
     byAgentId: string | null;
+    /** A satisfaction survey answer (`survey_answered`). */
+    survey: UiSurveyAnswer | null;
   } | null;
   /** Files the message carries (images and documents). */
   attachments: UiAttachment[];
+}
+
+/** A customer's answer to the satisfaction survey, as the workspace words it (MessageLog.tsx). */
+export interface UiSurveyAnswer {
+  rating: "ok" | "ko";
+  nps: number | null;
+  comment: string | null;
 }
 
 export interface UiConversation extends UiSummary {
@@ -153,6 +162,8 @@ export interface UiPrevious {
   channel: string;
   at: string;
   wrapUpNotes: string;
+  /** The customer's survey answer in words (lib/domain/survey.ts), or null. */
+  csat: UiSurveyAnswer | null;
   messages: UiMessage[];
 }
 
@@ -255,6 +266,13 @@ export function toUiMessage(m: Message): UiMessage {
         agentName: textOf(data.agentName),
         reason: textOf(data.reason),
         byAgentId: textOf(data.byAgentId),
+        survey: m.kind === "survey_answered" && (data.rating === "ok" || data.rating === "ko")
+          ? {
+            rating: data.rating,
+            nps: typeof data.nps === "number" ? data.nps : null,
+            comment: textOf(data.comment),
+          }
+          : null,
       }
       : null,
     mediaUrl: mediaId ? `/api/v1/media/${encodeURIComponent(mediaId)}` : null,
@@ -326,6 +344,7 @@ export function toUiPrevious({ conversation: c, messages }: HistoryItem): UiPrev
     channel: c.channel,
     at: c.closedAt ?? c.createdAt,
     wrapUpNotes: c.wrapUp?.notes ?? "",
+    csat: c.csat ? { rating: c.csat.rating, nps: c.csat.nps, comment: c.csat.comment } : null,
     messages: messages.map(toUiMessage),
   };
 }

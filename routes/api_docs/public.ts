@@ -9,6 +9,7 @@ import {
   listSchema,
   messageSchema,
   sessionSchema,
+  surveyAnswerSchema,
 } from "../widget_api.ts";
 import { offlineMessageSchema } from "../../lib/channels/offline_messages.ts";
 
@@ -196,6 +197,27 @@ export const publicOperations: ApiOperation[] = [
     query: listSchema,
     produces: "json",
     responses: { 200: "`{conversationId, status, items}` (never internal notes)." },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/widget/survey",
+    tag: "Web widget",
+    summary: "Answer the satisfaction survey of a closed conversation (once)",
+    description:
+      "The visitor's one answer: `rating` ok/ko, `nps` 0–10 when the survey asks for it, `comment` " +
+      "when it takes one. Refused, with nothing changed, when late, repeated or not the visitor's.",
+    access: visitor,
+    body: surveyAnswerSchema,
+    examples: { answer: { conversationId: "01JD…", rating: "ok", nps: 9, comment: "Quick help" } },
+    produces: "json",
+    responses: {
+      200: "`{survey: {mode, comment, expiresAt, answer}}`.",
+      400: "A rating, score or comment the survey does not take.",
+      401: "No or a bad visitor token.",
+      404: "Not the visitor's conversation (or unknown).",
+      409: "`no_survey`, `survey_answered` or `survey_closed` (past the window, or written again).",
+      429: quota,
+    },
   },
   {
     method: "GET",

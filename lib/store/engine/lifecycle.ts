@@ -4,7 +4,13 @@
  * a team). Each is one atomic op; a chat leaving an agent triggers assignment.
  */
 import { type Agent, listAgents } from "../agents.ts";
-import type { AgentLoad, Conversation, Presence, WrapUp } from "../../domain/engine_types.ts";
+import type {
+  AgentLoad,
+  Conversation,
+  Presence,
+  SurveyOffer,
+  WrapUp,
+} from "../../domain/engine_types.ts";
 import {
   checkClose,
   checkTransfer,
@@ -12,6 +18,7 @@ import {
   isSupervisor,
 } from "../../domain/permissions.ts";
 import { EMPTY_LOAD, frontRank, maxChatsFor } from "../../domain/routing.ts";
+import { surveyOffer } from "../../domain/survey.ts";
 import { checkWrapUpTags } from "../../domain/wrap_up.ts";
 import { badRequest, notFound } from "../../errors.ts";
 import type { NewChange } from "../changes.ts";
@@ -283,6 +290,8 @@ export function planClose(
   fromLoad: { agentId: string; entry: Deno.KvEntryMaybe<AgentLoad> } | null,
   wrapUp: WrapUp,
   eventText: string,
+  /** The satisfaction survey this close offers (../../domain/survey.ts); none by default. */
+  survey: SurveyOffer | null = null,
 ): { conv: Conversation; changes: NewChange[] } {
   const at = wrapUp.closedAt;
   let next: Conversation = {
@@ -292,14 +301,16 @@ export function planClose(
     queueRank: null,
     wrapUp,
     openQuestionSeq: null,
+    survey,
+    csat: null,
   };
   const reason = wrapUp.reason ?? "agent";
-  const r = appendToLog(
-    op,
-    next,
-    eventEntry("closed", eventText, wrapUp.reason ? { reason } : {}, "public"),
-    at,
-  );
+  // The customer's side learns of the survey from the close itself (the widget shows it).
+  const data = {
+    ...(wrapUp.reason ? { reason } : {}),
+    ...(survey ? { survey: { mode: survey.mode, comment: survey.comment } } : {}),
+  };
+  const r = appendToLog(op, next, eventEntry("closed", eventText, data, "public"), at);
   next = r.conv;
   writeConversation(op, conv, next);
   if (fromLoad) {
@@ -367,7 +378,15 @@ export async function closeConversation(
     const tags = tagCheck.tags;
     const op = new EngineOp().check(entry).check(settingsEntry);
     const wrapUp = { notes, tags, closedBy: actor.id, closedAt: at };
-    const next = planClose(op, conv, fromLoad, wrapUp, "The conversation was closed.");
+    // A person's close offers the survey the settings ask for now (checked in the commit).
+    const next = planClose(
+      op,
+      conv,
+      fromLoad,
+      wrapUp,
+      "The conversation was closed.",
+      surveyOffer(settings, conv, at),
+    );
     return { op, value: next.conv, changes: next.changes };
   });
   await triggerAssignment(engine);

@@ -24,6 +24,7 @@
  * docs/engine.md "Metrics" lists what each counter means.
  */
 import type { Conversation, Message } from "../../domain/engine_types.ts";
+import { npsGroup } from "../../domain/survey.ts";
 import { keys } from "../keys.ts";
 import type { EngineOp } from "./op.ts";
 
@@ -41,6 +42,14 @@ export const COUNTERS = [
   "handle_ms",
   "transferred",
   "abandoned",
+  // The satisfaction survey (lib/domain/survey.ts), counted at the answer's time.
+  "csat_ok",
+  "csat_ko",
+  "nps_count",
+  "nps_sum",
+  "nps_promoters",
+  "nps_passives",
+  "nps_detractors",
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
@@ -92,7 +101,7 @@ export function binOf(durationMs: number): number {
 
 /** One thing that happened to a conversation, as the metrics count it. */
 export interface MetricEvent {
-  kind: "created" | "picked_up" | "first_response" | "closed" | "transferred";
+  kind: "created" | "picked_up" | "first_response" | "closed" | "transferred" | "csat" | "nps";
   atMs: number;
   teamId: string | null;
   agentId: string | null;
@@ -102,6 +111,9 @@ export interface MetricEvent {
   durationMs?: number;
   /** Closed while Pending, never picked up. */
   abandoned?: boolean;
+  /** csat: the rating; nps: the 0–10 score. */
+  rating?: "ok" | "ko";
+  score?: number;
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -162,7 +174,25 @@ function eventsOfWriteIn(
   if (after.status === "closed" && before?.status !== "closed") {
     out.push(closedEvent(after));
   }
+  if (after.csat && !before?.csat) out.push(csatEvent(after));
+  if (after.csat?.nps != null && before?.csat?.nps == null) out.push(npsEvent(after));
   return out;
+}
+
+/** The survey answer of `conv` (answered): for the holder at close and the chat's team. */
+function csatEvent(conv: Conversation): MetricEvent {
+  return {
+    kind: "csat",
+    atMs: ms(conv.csat!.answeredAt),
+    teamId: conv.teamId,
+    agentId: conv.assigneeId,
+    rating: conv.csat!.rating,
+  };
+}
+
+/** The 0–10 score of the answer (given with it or after it), counted at the answer's time. */
+function npsEvent(conv: Conversation): MetricEvent {
+  return { ...csatEvent(conv), kind: "nps", rating: undefined, score: conv.csat!.nps! };
 }
 
 /** The close of `conv` (a closed record): held by its assignee, or abandoned in the queue. */
@@ -237,6 +267,8 @@ function eventsOfHistoryIn(conv: Conversation, log: Message[]): MetricEvent[] {
     });
   }
   if (conv.status === "closed") out.push(closedEvent({ ...conv, pickedUpAt }));
+  if (conv.csat) out.push(csatEvent(conv));
+  if (conv.csat?.nps != null) out.push(npsEvent(conv));
   return out;
 }
 
@@ -278,20 +310,10 @@ export function sumsOf(events: MetricEvent[]): Map<string, [Deno.KvKey, bigint]>
     for (const scope of scopesOf(e)) {
       for (const grain of ["h", "d"] as const) {
         const b = bucketStart(e.atMs, grain);
-        const count = (c: Counter, n = 1) => add(metricKey(scope, grain, b, c), n);
-        const timed = (c: Counter, total: Counter) => {
-          count(c);
-          count(total, e.durationMs!);
-          add(binKey(scope, grain, b, HISTOGRAM_OF[e.kind]!, binOf(e.durationMs!)), 1);
-        };
-        if (e.kind === "created") count("created");
-        else if (e.kind === "transferred") count("transferred");
-        else if (e.kind === "picked_up") timed("picked_up", "pickup_ms");
-        else if (e.kind === "first_response") timed("first_responses", "first_response_ms");
-        else {
-          count("closed");
-          if (e.abandoned) count("abandoned");
-          if (e.durationMs !== undefined) timed("handled", "handle_ms");
+        for (const [c, n] of countersOf(e)) add(metricKey(scope, grain, b, c), n);
+        const histogram = HISTOGRAM_OF[e.kind];
+        if (histogram && e.durationMs !== undefined) {
+          add(binKey(scope, grain, b, histogram, binOf(e.durationMs)), 1);
         }
       }
     }
@@ -306,9 +328,25 @@ export function sumsOf(events: MetricEvent[]): Map<string, [Deno.KvKey, bigint]>
   return sums;
 }
 
-/** The plain counters (no histograms) one event adds, as in {@link sumsOf}. */
+/** The plain counters (no histograms) one event adds: every scope and the by-agent family alike. */
 function countersOf(e: MetricEvent): [Counter, number][] {
   if (e.kind === "created") return [["created", 1]];
+  if (e.kind === "csat") return [[e.rating === "ok" ? "csat_ok" : "csat_ko", 1]];
+  if (e.kind === "nps") {
+    const group = npsGroup(e.score!);
+    return [
+      ["nps_count", 1],
+      ["nps_sum", e.score!],
+      [
+        group === "promoter"
+          ? "nps_promoters"
+          : group === "passive"
+          ? "nps_passives"
+          : "nps_detractors",
+        1,
+      ],
+    ];
+  }
   if (e.kind === "transferred") return [["transferred", 1]];
   if (e.kind === "picked_up") return [["picked_up", 1], ["pickup_ms", e.durationMs!]];
   if (e.kind === "first_response") {

@@ -23,6 +23,7 @@ import { backfillMetrics } from "./metrics_backfill.ts";
 import { percentileSeconds, readMetrics, totalOf } from "./metrics_read.ts";
 import { Engine } from "./engine.ts";
 import { customerSays, randomAgent, withKv } from "./test_util.ts";
+import { addSurveyScore, answerSurvey } from "./survey.ts";
 
 const RealDate = Date;
 let fakeNow = 0;
@@ -66,6 +67,11 @@ class Ledger {
     if (n <= 0) return;
     const id = JSON.stringify(key);
     this.figures.set(id, (this.figures.get(id) ?? 0) + n);
+  }
+
+  /** Adds `n` to one counter, in every scope, grain and family `count` adds 1 to (score sums). */
+  sum(at: number, team: string | null, agent: string | null, counter: string, n: number) {
+    for (let i = 0; i < n; i++) this.count(at, team, agent, counter);
   }
 
   count(
@@ -146,6 +152,9 @@ Deno.test("[metrics] a generated month: every counter equals the ledger, and the
         maxChatsPerAgent: 100,
         maxTransfersPerAgent: 0,
         requeueOnOffline: false,
+        surveyMode: "csat_nps",
+        surveyComment: true,
+        surveyWindowDays: 7,
       });
       const teams = ["team-sales", "team-support"];
       const members = new Map<string, Agent[]>();
@@ -265,6 +274,32 @@ Deno.test("[metrics] a generated month: every counter equals the ledger, and the
           histogram: "handle",
           ms: fakeNow - pickedUpAt,
         });
+        // The customer answers the survey (or not): a rating, often a score, counted when answered.
+        const countScore = (at: number, score: number) => {
+          ledger.count(at, team, closedBy, "nps_count");
+          ledger.sum(at, team, closedBy, "nps_sum", score);
+          ledger.count(
+            at,
+            team,
+            closedBy,
+            score >= 9 ? "nps_promoters" : score >= 7 ? "nps_passives" : "nps_detractors",
+          );
+        };
+        if (rnd() < 0.6) {
+          later(rnd() < 0.7 ? 300_000 : 2 * 86_400_000);
+          const rating = rnd() < 0.7 ? "ok" : "ko";
+          const nps = rnd() < 0.7 ? Math.floor(rnd() * 11) : null;
+          await answerSurvey(engine, conv.id, { contactId: conv.contactId }, { rating, nps });
+          ledger.count(fakeNow, team, closedBy, rating === "ok" ? "csat_ok" : "csat_ko");
+          const answeredAt = fakeNow;
+          if (nps === null && rnd() < 0.5) {
+            // WhatsApp's second step: the score after the rating, counted at the answer's time.
+            later(60_000);
+            const late = Math.floor(rnd() * 11);
+            await addSurveyScore(engine, conv.id, { contactId: conv.contactId }, late);
+            countScore(answeredAt, late);
+          } else if (nps !== null) countScore(answeredAt, nps);
+        }
       }
 
       const live = await storedFigures(kv);
@@ -283,6 +318,8 @@ Deno.test("[metrics] a generated month: every counter equals the ledger, and the
         return sum;
       };
       assert.equal(month.counters.created, n);
+      assert.ok(month.counters.csat_ok > 0 && month.counters.csat_ko > 0, "survey answers counted");
+      assert.ok(month.counters.nps_count > 0 && month.counters.nps_sum > 0, "scores counted");
       for (const c of Object.keys(month.counters)) {
         assert.equal(month.counters[c as keyof typeof month.counters], figure(c), c);
       }

@@ -78,4 +78,5 @@ export {
 export { updateSettings } from "./settings.ts";
 export { requeueStranded } from "./stranded.ts";
 export { returnToQueue } from "./return_to_queue.ts";
+export { addSurveyScore, answerSurvey, type SurveyAnswerer } from "./survey.ts";
 export type * from "../../domain/engine_types.ts";
