@@ -34,7 +34,9 @@ export function InactivityCountdown(
     seen.current = { id: conv.id, warnedAt: timer?.warnedAt ?? null };
   }, [conv.id, timer?.warnedAt]);
   if (!timer || !ws.rules.value.inactivityOn) return null;
-  const left = countdownLabel(timer.closeAt, now);
+  // `now` ticks the re-render; the label reads the clock itself, since `now` was set when the pane
+  // mounted (before this timer existed) until the first tick, which showed more than the whole time.
+  const left = countdownLabel(timer.closeAt, Math.max(now, Date.now()));
   return (
     <p
       role="timer"
