@@ -15,6 +15,11 @@
  * language is 132001, a wrong number (or names) of body/header parameters is
  * 132000 — against `graph.templates` (Meta's template shape).
  *
+ * Text and interactive reply-button sends are checked against Meta's rules
+ * too (131009 "Parameter value is not valid"): a text body of 1..4096
+ * characters; 1 to 3 reply buttons with unique ids (1..256) and titles
+ * (1..20 characters) under a body text of 1..1024.
+ *
  * A wrong bearer token gets Meta's 401 with code 190.
  *
  * @example
@@ -198,7 +203,7 @@ export function startFakeGraph(
       if (req.method === "POST" && parts[1] === options.phoneNumberId && parts[2] === "messages") {
         const scripted = script.shift();
         if (scripted) return json(scripted.status, scripted.body ?? {}, scripted.headers);
-        const refusal = checkTemplateSend(templates, body);
+        const refusal = checkTemplateSend(templates, body) ?? checkMessageSend(body);
         if (refusal) return json(400, refusal);
         const to = (body as { to?: string; recipient?: string } | null)?.to ??
           (body as { recipient?: string } | null)?.recipient ?? "";
@@ -303,6 +308,61 @@ function checkTemplateSend(templates: GraphTemplate[], body: unknown) {
         `${type.toLowerCase()}: number of localizable_params (${given.length}) does not match the expected number of params (${expected.length})`,
       );
     }
+  }
+  return null;
+}
+
+/**
+ * Meta's answer to an interactive or text send that breaks its rules, else
+ * null: reply buttons need a body text (≤ 1024 characters) and 1 to 3
+ * buttons of type "reply", each with an id (1..256 characters) and a title
+ * (1..20 characters), ids and titles unique; a text needs a body (1..4096).
+ */
+function checkMessageSend(body: unknown) {
+  const send = body as {
+    type?: string;
+    text?: { body?: unknown };
+    interactive?: {
+      type?: string;
+      body?: { text?: unknown };
+      action?: { buttons?: { type?: string; reply?: { id?: unknown; title?: unknown } }[] };
+    };
+  } | null;
+  const invalid = (details: string) =>
+    graphError(131009, "(#131009) Parameter value is not valid", details);
+  if (send?.type === "text") {
+    const text = send.text?.body;
+    if (typeof text !== "string" || text.length === 0 || text.length > 4096) {
+      return invalid("text.body must be 1 to 4096 characters");
+    }
+    return null;
+  }
+  if (send?.type !== "interactive") return null;
+  const i = send.interactive;
+  if (i?.type !== "button") return invalid(`interactive.type ${i?.type} is not supported here`);
+  const text = i.body?.text;
+  if (typeof text !== "string" || text.length === 0 || text.length > 1024) {
+    return invalid("interactive.body.text must be 1 to 1024 characters");
+  }
+  const buttons = i.action?.buttons;
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) {
+    return invalid("interactive.action.buttons must hold 1 to 3 buttons");
+  }
+  const ids = new Set<unknown>();
+  const titles = new Set<unknown>();
+  for (const b of buttons) {
+    const { id, title } = b.reply ?? {};
+    if (b.type !== "reply") return invalid("Each button must be of type reply");
+    if (typeof id !== "string" || id.length === 0 || id.length > 256) {
+      return invalid("Button id must be 1 to 256 characters");
+    }
+    // Meta counts characters (an emoji is one or two), at most 20.
+    if (typeof title !== "string" || title.length === 0 || [...title].length > 20) {
+      return invalid("Button title length invalid: 1 to 20 characters");
+    }
+    if (ids.has(id) || titles.has(title)) return invalid("Button ids and titles must be unique");
+    ids.add(id);
+    titles.add(title);
   }
   return null;
 }

@@ -177,6 +177,19 @@ export interface Recipient {
   userId: string | null;
 }
 
+/** The JSON body of any message: the recipient, then `fields` (`type` and its object). */
+export function messageBody(
+  to: Recipient,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    messaging_product: "whatsapp",
+    recipient_type: "individual",
+    ...(to.waId ? { to: to.waId } : { recipient: to.userId }),
+    ...fields,
+  };
+}
+
 /** The JSON body of a free-form text reply, as the Cloud API expects it. */
 export function textMessageBody(to: Recipient, text: string): Record<string, unknown> {
   return {

@@ -30,6 +30,7 @@ import { drainInbox } from "./whatsapp_inbox.ts";
 import { storeInboundMedia } from "./whatsapp_media.ts";
 import { findContact } from "../store/engine/records.ts";
 import { noteCustomerMessage } from "./whatsapp_window.ts";
+import { takeSurveyReply } from "./whatsapp_survey.ts";
 import { afterWhatsAppMessage } from "./whatsapp_away.ts";
 import type { Engine } from "../store/engine/engine.ts";
 
@@ -60,6 +61,9 @@ export async function receiveWhatsAppMessage(
   const { text, data } = engineFields(m);
   // Noted first, so nobody sees the message before its window and media are known.
   await noteCustomerMessage(deps.kv, m.customer.id, m.sentAt);
+  // A tap on the satisfaction survey's buttons, or the score it asked for: not a new message.
+  const survey = await takeSurveyReply(deps.engine, m);
+  if (survey) return survey;
   const media = m.data.media as { id?: string; mimeType?: string | null } | undefined;
   const mediaRef = media?.id
     ? { key: keys.whatsappMedia(media.id), mimeType: media.mimeType ?? null }

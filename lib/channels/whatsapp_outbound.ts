@@ -42,6 +42,7 @@ import { keys } from "../store/keys.ts";
 import { canSend, loadWhatsAppSettings } from "../store/whatsapp_config.ts";
 import type { Config } from "../../fresh.config.ts";
 import {
+  messageBody,
   reasonForCode,
   sendWhatsAppMessage,
   sendWhatsAppText,
@@ -218,8 +219,12 @@ export async function runOutboundJob(
   const template = message.kind === "template"
     ? (message.data?.template as TemplateMessageData | undefined)
     : undefined;
+  // The satisfaction survey's messages carry their Graph fields (lib/domain/survey_whatsapp.ts).
+  const fields = message.kind.startsWith("survey_") ? message.data?.send : undefined;
   const result = template
     ? await sendWhatsAppMessage(settings, templateMessageBody(to, templateSendObject(template)))
+    : fields && typeof fields === "object"
+    ? await sendWhatsAppMessage(settings, messageBody(to, fields as Record<string, unknown>))
     : message.attachments?.length
     ? await sendWithAttachments(kv, settings, to, message) // files: several Graph messages
     : await sendWhatsAppText(settings, to, message.text);

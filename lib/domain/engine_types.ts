@@ -91,6 +91,8 @@ export interface SurveyAnswer {
   comment: string | null;
   answeredAt: string;
   channel: Channel;
+  /** The channel message that carried a score given after the rating (WhatsApp's wamid). */
+  scoreClientId?: string;
 }
 
 export interface Conversation {

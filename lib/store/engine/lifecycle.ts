@@ -7,6 +7,7 @@ import { type Agent, listAgents } from "../agents.ts";
 import type {
   AgentLoad,
   Conversation,
+  Message,
   Presence,
   SurveyOffer,
   WrapUp,
@@ -29,6 +30,7 @@ import { getSettingsEntry, loadWithout, writeConversation } from "./records.ts";
 import { mutate, refusalError } from "./tx.ts";
 import type { Engine } from "./engine.ts";
 import { EngineOp } from "./op.ts";
+import { planWhatsAppSurvey, whatsappWindowOpen } from "./survey_whatsapp.ts";
 
 const MAX_NOTE_CHARS = 2000;
 
@@ -292,6 +294,8 @@ export function planClose(
   eventText: string,
   /** The satisfaction survey this close offers (../../domain/survey.ts); none by default. */
   survey: SurveyOffer | null = null,
+  /** Entries that go into the log right after the close (the survey's WhatsApp message). */
+  then?: (op: EngineOp, conv: Conversation, at: string) => Appended | null,
 ): { conv: Conversation; changes: NewChange[] } {
   const at = wrapUp.closedAt;
   let next: Conversation = {
@@ -312,6 +316,8 @@ export function planClose(
   };
   const r = appendToLog(op, next, eventEntry("closed", eventText, data, "public"), at);
   next = r.conv;
+  const more = then?.(op, next, at) ?? null;
+  if (more) next = more.conv;
   writeConversation(op, conv, next);
   if (fromLoad) {
     op.check(fromLoad.entry);
@@ -336,9 +342,12 @@ export function planClose(
         },
       },
       messageChange(next, r.message),
+      ...(more ? [messageChange(next, more.message)] : []),
     ],
   };
 }
+
+type Appended = { conv: Conversation; message: Message };
 
 export interface CloseInput {
   notes: string;
@@ -378,14 +387,18 @@ export async function closeConversation(
     const tags = tagCheck.tags;
     const op = new EngineOp().check(entry).check(settingsEntry);
     const wrapUp = { notes, tags, closedBy: actor.id, closedAt: at };
-    // A person's close offers the survey the settings ask for now (checked in the commit).
+    // A person's close offers the survey the settings ask for now (checked in the commit);
+    // on WhatsApp it goes out as reply buttons within the 24-hour window (./survey_whatsapp.ts).
+    const offer = surveyOffer(settings, conv, at);
+    const windowOpen = offer !== null && await whatsappWindowOpen(kv, conv, Date.parse(at));
     const next = planClose(
       op,
       conv,
       fromLoad,
       wrapUp,
       "The conversation was closed.",
-      surveyOffer(settings, conv, at),
+      offer,
+      (op, closed, at) => planWhatsAppSurvey(op, closed, at, windowOpen),
     );
     return { op, value: next.conv, changes: next.changes };
   });

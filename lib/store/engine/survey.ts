@@ -27,6 +27,7 @@ import type { Engine } from "./engine.ts";
 import { appendToLog, eventEntry, messageChange } from "./log.ts";
 import { EngineOp } from "./op.ts";
 import { writeConversation } from "./records.ts";
+import { planScoreQuestion } from "./survey_whatsapp.ts";
 import { mutate } from "./tx.ts";
 
 /** Who answers: the conversation must be this contact's (else 404, as for an unknown id). */
@@ -75,6 +76,8 @@ export async function addSurveyScore(
   conversationId: string,
   who: SurveyAnswerer,
   nps: number,
+  /** The channel message that carried it (WhatsApp's wamid), kept so a redelivery is known. */
+  clientId?: string,
 ): Promise<Conversation> {
   return await mutate(engine, async () => {
     const { entry, conv, openEntry } = await readForAnswer(engine.kv, conversationId, who);
@@ -82,7 +85,11 @@ export async function addSurveyScore(
     if (refusal) throw refused(refusal);
     const at = new Date().toISOString();
     // The score belongs to the answer: it is counted with it, at the answer's time.
-    const csat: SurveyAnswer = { ...conv.csat!, nps };
+    const csat: SurveyAnswer = {
+      ...conv.csat!,
+      nps,
+      ...(clientId ? { scoreClientId: clientId } : {}),
+    };
     return commitAnswer(new EngineOp().check(entry, openEntry), conv, csat, at);
   });
 }
@@ -107,7 +114,10 @@ function commitAnswer(op: EngineOp, conv: Conversation, csat: SurveyAnswer, at: 
     }, "public"),
     at,
   );
-  writeConversation(op, conv, r.conv);
+  // A WhatsApp rating without a score, where the survey asks for one: the question follows.
+  const asked = planScoreQuestion(op, r.conv, at);
+  const next = asked?.conv ?? r.conv;
+  writeConversation(op, conv, next);
   const changes: NewChange[] = [
     {
       type: "csat.received",
@@ -123,7 +133,8 @@ function commitAnswer(op: EngineOp, conv: Conversation, csat: SurveyAnswer, at: 
         teamId: conv.teamId,
       },
     },
-    messageChange(r.conv, r.message),
+    messageChange(next, r.message),
+    ...(asked ? [messageChange(next, asked.message)] : []),
   ];
-  return { op, value: r.conv, changes };
+  return { op, value: next, changes };
 }
