@@ -58,6 +58,12 @@ export interface Plan<T> {
 
 /** Attempts (failed commits or fresh-read confirmations) before giving up with a 409 `busy`. */
 export const MAX_ATTEMPTS = 1000;
+/**
+ * Times an attempt that lost its commit alone is retried in its place (ahead of later attempts of
+ * its conversation) before it goes behind the others waiting.
+ */
+const ALONE_LOSSES_IN_PLACE = 3;
+
 /** At most this many attempts in one group. */
 export const MAX_GROUP = 64;
 
@@ -97,6 +103,8 @@ interface Pending {
   resolve(value: unknown): void;
   reject(err: unknown): void;
   attempts: number;
+  /** Commits it lost on its own (see {@link ALONE_LOSSES_IN_PLACE}). */
+  aloneLosses: number;
   useCache: boolean;
 }
 
@@ -169,6 +177,7 @@ export class CommitQueue {
         resolve: resolve as (value: unknown) => void,
         reject,
         attempts: 0,
+        aloneLosses: 0,
         useCache: true,
       });
       if (!this.#draining) this.#drain();
@@ -291,7 +300,10 @@ export class CommitQueue {
           if (++w.item.attempts >= MAX_ATTEMPTS) {
             w.item.reject(conflict("busy", "Too many changes at the same moment; try again."));
           } else if (writes.length > 1) again.push(w.item);
-          // Alone and lost: behind the others waiting, so a hopeless one holds no one up.
+          // Alone and lost: a lost race (its next attempt reads afresh) keeps its place, so the
+          // messages queued after it in its conversation stay after it. Only one that keeps
+          // losing alone goes behind the others waiting, so a hopeless one holds no one up.
+          else if (++w.item.aloneLosses <= ALONE_LOSSES_IN_PLACE) again.push(w.item);
           else this.#queue.push(w.item);
         }
       }

@@ -80,11 +80,13 @@ export async function appendStaffMessage(
     throw badRequest("invalid", "A template message cannot carry attachments.");
   }
   const clientKey = keys.messageClientId(`staff:${conversationId}`, input.clientId);
-  // A public reply (re)starts the inactivity timer: its settings are read here, outside the
-  // attempt (not checked: a change racing the reply applies from the next reply), so staff
-  // messages of different chats still share a group commit.
-  const settings = internal ? null : await getSettings(kv);
+  // Nothing is awaited before `mutate`: the call's place in the commit queue is its place in the
+  // conversation's order (two replies sent one after the other land in that order).
   return await mutate<Result>(engine, async (reads) => {
+    // A public reply (re)starts the inactivity timer. Its settings are read straight from KV, not
+    // through `reads` (not checked: a change racing the reply applies from the next reply), so
+    // staff messages of different chats still share a group commit.
+    const settings = internal ? null : await getSettings(kv);
     const [convEntry, dupEntry] = await reads.getMany<
       [Conversation, { conversationId: string; seq: number }]
     >([keys.conversation(conversationId), clientKey], { presumeAbsent: [1] });
