@@ -7,6 +7,7 @@
  * survive whole in the log and the list preview; axe finds nothing serious.
  */
 import assert from "node:assert/strict";
+import type { FileChooser } from "playwright-core";
 import { launchBrowser, startTestApp } from "./helpers.ts";
 import { log, openAs, rows, seriousViolations, setStatus, Visitor } from "./workspace_helpers.ts";
 import { PDF, PNG, upload } from "./attachment_fixtures.ts";
@@ -42,11 +43,17 @@ Deno.test("[attachments] browser: an agent attaches an image by keyboard; files,
       const png = `${dir}/red square.png`;
       await Deno.writeFile(png, PNG);
       const attach = a.page.getByRole("button", { name: "Attach file" });
-      await attach.focus();
-      const [chooser] = await Promise.all([
-        a.page.waitForEvent("filechooser"),
-        a.page.keyboard.press("Enter"),
-      ]);
+      // The button works once the pane's island has hydrated; until then Enter does nothing, so
+      // the keyboard press is repeated (a few times at most) until the chooser opens.
+      let chooser: FileChooser | null = null;
+      for (let i = 0; i < 5 && !chooser; i++) {
+        await attach.focus();
+        [chooser] = await Promise.all([
+          a.page.waitForEvent("filechooser", { timeout: 3000 }).catch(() => null),
+          a.page.keyboard.press("Enter"),
+        ]);
+      }
+      assert.ok(chooser, "Enter on 'Attach file' opens the file chooser");
       await chooser.setFiles(png);
       const pending = a.page.getByRole("list", { name: "Files to send" });
       await pending.getByText("red square.png").waitFor();
