@@ -13,8 +13,8 @@
  *   ["schema", "metrics"]          -> 2 once the counters hold every conversation
  *   ["schema", "metrics_backfill"] -> conversationId (the last one counted, while under way)
  */
-import type { Conversation, Message } from "../../domain/engine_types.ts";
 import { keys } from "../keys.ts";
+import { conversationsWithLogs } from "./conversations_after.ts";
 import { eventsOfHistory, sumsOf } from "./metrics.ts";
 
 const VERSION = 2;
@@ -45,18 +45,7 @@ export async function backfillMetrics(kv: Deno.Kv): Promise<number> {
     if (!result.ok) throw new Error("metrics backfill: a batch did not commit");
     pending = new Map();
   };
-  const list = kv.list<Conversation>(
-    cursor
-      ? { prefix: ["conversations"], start: keys.conversation(cursor) }
-      : { prefix: ["conversations"] },
-  );
-  for await (const entry of list) {
-    const conv = entry.value;
-    if (conv.id === cursor) continue;
-    const log: Message[] = [];
-    for await (const m of kv.list<Message>({ prefix: keys.messagesPrefix(conv.id) })) {
-      log.push(m.value);
-    }
+  for await (const { conv, log } of conversationsWithLogs(kv, cursor)) {
     const sums = sumsOf(eventsOfHistory(conv, log));
     if (pending.size > 0 && pending.size + sums.size > BATCH) await flush(false);
     for (const [id, [key, n]] of sums) {

@@ -13,6 +13,7 @@
 import type { Contact, Conversation, Message } from "../../domain/engine_types.ts";
 import { termsOf } from "../../domain/search_text.ts";
 import { keys } from "../keys.ts";
+import { conversationsWithLogs } from "./conversations_after.ts";
 import {
   CONTACT_HIT,
   contactTermsOf,
@@ -71,18 +72,7 @@ export async function backfillSearch(kv: Deno.Kv): Promise<number> {
     if (!result.ok) throw new Error("search backfill: a batch did not commit");
     pending = [];
   };
-  const list = kv.list<Conversation>(
-    cursor
-      ? { prefix: ["conversations"], start: keys.conversation(cursor) }
-      : { prefix: ["conversations"] },
-  );
-  for await (const entry of list) {
-    const conv = entry.value;
-    if (conv.id === cursor) continue;
-    const log: Message[] = [];
-    for await (const m of kv.list<Message>({ prefix: keys.messagesPrefix(conv.id) })) {
-      log.push(m.value);
-    }
+  for await (const { conv, log } of conversationsWithLogs(kv, cursor)) {
     const contact = (await kv.get<Contact>(keys.contact(conv.contactId))).value;
     const entries = [...entriesOf(conv, contact, log).values()];
     // A conversation's keys may span batches (a very long chat): the cursor moves only after all.
