@@ -8,11 +8,14 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import type { DashboardState, SlowChat } from "../lib/reports/dashboard.ts";
+import type { AgentNow, DashboardState, SlowChat } from "../lib/reports/dashboard.ts";
 import { startDashboardLive } from "../lib/ui/dashboard_live.ts";
 import { durationLabel } from "../lib/ui/format.ts";
+import { api, ApiError } from "../lib/ui/api_client.ts";
+import { CATALOGS, formatNumber, type MessageKey, t } from "../lib/i18n/mod.ts";
 
-const STATUS_LABEL = { online: "Online", busy: "Busy", offline: "Offline" } as const;
+const statusLabel = (status: AgentNow["status"]) => t(`status.${status}`);
+const n = (value: number) => formatNumber(value);
 const STATUS_CLASS = {
   online: "text-green-700",
   busy: "text-amber-700",
@@ -57,23 +60,27 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
           class={connection.value === "live" ? "text-green-700" : "text-amber-700"}
           data-testid="dashboard-connection"
         >
-          {connection.value === "live" ? "Live" : "Reconnecting…"}
+          {connection.value === "live" ? t("connection.live") : t("connection.reconnecting")}
         </span>
       </p>
 
       <section aria-labelledby="today-h">
-        <h2 id="today-h" class="text-lg font-semibold mb-2">Today (UTC)</h2>
+        <h2 id="today-h" class="text-lg font-semibold mb-2">{t("supervise.today")}</h2>
         <dl class="grid grid-cols-2 md:grid-cols-5 gap-3" data-testid="today">
           {[
-            ["New", s.today.created, "today-created"],
-            ["Closed", s.today.closed, "today-closed"],
-            ["Resolved", s.today.handled, "today-handled"],
-            ["Transferred", s.today.transferred, "today-transferred"],
-            ["Abandoned before pickup", s.today.abandoned, "today-abandoned"],
+            [t("supervise.today.created"), n(s.today.created), "today-created"],
+            [t("supervise.today.closed"), n(s.today.closed), "today-closed"],
+            [t("supervise.today.handled"), n(s.today.handled), "today-handled"],
+            [t("supervise.today.transferred"), n(s.today.transferred), "today-transferred"],
+            [t("supervise.today.abandoned"), n(s.today.abandoned), "today-abandoned"],
             ...(s.today.csat
               ? [[
-                `CSAT (${s.today.csat.answers} answers)`,
-                s.today.csat.percentOk === null ? "—" : `${s.today.csat.percentOk}% OK`,
+                t("supervise.today.csat", { count: s.today.csat.answers }),
+                s.today.csat.percentOk === null ? "—" : t("supervise.today.csatOk", {
+                  percent: formatNumber(s.today.csat.percentOk / 100, undefined, {
+                    style: "percent",
+                  }),
+                }),
                 "today-csat",
               ]]
               : []),
@@ -88,31 +95,32 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
 
       <section aria-labelledby="waiting-h">
         <h2 id="waiting-h" class="text-lg font-semibold mb-2">
-          Waiting in the queue: <span data-testid="waiting-total">{s.waitingTotal}</span>
+          {t("supervise.waiting")} <span data-testid="waiting-total">{n(s.waitingTotal)}</span>
           {longest && (
             <span class="text-base font-normal text-gray-700 ml-2">
-              · longest wait <span data-testid="longest-wait">{since(longest)}</span>
+              · {t("supervise.longestWait")}{" "}
+              <span data-testid="longest-wait">{since(longest)}</span>
             </span>
           )}
         </h2>
         {s.waiting.length === 0
-          ? <p class="text-sm text-gray-700">Nobody is waiting.</p>
+          ? <p class="text-sm text-gray-700">{t("supervise.nobodyWaiting")}</p>
           : (
             <table class="text-sm" data-testid="waiting-table">
               <thead>
                 <tr class="text-left border-b border-gray-200">
-                  <th scope="col" class="py-1 pr-4">Team</th>
-                  <th scope="col" class="py-1 pr-4">Waiting</th>
-                  <th scope="col" class="py-1 pr-4">Longest wait</th>
+                  <th scope="col" class="py-1 pr-4">{t("supervise.col.team")}</th>
+                  <th scope="col" class="py-1 pr-4">{t("supervise.col.waiting")}</th>
+                  <th scope="col" class="py-1 pr-4">{t("supervise.col.longestWait")}</th>
                 </tr>
               </thead>
               <tbody>
                 {s.waiting.map((w) => (
                   <tr key={w.teamId ?? "-"} class="border-b border-gray-100">
                     <th scope="row" class="text-left font-normal py-1 pr-4">
-                      {w.teamName ?? "No team"}
+                      {w.teamName ?? t("supervise.noTeam")}
                     </th>
-                    <td class="py-1 pr-4 tabular-nums">{w.count}</td>
+                    <td class="py-1 pr-4 tabular-nums">{n(w.count)}</td>
                     <td class="py-1 pr-4 tabular-nums">{since(w.oldestSince)}</td>
                   </tr>
                 ))}
@@ -123,11 +131,11 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
 
       <section aria-labelledby="slow-h">
         <h2 id="slow-h" class="text-lg font-semibold mb-2">
-          No agent reply for more than {s.slowAfterSeconds} s:{" "}
-          <span data-testid="slow-count">{slow.length}</span>
+          {t("supervise.slow", { time: t("supervise.seconds", { n: s.slowAfterSeconds }) })}{" "}
+          <span data-testid="slow-count">{n(slow.length)}</span>
         </h2>
         {slow.length === 0
-          ? <p class="text-sm text-gray-700">Every Active chat has its answer.</p>
+          ? <p class="text-sm text-gray-700">{t("supervise.allAnswered")}</p>
           : (
             <ul class="space-y-2" data-testid="slow-list">
               {slow.map((c) => (
@@ -139,18 +147,20 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
 
       <section aria-labelledby="agents-h">
         <h2 id="agents-h" class="text-lg font-semibold mb-2">
-          Agents: {s.agents.filter((a) => a.status === "online").length} Online,{" "}
-          {s.agents.filter((a) => a.status === "busy").length} Busy,{" "}
-          {s.agents.filter((a) => a.status === "offline").length} Offline
+          {t("supervise.agents", {
+            online: s.agents.filter((a) => a.status === "online").length,
+            busy: s.agents.filter((a) => a.status === "busy").length,
+            offline: s.agents.filter((a) => a.status === "offline").length,
+          })}
         </h2>
         <table class="text-sm" data-testid="agents-now">
           <thead>
             <tr class="text-left border-b border-gray-200">
-              <th scope="col" class="py-1 pr-4">Agent</th>
-              <th scope="col" class="py-1 pr-4">Team</th>
-              <th scope="col" class="py-1 pr-4">Status</th>
-              <th scope="col" class="py-1 pr-4">For</th>
-              <th scope="col" class="py-1 pr-4">Chats / max</th>
+              <th scope="col" class="py-1 pr-4">{t("supervise.col.agent")}</th>
+              <th scope="col" class="py-1 pr-4">{t("supervise.col.team")}</th>
+              <th scope="col" class="py-1 pr-4">{t("supervise.col.status")}</th>
+              <th scope="col" class="py-1 pr-4">{t("supervise.col.for")}</th>
+              <th scope="col" class="py-1 pr-4">{t("supervise.col.load")}</th>
             </tr>
           </thead>
           <tbody>
@@ -159,7 +169,7 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
                 <th scope="row" class="text-left font-medium py-1 pr-4">{a.name}</th>
                 <td class="py-1 pr-4">{a.teamName ?? "—"}</td>
                 <td class={`py-1 pr-4 ${STATUS_CLASS[a.status]}`} data-testid="agent-status">
-                  {STATUS_LABEL[a.status]}
+                  {statusLabel(a.status)}
                 </td>
                 <td class="py-1 pr-4 tabular-nums">{since(a.statusSince)}</td>
                 <td
@@ -168,7 +178,7 @@ export default function SupervisorDashboard({ initial }: { initial: DashboardSta
                     : "py-1 pr-4 tabular-nums"}
                   data-testid="agent-load"
                 >
-                  {a.activeChats} / {a.maxChats}
+                  {n(a.activeChats)} / {n(a.maxChats)}
                 </td>
               </tr>
             ))}
@@ -193,47 +203,69 @@ function SlowRow(
     e.preventDefault();
     if (!target.value) return;
     error.value = null;
-    const res = await fetch(`/api/v1/conversations/${chat.conversationId}/transfer`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ toAgentId: target.value }),
-    }).catch(() => null);
-    if (!res?.ok) {
-      const body = await res?.json().catch(() => null);
-      error.value = body?.error?.message ?? "The transfer did not go through; try again.";
+    try {
+      await api("POST", `/api/v1/conversations/${chat.conversationId}/transfer`, {
+        toAgentId: target.value,
+      });
+    } catch (err) {
+      error.value = transferError(err);
     }
   };
+  const name = contactLabel(chat);
   return (
     <li
       class="flex flex-wrap items-center gap-3 bg-amber-50 border border-amber-300 rounded p-2 text-sm"
       data-testid="slow-chat"
     >
-      <span class="font-medium">{chat.contactName}</span>
-      <span>waiting {since(chat.waitingSince)}</span>
-      <span class="text-gray-700">with {chat.agentName ?? "nobody"}</span>
+      <span class="font-medium">{name}</span>
+      <span>{t("supervise.slowWaiting", { time: since(chat.waitingSince) })}</span>
+      <span class="text-gray-700">
+        {t("supervise.slowWith", { name: chat.agentName ?? t("supervise.nobody") })}
+      </span>
       <a href={`/?c=${chat.conversationId}`} class="underline text-brand-700">
-        Open<span class="sr-only">{` the chat with ${chat.contactName}`}</span>
+        {t("supervise.open")}
+        <span class="sr-only">{t("supervise.openChat", { name })}</span>
       </a>
       <form class="flex items-center gap-2" onSubmit={transfer}>
-        <label for={selectId} class="sr-only">Transfer the chat with {chat.contactName} to</label>
+        <label for={selectId} class="sr-only">{t("supervise.transferLabel", { name })}</label>
         <select
           id={selectId}
           class="border border-gray-300 rounded px-2 py-1"
           value={target.value}
           onChange={(e) => target.value = (e.target as HTMLSelectElement).value}
         >
-          <option value="">Transfer to…</option>
+          <option value="">{t("supervise.transferTo")}</option>
           {agents.filter((a) => a.id !== chat.agentId).map((a) => (
             <option key={a.id} value={a.id}>
-              {a.name} ({STATUS_LABEL[a.status]}, {a.activeChats} / {a.maxChats})
+              {t("supervise.transferOption", {
+                name: a.name,
+                status: statusLabel(a.status),
+                active: a.activeChats,
+                max: a.maxChats,
+              })}
             </option>
           ))}
         </select>
         <button type="submit" class="border border-gray-300 bg-white rounded px-2 py-1">
-          Transfer
+          {t("supervise.transfer")}
         </button>
       </form>
       {error.value && <span role="alert" class="text-red-700">{error.value}</span>}
     </li>
   );
+}
+
+/** The contact's name, or the channel's word for a customer who gave none (in the page's language). */
+function contactLabel(chat: SlowChat): string {
+  if (!chat.contactUnnamed) return chat.contactName;
+  return chat.channel === "whatsapp" ? t("supervise.whatsappCustomer") : t("supervise.webVisitor");
+}
+
+/** A refused transfer's reason in the page's language (the API's words for a code it does not know). */
+function transferError(err: unknown): string {
+  if (!(err instanceof ApiError)) return t("supervise.transferFailed");
+  const refusal = `refusal.${err.code}` as MessageKey;
+  const words = refusal in CATALOGS.en ? t(refusal) : "";
+  // A reason that needs figures the answer does not carry ({max}) keeps the API's own words.
+  return words && !words.includes("{") ? words : err.message || t("supervise.transferFailed");
 }

@@ -20,6 +20,7 @@ import { SuperviseLayout } from "../components/reports/SuperviseLayout.tsx";
 import { Island } from "../components/Island.tsx";
 import SupervisorDashboard from "../islands/SupervisorDashboard.tsx";
 import { supervisePageGuard } from "./supervise_guard.tsx";
+import { t } from "../lib/i18n/mod.ts";
 
 const THRESHOLDS = [30, 60, 120, 300, 600];
 
@@ -35,20 +36,22 @@ export function superviseDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <SuperviseLayout
-        title="Live dashboard"
+        title={t("supervise.dashboard")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/supervise"
       >
         <form method="get" action="/supervise" class="flex items-end gap-2 mb-4 text-sm">
-          <label for="slowAfter" class="font-medium">Flag Active chats without a reply after</label>
+          <label for="slowAfter" class="font-medium">{t("supervise.slowAfter")}</label>
           <select id="slowAfter" name="slowAfter" class="border border-gray-300 rounded px-2 py-1">
             {[...new Set([...THRESHOLDS, slowAfter])].sort((a, b) => a - b).map((s) => (
-              <option key={s} value={String(s)} selected={s === slowAfter}>{s} s</option>
+              <option key={s} value={String(s)} selected={s === slowAfter}>
+                {t("supervise.seconds", { n: s })}
+              </option>
             ))}
           </select>
           <button type="submit" class="border border-gray-300 bg-white rounded px-3 py-1">
-            Apply
+            {t("supervise.apply")}
           </button>
         </form>
         <Island name="SupervisorDashboard" component={SupervisorDashboard} props={{ initial }} />

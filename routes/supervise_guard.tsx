@@ -8,6 +8,7 @@ import type { AppEnv } from "../lib/http/context.ts";
 import { renderPage } from "../lib/http/render.ts";
 import { isSupervisor } from "../lib/domain/permissions.ts";
 import { Layout } from "../components/Layout.tsx";
+import { t } from "../lib/i18n/mod.ts";
 
 export function supervisePageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async function supervisePageGuard(c, next) {
@@ -16,11 +17,11 @@ export function supervisePageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (!isSupervisor(agent.role)) {
       return renderPage(
         c,
-        <Layout title="Not allowed · Parley" assets={deps.assets} scripts={false}>
+        <Layout title={t("supervise.forbiddenTitle")} assets={deps.assets} scripts={false}>
           <main class="p-6">
-            <h1 class="text-xl font-semibold mb-2">Supervisors only</h1>
-            <p class="mb-4">The dashboard and reports need the supervisor or admin role.</p>
-            <a href="/" class="underline text-brand-700">Back to the workspace</a>
+            <h1 class="text-xl font-semibold mb-2">{t("supervise.forbidden")}</h1>
+            <p class="mb-4">{t("supervise.forbiddenWhy")}</p>
+            <a href="/" class="underline text-brand-700">{t("supervise.back")}</a>
           </main>
         </Layout>,
         403,

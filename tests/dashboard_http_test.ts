@@ -60,6 +60,7 @@ Deno.test("[dashboard] the dashboard's state for supervisors, refusals for the r
     assert.ok(Date.parse(annNow.statusSince) <= Date.now());
     assert.equal(s.awaiting.length, 1, "Ada's chat waits for Ann's first reply");
     assert.equal(s.awaiting[0].contactName, "Ada");
+    assert.equal(s.awaiting[0].contactUnnamed, false);
     assert.equal(s.awaiting[0].agentName, "Ann");
     assert.equal(s.slowAfterSeconds, 120);
     const { csat, ...counts } = s.today;
@@ -93,6 +94,56 @@ Deno.test("[dashboard] the dashboard's state for supervisors, refusals for the r
       /data-testid="waiting-total">2</,
       "server-rendered with the state of the moment",
     );
+  } finally {
+    await app.shutdown();
+  }
+});
+
+Deno.test("[dashboard] the page speaks the supervisor's language; the API marks a contact who gave no name", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await app.createStaff("admin");
+    const boss = await app.createStaff("supervisor", { name: "Sue" });
+    await app.api("PUT", "/api/v1/admin/settings", {
+      as: admin,
+      body: { dynamicAssignment: false },
+    });
+    await app.api("PUT", "/api/v1/me/status", { as: boss, body: { status: "online" } });
+    const { conversation } = await receiveCustomerMessage(app.engine, {
+      channel: "webchat",
+      contact: { webVisitorId: crypto.randomUUID() },
+      clientId: crypto.randomUUID(),
+      text: "Hola",
+    });
+    let res = await app.api("POST", `/api/v1/conversations/${conversation.id}/pickup`, {
+      as: boss,
+      body: {},
+    });
+    assert.equal(res.status, 200);
+    res = await app.api("GET", "/api/v1/supervision/dashboard?slowAfter=10", { as: boss });
+    assert.equal(res.body.awaiting[0].contactName, "Web visitor", "the API keeps English");
+    assert.equal(res.body.awaiting[0].contactUnnamed, true);
+
+    const page = async (locale: string) => {
+      await app.api("PUT", "/api/v1/me/locale", { as: boss, body: { locale } });
+      const res = await app.api("GET", "/supervise?slowAfter=600", { as: boss });
+      assert.equal(res.status, 200);
+      return res.body as string;
+    };
+    const es = await page("es");
+    assert.match(es, /<html lang="es">/);
+    assert.match(es, /<title>Panel en vivo · Parley<\/title>/);
+    assert.match(es, /Marcar chats activos sin respuesta después de/);
+    assert.match(es, /Hoy \(UTC\)/);
+    assert.match(es, /Agentes — En línea: 1, Ocupado: 0, Desconectado: 1/);
+    assert.match(es, /Sin respuesta de un agente desde hace más de 600 s:/);
+    assert.match(es, /Nadie está esperando\./);
+    assert.doesNotMatch(es, /Live dashboard|Nobody is waiting|Today \(UTC\)|Chats \/ max/);
+
+    const pt = await page("pt");
+    assert.match(pt, /<title>Painel ao vivo · Parley<\/title>/);
+    assert.match(pt, /Ninguém está esperando\./);
+    assert.match(pt, />Relatórios</);
   } finally {
     await app.shutdown();
   }

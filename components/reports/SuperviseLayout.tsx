@@ -3,10 +3,13 @@ import type { ComponentChildren } from "preact";
 import type { Assets } from "../../lib/app_deps.ts";
 import type { PublicAgent } from "../../lib/store/agents.ts";
 import { Layout } from "../Layout.tsx";
+import { Island } from "../Island.tsx";
+import LanguagePicker from "../LanguagePicker.tsx";
+import { currentLocale, t } from "../../lib/i18n/mod.ts";
 
 const SECTIONS = [
-  { href: "/supervise", label: "Live dashboard" },
-  { href: "/supervise/reports", label: "Reports" },
+  { href: "/supervise", label: "supervise.dashboard" },
+  { href: "/supervise/reports", label: "supervise.reports" },
 ] as const;
 
 export function SuperviseLayout(
@@ -19,10 +22,10 @@ export function SuperviseLayout(
   },
 ) {
   return (
-    <Layout title={`${title} · Parley`} assets={assets}>
+    <Layout title={t("supervise.pageTitle", { title })} assets={assets}>
       <header class="flex flex-wrap items-center gap-3 px-4 py-2 bg-white border-b border-gray-200 print:hidden">
         <a href="/" class="font-semibold text-brand-600">Parley</a>
-        <nav aria-label="Supervision">
+        <nav aria-label={t("supervise.nav")}>
           <ul class="flex gap-1">
             {SECTIONS.map((s) => (
               <li key={s.href}>
@@ -33,14 +36,19 @@ export function SuperviseLayout(
                     ? "block rounded px-3 py-1 text-sm font-medium bg-brand-50 text-brand-700"
                     : "block rounded px-3 py-1 text-sm text-gray-700 hover:bg-gray-100"}
                 >
-                  {s.label}
+                  {t(s.label)}
                 </a>
               </li>
             ))}
           </ul>
         </nav>
         <div class="flex items-center gap-3 ml-auto text-sm">
-          <a href="/" class="underline text-brand-700">Workspace</a>
+          <Island
+            name="LanguagePicker"
+            component={LanguagePicker}
+            props={{ locale: currentLocale() }}
+          />
+          <a href="/" class="underline text-brand-700">{t("supervise.workspace")}</a>
           <span class="font-medium">{agent.name}</span>
         </div>
       </header>

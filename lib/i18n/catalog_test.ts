@@ -35,6 +35,10 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, string[]>> = {
   "time.hoursMinutes": ["es", "pt"],
   "time.days": ["es", "pt"],
   "status.offline": ["pt"],
+  "supervise.pageTitle": ["es", "pt"],
+  "supervise.seconds": ["es", "pt"],
+  "supervise.transferOption": ["es", "pt"],
+  "supervise.col.status": ["pt"],
 };
 
 Deno.test("[i18n] every catalog has exactly the English keys, placeholders and plural forms", () => {

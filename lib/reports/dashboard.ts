@@ -49,7 +49,10 @@ export interface AgentNow {
 
 export interface SlowChat {
   conversationId: string;
+  /** The contact's name (email, phone), else the channel's English word for its customer. */
   contactName: string;
+  /** True when the contact gave no name, email or number (`contactName` is the channel's word). */
+  contactUnnamed: boolean;
   channel: string;
   agentId: string | null;
   agentName: string | null;
@@ -88,9 +91,10 @@ async function openConversations(kv: Deno.Kv, status: "pending" | "active") {
     .flatMap((e) => e.value && e.value.status === status ? [e.value] : []);
 }
 
-const contactName = (c: Contact | null, conv: Conversation) =>
-  c?.name ?? c?.email ?? c?.phone ?? c?.whatsappId ??
-    (conv.channel === "whatsapp" ? "WhatsApp customer" : "Web visitor");
+/** What the contact told us to call them, or null when they gave nothing. */
+const knownName = (c: Contact | null) => c?.name ?? c?.email ?? c?.phone ?? c?.whatsappId ?? null;
+const channelWord = (conv: Conversation) =>
+  conv.channel === "whatsapp" ? "WhatsApp customer" : "Web visitor";
 
 /** The dashboard as of `nowMs`. */
 export async function dashboardState(
@@ -159,7 +163,8 @@ export async function dashboardState(
     agents,
     awaiting: slowConvs.map((c, i) => ({
       conversationId: c.id,
-      contactName: contactName(contacts[i].value, c),
+      contactName: knownName(contacts[i].value) ?? channelWord(c),
+      contactUnnamed: knownName(contacts[i].value) === null,
       channel: c.channel,
       agentId: c.assigneeId,
       agentName: c.assigneeId ? agentName.get(c.assigneeId) ?? null : null,
