@@ -31,6 +31,11 @@
  * MAX_GROUP=1 runs Parley with group commit off (one commit per message, as
  * before lib/store/engine/commit_queue.ts), for a before/after.
  *
+ * HEAP_SNAPSHOT_DIR=DIR makes the Parley server write V8 heap snapshots there
+ * (once started, after the setup, after the load: bench/realtime/server.ts);
+ * `deno run -A bench/heap_summary.ts DIR/round-1.heapsnapshot` says what
+ * holds the memory.
+ *
  * `--instances N` (e.g. `deno task bench:realtime --instances 2`) adds a run
  * with N server processes on one KV file, visitors and agents spread over
  * them, and prints same-instance and cross-instance delivery beside the
@@ -120,9 +125,19 @@ function report(label: string, run: Round, relay: ReturnType<typeof percentiles>
       `delivered ${run.delivered}, lost ${run.sent - run.delivered}, error frames ${run.errors}`,
   );
   console.log(
-    `  server RSS: ${mib(run.rssStart)} before load, max ${mib(run.rssMax)}, end ${
-      mib(run.rssEnd)
-    }; server CPU ${(run.cpu * 100).toFixed(0)}% of one core during the load`,
+    `  server RSS: ${mib(run.rssIdle)} idle, ${
+      mib(run.rssStart)
+    } before load (after the setup), max ${mib(run.rssMax)}, end ${mib(run.rssEnd)}; server CPU ${
+      (run.cpu * 100).toFixed(0)
+    }% of one core during the load`,
+  );
+  const part = (p: { anon: number; file: number }) => `${mib(p.anon)} anon + ${mib(p.file)} file`;
+  console.log(
+    `  server RSS split: idle ${part(run.parts.idle)}; before load ${
+      part(run.parts.start)
+    } (V8 heap ${mib(run.memoryStart.heapTotal)}, used ${mib(run.memoryStart.heapUsed)}); end ${
+      part(run.parts.end)
+    }`,
   );
   const t = run.timings;
   const timing = (s: Timing) => `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
@@ -182,7 +197,9 @@ if (import.meta.main) {
   console.log(
     `  delivered ${(relay.delivered / relay.seconds).toFixed(0)} messages/s; relay RSS max ${
       mib(relay.rssMax)
-    }, CPU ${(relay.cpu * 100).toFixed(0)}% of one core`,
+    } (at the end ${mib(relay.parts.anon)} anon + ${mib(relay.parts.file)} file), CPU ${
+      (relay.cpu * 100).toFixed(0)
+    }% of one core`,
   );
 
   const plan = [{ intervalMs: INTERVAL_MS, seconds: DURATION_S }, ...(RATE ? STEPS : [])];

@@ -86,6 +86,16 @@ export function rssOf(pid: number): number {
   return kb * 1024;
 }
 
+/**
+ * A process's RSS split (bytes, Linux /proc): anonymous memory (V8's heap,
+ * malloc, buffers) and file-backed pages (mostly the deno binary's code).
+ */
+export function rssPartsOf(pid: number): { anon: number; file: number } {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { anon: kb("RssAnon") * 1024, file: (kb("RssFile") + kb("RssShmem")) * 1024 };
+}
+
 /** CPU time a process has used so far (user + system), in seconds (Linux /proc, 100 ticks/s). */
 export function cpuSecondsOf(pid: number): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);

@@ -9,6 +9,7 @@ import {
   percentiles,
   pool,
   rssOf,
+  rssPartsOf,
   sleep,
   spawnServer,
 } from "./common.ts";
@@ -185,7 +186,7 @@ export class Load {
 export async function relayBaseline(
   shape: LoadShape,
   seconds: number,
-): Promise<Load & { rssMax: number; cpu: number }> {
+): Promise<Load & { rssMax: number; cpu: number; parts: { anon: number; file: number } }> {
   const relay = await spawnServer("./relay.ts", {});
   try {
     const wsBase = relay.url.replace(/^http/, "ws");
@@ -218,8 +219,9 @@ export async function relayBaseline(
     clearInterval(sampler);
     const cpu = (cpuSecondsOf(relay.pid) - cpuStart) / (load.seconds + 3);
     rssMax = Math.max(rssMax, rssOf(relay.pid));
+    const parts = rssPartsOf(relay.pid);
     for (const ws of [...agents, ...visitors]) ws.close();
-    return Object.assign(load, { rssMax, cpu });
+    return Object.assign(load, { rssMax, cpu, parts });
   } finally {
     await relay.stop();
   }

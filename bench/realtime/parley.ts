@@ -5,7 +5,7 @@
  * those same servers, each with the servers' RSS, CPU and the first server's
  * own timings and memory.
  */
-import { cpuSecondsOf, openSocket, pool, rssOf, sleep, spawnServer } from "./common.ts";
+import { cpuSecondsOf, openSocket, pool, rssOf, rssPartsOf, sleep, spawnServer } from "./common.ts";
 import { kvCommitWatchWhile, Load, type LoadShape, type Stats } from "./load.ts";
 
 /** The V8 flags the `start` task gives the server (deno.json), so the bench runs it the same way. */
@@ -40,7 +40,13 @@ async function json(res: Response) {
  */
 /** One load round on Parley (RSS and CPU summed over the servers). */
 export type Round = Load & {
+  /** The servers' RSS once started, before the setup (agents, visitors, conversations). */
+  rssIdle: number;
   rssStart: number;
+  /** The first server's RSS split (anonymous / file-backed) idle, before the load and at its end. */
+  parts: Record<"idle" | "start" | "end", { anon: number; file: number }>;
+  /** The first server's V8 heap right before the load (after the setup). */
+  memoryStart: Deno.MemoryUsage;
   rssMax: number;
   rssEnd: number;
   cpu: number;
@@ -94,6 +100,8 @@ export async function parleyRun(
       servers.push(await spawnServer("./server.ts", env, v8Flags));
       wsBases.push(servers.at(-1)!.url.replace(/^http/, "ws"));
     }
+    const rssIdle = servers.reduce((sum, s) => sum + rssOf(s.pid), 0);
+    const partsIdle = rssPartsOf(server.pid);
     const instanceOfAgent = (a: number) => a % instances;
     const instanceOfVisitor = (i: number) => i % instances;
     const login = async (email: string) => {
@@ -244,13 +252,15 @@ export async function parleyRun(
     const rounds: Round[] = [];
     for (const [r, { intervalMs, seconds }] of plan.entries()) {
       const rssStart = rssAll();
+      const partsStart = rssPartsOf(server.pid);
       const cpuStart = cpuAll();
       // Reset the servers' commit timings and counts.
-      await Promise.all(servers.map((s) => {
+      const [before] = await Promise.all(servers.map((s) => {
         const line = s.nextLine("TIMINGS");
         Deno.kill(s.pid, "SIGUSR2");
         return line;
       }));
+      const memoryStart = JSON.parse(before.slice("TIMINGS ".length)).memory;
       let rssMax = rssStart;
       const sampler = setInterval(() => rssMax = Math.max(rssMax, rssAll()), 1000);
       load = new Load({ ...SHAPE, intervalMs }, `q${r}`);
@@ -268,6 +278,7 @@ export async function parleyRun(
       });
       clearInterval(sampler);
       const rssEnd = rssAll();
+      const partsEnd = rssPartsOf(server.pid);
       const cpu = (cpuAll() - cpuStart) / (load.seconds + 3);
       const all = await Promise.all(servers.map(async (s) => {
         const line = s.nextLine("TIMINGS");
@@ -283,7 +294,10 @@ export async function parleyRun(
       }
       rounds.push(Object.assign(load, {
         kvUnderLoad: await kvUnderLoad,
+        rssIdle,
         rssStart,
+        parts: { idle: partsIdle, start: partsStart, end: partsEnd },
+        memoryStart,
         rssMax: Math.max(rssMax, rssEnd),
         rssEnd,
         cpu,

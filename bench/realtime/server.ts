@@ -15,6 +15,12 @@
  * - `toSend`: commit done → the message frame handed to the other side's
  *   socket (the hub, the records, the subscriber's queue);
  * and `memory`: Deno.memoryUsage() (RSS, V8 heap, external) at that moment.
+ *
+ * With HEAP_SNAPSHOT_DIR set (in bench:realtime's environment), it also
+ * writes V8 heap snapshots there: `idle.heapsnapshot` once ready, then
+ * `round-N.heapsnapshot` at each SIGUSR2 before answering it (N = 0 right
+ * before the first load round, i.e. after the setup; 1 after it). Read them
+ * with `deno run -A bench/heap_summary.ts FILE` (what holds the memory).
  */
 import { loadConfig } from "../../fresh.config.ts";
 import { WIDGET_LIMITS } from "../../lib/channels/webchat_limits.ts";
@@ -22,7 +28,14 @@ import { startServer } from "../../lib/server.ts";
 import { routeTable } from "../../routes/mod.ts";
 import { BucketPool } from "../../lib/realtime/limits.ts";
 import { SocketSession } from "../../lib/realtime/socket.ts";
-import { getHeapSpaceStatistics } from "node:v8";
+import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
+
+const snapshotDir = Deno.env.get("HEAP_SNAPSHOT_DIR") ?? "";
+let snapshots = 0;
+/** A heap snapshot in HEAP_SNAPSHOT_DIR, when set (it runs a full GC first). */
+const snapshot = (name: string) => {
+  if (snapshotDir) writeHeapSnapshot(`${snapshotDir}/${name}.heapsnapshot`);
+};
 
 const samples = { commits: [] as number[], toCommit: [] as number[], commit: [] as number[] };
 const toSend: number[] = [];
@@ -98,6 +111,7 @@ SocketSession.prototype.send = function (this: SocketSession, frame) {
 /** The engine's commit counts at the previous SIGUSR2 (lost races = failed commits). */
 let enginePrev = { commits: 0, failed: 0, busy: 0 };
 Deno.addSignalListener("SIGUSR2", () => {
+  snapshot(`round-${snapshots++}`);
   const now = { ...server.deps.engine.commits.stats };
   const engine = {
     commits: now.commits - enginePrev.commits,
@@ -139,6 +153,7 @@ for (const bucket of Object.values(WIDGET_LIMITS) as { limit: number }[]) {
 const maxGroup = Number(Deno.env.get("MAX_GROUP")) || undefined;
 const server = await startServer(loadConfig(Deno.env.toObject()), routeTable, { maxGroup });
 server.deps.realtime.visitorSends = new BucketPool(1_000_000, 1_000_000);
+snapshot("idle");
 console.log(`READY ${server.url}`);
 const stop = async () => {
   await server.shutdown();
