@@ -87,7 +87,8 @@ const NOISY = Deno.args.includes("--noisy");
 const RATE = Deno.args.includes("--rate");
 /**
  * `--memory`: after the main round, the same round once per set of V8 flags in
- * MEMORY_V8_FLAGS ("|" between sets), each on a fresh server, printed beside
+ * MEMORY_V8_FLAGS ("|" between sets, "," within one; a NAME=value item goes
+ * to the server's environment instead), each on a fresh server, printed beside
  * the main round (whose server runs with the `start` task's flags).
  */
 const MEMORY = Deno.args.includes("--memory");
@@ -333,9 +334,9 @@ if (import.meta.main) {
     const row = (label: string, r: Round) => {
       const p = percentiles([...r.v2a, ...r.a2v]);
       console.log(
-        `  ${label.padEnd(34)} RSS max ${mib(r.rssMax)} (heap ${
-          mib(r.timings.memory.heapTotal)
-        }, ` +
+        `  ${label.padEnd(34)} RSS idle ${mib(r.rssIdle)}, setup ${mib(r.rssStart)}, max ${
+          mib(r.rssMax)
+        } (end: anon ${mib(r.parts.end.anon)}, heap ${mib(r.timings.memory.heapTotal)}, ` +
           `used ${mib(r.timings.memory.heapUsed)})  p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  CPU ${
             (r.cpu * 100).toFixed(0)
           }%, ${(1000 * r.cpu * (r.seconds + 3) / Math.max(1, r.delivered)).toFixed(2)} ms CPU ` +
@@ -345,15 +346,21 @@ if (import.meta.main) {
       );
     };
     row(`main round (${startTaskV8Flags() || "no flags"})`, main);
-    for (const flags of MEMORY_FLAGS) {
+    for (const set of MEMORY_FLAGS) {
+      // NAME=value items in a set go to the server's environment (e.g. MALLOC_ARENA_MAX=2).
+      const items = set.split(",").filter(Boolean);
+      const env = Object.fromEntries(
+        items.filter((i) => /^[A-Z_]+=/.test(i)).map((i) => i.split(/=(.*)/s).slice(0, 2)),
+      );
+      const flags = items.filter((i) => !/^[A-Z_]+=/.test(i)).join(",");
       const [r] = await parleyRun(
         SHAPE,
         [{ intervalMs: INTERVAL_MS, seconds: DURATION_S }],
         1,
-        {},
+        env,
         flags,
       );
-      row(flags || "no flags", r);
+      row(set || "no flags", r);
     }
     console.log(`  relay RSS max ${mib(relay.rssMax)} (target: Parley ≤ 1.3× that)`);
   }

@@ -35,6 +35,10 @@ export async function spawnServer(
     if (url) {
       // Keep draining its output (so it never blocks on a full pipe), handing lines to waiters.
       let rest = out.slice(out.indexOf(url) + url.length);
+      // SERVER_LOG=FILE keeps the server's output (e.g. SERVER_V8_FLAGS=--trace-gc lines) there.
+      const logPath = Deno.env.get("SERVER_LOG");
+      const log = logPath ? await Deno.open(logPath, { append: true, create: true }) : null;
+      const encoder = new TextEncoder();
       const waiters: { prefix: string; resolve: (line: string) => void }[] = [];
       (async () => {
         try {
@@ -46,6 +50,7 @@ export async function spawnServer(
             while ((nl = rest.indexOf("\n")) >= 0) {
               const line = rest.slice(0, nl).trim();
               rest = rest.slice(nl + 1);
+              if (log) await log.write(encoder.encode(`${child.pid} ${line}\n`));
               const i = waiters.findIndex((w) => line.startsWith(w.prefix));
               if (i >= 0) waiters.splice(i, 1)[0].resolve(line);
             }

@@ -21,6 +21,12 @@
  * `round-N.heapsnapshot` at each SIGUSR2 before answering it (N = 0 right
  * before the first load round, i.e. after the setup; 1 after it). Read them
  * with `deno run -A bench/heap_summary.ts FILE` (what holds the memory).
+ * With ALLOC_PROFILE_DIR set, it samples every allocation (garbage included:
+ * V8's sampling heap profiler) from one SIGUSR2 to the next and writes
+ * `round-N.heapprofile` (N = the round it covers); read them with
+ * `deno run -A bench/alloc_summary.ts FILE` (what allocates, per message).
+ * ALLOC_PROFILE_PROMOTED=1 leaves out what died young: what is left is what
+ * V8 promoted to its old generation (whose growth is the RSS under load).
  */
 import { loadConfig } from "../../fresh.config.ts";
 import { WIDGET_LIMITS } from "../../lib/channels/webchat_limits.ts";
@@ -29,6 +35,7 @@ import { routeTable } from "../../routes/mod.ts";
 import { BucketPool } from "../../lib/realtime/limits.ts";
 import { SocketSession } from "../../lib/realtime/socket.ts";
 import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
+import { Session } from "node:inspector/promises";
 
 const snapshotDir = Deno.env.get("HEAP_SNAPSHOT_DIR") ?? "";
 let snapshots = 0;
@@ -108,10 +115,36 @@ SocketSession.prototype.send = function (this: SocketSession, frame) {
   }
   return send.call(this, frame);
 };
+const profileDir = Deno.env.get("ALLOC_PROFILE_DIR") ?? "";
+const profiler = profileDir ? new Session() : null;
+let profiled = -1;
+/** Ends the current allocation sampling (writing its profile), then starts the next. */
+async function nextAllocationProfile(): Promise<void> {
+  if (!profiler) return;
+  if (profiled < 0) {
+    profiler.connect();
+    await profiler.post("HeapProfiler.enable");
+  } else {
+    const { profile } = await profiler.post("HeapProfiler.stopSampling");
+    await Deno.writeTextFile(
+      `${profileDir}/round-${profiled}.heapprofile`,
+      JSON.stringify(profile),
+    );
+  }
+  profiled++;
+  await profiler.post("HeapProfiler.startSampling", {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    // ALLOC_PROFILE_PROMOTED=1: only what outlived the young generation (promoted to the old one).
+    includeObjectsCollectedByMinorGC: !Deno.env.get("ALLOC_PROFILE_PROMOTED"),
+  });
+}
+
 /** The engine's commit counts at the previous SIGUSR2 (lost races = failed commits). */
 let enginePrev = { commits: 0, failed: 0, busy: 0 };
-Deno.addSignalListener("SIGUSR2", () => {
+Deno.addSignalListener("SIGUSR2", async () => {
   snapshot(`round-${snapshots++}`);
+  await nextAllocationProfile();
   const now = { ...server.deps.engine.commits.stats };
   const engine = {
     commits: now.commits - enginePrev.commits,
