@@ -76,7 +76,7 @@ try {
     }% used)`,
   );
   console.log(
-    `widget-more.js (on demand: transcript, pre-chat form, context sender): ${await gzipSize(
+    `widget-more.js (on demand: transcript, pre-chat form, context sender, files and links): ${await gzipSize(
       more,
     )} bytes gzipped, not part of the first paint`,
   );

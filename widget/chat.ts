@@ -9,6 +9,9 @@
  *   Reconnects and retries back off exponentially with jitter.
  * - Entries are keyed by message id and outbox items by clientId, so nothing
  *   shows twice whichever path delivers it first.
+ * - Files and links in messages, and "Attach a file", come with the
+ *   on-demand module (files.ts), once the panel opens; a file goes as a
+ *   message of its own.
  */
 import { ApiError, call } from "./api.ts";
 import { type Conversation, is, Listing, Message, Sent, Session } from "./schemas.ts";
@@ -72,6 +75,12 @@ export function createChat(o: Options) {
   let avail: { open?: boolean } | undefined;
   /** The part the first paint does not need (transcript, pre-chat form), loaded on demand. */
   const more = () => import(o.base + "/widget-more.js") as Promise<typeof import("./more.ts")>;
+  // A message's files and links (a link has a ":") are drawn by the on-demand module.
+  const dress = (e: HTMLElement, m: Message) => (
+    (m.attachments || /:/.test(m.text)) &&
+    more().then((x) => x.dress(e, m, o, token)).catch(() => {}), e
+  );
+  let attach = 0;
   // addContext / setUser: kept in order here; the sender (validation, batching, retries) comes
   // with the on-demand module once the chat has started, so the first paint does not wait for it.
   const told: [0 | 1, unknown][] = [];
@@ -288,9 +297,7 @@ export function createChat(o: Options) {
             clientId: o.clientId,
             page: location.href,
           });
-          if (!is(r, Sent)) throw new ApiError(0, "bad_answer", "Unexpected answer.");
-          setConv(r.conversation);
-          add(r.message);
+          got(r);
           n = 0;
         } catch (err) {
           const e = err as ApiError;
@@ -307,6 +314,14 @@ export function createChat(o: Options) {
     }
     render();
     tick();
+  }
+
+  /** A sent message's answer (the outbox's, or files.ts's): its conversation and the message. */
+  function got(r: unknown): void {
+    if (!is(r, Sent)) throw new ApiError(0, "bad_answer", "Unexpected answer.");
+    setConv(r.conversation);
+    add(r.message);
+    render();
   }
 
   function retry(clientId: string): void {
@@ -459,12 +474,16 @@ export function createChat(o: Options) {
     const asking = (askFirst || avail?.open === false) && !c && !out.length;
     if (asking && isOpen) showPreChat();
     v.form.hidden = isClosed || asking;
+    // "Attach a file" joins the composer once the panel is first open (the module it needs loads).
+    if (isOpen && loaded && !attach++) {
+      more().then((x) => x.fileUi(v, o, api, () => token, got)).catch(() => attach = 0);
+    }
     v.dlBtn.hidden = !msgs.size;
 
     const wanted: [string, () => HTMLElement][] = [];
     if (greeting) wanted.push(["g", () => el("div", "m", greeting)]);
     for (const m of [...msgs.values()].sort((a, b) => a.seq - b.seq)) {
-      wanted.push(["m" + m.id, () => entryView(m, w)]);
+      wanted.push(["m" + m.id, () => dress(entryView(m, w), m)]);
     }
     for (const o of out) {
       wanted.push(["o" + o.clientId + (o.failed ? "f" : ""), () => pendingView(o, w, retry)]);

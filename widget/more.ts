@@ -5,8 +5,8 @@
  * their words, the addContext/setUser sender, the line with the place in
  * the queue and the estimated wait, the chat's words in languages other
  * than English (./words.ts), and the satisfaction survey after a close
- * (survey.ts). Keeping them out keeps
- * widget.js within its 8 KB budget.
+ * (survey.ts); files and links in the log with "Attach a file"
+ * (files.ts). Keeping them out keeps widget.js within its 8 KB budget.
  */
 import type { Message } from "./schemas.ts";
 import { el } from "./view.ts";
@@ -14,6 +14,9 @@ import { fill } from "./i18n.ts";
 
 /** addContext / setUser: checked, gathered and sent by widget.js through this, once it started. */
 export { createContextSender } from "./context.ts";
+
+/** Files and links in messages, and the visitor's "Attach a file" with its upload states. */
+export { dress, fileUi } from "./files.ts";
 
 /** The chat's words in the visitor's language when it is not English (widget.js asks first). */
 export { wordsFor as chatWords } from "./words.ts";

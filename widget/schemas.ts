@@ -31,6 +31,8 @@ export type Message = {
   createdAt: string;
   /** Event details, e.g. `{ agentName }` for "assigned"; not validated, read defensively. */
   data?: Record<string, unknown> | null;
+  /** Files of the message (drawn by more.ts); not validated here, checked there. */
+  attachments?: unknown[];
 };
 
 export const Conversation = type({

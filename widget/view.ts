@@ -16,6 +16,14 @@ export interface Out {
   failed?: string;
 }
 
+/** A `type=button` button with a class, text and (optional) accessible name. */
+export function button(cls: string, text: string, label?: string): HTMLButtonElement {
+  const b = el("button", cls, text);
+  b.type = "button";
+  if (label) b.setAttribute("aria-label", label);
+  return b;
+}
+
 /** Creates an element with a class and text. */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -60,10 +68,8 @@ export function buildView(w: Words, position: string): View {
     // Old browsers without constructable stylesheets: a <style> (subject to the page's CSP).
     root.append(el("style", "", CSS));
   }
-  const launcher = el("button", "l");
-  launcher.type = "button";
+  const launcher = button("l", "", w.open);
   launcher.innerHTML = ICON; // a constant, not data
-  launcher.setAttribute("aria-label", w.open);
   launcher.setAttribute("aria-expanded", "false");
   launcher.setAttribute("aria-controls", "p");
   const badge = el("span", "b");
@@ -82,12 +88,8 @@ export function buildView(w: Words, position: string): View {
   const status = el("span", "s");
   status.setAttribute("aria-live", "polite");
   head.append(title, status);
-  const closeBtn = el("button", "x", "×");
-  closeBtn.type = "button";
-  closeBtn.setAttribute("aria-label", w.close);
-  const dlBtn = el("button", "x", "⤓");
-  dlBtn.type = "button";
-  dlBtn.setAttribute("aria-label", w.dl);
+  const closeBtn = button("x", "×", w.close);
+  const dlBtn = button("x", "⤓", w.dl);
   header.append(head, dlBtn, closeBtn);
 
   const log = el("div", "g");
@@ -99,8 +101,7 @@ export function buildView(w: Words, position: string): View {
   // The log's own "closed" line says the conversation is closed; here only the way on.
   const closed = el("div", "c");
   closed.hidden = true;
-  const again = el("button", "", w.again);
-  again.type = "button";
+  const again = button("", w.again);
   closed.append(again);
 
   const form = el("form");
@@ -166,8 +167,7 @@ export function pendingView(o: Out, w: Words, retry: (clientId: string) => void)
   const e = el("div", o.failed ? "m me f" : "m me", o.text);
   const note = el("small", "", o.failed ? w.failed + " " : w.sending);
   if (o.failed) {
-    const b = el("button", "", w.retry);
-    b.type = "button";
+    const b = button("", w.retry);
     b.onclick = () => retry(o.clientId);
     note.append(b);
   }
