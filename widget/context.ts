@@ -1,6 +1,6 @@
 /**
  * What the host page tells Parley about the visitor: `addContext(obj)` and
- * `setUser({name, email})`. Both are validated here (superstruct), gathered,
+ * `setUser({name, email})`. Both are validated here (schemas.ts), gathered,
  * and sent as one `POST context` once the chat has started; the server merges
  * them (or keeps them for the first message). One bad value never costs the
  * others: a key with a value of the wrong type is left out with a console

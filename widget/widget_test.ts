@@ -1,6 +1,6 @@
 /**
  * The widget's pure parts, and the contract between the server's answers and
- * the widget's superstruct schemas (a drift here would silently break the
+ * the widget's schemas (schemas.ts) (a drift here would silently break the
  * widget, which drops answers it does not recognise).
  */
 import assert from "node:assert/strict";
@@ -80,6 +80,43 @@ Deno.test("[widget] browser-side checks of addContext values and setUser input",
   }
   assert.ok(is({ name: "Vera", email: "v@example.test" }, UserInput));
   assert.equal(is({ name: 5 }, UserInput), false);
+});
+
+Deno.test("[widget] a broken or hostile answer is refused; more keys than listed are fine", () => {
+  const message = {
+    id: "m1",
+    seq: 1,
+    type: "message",
+    kind: "text",
+    author: { type: "agent", name: "Ana" },
+    text: "Hi",
+    createdAt: "2026-01-01T00:00:00.000Z",
+  };
+  const conversation = { id: "c1", status: "active", agentName: "Ana" };
+  assert.ok(is({ message, conversation }, Sent));
+  assert.ok(is({ message: { ...message, attachments: [], extra: 1 }, conversation }, Sent));
+  assert.ok(is({ conversation: null, messages: [message] }, Listing));
+  for (
+    const bad of [
+      null,
+      "x",
+      { conversation },
+      { message: { ...message, seq: NaN }, conversation },
+      { message: { ...message, seq: "1" }, conversation },
+      { message: { ...message, type: "note" }, conversation },
+      { message: { ...message, author: null }, conversation },
+      { message: { ...message, author: { type: "agent", name: 5 } }, conversation },
+      { message: { ...message, clientId: 7 }, conversation },
+      { message, conversation: { ...conversation, status: "gone" } },
+      { message, conversation: { ...conversation, agentName: undefined } },
+    ]
+  ) assert.equal(is(bad, Sent), false, JSON.stringify(bad));
+  assert.equal(is({ conversation: null, messages: [message, { id: 1 }] }, Listing), false);
+  assert.equal(is({ conversation: null, messages: {} }, Listing), false);
+  assert.equal(
+    is({ visitorToken: "t", conversationId: null, site: { name: "S", colour: "#000" } }, Session),
+    false,
+  );
 });
 
 Deno.test("[widget] addContext: one bad value never costs the others; each bad key is warned about", async () => {

@@ -1,7 +1,7 @@
 /**
  * The WebSocket protocol of `/ws/agent` and `/ws/visitor`: one zod schema per
  * frame, defined once here and imported by the server and the islands (the
- * widget mirrors these shapes with superstruct; docs/api.md lists them).
+ * widget mirrors these shapes with small checks, widget/schemas.ts; docs/api.md lists them).
  *
  * Every frame is a JSON text frame with a `type`. Client frames:
  * - `subscribe {conversationId, afterSeq?}`: receive the conversation's log
