@@ -23,8 +23,9 @@ import {
   createApiKey,
   listApiKeys,
   revokeApiKey,
-  SCOPE_LABELS,
 } from "../lib/store/api_keys.ts";
+import { type MessageKey, t, tParts } from "../lib/i18n/mod.ts";
+import { When } from "../components/admin/When.tsx";
 import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
 /** The form field of a scope's checkbox. */
@@ -35,10 +36,13 @@ function scopesFrom(form: Record<string, string>): string[] {
   return API_SCOPES.filter((s) => form[scopeField(s)] === "on");
 }
 
-/** A time as the audit log shows it: UTC, to the minute. */
-function When({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{iso.slice(0, 16).replace("T", " ")} UTC</time>;
-}
+/** What the page calls each scope (the API keeps the codes). */
+const SCOPE_WORDS: Record<ApiScope, MessageKey> = {
+  "conversations:read": "admin.apiKeys.scope.conversationsRead",
+  "messages:write": "admin.apiKeys.scope.messagesWrite",
+  "contacts:manage": "admin.apiKeys.scope.contactsManage",
+};
+const scopeLabel = (scope: ApiScope) => t(SCOPE_WORDS[scope]);
 
 function KeyRow({ apiKey }: { apiKey: ApiKey }) {
   return (
@@ -47,23 +51,31 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
         <div class="flex-1 min-w-0">
           <p class="font-medium">
             {apiKey.name} {apiKey.revokedAt
-              ? <span class="text-xs rounded bg-gray-200 text-gray-800 px-2 py-0.5">Revoked</span>
-              : <span class="text-xs rounded bg-green-100 text-green-900 px-2 py-0.5">Active</span>}
+              ? (
+                <span class="text-xs rounded bg-gray-200 text-gray-800 px-2 py-0.5">
+                  {t("admin.apiKeys.revoked")}
+                </span>
+              )
+              : (
+                <span class="text-xs rounded bg-green-100 text-green-900 px-2 py-0.5">
+                  {t("admin.apiKeys.active")}
+                </span>
+              )}
           </p>
           <p class="text-sm text-gray-700">
-            <code>{apiKey.hint}…</code> · {apiKey.scopes.map((s) => SCOPE_LABELS[s]).join(", ")}
+            <code>{apiKey.hint}…</code> · {apiKey.scopes.map(scopeLabel).join(", ")}
           </p>
           <p class="text-xs text-gray-600">
-            Created <When iso={apiKey.createdAt} /> by {apiKey.createdBy.name} · {apiKey.lastUsedAt
-              ? (
-                <>
-                  last used <When iso={apiKey.lastUsedAt} />
-                </>
-              )
-              : "never used"}
+            {tParts("admin.apiKeys.createdBy", {
+              when: <When iso={apiKey.createdAt} />,
+              name: apiKey.createdBy.name,
+            })} · {apiKey.lastUsedAt
+              ? tParts("admin.apiKeys.lastUsed", { when: <When iso={apiKey.lastUsedAt} /> })
+              : t("admin.apiKeys.neverUsed")}
             {apiKey.revokedAt && (
               <>
-                {" "}· revoked <When iso={apiKey.revokedAt} />
+                {" · "}
+                {tParts("admin.apiKeys.revokedAt", { when: <When iso={apiKey.revokedAt} /> })}
               </>
             )}
           </p>
@@ -71,7 +83,8 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
         {!apiKey.revokedAt && (
           <form method="post" action={`/admin/api-keys/${apiKey.id}/revoke`}>
             <Button variant="danger">
-              Revoke<span class="sr-only">{` ${apiKey.name}`}</span>
+              {t("admin.apiKeys.revoke")}
+              <span class="sr-only">{` ${apiKey.name}`}</span>
             </Button>
           </form>
         )}
@@ -94,61 +107,62 @@ export function adminApiKeyPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title="API keys"
+        title={t("admin.nav.apiKeys")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/api-keys"
         notice={noticeFrom(c)}
       >
         {state.created && (
-          <Section title="Your new API key" id="new-key">
+          <Section title={t("admin.apiKeys.newTitle")} id="new-key">
             <p class="text-sm mb-3" role="status">
-              Copy the key for <strong>{state.created.apiKey.name}</strong>{" "}
-              now: it is shown only this once. Integrations send it as{" "}
-              <code>Authorization: Bearer …</code>.
+              {tParts("admin.apiKeys.copyNow", {
+                name: <strong>{state.created.apiKey.name}</strong>,
+                header: <code>Authorization: Bearer …</code>,
+              })}
             </p>
             <Island
               name="CopyField"
               component={CopyField}
               props={{
                 id: "new-api-key",
-                label: `API key for ${state.created.apiKey.name}`,
+                label: t("admin.apiKeys.copyLabel", { name: state.created.apiKey.name }),
                 value: state.created.token,
               }}
             />
           </Section>
         )}
-        <Section title="API keys">
+        <Section title={t("admin.nav.apiKeys")} id="api-keys">
           <p class="text-sm text-gray-700 mb-2">
-            Integrations (a CRM, a bot) call the REST API with a key instead of signing in:{" "}
-            <code>Authorization: Bearer …</code>. Each key can do only what its scopes allow.
-            Reference: <a class="underline text-brand-700" href="/api/v1/docs">/api/v1/docs</a>.
+            {tParts("admin.apiKeys.intro", { header: <code>Authorization: Bearer …</code> })}{" "}
+            {t("admin.apiKeys.reference")}{" "}
+            <a class="underline text-brand-700" href="/api/v1/docs">/api/v1/docs</a>.
           </p>
-          {apiKeys.length === 0 && <p class="text-sm text-gray-600">No API keys yet.</p>}
+          {apiKeys.length === 0 && <p class="text-sm text-gray-600">{t("admin.apiKeys.none")}</p>}
           <ul class="divide-y divide-gray-100">
             {apiKeys.map((k) => <KeyRow key={k.id} apiKey={k} />)}
           </ul>
         </Section>
-        <Section title="Create an API key">
+        <Section title={t("admin.apiKeys.create")} id="create-an-api-key">
           <form method="post" action="/admin/api-keys" novalidate>
             <FormAlert message={state.error} />
             <TextField
-              label="Name"
+              label={t("admin.apiKeys.name")}
               name="name"
               value={state.values?.name}
               error={state.fields?.name}
-              hint="Who uses it, e.g. “CRM sync” or “Website bot”."
+              hint={t("admin.apiKeys.nameHint")}
               required
             />
             <fieldset
               class="mb-3"
               aria-describedby={state.fields?.scopes ? "scopes-error" : undefined}
             >
-              <legend class="block text-sm font-medium mb-1">Scopes</legend>
+              <legend class="block text-sm font-medium mb-1">{t("admin.apiKeys.scopes")}</legend>
               {API_SCOPES.map((s) => (
                 <Checkbox
                   key={s}
-                  label={SCOPE_LABELS[s]}
+                  label={scopeLabel(s)}
                   name={scopeField(s)}
                   checked={ticked.includes(s)}
                 />
@@ -157,7 +171,7 @@ export function adminApiKeyPages(deps: AppDeps): Hono<AppEnv> {
                 <p id="scopes-error" class="text-sm text-red-700">{state.fields.scopes}</p>
               )}
             </fieldset>
-            <Button>Create key</Button>
+            <Button>{t("admin.apiKeys.createButton")}</Button>
           </form>
         </Section>
       </AdminLayout>,

@@ -28,23 +28,31 @@ import {
   webhookInputSchema,
   webhookUpdateSchema,
 } from "../lib/webhooks/endpoints.ts";
-import { WEBHOOK_EVENT_NAMES, WEBHOOK_EVENTS } from "../lib/webhooks/events.ts";
+import { WEBHOOK_EVENT_NAMES, type WebhookEvent } from "../lib/webhooks/events.ts";
+import { formatNumber, type MessageKey, t, tParts } from "../lib/i18n/mod.ts";
+import { When } from "../components/admin/When.tsx";
 import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
 const eventField = (event: string) => `event-${event.replace(".", "-")}`;
 const eventsFrom = (form: Record<string, string>) =>
   WEBHOOK_EVENT_NAMES.filter((e) => form[eventField(e)] === "on");
 
-function When({ iso }: { iso: string | null }) {
-  return iso ? <time dateTime={iso}>{iso.slice(0, 19).replace("T", " ")} UTC</time> : <>—</>;
-}
+/** What each event means, in the page's words (the API's `events` keeps the English). */
+const EVENT_WORDS: Record<WebhookEvent, MessageKey> = {
+  "conversation.created": "admin.webhooks.event.conversationCreated",
+  "conversation.assigned": "admin.webhooks.event.conversationAssigned",
+  "conversation.transferred": "admin.webhooks.event.conversationTransferred",
+  "conversation.closed": "admin.webhooks.event.conversationClosed",
+  "message.created": "admin.webhooks.event.messageCreated",
+  "csat.received": "admin.webhooks.event.csatReceived",
+};
 
 function EventBoxes(
   { checked, error, idPrefix }: { checked: string[]; error?: string; idPrefix: string },
 ) {
   return (
     <fieldset class="mb-3" aria-describedby={error ? `${idPrefix}-events-error` : undefined}>
-      <legend class="block text-sm font-medium mb-1">Events</legend>
+      <legend class="block text-sm font-medium mb-1">{t("admin.webhooks.events")}</legend>
       {WEBHOOK_EVENT_NAMES.map((e) => (
         <Checkbox
           key={e}
@@ -52,7 +60,7 @@ function EventBoxes(
           name={eventField(e)}
           idPrefix={idPrefix}
           checked={checked.includes(e)}
-          hint={WEBHOOK_EVENTS[e]}
+          hint={t(EVENT_WORDS[e])}
         />
       ))}
       {error && <p id={`${idPrefix}-events-error`} class="text-sm text-red-700">{error}</p>}
@@ -67,17 +75,19 @@ const STATUS_CLASS = {
 };
 
 function DeliveryLog({ deliveries }: { deliveries: WebhookDelivery[] }) {
-  if (deliveries.length === 0) return <p class="text-sm text-gray-600">No deliveries yet.</p>;
+  if (deliveries.length === 0) {
+    return <p class="text-sm text-gray-600">{t("admin.webhooks.noDeliveries")}</p>;
+  }
   return (
     <table class="w-full text-sm">
-      <caption class="sr-only">Deliveries, newest first</caption>
+      <caption class="sr-only">{t("admin.webhooks.deliveriesCaption")}</caption>
       <thead>
         <tr class="text-left border-b border-gray-200">
-          <th scope="col" class="py-1 pr-2">Event</th>
-          <th scope="col" class="py-1 pr-2">Status</th>
-          <th scope="col" class="py-1 pr-2">Attempts</th>
-          <th scope="col" class="py-1 pr-2">Last answer</th>
-          <th scope="col" class="py-1">When</th>
+          <th scope="col" class="py-1 pr-2">{t("admin.webhooks.event")}</th>
+          <th scope="col" class="py-1 pr-2">{t("admin.webhooks.status")}</th>
+          <th scope="col" class="py-1 pr-2">{t("admin.webhooks.attempts")}</th>
+          <th scope="col" class="py-1 pr-2">{t("admin.webhooks.lastAnswer")}</th>
+          <th scope="col" class="py-1">{t("admin.webhooks.when")}</th>
         </tr>
       </thead>
       <tbody>
@@ -89,30 +99,36 @@ function DeliveryLog({ deliveries }: { deliveries: WebhookDelivery[] }) {
             </td>
             <td class="py-1 pr-2">
               <span class={`rounded px-2 py-0.5 text-xs ${STATUS_CLASS[d.status]}`}>
-                {d.status === "delivered"
-                  ? "Delivered"
-                  : d.status === "failed"
-                  ? "Failed"
-                  : "Retrying"}
+                {t(
+                  d.status === "delivered"
+                    ? "admin.webhooks.delivered"
+                    : d.status === "failed"
+                    ? "admin.webhooks.failed"
+                    : "admin.webhooks.retrying",
+                )}
               </span>
             </td>
-            <td class="py-1 pr-2">{d.attempts}</td>
+            <td class="py-1 pr-2">{formatNumber(d.attempts)}</td>
             <td class="py-1 pr-2">
               {d.lastStatus !== null && <span>HTTP {d.lastStatus}</span>}
               {d.lastError && <div class="text-xs text-red-800 break-all">{d.lastError}</div>}
             </td>
             <td class="py-1 text-xs">
               <div>
-                Created <When iso={d.createdAt} />
+                {tParts("admin.webhooks.createdAt", { when: <When iso={d.createdAt} seconds /> })}
               </div>
               {d.deliveredAt && (
                 <div>
-                  Delivered <When iso={d.deliveredAt} />
+                  {tParts("admin.webhooks.deliveredAt", {
+                    when: <When iso={d.deliveredAt} seconds />,
+                  })}
                 </div>
               )}
               {d.status === "pending" && d.nextAttemptAt && (
                 <div>
-                  Next try <When iso={d.nextAttemptAt} />
+                  {tParts("admin.webhooks.nextTry", {
+                    when: <When iso={d.nextAttemptAt} seconds />,
+                  })}
                 </div>
               )}
             </td>
@@ -152,33 +168,33 @@ export function adminWebhookPages(deps: AppDeps): Hono<AppEnv> {
       c,
       layout(
         c,
-        "Webhooks",
+        t("admin.nav.webhooks"),
         <>
           {state.created && (
-            <Section title="Your new webhook's secret" id="new-webhook">
+            <Section title={t("admin.webhooks.newTitle")} id="new-webhook">
               <p class="text-sm mb-3" role="status">
-                Copy the signing secret for <strong>{state.created.webhook.url}</strong>{" "}
-                now: it is shown only this once. Check each delivery's{" "}
-                <code>X-Parley-Signature</code> (<code>sha256=</code>{" "}
-                HMAC-SHA256 of the raw body) with it.
+                {tParts("admin.webhooks.copyNow", {
+                  url: <strong>{state.created.webhook.url}</strong>,
+                  header: <code>X-Parley-Signature</code>,
+                  prefix: <code>sha256=</code>,
+                })}
               </p>
               <Island
                 name="CopyField"
                 component={CopyField}
                 props={{
                   id: "new-webhook-secret",
-                  label: "Signing secret",
+                  label: t("admin.webhooks.secretLabel"),
                   value: state.created.secret,
                 }}
               />
             </Section>
           )}
-          <Section title="Endpoints">
-            <p class="text-sm text-gray-700 mb-2">
-              Parley POSTs each event you choose to your URL, signed, and retries with growing
-              delays while the receiver is down. Payloads: docs/api.md, “Outgoing webhooks”.
-            </p>
-            {webhooks.length === 0 && <p class="text-sm text-gray-600">No webhooks yet.</p>}
+          <Section title={t("admin.webhooks.endpoints")} id="endpoints">
+            <p class="text-sm text-gray-700 mb-2">{t("admin.webhooks.intro")}</p>
+            {webhooks.length === 0 && (
+              <p class="text-sm text-gray-600">{t("admin.webhooks.none")}</p>
+            )}
             <ul class="divide-y divide-gray-100">
               {webhooks.map((w) => (
                 <li key={w.id} class="py-3" data-webhook-id={w.id}>
@@ -188,12 +204,12 @@ export function adminWebhookPages(deps: AppDeps): Hono<AppEnv> {
                     {w.active
                       ? (
                         <span class="text-xs rounded bg-green-100 text-green-900 px-2 py-0.5">
-                          Active
+                          {t("admin.webhooks.active")}
                         </span>
                       )
                       : (
                         <span class="text-xs rounded bg-gray-200 text-gray-800 px-2 py-0.5">
-                          Paused
+                          {t("admin.webhooks.paused")}
                         </span>
                       )}
                   </p>
@@ -202,27 +218,27 @@ export function adminWebhookPages(deps: AppDeps): Hono<AppEnv> {
               ))}
             </ul>
           </Section>
-          <Section title="Add a webhook">
+          <Section title={t("admin.webhooks.add")} id="add-a-webhook">
             <form method="post" action="/admin/webhooks" novalidate>
               <FormAlert message={state.error} />
               <TextField
-                label="URL"
+                label={t("admin.webhooks.url")}
                 name="url"
                 type="url"
                 value={state.values?.url}
                 error={state.fields?.url}
-                hint="Where Parley sends events, e.g. https://crm.example.com/hooks/parley"
+                hint={t("admin.webhooks.urlHint")}
                 required
               />
               <EventBoxes checked={ticked} error={state.fields?.events} idPrefix="new" />
               <TextField
-                label="Secret (optional)"
+                label={t("admin.webhooks.secret")}
                 name="secret"
                 value={state.values?.secret}
                 error={state.fields?.secret}
-                hint="Leave empty and Parley makes a strong one."
+                hint={t("admin.webhooks.secretHint")}
               />
-              <Button>Add webhook</Button>
+              <Button>{t("admin.webhooks.addButton")}</Button>
             </form>
           </Section>
         </>,
@@ -240,19 +256,21 @@ export function adminWebhookPages(deps: AppDeps): Hono<AppEnv> {
       c,
       layout(
         c,
-        `Webhook: ${stored.url}`,
+        t("admin.webhooks.title", { url: stored.url }),
         <>
           <p class="mb-4 text-sm">
-            <a class="underline text-brand-700" href="/admin/webhooks">All webhooks</a>
+            <a class="underline text-brand-700" href="/admin/webhooks">
+              {t("admin.webhooks.all")}
+            </a>
           </p>
-          <Section title="Delivery log">
+          <Section title={t("admin.webhooks.log")} id="delivery-log">
             <DeliveryLog deliveries={deliveries} />
           </Section>
-          <Section title="Settings">
+          <Section title={t("admin.webhooks.settings")} id="settings">
             <form method="post" action={`/admin/webhooks/${id}`} novalidate>
               <FormAlert message={state.error} />
               <TextField
-                label="URL"
+                label={t("admin.webhooks.url")}
                 name="url"
                 type="url"
                 value={state.values?.url ?? stored.url}
@@ -262,20 +280,20 @@ export function adminWebhookPages(deps: AppDeps): Hono<AppEnv> {
               />
               <EventBoxes checked={events} error={state.fields?.events} idPrefix="edit" />
               <Checkbox
-                label="Active (uncheck to pause deliveries)"
+                label={t("admin.webhooks.activeLabel")}
                 name="active"
                 idPrefix="edit"
                 checked={state.values ? state.values.active === "on" : stored.active}
               />
               <p class="text-sm text-gray-600 mb-3">
-                Secret: <code>{stored.secretHint}…</code>
+                {t("admin.webhooks.secretIs")} <code>{stored.secretHint}…</code>
               </p>
-              <Button>Save</Button>
+              <Button>{t("admin.webhooks.save")}</Button>
             </form>
           </Section>
-          <Section title="Delete">
+          <Section title={t("admin.webhooks.delete")} id="delete">
             <form method="post" action={`/admin/webhooks/${id}/delete`}>
-              <Button variant="danger">Delete webhook</Button>
+              <Button variant="danger">{t("admin.webhooks.deleteButton")}</Button>
             </form>
           </Section>
         </>,

@@ -33,9 +33,7 @@ export function formFailure(err: unknown): FormFailure {
     !(err instanceof AppError) || err.status === 401 || err.status === 413 || err.status === 415
   ) throw err;
   const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
-  const message = Object.keys(fields).length
-    ? "Please correct the fields marked below."
-    : err.message;
+  const message = Object.keys(fields).length ? t("admin.form.fixFields") : err.message;
   return { status: err.status, message, fields };
 }
 

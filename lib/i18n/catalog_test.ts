@@ -12,6 +12,8 @@ import {
   LOCALES,
   type MessageKey,
   negotiateLocale,
+  setLocaleSource,
+  tParts,
   translate,
 } from "./mod.ts";
 import { en } from "./messages/en.ts";
@@ -29,6 +31,9 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, string[]>> = {
   "admin.nav.webhooks": ["es", "pt"],
   "admin.qr.scopePersonal": ["es"],
   "admin.sites.editTitle": ["pt"],
+  "admin.webhooks.title": ["es", "pt"],
+  "admin.webhooks.url": ["es", "pt"],
+  "admin.webhooks.status": ["pt"],
   // Unit symbols (min, h, d) are the same in all three.
   "time.minutes": ["es", "pt"],
   "time.hours": ["es", "pt"],
@@ -108,4 +113,20 @@ Deno.test("[i18n] dates, numbers and relative times are written the language's w
   assert.equal(formatRelative(-3 * 60_000, "en"), "3 minutes ago");
   assert.equal(formatRelative(-3 * 60_000, "es"), "hace 3 minutos");
   assert.equal(formatRelative(-2 * 86_400_000, "pt"), "anteontem");
+});
+
+Deno.test("[i18n] tParts keeps markup in place, in the language's word order", () => {
+  const marker = { tag: "strong" };
+  try {
+    setLocaleSource(() => "es");
+    const parts = tParts("admin.apiKeys.createdBy", { when: marker, name: "Rosa" });
+    assert.deepEqual(parts, ["Creada el ", marker, " por ", "Rosa"]);
+    setLocaleSource(() => "pt");
+    assert.deepEqual(tParts("admin.apiKeys.lastUsed", { when: marker }), [
+      "último uso em ",
+      marker,
+    ]);
+  } finally {
+    setLocaleSource(() => "en");
+  }
 });

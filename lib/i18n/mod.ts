@@ -68,6 +68,29 @@ export function translate(locale: Locale, key: MessageKey, vars?: Vars): string 
   });
 }
 
+/**
+ * The text of `key` in the current language as pieces, each placeholder replaced
+ * by its value as is: for pages that put markup in a sentence
+ * (`tParts("x", { name: <strong>Ana</strong> })`) without splitting it into
+ * fragments a translator cannot reorder. Numbers are formatted as in `t()`.
+ */
+export function tParts<V>(
+  key: MessageKey,
+  vars: Record<string, V | string | number>,
+): (string | V)[] {
+  const locale = currentLocale();
+  const message = CATALOGS[locale][key] ?? CATALOGS.en[key];
+  const text = typeof message === "string"
+    ? message
+    : pluralForm(locale, message, Number(vars.count ?? 0));
+  return text.split(/(\{\w+\})/).filter((piece) => piece !== "").map((piece) => {
+    const name = /^\{(\w+)\}$/.exec(piece)?.[1];
+    if (name === undefined || !(name in vars)) return piece;
+    const value = vars[name];
+    return typeof value === "number" ? formatNumber(value, locale) : value;
+  });
+}
+
 /** The text of `key` in the current language. */
 export function t(key: MessageKey, vars?: Vars): string {
   return translate(currentLocale(), key, vars);

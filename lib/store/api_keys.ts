@@ -20,13 +20,6 @@ import type { Engine } from "./engine/engine.ts";
 export const API_SCOPES = ["conversations:read", "messages:write", "contacts:manage"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
-/** What the admin console says about each scope. */
-export const SCOPE_LABELS: Record<ApiScope, string> = {
-  "conversations:read": "Read conversations",
-  "messages:write": "Write messages (replies, notes, bot hand-offs)",
-  "contacts:manage": "Manage contacts",
-};
-
 /** Every API key token starts with this, so it is told apart from a visitor token at a glance. */
 export const API_KEY_PREFIX = "prly_";
 
