@@ -18,6 +18,10 @@ export async function spawnServer(
   v8Flags = "",
 ): Promise<Spawned> {
   const flags = v8Flags ? [`--v8-flags=${v8Flags}`] : [];
+  // PARLEY_DENO_ARGS (e.g. "--inspect=127.0.0.1:9229") lets a profiler attach to Parley's server.
+  if (script === "./server.ts") {
+    flags.push(...(Deno.env.get("PARLEY_DENO_ARGS")?.split(" ").filter(Boolean) ?? []));
+  }
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-kv", ...flags, new URL(script, import.meta.url).pathname],
     cwd: new URL("../../", import.meta.url).pathname,

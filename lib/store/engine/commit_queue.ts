@@ -125,8 +125,6 @@ interface Cost {
 
 const keyId = (key: Deno.KvKey): string => JSON.stringify(key);
 
-const utf8 = new TextEncoder();
-
 /**
  * A key's size as Deno KV encodes it (a tag byte per part, strings and bytes
  * in UTF-8 with a terminator, numbers in 8 bytes), rounded up a little.
@@ -134,10 +132,27 @@ const utf8 = new TextEncoder();
 export function keySize(key: Deno.KvKey): number {
   let n = 4;
   for (const part of key) {
-    if (typeof part === "string") n += utf8.encode(part).length + 3;
+    if (typeof part === "string") n += utf8Length(part) + 3;
     else if (part instanceof Uint8Array) n += part.length + 3;
     else if (typeof part === "bigint") n += 2 + Math.ceil(part.toString(16).length / 2);
     else n += 10; // number, boolean
+  }
+  return n;
+}
+
+/** A string's length in UTF-8 without encoding it (keys are mostly ASCII: one pass, no copy). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      n += 1;
+      continue;
+    }
+    n += 2; // 3 bytes (a lone surrogate too: it is encoded as U+FFFD)
+    const next = s.charCodeAt(i + 1);
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++; // a pair: 4 bytes
   }
   return n;
 }
@@ -239,7 +254,9 @@ export class CommitQueue {
       this.#queue.unshift(...group);
       return false;
     }
-    const built = await Promise.all(group.map((item) => this.#build(item)));
+    // An attempt alone meets no one and always fits: its keys and size are not worked out.
+    const alone = group.length === 1;
+    const built = await Promise.all(group.map((item) => this.#build(item, !alone)));
 
     // Form the commit: in queue order, each write whose keys meet no earlier one's.
     const taken = new Set<string>();
@@ -315,10 +332,14 @@ export class CommitQueue {
     return landed;
   }
 
-  /** Runs one attempt's build (it only reads) and sizes what it would write. */
-  async #build(item: Pending): Promise<Built> {
+  /**
+   * Runs one attempt's build (it only reads) and, when it shares a group
+   * (`sized`), the keys it meets and what it would write.
+   */
+  async #build(item: Pending, sized: boolean): Promise<Built> {
     const reads = new AttemptReads(this.parts.kv, this.parts.entries, item.useCache);
-    const readKeys = () => new Set(reads.entries.map((e) => keyId(e.key)));
+    const readKeys = () =>
+      sized ? new Set(reads.entries.map((e) => keyId(e.key))) : new Set<string>();
     try {
       const plan = await item.build(reads);
       if (!plan.op) {
@@ -327,6 +348,10 @@ export class CommitQueue {
           return { kind: "again", keys: readKeys() };
         }
         return { kind: "done", value: plan.value, keys: readKeys() };
+      }
+      if (!sized) {
+        const cost = { checks: 0, mutations: 0, keyBytes: 0, bytes: 0 };
+        return { kind: "write", plan, reads, keys: new Set(), cost };
       }
       const keys = readKeys();
       for (const c of plan.op.checks) keys.add(keyId(c.key));
