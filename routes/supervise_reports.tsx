@@ -12,7 +12,8 @@ import { parseQuery } from "../lib/http/parse_request.ts";
 import { renderPage } from "../lib/http/render.ts";
 import { AppError } from "../lib/errors.ts";
 import { publicAgent } from "../lib/store/agents.ts";
-import { reportFilters } from "../lib/reports/report_query.ts";
+import { filterErrorText, reportFilters } from "../lib/reports/report_query.ts";
+import { currentLocale, t } from "../lib/i18n/mod.ts";
 import { supervisionReport } from "../lib/reports/supervision_report.ts";
 import { exportQuerySchema, reportExport } from "../lib/reports/report_export.ts";
 import { SuperviseLayout } from "../components/reports/SuperviseLayout.tsx";
@@ -34,13 +35,16 @@ export function superviseReportRoutes(deps: AppDeps): Hono<AppEnv> {
     } catch (err) {
       if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 404)) throw err;
       const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields;
-      errors = fields ?? { [raw.agentId ? "agentId" : "teamId"]: "Not found: choose again." };
+      // The API's English reasons, said in the page's language.
+      errors = fields
+        ? Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, filterErrorText(v)]))
+        : { [raw.agentId ? "agentId" : "teamId"]: t("reports.error.notFound") };
     }
     const fallback = report ?? await supervisionReport(deps.kv, reportFilters({}));
     return renderPage(
       c,
       <SuperviseLayout
-        title="Reports"
+        title={t("supervise.reports")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/supervise/reports"
@@ -48,7 +52,7 @@ export function superviseReportRoutes(deps: AppDeps): Hono<AppEnv> {
         <ReportFilterForm report={fallback} raw={raw} errors={errors} />
         {report ? <ReportView report={report} /> : (
           <p role="alert" class="text-red-700">
-            The report could not be shown: fix the fields marked above.
+            {t("reports.cannotShow")}
           </p>
         )}
       </SuperviseLayout>,
@@ -61,8 +65,13 @@ export function superviseReportRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get("/api/v1/reports/export", async (c) => {
-    const { table } = parseQuery(c, exportQuerySchema);
-    const { filename, lines } = await reportExport(deps.kv, table, reportFilters(c.req.query()));
+    const { table, lang } = parseQuery(c, exportQuerySchema);
+    const { filename, lines } = await reportExport(
+      deps.kv,
+      table,
+      reportFilters(c.req.query()),
+      lang ?? currentLocale(),
+    );
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {

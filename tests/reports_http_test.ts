@@ -187,6 +187,34 @@ Deno.test("[reports] figures, filters, CSV exports and permissions over HTTP", a
       },
     );
 
+    await t.step(
+      "CSV headings follow the reader's language (or lang=); the cells never do",
+      async () => {
+        const csv = async (query: string, headers: Record<string, string> = {}) => {
+          const r = await fetch(`${app.url}/api/v1/reports/export?${q}&${query}`, {
+            headers: { cookie: boss.cookie, ...headers },
+          });
+          assert.equal(r.status, 200, query);
+          return parseCsv(await r.text());
+        };
+        const en = await csv("table=days");
+        const es = await csv("table=days", { "accept-language": "es-ES,es;q=0.9" });
+        assert.deepEqual(es[0].slice(0, 3), ["Día (UTC)", "Chats nuevos", "Atendidos"]);
+        assert.equal(es.at(-1)![0], "Total");
+        assert.deepEqual(es.slice(1), en.slice(1), "the same figures, digits as they are");
+        const closedEn = await csv("table=conversations");
+        const closedPt = await csv("table=conversations&lang=pt", { "accept-language": "es" });
+        assert.equal(closedPt[0][0], "Conversa");
+        assert.ok(closedPt[0].includes("Notas de encerramento"));
+        assert.deepEqual(closedPt.slice(1), closedEn.slice(1));
+        const r = await app.api("GET", `/api/v1/reports/export?${q}&table=days&lang=de`, {
+          as: boss,
+        });
+        assert.equal(r.status, 400);
+        assert.ok(r.body.error.details.fields.lang);
+      },
+    );
+
     await t.step("agents get 403; signed out 401 or sign-in", async () => {
       res = await app.api("GET", `/api/v1/reports?${q}`, { as: ann });
       assert.equal(res.status, 403);
@@ -226,6 +254,22 @@ Deno.test("[reports] figures, filters, CSV exports and permissions over HTTP", a
       res = await app.api("GET", "/supervise/reports?from=2026-11-05&to=2026-11-01", { as: boss });
       assert.equal(res.status, 400);
       assert.match(res.body, /Must be on or before the last day/);
+      res = await app.api("GET", "/supervise/reports?from=2026-11-05&to=2026-11-01", {
+        as: boss,
+        headers: { "accept-language": "pt-BR" },
+      });
+      assert.equal(res.status, 400);
+      assert.match(res.body, /Deve ser o último dia ou antes\./, "the page says it in Portuguese");
+      res = await app.api("GET", "/supervise/reports?teamId=nope", {
+        as: boss,
+        headers: { "accept-language": "es" },
+      });
+      assert.match(res.body, /No encontrado: elige de nuevo\./);
+      res = await app.api("GET", "/api/v1/reports?from=2026-11-05&to=2026-11-01", {
+        as: boss,
+        headers: { "accept-language": "es" },
+      });
+      assert.equal(res.body.error.details.fields.from, "Must be on or before the last day.");
     });
 
     await t.step(

@@ -181,6 +181,29 @@ Deno.test("[supervise] browser: the dashboard follows chats live; a report's CSV
       assert.deepEqual(fixed(csv), fixed(cells.map((r) => r.map((c) => c === "—" ? "" : c))));
       assert.ok(csv.some((r) => r[0] === "Ann Agent" && r[2] === "1"));
     });
+
+    await t.step("in Portuguese the page and its CSVs still match, headings included", async () => {
+      await app.api("PUT", "/api/v1/me/locale", { as: boss, body: { locale: "pt" } });
+      await page.reload();
+      await page.getByRole("heading", { name: "Relatórios", level: 1 }).waitFor();
+      for (const id of ["days", "agents"]) {
+        const cells = await page.getByTestId(`${id}-table`).locator("tr").evaluateAll((rows) =>
+          rows.map((r) => [...r.querySelectorAll("th, td")].map((c) => c.textContent ?? ""))
+        );
+        const download = page.waitForEvent("download");
+        await page.getByTestId(`${id}-csv`).click();
+        const csv = parseCsv(await Deno.readTextFile((await (await download).path())!));
+        const fixed = (rows: string[][]) => id === "agents" ? rows.map((r) => r.slice(0, 6)) : rows;
+        assert.deepEqual(fixed(csv), fixed(cells.map((r) => r.map((c) => c === "—" ? "" : c))));
+        if (id === "days") {
+          assert.deepEqual(csv[0].slice(0, 2), ["Dia (UTC)", "Chats novos"]);
+          assert.equal(csv.at(-1)![0], "Total");
+          const today = new Date().toISOString().slice(0, 10);
+          assert.equal(csv.find((r) => r[0] === today)![csv[0].indexOf("Resolvidos")], "1");
+        } else assert.deepEqual(csv[0].slice(0, 3), ["Agente", "Equipe", "Chats resolvidos"]);
+      }
+      assert.deepEqual(await axeSerious(page), [], "/supervise/reports in Portuguese");
+    });
     await context.close();
   } finally {
     await browser.close();

@@ -2,8 +2,10 @@
  * A server-rendered SVG bar chart (no chart library, no script): grouped bars
  * per label with a y axis, light enough to print. Accessible: role="img"
  * named by its title and described by a summary, and a data table of the
- * very values it draws in a <details> under it.
+ * very values it draws in a <details> under it. Numbers in the page's language (Intl).
  */
+import { formatNumber, t } from "../../lib/i18n/mod.ts";
+
 export interface ChartSeries {
   name: string;
   values: (number | null)[];
@@ -49,29 +51,29 @@ export function BarChart(
       >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{summary}</desc>
-        {[0, 0.5, 1].map((t) => (
-          <g key={t}>
+        {[0, 0.5, 1].map((share) => (
+          <g key={share}>
             <line
               x1={PAD.left}
               x2={W - PAD.right}
-              y1={y(max * t)}
-              y2={y(max * t)}
+              y1={y(max * share)}
+              y2={y(max * share)}
               class="stroke-gray-300"
               stroke-width="1"
             />
             <text
               x={PAD.left - 6}
-              y={y(max * t) + 4}
+              y={y(max * share) + 4}
               text-anchor="end"
               font-size="11"
               class="fill-gray-700"
             >
-              {max * t}
+              {formatNumber(max * share)}
             </text>
           </g>
         ))}
         {labels.map((label, i) => (
-          <g key={label}>
+          <g key={i}>
             {series.map((s, j) => {
               const v = finite(s.values[i]);
               return (
@@ -107,25 +109,29 @@ export function BarChart(
           </g>
         ))}
       </svg>
-      <figcaption class="text-sm text-gray-700">{title} ({unit})</figcaption>
+      <figcaption class="text-sm text-gray-700">
+        {t("reports.chart.figcaption", { title, unit })}
+      </figcaption>
       <details class="text-sm print:hidden">
-        <summary class="cursor-pointer underline text-brand-700">Data table: {title}</summary>
+        <summary class="cursor-pointer underline text-brand-700">
+          {t("reports.chart.dataTable", { title })}
+        </summary>
         <table class="text-sm mt-2">
           <caption class="sr-only">{title}</caption>
           <thead>
             <tr>
-              <th scope="col" class="text-left pr-3">Period</th>
+              <th scope="col" class="text-left pr-3">{t("reports.chart.period")}</th>
               {series.map((s) => <th key={s.name} scope="col" class="text-right pr-3">{s.name}
               </th>)}
             </tr>
           </thead>
           <tbody>
             {labels.map((label, i) => (
-              <tr key={label}>
+              <tr key={i}>
                 <th scope="row" class="text-left font-normal pr-3">{label}</th>
                 {series.map((s) => (
                   <td key={s.name} class="text-right pr-3">
-                    {s.values[i] === null ? "—" : String(s.values[i])}
+                    {s.values[i] === null ? "—" : formatNumber(s.values[i]!)}
                   </td>
                 ))}
               </tr>

@@ -1,5 +1,6 @@
 /** A report table drawn from the same columns as its CSV export (lib/reports/report_tables.ts). */
-import type { Column } from "../../lib/reports/report_tables.ts";
+import { type Column, columnLabel } from "../../lib/reports/report_tables.ts";
+import { currentLocale, t } from "../../lib/i18n/mod.ts";
 
 export function ReportTable<R>(
   { id, caption, columns, rows, total, csvHref }: {
@@ -12,7 +13,9 @@ export function ReportTable<R>(
     csvHref: string;
   },
 ) {
+  // Cells as the CSV has them (plain digits, ISO days), so a download equals the table.
   const show = (v: string | number | null) => v === null ? "—" : String(v);
+  const locale = currentLocale();
   return (
     <div class="mb-8 break-inside-avoid">
       <div class="flex items-baseline gap-3 mb-2">
@@ -23,10 +26,20 @@ export function ReportTable<R>(
           class="text-sm underline text-brand-700 print:hidden"
           data-testid={`${id}-csv`}
         >
-          Download CSV<span class="sr-only">{`: ${caption}`}</span>
+          {t("reports.downloadCsv")}
+          <span class="sr-only">{`: ${caption}`}</span>
         </a>
       </div>
-      <div class="overflow-x-auto">
+      {
+        /* Focusable, so a table wider than the screen (longer headings in Spanish or Portuguese)
+          scrolls from the keyboard too. */
+      }
+      <div
+        class="overflow-x-auto focus:outline-none focus:ring-2 focus:ring-brand-500"
+        tabIndex={0}
+        role="region"
+        aria-labelledby={`${id}-heading`}
+      >
         <table
           class="text-sm border-collapse min-w-full"
           aria-labelledby={`${id}-heading`}
@@ -36,7 +49,7 @@ export function ReportTable<R>(
             <tr class="border-b border-gray-300">
               {columns.map((c) => (
                 <th key={c.key} scope="col" class="text-left align-bottom py-1 pr-3 font-medium">
-                  {c.label}
+                  {columnLabel(c, locale)}
                 </th>
               ))}
             </tr>
@@ -57,14 +70,16 @@ export function ReportTable<R>(
             ))}
             {rows.length === 0 && (
               <tr>
-                <td colSpan={columns.length} class="py-2 text-gray-600">Nothing in this range.</td>
+                <td colSpan={columns.length} class="py-2 text-gray-600">
+                  {t("reports.nothing")}
+                </td>
               </tr>
             )}
           </tbody>
           {total && (
             <tfoot>
               <tr class="border-t border-gray-300 font-medium">
-                <th scope="row" class="text-left py-1 pr-3">Total</th>
+                <th scope="row" class="text-left py-1 pr-3">{t("reports.total")}</th>
                 {total.map((v, i) => <td key={i} class="py-1 pr-3 tabular-nums">{show(v)}</td>)}
               </tr>
             </tfoot>

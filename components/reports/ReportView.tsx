@@ -11,14 +11,21 @@ import type { SupervisionReport } from "../../lib/reports/supervision_report.ts"
 import {
   AGENT_COLUMNS,
   DAY_COLUMNS,
-  dayLabel,
   HOUR_COLUMNS,
   hourLabel,
   TOTAL_COLUMNS,
 } from "../../lib/reports/report_tables.ts";
 import { DAY_MS, filtersQuery, isoDayOf } from "../../lib/reports/report_query.ts";
+import { formatDate, t } from "../../lib/i18n/mod.ts";
 
-const CHANNEL_LABEL = { webchat: "Web chat", whatsapp: "WhatsApp" } as const;
+const channelLabel = (channel: "webchat" | "whatsapp") =>
+  channel === "whatsapp" ? "WhatsApp" : t("reports.channel.webchat");
+/** A UTC day the reader's way ("1 dic 2026"). */
+const dayText = (ms: number) => formatDate(ms, { dateStyle: "medium", timeZone: "UTC" });
+/** A chart's day label, short ("1 dic"). */
+const dayTick = (ms: number) => formatDate(ms, { day: "numeric", month: "short", timeZone: "UTC" });
+/** Seconds as "45 s", or "—" when there is no figure. */
+const secondsText = (v: number | null) => v === null ? "—" : t("supervise.seconds", { n: v });
 
 export function ReportFilterForm(
   { report, raw, errors }: {
@@ -34,61 +41,61 @@ export function ReportFilterForm(
       method="get"
       action="/supervise/reports"
       class="grid md:grid-cols-6 gap-x-4 items-end mb-6 print:hidden"
-      aria-label="Report filters"
+      aria-label={t("reports.filters")}
     >
       <TextField
-        label="From"
+        label={t("reports.from")}
         name="from"
         type="date"
         value={value("from", f ? isoDayOf(f.fromMs) : "")}
         error={errors.from}
       />
       <TextField
-        label="To"
+        label={t("reports.to")}
         name="to"
         type="date"
         value={value("to", f ? isoDayOf(f.toMs - DAY_MS) : "")}
         error={errors.to}
       />
       <SelectField
-        label="Team"
+        label={t("reports.team")}
         name="teamId"
         value={raw.teamId ?? ""}
         error={errors.teamId}
         options={[
-          { value: "", label: "All teams" },
+          { value: "", label: t("reports.allTeams") },
           ...(report?.teams ?? []).map((t) => ({ value: t.id, label: t.name })),
         ]}
       />
       <SelectField
-        label="Agent"
+        label={t("reports.agent")}
         name="agentId"
         value={raw.agentId ?? ""}
         error={errors.agentId}
         options={[
-          { value: "", label: "All agents" },
+          { value: "", label: t("reports.allAgents") },
           ...(report?.staff ?? []).map((a) => ({ value: a.id, label: a.name })),
         ]}
       />
       <SelectField
-        label="Channel"
+        label={t("reports.channel")}
         name="channel"
         value={raw.channel ?? ""}
         error={errors.channel}
         options={[
-          { value: "", label: "All channels" },
-          ...Object.entries(CHANNEL_LABEL).map(([v, label]) => ({ value: v, label })),
+          { value: "", label: t("reports.allChannels") },
+          ...(["webchat", "whatsapp"] as const).map((v) => ({ value: v, label: channelLabel(v) })),
         ]}
       />
       <TextField
-        label="Hours of"
+        label={t("reports.hoursOf")}
         name="day"
         type="date"
         value={value("day", f ? isoDayOf(f.dayMs) : "")}
         error={errors.day}
       />
       <div class="mb-3">
-        <Button>Show report</Button>
+        <Button>{t("reports.show")}</Button>
       </div>
     </form>
   );
@@ -97,40 +104,63 @@ export function ReportFilterForm(
 export function ReportView({ report }: { report: SupervisionReport }) {
   const f = report.filters;
   const csv = (table: string) => `/api/v1/reports/export?${filtersQuery(f, { table })}`;
-  const days = report.days.map((r) => dayLabel(r.startMs));
+  const days = report.days.map((r) => dayTick(r.startMs));
   const hours = report.hours.map((r) => hourLabel(r.startMs));
   const fin = (v: number | null) => v !== null && Number.isFinite(v) ? v : null;
-  const t = report.total;
-  const range = `${isoDayOf(f.fromMs)} to ${isoDayOf(f.toMs - DAY_MS)} (UTC)`;
+  const total = report.total;
+  const day = dayText(f.dayMs);
+  const range = t("reports.range", { from: dayText(f.fromMs), to: dayText(f.toMs - DAY_MS) });
   return (
     <div>
       <p class="mb-4 text-sm text-gray-700" data-testid="report-range">
         {range}
-        {f.teamId && `, team ${report.teams.find((x) => x.id === f.teamId)?.name}`}
-        {f.agentId && `, agent ${report.staff.find((x) => x.id === f.agentId)?.name}`}
-        {f.channel && `, ${CHANNEL_LABEL[f.channel]} only`}
+        {f.teamId &&
+          t("reports.rangeTeam", {
+            name: report.teams.find((x) => x.id === f.teamId)?.name ?? "",
+          })}
+        {f.agentId &&
+          t("reports.rangeAgent", {
+            name: report.staff.find((x) => x.id === f.agentId)?.name ?? "",
+          })}
+        {f.channel && t("reports.rangeChannel", { channel: channelLabel(f.channel) })}
       </p>
       <BarChart
         id="volume"
-        title="Chats per day"
-        unit="chats"
-        summary={`${t.created} new chats and ${t.handled} resolved over ${days.length} days; the busiest day had ${
-          Math.max(0, ...report.days.map((r) => r.created))
-        } new chats.`}
+        title={t("reports.volume.title")}
+        unit={t("reports.volume.unit")}
+        summary={t("reports.volume.summary", {
+          created: total.created,
+          handled: total.handled,
+          days: days.length,
+          busiest: Math.max(0, ...report.days.map((r) => r.created)),
+        })}
         labels={days}
         series={[
-          { name: "New", values: report.days.map((r) => r.created), colour: "#2563eb" },
-          { name: "Resolved", values: report.days.map((r) => r.handled), colour: "#16a34a" },
-          { name: "Abandoned", values: report.days.map((r) => r.abandoned), colour: "#b45309" },
+          {
+            name: t("reports.series.new"),
+            values: report.days.map((r) => r.created),
+            colour: "#2563eb",
+          },
+          {
+            name: t("reports.series.resolved"),
+            values: report.days.map((r) => r.handled),
+            colour: "#16a34a",
+          },
+          {
+            name: t("reports.series.abandoned"),
+            values: report.days.map((r) => r.abandoned),
+            colour: "#b45309",
+          },
         ]}
       />
       <BarChart
         id="first-response"
-        title="First response time per day"
-        unit="seconds, at most"
-        summary={`Over the range, half the first responses came within ${
-          fin(t.firstResponseP50) ?? "—"
-        } s and nine in ten within ${fin(t.firstResponseP90) ?? "—"} s.`}
+        title={t("reports.firstResponse.title")}
+        unit={t("reports.firstResponse.unit")}
+        summary={t("reports.firstResponse.summary", {
+          p50: secondsText(fin(total.firstResponseP50)),
+          p90: secondsText(fin(total.firstResponseP90)),
+        })}
         labels={days}
         series={[
           {
@@ -147,35 +177,44 @@ export function ReportView({ report }: { report: SupervisionReport }) {
       />
       <ReportTable
         id="days"
-        caption="Per day"
+        caption={t("reports.perDay")}
         columns={DAY_COLUMNS}
         rows={report.days}
-        total={TOTAL_COLUMNS.map((c) => c.cell(t))}
+        total={TOTAL_COLUMNS.map((c) => c.cell(total))}
         csvHref={csv("days")}
       />
       <BarChart
         id="hours"
-        title={`Chats per hour on ${isoDayOf(f.dayMs)}`}
-        unit="chats"
-        summary={`${report.hours.reduce((a, r) => a + r.created, 0)} new chats on ${
-          isoDayOf(f.dayMs)
-        }, by hour (UTC).`}
+        title={t("reports.hours.title", { day })}
+        unit={t("reports.volume.unit")}
+        summary={t("reports.hours.summary", {
+          count: report.hours.reduce((a, r) => a + r.created, 0),
+          day,
+        })}
         labels={hours}
         series={[
-          { name: "New", values: report.hours.map((r) => r.created), colour: "#2563eb" },
-          { name: "Resolved", values: report.hours.map((r) => r.handled), colour: "#16a34a" },
+          {
+            name: t("reports.series.new"),
+            values: report.hours.map((r) => r.created),
+            colour: "#2563eb",
+          },
+          {
+            name: t("reports.series.resolved"),
+            values: report.hours.map((r) => r.handled),
+            colour: "#16a34a",
+          },
         ]}
       />
       <ReportTable
         id="hours"
-        caption={`Per hour, ${isoDayOf(f.dayMs)}`}
+        caption={t("reports.perHour", { day })}
         columns={HOUR_COLUMNS}
         rows={report.hours}
         csvHref={csv("hours")}
       />
       <ReportTable
         id="agents"
-        caption="Per agent"
+        caption={t("reports.perAgent")}
         columns={AGENT_COLUMNS}
         rows={report.agents}
         csvHref={csv("agents")}
@@ -187,15 +226,10 @@ export function ReportView({ report }: { report: SupervisionReport }) {
           class="underline text-brand-700"
           data-testid="conversations-csv"
         >
-          Download the closed conversations of this range (CSV, with wrap-up notes and tags)
+          {t("reports.conversationsCsv")}
         </a>
       </p>
-      <p class="text-xs text-gray-600 mt-4">
-        Times are in seconds. Percentiles (p50, p90) are “at most” figures from fixed bins (5 s, 10
-        s, 20 s, 30 s, 45 s, 1 min, 90 s, 2 min, …); 86400+ means a day or more. Time to pickup:
-        from the first message to an agent taking the chat. Handle time: from pickup to close.
-        Abandoned: closed before anyone picked it up.
-      </p>
+      <p class="text-xs text-gray-600 mt-4">{t("reports.footnote")}</p>
     </div>
   );
 }

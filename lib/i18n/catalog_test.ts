@@ -44,6 +44,12 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, string[]>> = {
   "supervise.seconds": ["es", "pt"],
   "supervise.transferOption": ["es", "pt"],
   "supervise.col.status": ["pt"],
+  "reports.volume.unit": ["es", "pt"],
+  "reports.total": ["es", "pt"],
+  "reports.chart.figcaption": ["es", "pt"],
+  "reports.col.nps": ["es", "pt"],
+  "reports.col.onlineMin": ["pt"],
+  "reports.col.offlineMin": ["pt"],
 };
 
 Deno.test("[i18n] every catalog has exactly the English keys, placeholders and plural forms", () => {

@@ -12,26 +12,28 @@ import { keys } from "../store/keys.ts";
 import { getManyEntries } from "../store/engine/records.ts";
 import { CSV_BOM, csvLine } from "./csv.ts";
 import type { ReportFilters } from "./report_query.ts";
+import { type Locale, type MessageKey, translate } from "../i18n/mod.ts";
 
 const BATCH = 50;
 
-export const CLOSED_HEADER = [
-  "Conversation",
-  "Channel",
-  "Contact",
-  "Contact email",
-  "Team",
-  "Agent",
-  "Created (UTC)",
-  "Picked up (UTC)",
-  "First reply (UTC)",
-  "Closed (UTC)",
-  "Waited (s)",
-  "First response (s)",
-  "Handle time (s)",
-  "Wrap-up notes",
-  "Tags",
-  "Closed by",
+/** The columns' headings (catalog keys: in the language of the request). */
+export const CLOSED_HEADER: MessageKey[] = [
+  "reports.csv.conversation",
+  "reports.csv.channel",
+  "reports.csv.contact",
+  "reports.csv.contactEmail",
+  "reports.csv.team",
+  "reports.csv.agent",
+  "reports.csv.created",
+  "reports.csv.pickedUp",
+  "reports.csv.firstReply",
+  "reports.csv.closed",
+  "reports.csv.waited",
+  "reports.csv.firstResponse",
+  "reports.csv.handleTime",
+  "reports.csv.notes",
+  "reports.csv.tags",
+  "reports.csv.closedBy",
 ];
 
 const seconds = (from: string | null | undefined, to: string | null | undefined) =>
@@ -48,17 +50,21 @@ function matches(c: Conversation, f: ReportFilters, agentTeam: Map<string, strin
   return true;
 }
 
-/** The CSV lines (header first) of the closed conversations `f` selects, oldest close first. */
+/**
+ * The CSV lines (header first, in `locale`) of the closed conversations `f` selects, oldest close
+ * first. Cells are data, never translated: ids, channel codes, ISO times, seconds.
+ */
 export async function* closedConversationsCsv(
   kv: Deno.Kv,
   f: ReportFilters,
   agents: Agent[],
   teams: Team[],
+  locale: Locale,
 ): AsyncGenerator<string> {
   const agentName = new Map(agents.map((a) => [a.id, a.name]));
   const agentTeam = new Map(agents.map((a) => [a.id, a.teamId]));
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
-  yield CSV_BOM + csvLine(CLOSED_HEADER);
+  yield CSV_BOM + csvLine(CLOSED_HEADER.map((key) => translate(locale, key)));
   const iter = kv.list({
     start: [...keys.conversationsByStatusPrefix("closed"), f.fromMs],
     end: [...keys.conversationsByStatusPrefix("closed"), f.toMs],
@@ -98,11 +104,12 @@ export async function* closedConversationsCsv(
   if (ids.length > 0) yield* flush();
 }
 
-/** The lines of a table as CSV (header first), from the same columns the page shows. */
+/** The lines of a table as CSV (header first, in `locale`), from the same columns the page shows. */
 export function* tableCsv<R>(
-  columns: { label: string; cell: (r: R) => string | number | null }[],
+  columns: { label: MessageKey; cell: (r: R) => string | number | null }[],
   rows: R[],
+  locale: Locale,
 ): Generator<string> {
-  yield CSV_BOM + csvLine(columns.map((c) => c.label));
+  yield CSV_BOM + csvLine(columns.map((c) => translate(locale, c.label)));
   for (const r of rows) yield csvLine(columns.map((c) => c.cell(r)));
 }

@@ -9,6 +9,7 @@ import { type Channel, CHANNELS } from "../domain/engine_types.ts";
 import { badRequest } from "../errors.ts";
 import { withChannel } from "../store/engine/metrics.ts";
 import { parseWith } from "../validate.ts";
+import { type MessageKey, t } from "../i18n/mod.ts";
 
 export const DAY_MS = 86_400_000;
 /** The longest range one report covers, in days. */
@@ -16,12 +17,30 @@ export const MAX_DAYS = 92;
 /** Days a report covers when no range is given (ending today). */
 export const DEFAULT_DAYS = 7;
 
+/**
+ * The filters' refusals, in the API's English (`details.fields`), each with the catalog key the
+ * reports page says it with in the reader's language.
+ */
+export const FILTER_ERRORS = {
+  badDate: ["Use a date like 2026-11-01.", "reports.error.badDate"],
+  realDate: ["Use a real date.", "reports.error.realDate"],
+  backwards: ["Must be on or before the last day.", "reports.error.backwards"],
+  tooLong: [`A report covers at most ${MAX_DAYS} days.`, "reports.error.tooLong"],
+  dayOutside: ["Must be a day of the range.", "reports.error.dayOutside"],
+} as const satisfies Record<string, readonly [string, MessageKey]>;
+
+/** A field's refusal in the page's language ("choose from the list" for one it does not know). */
+export function filterErrorText(message: string): string {
+  const known = Object.values(FILTER_ERRORS).find(([english]) => english === message);
+  return known ? t(known[1], { max: MAX_DAYS }) : t("reports.error.invalid");
+}
+
 const blankIsAbsent = (v: unknown) => v === "" ? undefined : v;
 const isoDay = z.preprocess(
   blankIsAbsent,
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-01.").refine(
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, FILTER_ERRORS.badDate[0]).refine(
     (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)),
-    "Use a real date.",
+    FILTER_ERRORS.realDate[0],
   ).optional(),
 );
 const id = z.preprocess(blankIsAbsent, z.string().max(100).optional());
@@ -59,13 +78,13 @@ export function reportFilters(raw: unknown, nowMs = Date.now()): ReportFilters {
   const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
   const last = q.to ? dayStart(q.to) : today;
   const first = q.from ? dayStart(q.from) : last - (DEFAULT_DAYS - 1) * DAY_MS;
-  if (first > last) throw invalidField("from", "Must be on or before the last day.");
+  if (first > last) throw invalidField("from", FILTER_ERRORS.backwards[0]);
   if ((last - first) / DAY_MS + 1 > MAX_DAYS) {
-    throw invalidField("from", `A report covers at most ${MAX_DAYS} days.`);
+    throw invalidField("from", FILTER_ERRORS.tooLong[0]);
   }
   const day = q.day ? dayStart(q.day) : last;
   if (day < first || day > last) {
-    throw invalidField("day", "Must be a day of the range.");
+    throw invalidField("day", FILTER_ERRORS.dayOutside[0]);
   }
   return {
     fromMs: first,

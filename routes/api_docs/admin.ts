@@ -257,7 +257,7 @@ export const adminOperations: ApiOperation[] = [
     "A report table, or the closed chats, as CSV",
     [
       200,
-      "`text/csv` (UTF-8 with BOM, CRLF), as an attachment; formula-like cells defused.",
+      "`text/csv` (UTF-8 with BOM, CRLF), as an attachment; headings in the caller's language (or `lang`); formula-like cells defused.",
     ],
     {
       query: reportQuerySchema.extend(exportQuerySchema.shape),
