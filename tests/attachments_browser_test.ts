@@ -7,10 +7,10 @@
  * survive whole in the log and the list preview; axe finds nothing serious.
  */
 import assert from "node:assert/strict";
-import type { FileChooser } from "playwright-core";
 import { launchBrowser, startTestApp } from "./helpers.ts";
 import { log, openAs, rows, seriousViolations, setStatus, Visitor } from "./workspace_helpers.ts";
 import { PDF, PNG, upload } from "./attachment_fixtures.ts";
+import { until } from "./widget_host.ts";
 
 Deno.test("[attachments] browser: an agent attaches an image by keyboard; files, links and emoji in the log", async (t) => {
   const app = await startTestApp();
@@ -19,6 +19,9 @@ Deno.test("[attachments] browser: an agent attaches an image by keyboard; files,
   try {
     const ana = await app.createStaff("agent", { name: "Ana Agent" });
     const a = await openAs(browser, app.url, ana);
+    // Every file chooser goes to the test from now on (a listener added only with a press may
+    // reach the browser after it, and that chooser is then never seen).
+    a.page.on("filechooser", () => {});
     await setStatus(a.page, "online");
     const carla = await new Visitor(app).start("Carla Customer");
     await carla.say("Hi 👋🏽 see https://example.com/order?id=7. Not javascript:alert(1) 🎉");
@@ -42,18 +45,14 @@ Deno.test("[attachments] browser: an agent attaches an image by keyboard; files,
     await t.step("the agent attaches an image with the keyboard and sends it", async () => {
       const png = `${dir}/red square.png`;
       await Deno.writeFile(png, PNG);
-      const attach = a.page.getByRole("button", { name: "Attach file" });
-      // The button works once the pane's island has hydrated; until then Enter does nothing, so
-      // the keyboard press is repeated (a few times at most) until the chooser opens.
-      let chooser: FileChooser | null = null;
-      for (let i = 0; i < 5 && !chooser; i++) {
-        await attach.focus();
-        [chooser] = await Promise.all([
-          a.page.waitForEvent("filechooser", { timeout: 3000 }).catch(() => null),
-          a.page.keyboard.press("Enter"),
-        ]);
-      }
-      assert.ok(chooser, "Enter on 'Attach file' opens the file chooser");
+      // The button works once the pane's island has hydrated: until then it is aria-disabled
+      // and says why (attach_hydration_browser_test.ts), so the test waits for it to be live.
+      const attach = a.page.locator("button:not([aria-disabled])", { hasText: "Attach file" });
+      await attach.focus();
+      const [chooser] = await Promise.all([
+        a.page.waitForEvent("filechooser"),
+        a.page.keyboard.press("Enter"),
+      ]);
       await chooser.setFiles(png);
       const pending = a.page.getByRole("list", { name: "Files to send" });
       await pending.getByText("red square.png").waitFor();
@@ -66,7 +65,11 @@ Deno.test("[attachments] browser: an agent attaches an image by keyboard; files,
       await img.waitFor();
       await messages.locator("li", { hasText: "Here it is" })
         .filter({ hasNot: a.page.locator('[data-delivery="sending"]') }).waitFor();
-      assert.ok(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 4));
+      // The thumbnail is drawn from the served file (it loads after the element shows).
+      await until(
+        "the thumbnail loaded, 4 px wide",
+        () => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 4),
+      );
       assert.equal(await pending.count(), 0, "the pending files are cleared");
       // The visitor sees the file in their own conversation, and may fetch it.
       const mine = await app.api("GET", "/api/v1/widget/messages", {

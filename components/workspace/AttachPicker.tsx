@@ -1,4 +1,4 @@
-import { useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { AttachmentRef } from "../../lib/domain/attachments.ts";
 import { formatBytes } from "../../lib/domain/attachments.ts";
 import { ACCEPT_ATTRIBUTE, uploadAttachment } from "../../lib/ui/attachments.ts";
@@ -17,6 +17,11 @@ export interface PendingFile {
  * the file picker) and the files waiting to go with the next message, each
  * with "Remove". A file uploads as soon as it is chosen, so Send only names
  * it; a refused file (too large, a type not allowed) says why in `onProblem`.
+ *
+ * Before the island has hydrated (server-rendered, scripts still loading, or
+ * off) the button cannot work, and says so: `aria-disabled` (still focusable,
+ * so a keyboard or screen-reader user finds it and hears why), dimmed, with
+ * the reason as its description and tooltip. Hydration makes it live.
  */
 export function AttachPicker(
   { conversationId, files, setFiles, onProblem, disabled }: {
@@ -28,6 +33,10 @@ export function AttachPicker(
   },
 ) {
   const input = useRef<HTMLInputElement>(null);
+  // False in the server's HTML and the hydrating render; true once this runs in the browser.
+  const [live, setLive] = useState(false);
+  useEffect(() => setLive(true), []);
+  const waitId = `attach-wait-${conversationId}`;
   const choose = (list: FileList | null) => {
     for (const file of Array.from(list ?? [])) {
       const key = crypto.randomUUID();
@@ -55,11 +64,17 @@ export function AttachPicker(
       <button
         type="button"
         disabled={disabled}
-        onClick={() => input.current?.click()}
-        class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500 disabled:opacity-50"
+        aria-disabled={live ? undefined : "true"}
+        aria-describedby={live ? undefined : waitId}
+        title={live ? undefined : t("composer.attachLoading")}
+        onClick={() => live && input.current?.click()}
+        class={`text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500 disabled:opacity-50 ${
+          live ? "" : "opacity-50 cursor-not-allowed"
+        }`}
       >
         {t("composer.attach")}
       </button>
+      {!live && <span id={waitId} class="sr-only">{t("composer.attachLoading")}</span>}
       {files.length > 0 && (
         <ul class="w-full flex flex-wrap gap-2" aria-label={t("composer.files")}>
           {files.map((f) => (

@@ -151,6 +151,7 @@ export const en = {
   "composer.sendTemplate": "Send a template",
   "composer.addNote": "Add note",
   "composer.attach": "Attach file",
+  "composer.attachLoading": "Attaching files works once the page has finished loading.",
   "composer.files": "Files to send",
   "composer.remove": "Remove {name}",
   "composer.uploading": "uploading…",

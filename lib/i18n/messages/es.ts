@@ -154,6 +154,7 @@ export const es: Messages = {
   "composer.sendTemplate": "Enviar una plantilla",
   "composer.addNote": "Añadir nota",
   "composer.attach": "Adjuntar archivo",
+  "composer.attachLoading": "Podrás adjuntar archivos cuando la página termine de cargar.",
   "composer.files": "Archivos para enviar",
   "composer.remove": "Quitar {name}",
   "composer.uploading": "subiendo…",
