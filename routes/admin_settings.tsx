@@ -15,7 +15,7 @@ import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.t
 import { MAX_CHATS } from "../lib/domain/limits.ts";
 import { INACTIVITY_LANGUAGES, warningText } from "../lib/domain/inactivity.ts";
 
-const LANGUAGE_NAMES = { en: "English", es: "Spanish", de: "German" } as const;
+const LANGUAGE_NAMES = { en: "English", es: "Spanish", pt: "Portuguese", de: "German" } as const;
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";

@@ -18,7 +18,7 @@ import { renderPage } from "../lib/http/render.ts";
 import { parseWith } from "../lib/validate.ts";
 import { parseJsonBody } from "../lib/http/parse_request.ts";
 import { newAgentSchema, publicAgent } from "../lib/store/agents.ts";
-import { t } from "../lib/i18n/mod.ts";
+import { formatRelative, t } from "../lib/i18n/mod.ts";
 
 export const loginSchema = z.object({
   email: z.string().trim().min(1, "Email is required").max(254),
@@ -141,6 +141,17 @@ function SetupPage(
   );
 }
 
+/** A refused sign-in in the page's language (the API's words for anything unforeseen). */
+function loginRefusal(err: AppError): string {
+  if (err.message === WRONG_CREDENTIALS) return t("auth.wrong");
+  if (err.status === 400) return t("auth.missing");
+  const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  if (err.status === 429 && retry) {
+    return t("auth.tooMany", { when: formatRelative(Math.max(60, retry) * 1000) });
+  }
+  return err.message;
+}
+
 export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const sessionOptions = {
@@ -182,8 +193,8 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
         <LoginPage
           deps={deps}
           email={form.email}
-          // The page's own words for the everyday refusal; the API keeps its English message.
-          error={err.message === WRONG_CREDENTIALS ? t("auth.wrong") : err.message}
+          // The page's own words for the everyday refusals; the API keeps its English messages.
+          error={loginRefusal(err)}
         />,
         err.status as 400,
       );

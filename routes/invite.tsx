@@ -102,6 +102,13 @@ export function inviteRoutes(deps: AppDeps): Hono<AppEnv> {
       return c.redirect(`/login?${next}`, 303);
     } catch (err) {
       const failure = formFailure(err);
+      // The rules' reasons in the page's language (zod's messages are the API's English).
+      const fields = Object.fromEntries(
+        Object.keys(failure.fields).map((k) => [
+          k,
+          k === "confirm" ? t("invite.differ") : t("invite.tooShort"),
+        ]),
+      );
       return renderPage(
         c,
         <InvitePage
@@ -110,7 +117,7 @@ export function inviteRoutes(deps: AppDeps): Hono<AppEnv> {
           name={found.agent.name}
           email={found.agent.email}
           error={failure.message}
-          fields={failure.fields}
+          fields={fields}
         />,
         failure.status,
       );

@@ -33,6 +33,7 @@ import { whatsappRoutes } from "./whatsapp.ts";
 import { widgetApiRoutes } from "./widget_api.ts";
 import { workspaceRoutes } from "./workspace.tsx";
 import { wsRoutes } from "./ws.ts";
+import { notFoundPage } from "./not_found.tsx";
 
 export const routeTable: RouteTable = {
   sockets: [wsRoutes],
@@ -66,4 +67,5 @@ export const routeTable: RouteTable = {
     widgetApiRoutes,
     demoRoutes,
   ],
+  notFoundPage,
 };

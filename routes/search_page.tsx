@@ -25,7 +25,8 @@ export function searchPageRoutes(deps: AppDeps): Hono<AppEnv> {
     const q = (c.req.query("q") ?? "").slice(0, 1000);
     const cursor = c.req.query("cursor");
     const parsed = parseSearchQuery(q);
-    const problem = "code" in parsed ? parsed.message : null;
+    // The page's own words for a query it cannot search (the API keeps its English message).
+    const problem = "code" in parsed ? t(`error.${parsed.code}`) : null;
     const page = "code" in parsed ? null : await searchConversations(deps.kv, agent, {
       query: parsed,
       cursor: cursor && decodeCursor(cursor) ? cursor : undefined,

@@ -136,3 +136,46 @@ Deno.test("[i18n] pages follow the agent's language, else Accept-Language; error
     await app.shutdown();
   }
 });
+
+Deno.test("[i18n] sign-in refusals, a lost page and a search too short in the visitor's language", async () => {
+  const app = await startTestApp();
+  try {
+    const agent = await app.createStaff("agent");
+    const post = (body: string, lang: string) =>
+      fetch(app.url + "/login", {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          origin: app.url,
+          "accept-language": lang,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body,
+      });
+    let res = await post("email=&password=", "es");
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /Escribe tu correo electrónico y tu contraseña\./);
+    res = await post(`email=${encodeURIComponent(agent.agent.email)}&password=wrong`, "pt-BR");
+    assert.equal(res.status, 401);
+    assert.match(await res.text(), /O e-mail ou a senha/);
+
+    res = await fetch(app.url + "/nowhere/at/all", { headers: { "accept-language": "pt-BR" } });
+    assert.equal(res.status, 404);
+    const html = await res.text();
+    assert.equal(htmlLang(html), "pt");
+    assert.match(html, /<title>Página não encontrada · Parley<\/title>/);
+    assert.match(html, /href="\/"/);
+    res = await fetch(app.url + "/api/v1/nowhere", { headers: { "accept-language": "es" } });
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error.code, "not_found", "the API keeps its JSON answer");
+    res = await fetch(app.url + "/static/nothing.js");
+    assert.equal(res.status, 404);
+    assert.equal(await res.text(), "Not found", "a missing file stays a short text");
+
+    await app.api("PUT", "/api/v1/me/locale", { as: agent, body: { locale: "es" } });
+    res = await fetch(app.url + "/search?q=x", { headers: { cookie: agent.cookie } });
+    assert.match(await res.text(), /Escribe al menos una palabra de 2 o más letras/);
+  } finally {
+    await app.shutdown();
+  }
+});

@@ -14,6 +14,7 @@ Deno.test("[inactivity] settings: off by default, bounds refused with nothing ch
     assert.equal(first.body.settings.inactivityWarnSeconds, 0, "off by default");
     assert.equal(first.body.settings.inactivityCloseSeconds, 300);
     assert.match(first.body.settings.inactivityWarningText.es, /Sigues ahí/);
+    assert.match(first.body.settings.inactivityWarningText.pt, /Você ainda está aí\?/);
 
     for (
       const body of [

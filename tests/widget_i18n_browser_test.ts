@@ -1,6 +1,7 @@
 /**
  * The widget's languages and dark mode in real Chromium on a host website: a
- * Portuguese browser gets the chat in Portuguese (its words load from
+ * Portuguese browser gets the chat in Portuguese, the satisfaction survey
+ * included (its words load from
  * /widget-more.js before the chat shows, and the page's calls made meanwhile
  * are kept), the site's `data-lang` wins over the browser, and a dark system
  * setting gives a dark chat with no serious axe findings.
@@ -30,6 +31,12 @@ Deno.test("[widget] browser: a Portuguese browser gets the chat in Portuguese, s
       body: { status: "online" },
     });
     assert.equal(online.status, 200);
+    const admin = await app.createStaff("admin");
+    const survey = await app.api("PUT", "/api/v1/admin/settings", {
+      as: admin,
+      body: { surveyMode: "csat_nps", surveyComment: true },
+    });
+    assert.equal(survey.status, 200);
     const ctx = await browser.newContext({ locale: "pt-BR" });
     const page = await ctx.newPage();
     // The documented snippet: the stub and an addContext call before the script loads.
@@ -55,6 +62,18 @@ Deno.test("[widget] browser: a Portuguese browser gets the chat in Portuguese, s
     assert.equal(closed.status, 200);
     await page.getByText("Esta conversa foi encerrada.").waitFor();
     await page.getByRole("button", { name: "Iniciar uma nova conversa" }).waitFor();
+    // The satisfaction survey asks in Portuguese too, and says its refusals in Portuguese.
+    const form = page.getByRole("form", { name: "Como foi esta conversa?" });
+    await form.waitFor();
+    await form.getByText("Qual a probabilidade de você nos recomendar?", { exact: false })
+      .waitFor();
+    await form.getByLabel("Algo a acrescentar? (opcional)").waitFor();
+    await form.getByRole("button", { name: "Enviar avaliação" }).click();
+    await form.getByRole("alert").filter({ hasText: "Escolha Boa ou Ruim primeiro." }).waitFor();
+    await form.getByRole("radio", { name: /Boa/ }).check();
+    await form.getByRole("button", { name: "Enviar avaliação" }).click();
+    await page.getByRole("status").filter({ hasText: "Obrigado pela sua avaliação!" }).waitFor();
+    assert.equal((await detail(app, sam, conv.id)).csat.rating, "ok");
     // The launcher and the panel's × both say "Fechar chat" while it is open.
     assert.equal(await page.getByRole("button", { name: "Fechar chat" }).count(), 2);
     assert.equal(await page.evaluate(() => document.documentElement.lang), "en", "host untouched");

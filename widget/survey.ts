@@ -22,6 +22,9 @@ const WORDS = {
     send: "Send feedback",
     pick: "Choose Good or Bad first.",
     thanks: "Thank you for your feedback!",
+    over: "The time to answer this survey is over.",
+    done: "This survey was already answered.",
+    again: "Not sent. Please try again.",
   },
   de: {
     q: "Wie war dieses Gespräch?",
@@ -32,6 +35,9 @@ const WORDS = {
     send: "Bewertung senden",
     pick: "Bitte zuerst Gut oder Schlecht wählen.",
     thanks: "Vielen Dank für Ihre Bewertung!",
+    over: "Die Zeit für diese Umfrage ist abgelaufen.",
+    done: "Diese Umfrage wurde bereits beantwortet.",
+    again: "Nicht gesendet. Bitte erneut versuchen.",
   },
   es: {
     q: "¿Qué tal fue esta conversación?",
@@ -42,6 +48,22 @@ const WORDS = {
     send: "Enviar valoración",
     pick: "Elige primero Buena o Mala.",
     thanks: "¡Gracias por tu valoración!",
+    over: "El plazo para responder esta encuesta ha terminado.",
+    done: "Esta encuesta ya tiene respuesta.",
+    again: "No enviado. Inténtalo de nuevo.",
+  },
+  pt: {
+    q: "Como foi esta conversa?",
+    ok: "Boa",
+    ko: "Ruim",
+    nps: "Qual a probabilidade de você nos recomendar? 0 = nenhuma, 10 = muito provável",
+    comment: "Algo a acrescentar? (opcional)",
+    send: "Enviar avaliação",
+    pick: "Escolha Boa ou Ruim primeiro.",
+    thanks: "Obrigado pela sua avaliação!",
+    over: "O prazo para responder esta pesquisa terminou.",
+    done: "Esta pesquisa já foi respondida.",
+    again: "Não enviada. Tente novamente.",
   },
 };
 
@@ -141,7 +163,13 @@ export function survey(
       thanks.tabIndex = -1;
       thanks.focus();
     } catch (err) {
-      problem.textContent = (err as Error).message;
+      // The server's refusal in the visitor's words (its message is English, for integrators).
+      const code = (err as { code?: string }).code;
+      problem.textContent = code === "survey_answered"
+        ? w.done
+        : code === "survey_closed" || code === "no_survey"
+        ? w.over
+        : w.again;
       send.disabled = false;
     }
   };

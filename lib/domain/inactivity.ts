@@ -16,12 +16,13 @@
 import type { Conversation, InactivityTimer, Settings } from "./engine_types.ts";
 
 /** The languages the warning text is kept in (the widget's own languages: widget/i18n.ts). */
-export const INACTIVITY_LANGUAGES = ["en", "es", "de"] as const;
+export const INACTIVITY_LANGUAGES = ["en", "es", "pt", "de"] as const;
 export type InactivityLanguage = (typeof INACTIVITY_LANGUAGES)[number];
 
 export const DEFAULT_WARNING_TEXT: Record<InactivityLanguage, string> = {
   en: "Are you still there? This chat will close soon if we do not hear from you.",
   es: "¿Sigues ahí? Este chat se cerrará pronto si no recibimos respuesta.",
+  pt: "Você ainda está aí? Este chat será encerrado em breve se não tivermos notícias suas.",
   de: "Sind Sie noch da? Dieser Chat wird bald geschlossen, wenn wir nichts von Ihnen hören.",
 };
 

@@ -4,7 +4,7 @@
  * headers, sessions, CSRF and the body limit; errors map in one handler. The
  * routes themselves come in as a table (routes/mod.ts), so lib/ imports no route.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import { compress } from "hono/compress";
 import type { AppDeps } from "../app_deps.ts";
@@ -30,14 +30,21 @@ export interface RouteTable {
   sockets: RouteModule[];
   /** Pages, the JSON API, streams and webhooks: behind every middleware. */
   http: RouteModule[];
+  /** The page for an address with none (in the visitor's language); plain text without it. */
+  notFoundPage?: (deps: AppDeps) => (c: Context<AppEnv>) => Response;
 }
 
 export function createApp(deps: AppDeps, routes: RouteTable): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err) => errorResponse(err));
+  const notFoundPage = routes.notFoundPage?.(deps);
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {
       return c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404);
+    }
+    // A person's address (not a file the pages load): a page in their language with the way back.
+    if (notFoundPage && !c.req.path.startsWith("/static/") && c.req.method === "GET") {
+      return notFoundPage(c);
     }
     return c.text("Not found", 404);
   });

@@ -397,6 +397,18 @@ export const pt: Messages = {
   "reports.csv.notes": "Notas de encerramento",
   "reports.csv.tags": "Etiquetas",
   "reports.csv.closedBy": "Encerrada por",
+  "notFound.pageTitle": "Página não encontrada · Parley",
+  "notFound.title": "Página não encontrada",
+  "notFound.why":
+    "Não há nenhuma página neste endereço. Ela pode ter mudado de lugar ou o link pode estar errado.",
+  "notFound.back": "Ir para o espaço de trabalho",
+  "error.query_empty":
+    "Digite pelo menos uma palavra de 2 ou mais letras ou dígitos para pesquisar.",
+  "error.query_too_long": "Pesquise com menos palavras: a pesquisa é longa demais.",
+  "auth.missing": "Digite seu e-mail e sua senha.",
+  "auth.tooMany": "Muitas tentativas de entrar. Tente de novo {when}.",
+  "invite.tooShort": "A senha precisa ter de 10 a 200 caracteres.",
+  "invite.differ": "As duas senhas são diferentes.",
   "admin.nav.agents": "Agentes",
   "admin.nav.teams": "Equipes",
   "admin.nav.quickResponses": "Respostas rápidas",
