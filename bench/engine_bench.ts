@@ -23,6 +23,7 @@ import {
 import { Engine } from "../lib/store/engine/engine.ts";
 import { keys } from "../lib/store/keys.ts";
 import { arg, rawCommitRate } from "./common.ts";
+import { commitMs, type OpShape, shapeOf } from "./commit_cost.ts";
 
 const CHATS = arg("chats", 500);
 const MESSAGES = arg("messages", 1000);
@@ -66,7 +67,7 @@ async function assignmentRate(engine: Engine): Promise<number> {
 /** Message appends into Active chats: agent replies, customer messages, 10 customers at once. */
 async function appendRates(
   engine: Engine,
-): Promise<{ staff: number; customer: number; ten: number; tenAlone: number }> {
+): Promise<{ staff: number; customer: number; ten: number; tenAlone: number; shape: OpShape }> {
   const { kv } = engine;
   await updateSettings(engine, { maxChatsPerAgent: 100 });
   const agent = await createAgent(kv, {
@@ -116,7 +117,9 @@ async function appendRates(
   const ten = await tenWriters("t", engine);
   // The same with group commit off (one commit per message, as before), beside it.
   const tenAlone = await tenWriters("u", new Engine(kv, { maxGroup: 1 }));
-  return { staff, customer, ten, tenAlone };
+  // What one more customer message commits (same chat, same text: the shape the writers made).
+  const shape = await shapeOf(() => say("bench-writer-1", "shape"));
+  return { staff, customer, ten, tenAlone, shape };
 }
 
 /** Runs `work` with the raw commit rate measured on the same store just before and after. */
@@ -141,7 +144,13 @@ async function run(label: string, open: () => Promise<Deno.Kv>) {
   );
   kv.close();
   const kv2 = await open();
-  let rates = { staff: 0, customer: 0, ten: 0, tenAlone: 0 };
+  let rates = {
+    staff: 0,
+    customer: 0,
+    ten: 0,
+    tenAlone: 0,
+    shape: { sets: 0, sums: 0, checks: 0, searchSets: 0 },
+  };
   const [, raw] = await paired(kv2, async () => {
     rates = await appendRates(new Engine(kv2));
     return 0;
@@ -150,6 +159,19 @@ async function run(label: string, open: () => Promise<Deno.Kv>) {
   row("customer messages, one writer", [rates.customer, raw]);
   row("customer messages, 10 writers at once", [rates.ten, raw]);
   row("  same, one commit each (no grouping)", [rates.tenAlone, raw]);
+  // The ceiling: a commit holding ten messages' writes against ten raw commits, on this store.
+  const { sets, sums, checks, searchSets } = rates.shape;
+  const rawMs = await commitMs(kv2, 1, 1, 300);
+  const tenMs = await commitMs(kv2, 10 * (sets + sums), Math.min(98, 10 * checks), 100);
+  console.log(
+    `${
+      label.padEnd(7)
+    }   a customer message commits ${sets} sets (${searchSets} search) + ${sums} sums, ${checks} checks; ` +
+      `one commit of 10 such ${tenMs.toFixed(2)} ms vs a raw commit ${rawMs.toFixed(2)} ms: ` +
+      `grouping 10 can reach at most ${
+        (10 * rawMs / tenMs).toFixed(2)
+      } × raw with no JavaScript at all`,
+  );
   kv2.close();
 }
 

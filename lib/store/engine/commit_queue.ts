@@ -16,9 +16,8 @@
  * messages: `mutate(..., { group: true })`) may join a group; every other
  * attempt commits alone, in its place in the queue.
  *
- * A group stays within Deno KV's limits for one atomic operation (100
- * checks, 1000 mutations, 80 KiB of keys, 800 KiB in all: verified on Deno
- * 2.9), estimated generously. A group whose commit fails is tried again on
+ * A group stays within Deno KV's limits for one atomic operation
+ * (./commit_size.ts). A group whose commit fails is tried again on
  * fresh reads; when the head it checked had not moved (so some attempt's own
  * check failed), the next group takes only half of it, down to one attempt,
  * and an attempt that fails alone goes behind the others waiting: one bad
@@ -46,6 +45,7 @@ import {
 } from "../changes.ts";
 import { changeLayout } from "../change_shards.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
+import { type Cost, fitsTogether, keyId, keysOf, NO_COST, sizeOfAttempt } from "./commit_size.ts";
 import { AttemptReads, type EntryCache } from "./entry_cache.ts";
 import type { EngineOp } from "./op.ts";
 
@@ -66,16 +66,6 @@ const ALONE_LOSSES_IN_PLACE = 3;
 
 /** At most this many attempts in one group. */
 export const MAX_GROUP = 64;
-
-/**
- * Deno KV's limits for one atomic operation, less what the group adds (the
- * head check and write, room for estimation error). Values are estimated from
- * JSON (twice its length: V8 stores non-Latin-1 text in two bytes a char);
- * keys by their encoded size ({@link keySize}): a message's search postings
- * (./search_index.ts) are a dozen short keys, and twice their JSON would cut
- * groups in half for nothing.
- */
-const LIMITS = { checks: 98, mutations: 990, keyBytes: 70 * 1024, bytes: 700 * 1024 };
 
 /** One read-decide-commit at a time per process (see ./tx.ts `inTurn`). */
 export class Turns {
@@ -115,55 +105,6 @@ type Built =
   | { kind: "again"; keys: Set<string> }
   | { kind: "done"; value: unknown; keys: Set<string> }
   | { kind: "write"; plan: Plan<unknown>; reads: AttemptReads; keys: Set<string>; cost: Cost };
-
-interface Cost {
-  checks: number;
-  mutations: number;
-  keyBytes: number;
-  bytes: number;
-}
-
-const keyId = (key: Deno.KvKey): string => JSON.stringify(key);
-
-/**
- * A key's size as Deno KV encodes it (a tag byte per part, strings and bytes
- * in UTF-8 with a terminator, numbers in 8 bytes), rounded up a little.
- */
-export function keySize(key: Deno.KvKey): number {
-  let n = 4;
-  for (const part of key) {
-    if (typeof part === "string") n += utf8Length(part) + 3;
-    else if (part instanceof Uint8Array) n += part.length + 3;
-    else if (typeof part === "bigint") n += 2 + Math.ceil(part.toString(16).length / 2);
-    else n += 10; // number, boolean
-  }
-  return n;
-}
-
-/** A string's length in UTF-8 without encoding it (keys are mostly ASCII: one pass, no copy). */
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) {
-      n += 1;
-      continue;
-    }
-    n += 2; // 3 bytes (a lone surrogate too: it is encoded as U+FFFD)
-    const next = s.charCodeAt(i + 1);
-    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++; // a pair: 4 bytes
-  }
-  return n;
-}
-
-function jsonSize(value: unknown): number {
-  try {
-    return 2 * (JSON.stringify(value) ?? "").length;
-  } catch {
-    return 64 * 1024; // not JSON (e.g. a bigint): count it as a whole value
-  }
-}
 
 /** Runs the engine's attempts in groups (one per engine object: ./engine.ts). */
 export class CommitQueue {
@@ -265,11 +206,7 @@ export class CommitQueue {
       for (const k of keys) if (taken.has(k) || waiting.has(k)) return true;
       return false;
     };
-    const total: Cost = { checks: 0, mutations: 0, keyBytes: 0, bytes: 0 };
-    const fits = (c: Cost) =>
-      total.checks + c.checks <= LIMITS.checks &&
-      total.mutations + c.mutations <= LIMITS.mutations &&
-      total.keyBytes + c.keyBytes <= LIMITS.keyBytes && total.bytes + c.bytes <= LIMITS.bytes;
+    let total: Cost = NO_COST;
     const writes: { item: Pending; plan: Plan<unknown>; reads: AttemptReads }[] = [];
     const noOps: { item: Pending; value: unknown }[] = [];
     const again: Pending[] = [];
@@ -287,12 +224,10 @@ export class CommitQueue {
         noOps.push({ item, value: b.value });
         return;
       }
-      if (writes.length > 0 && !fits(b.cost)) return wait();
+      const together = fitsTogether(total, b.cost);
+      if (writes.length > 0 && !together) return wait();
       for (const k of b.keys) taken.add(k);
-      total.checks += b.cost.checks;
-      total.mutations += b.cost.mutations;
-      total.keyBytes += b.cost.keyBytes;
-      total.bytes += b.cost.bytes;
+      total = together ?? total;
       writes.push({ item, plan: b.plan, reads: b.reads });
     });
 
@@ -338,8 +273,7 @@ export class CommitQueue {
    */
   async #build(item: Pending, sized: boolean): Promise<Built> {
     const reads = new AttemptReads(this.parts.kv, this.parts.entries, item.useCache);
-    const readKeys = () =>
-      sized ? new Set(reads.entries.map((e) => keyId(e.key))) : new Set<string>();
+    const readKeys = () => sized ? keysOf(reads.entries) : new Set<string>();
     try {
       const plan = await item.build(reads);
       if (!plan.op) {
@@ -349,43 +283,8 @@ export class CommitQueue {
         }
         return { kind: "done", value: plan.value, keys: readKeys() };
       }
-      if (!sized) {
-        const cost = { checks: 0, mutations: 0, keyBytes: 0, bytes: 0 };
-        return { kind: "write", plan, reads, keys: new Set(), cost };
-      }
-      const keys = readKeys();
-      for (const c of plan.op.checks) keys.add(keyId(c.key));
-      // Checked keys count towards the key bytes too (the group may share some: counted each time).
-      let keyBytes = 0;
-      for (const e of reads.entries) keyBytes += keySize(e.key);
-      for (const c of plan.op.checks) keyBytes += keySize(c.key);
-      let bytes = keyBytes;
-      for (const m of plan.op.mutations) {
-        const id = keyId(m.key);
-        // Sums (metrics counters) commute: two attempts adding to one counter may share a group.
-        if (m.type !== "sum") keys.add(id);
-        const size = keySize(m.key);
-        keyBytes += size;
-        bytes += size + (m.type === "sum" ? 8 : "value" in m ? jsonSize(m.value) : 0);
-      }
-      const changes = plan.changes ?? [];
-      for (const c of changes) bytes += jsonSize(c) + 64;
-      keyBytes += changes.length * 32;
-      for (const q of plan.op.enqueued) bytes += jsonSize(q.value);
-      return {
-        kind: "write",
-        plan,
-        reads,
-        keys,
-        cost: {
-          // + 1: the head of its conversation's change-log shard, when no one else checks it.
-          checks: reads.entries.length + plan.op.checks.length + 1,
-          // Queue messages count against the op's mutation limit too.
-          mutations: plan.op.mutations.length + changes.length + plan.op.enqueued.length,
-          keyBytes,
-          bytes,
-        },
-      };
+      if (!sized) return { kind: "write", plan, reads, keys: new Set(), cost: NO_COST };
+      return { kind: "write", plan, reads, ...sizeOfAttempt(reads.entries, plan.op, plan.changes) };
     } catch (err) {
       if (reads.usedCache && err instanceof AppError) {
         // A refusal decided on remembered entries: confirm it on fresh reads.

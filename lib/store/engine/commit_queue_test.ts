@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { keys } from "../keys.ts";
 import { appendStaffMessage, listMessagesForStaff } from "./mod.ts";
-import { keySize } from "./commit_queue.ts";
+import { keySize } from "./commit_size.ts";
 import { EngineOp } from "./op.ts";
 import { customerSays, randomAgent, withKv } from "./test_util.ts";
 import { mutate } from "./tx.ts";
