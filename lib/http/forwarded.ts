@@ -10,6 +10,7 @@
 import type { Context } from "hono";
 import { getConnInfo } from "hono/deno";
 import type { TrustedProxy } from "../../fresh.config.ts";
+import { withBody } from "./with_body.ts";
 
 const FORWARDING_HEADERS = [
   "forwarded",
@@ -36,7 +37,7 @@ export function dropUntrustedForwarding(
   if (!FORWARDING_HEADERS.some((h) => req.headers.has(h))) return req;
   const headers = new Headers(req.headers);
   for (const h of FORWARDING_HEADERS) headers.delete(h);
-  return new Request(req, { headers });
+  return withBody(req, req.body, headers);
 }
 
 /**

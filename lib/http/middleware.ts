@@ -7,6 +7,7 @@ import type { AppEnv } from "./context.ts";
 import { getSignedInAgent, SESSION_COOKIE } from "../auth/sessions.ts";
 import type { Role } from "../store/agents.ts";
 import { isOwnHost, ownOrigin } from "../domain/boundary.ts";
+import { withBody } from "./with_body.ts";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -116,7 +117,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
     }
     const bytes = await readBounded(body, maxBytes);
     if (bytes === null) throw tooLarge(`The request body is over ${maxBytes} bytes.`);
-    c.req.raw = new Request(c.req.raw, { body: bytes as BodyInit });
+    c.req.raw = withBody(c.req.raw, bytes as BodyInit);
     await next();
   };
 }
