@@ -35,7 +35,7 @@ import { Engine } from "../lib/store/engine/engine.ts";
 import { searchIndexing } from "../lib/store/engine/search_index.ts";
 import { searchConversations } from "../lib/store/engine/search_query.ts";
 import { type ParsedQuery, parseSearchQuery } from "../lib/domain/search_text.ts";
-import { keySize } from "../lib/store/engine/commit_queue.ts";
+import { keySize } from "../lib/store/engine/commit_size.ts";
 import { arg, rawCommitRate } from "./common.ts";
 
 const MESSAGES = arg("messages", 100_000);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hub } from "../lib/realtime/hub.ts";
-import { LocalChanges } from "../lib/store/changes.ts";
+import { LocalChanges } from "../lib/store/local_changes.ts";
 import { SseReader, TestSocket } from "./realtime_helpers.ts";
 
 Deno.test("[realtime] shutdown waits for commits in flight before it finishes", async () => {

@@ -41,14 +41,8 @@
  * // later
  * sub.close();
  */
-import {
-  type Change,
-  ChangeBellEvent,
-  type Cursor,
-  type LocalChanges,
-  readHead,
-  type WrittenRecords,
-} from "../store/changes.ts";
+import { type Change, type Cursor, readHead, type WrittenRecords } from "../store/changes.ts";
+import { ChangeBellEvent, type LocalChanges } from "../store/local_changes.ts";
 import { type ChangeLayout, changeLayout, covers, resolveCursor } from "../store/change_shards.ts";
 import { keys } from "../store/keys.ts";
 import { ChangeFeed, readAfter } from "./change_feed.ts";

@@ -36,7 +36,6 @@ import {
   appendChanges,
   type ChangeHeads,
   type CommittedBatch,
-  type LocalChanges,
   type NewChange,
   readHead,
   readShardHeads,
@@ -44,6 +43,7 @@ import {
   type WrittenRecords,
 } from "../changes.ts";
 import { changeLayout } from "../change_shards.ts";
+import type { LocalChanges } from "../local_changes.ts";
 import { isStoreBusy } from "../sqlite_busy.ts";
 import { type Cost, fitsTogether, keyId, keysOf, NO_COST, sizeOfAttempt } from "./commit_size.ts";
 import { AttemptReads, type EntryCache } from "./entry_cache.ts";

@@ -13,7 +13,7 @@
  * const engine = new Engine(await Deno.openKv(":memory:"));
  * await receiveCustomerMessage(engine, { channel: "webchat", ... });
  */
-import { LocalChanges } from "../changes.ts";
+import { LocalChanges } from "../local_changes.ts";
 import { CommitQueue, Turns } from "./commit_queue.ts";
 import { RouteGuesses } from "./customer_reads.ts";
 import { EntryCache } from "./entry_cache.ts";
