@@ -51,7 +51,7 @@ import {
 } from "../store/sites.ts";
 import type { Engine } from "../store/engine/engine.ts";
 import { type Availability, availabilityFor } from "./availability.ts";
-import { type VisitorSurveyView, visitorSurveyView } from "./webchat_survey.ts";
+import { type VisitorSurveyView, visitorSurveyView } from "../domain/survey.ts";
 
 /** A visitor request that passed the token and origin checks. */
 export interface VisitorAccess {
@@ -164,7 +164,7 @@ export interface VisitorConversationView {
   estimatedWaitSeconds: number | null;
   /** Left with the offline form (./offline_messages.ts): answered by email, no place shown. */
   offlineMessage: boolean;
-  /** The satisfaction survey the close offered, once Closed (./webchat_survey.ts). */
+  /** The satisfaction survey the close offered, once Closed (lib/domain/survey.ts). */
   survey: VisitorSurveyView | null;
 }
 

@@ -1,35 +1,15 @@
 /**
  * The satisfaction survey on the web chat (issue 16, item 1): what the
  * visitor's widget is told about the survey of its conversation, and the
- * visitor's answer. The rule and the one-answer guarantee are the engine's
+ * visitor's answer (the view itself is lib/domain/survey.ts `visitorSurveyView`). The rule and the one-answer guarantee are the engine's
  * (lib/store/engine/survey.ts); this only says who the visitor is.
  */
-import type { Conversation } from "../domain/engine_types.ts";
-import type { SurveyInput } from "../domain/survey.ts";
+import { type SurveyInput, type VisitorSurveyView, visitorSurveyView } from "../domain/survey.ts";
 import { notFound } from "../errors.ts";
 import { findContact } from "../store/engine/mod.ts";
 import { answerSurvey } from "../store/engine/survey.ts";
 import type { Engine } from "../store/engine/engine.ts";
 import type { VisitorAccess } from "./webchat.ts";
-
-/** The survey as the widget shows it (null when the close offered none). */
-export interface VisitorSurveyView {
-  mode: "csat" | "csat_nps";
-  comment: boolean;
-  expiresAt: string;
-  /** The answer given, if any (the widget then thanks instead of asking). */
-  answer: { rating: "ok" | "ko"; nps: number | null } | null;
-}
-
-export function visitorSurveyView(conv: Conversation): VisitorSurveyView | null {
-  if (conv.status !== "closed" || !conv.survey) return null;
-  return {
-    mode: conv.survey.mode,
-    comment: conv.survey.comment,
-    expiresAt: conv.survey.expiresAt,
-    answer: conv.csat ? { rating: conv.csat.rating, nps: conv.csat.nps } : null,
-  };
-}
 
 /**
  * The visitor answers the survey of one of their conversations. 404 for a

@@ -168,3 +168,22 @@ export function describeAnswer(a: Pick<SurveyAnswer, "rating" | "nps" | "comment
   if (a.comment) text += ` Comment: “${a.comment}”`;
   return text;
 }
+
+/** The survey as the widget shows it (null when the close offered none). */
+export interface VisitorSurveyView {
+  mode: "csat" | "csat_nps";
+  comment: boolean;
+  expiresAt: string;
+  /** The answer given, if any (the widget then thanks instead of asking). */
+  answer: { rating: "ok" | "ko"; nps: number | null } | null;
+}
+
+export function visitorSurveyView(conv: Conversation): VisitorSurveyView | null {
+  if (conv.status !== "closed" || !conv.survey) return null;
+  return {
+    mode: conv.survey.mode,
+    comment: conv.survey.comment,
+    expiresAt: conv.survey.expiresAt,
+    answer: conv.csat ? { rating: conv.csat.rating, nps: conv.csat.nps } : null,
+  };
+}
