@@ -39,7 +39,11 @@ interface Where {
 type Api = (method: "GET" | "POST", path: string, body?: unknown) => Promise<unknown>;
 
 const CSS =
-  `.im{display:block;max-width:100%;max-height:180px;margin-top:6px;border-radius:8px;background:#fff}.fl{display:block;margin-top:6px;padding:4px 8px;border:1px solid #d1d5db;border-radius:8px;background:#fff;text-align:left;color:#111827!important;overflow-wrap:anywhere}.m a{text-decoration:underline}form .at{width:40px;height:40px;padding:0;font-size:18px}.up{list-style:none;padding:4px 14px;border-top:1px solid #e5e7eb;font-size:13px}.up li{padding:2px 0;overflow-wrap:anywhere}.up button{margin-left:6px;text-decoration:underline}.fe{display:block;color:#b91c1c}@media(prefers-color-scheme:dark){.up{border-color:#4b5563}.fe{color:#fca5a5}}`;
+  `.im{display:block;max-width:100%;max-height:180px;margin-top:6px;border-radius:8px;background:#fff}.fl{display:block;margin-top:6px;padding:4px 8px;border:1px solid #d1d5db;border-radius:8px;background:#fff;text-align:left;color:#111827!important;overflow-wrap:anywhere}.m a{text-decoration:underline}form .at{display:flex;align-items:center;justify-content:center;width:40px;height:40px;padding:0}.at svg{width:22px;height:22px}.up{list-style:none;padding:4px 14px;border-top:1px solid #e5e7eb;font-size:13px}.up li{padding:2px 0;overflow-wrap:anywhere}.up b{font-weight:600}.up button{margin-right:10px;text-decoration:underline}.fe{display:block;color:#b91c1c}@media(prefers-color-scheme:dark){.up{border-color:#4b5563}.fe{color:#fca5a5}}`;
+
+/** A paperclip (drawn here, not an emoji: not every system has an emoji font). */
+const CLIP =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 7v9a3 3 0 0 0 6 0V6a4.5 4.5 0 0 0-9 0v10a6 6 0 0 0 12 0V8" fill="none" stroke="#fff" stroke-width="2" stroke-linecap="round"/></svg>';
 
 let styled = false;
 function style(root: ShadowRoot): void {
@@ -108,7 +112,7 @@ export function dress(e: HTMLElement, m: Message, o: Where, token: string | null
       node = img;
       fetchFile(o, token, f).then((src) => img.src = src).catch(() => {});
     } else {
-      const b = button("fl", `📄 ${f.filename} · ${sizeText(f.size, o.lang)}`);
+      const b = button("fl", `${f.filename} · ${sizeText(f.size, o.lang)}`);
       b.onclick = () =>
         fetchFile(o, token, f).then((href) => {
           const a = el("a");
@@ -152,7 +156,8 @@ export function fileUi(
   input.multiple = true;
   input.hidden = true;
   input.accept = ACCEPT_ATTRIBUTE;
-  const attach = button("at", "📎", w.attach);
+  const attach = button("at", "", w.attach);
+  attach.innerHTML = CLIP; // a constant, not data
   attach.onclick = () => input.click();
   const list = el("ul", "up");
   list.setAttribute("aria-label", w.files);
@@ -168,13 +173,13 @@ export function fileUi(
   };
   /** The row of `u`: uploading, or a problem (an alert) with Remove and, when it may pass, Try again. */
   const draw = (u: Up, problem?: string, again?: boolean) => {
-    u.row.replaceChildren(u.file.name + " · ");
     list.hidden = false;
     if (!problem) {
-      u.row.append(w.up);
+      u.row.replaceChildren(`${u.file.name} · ${w.up}`);
       status.textContent = `${u.file.name}: ${w.up}`;
       return;
     }
+    u.row.replaceChildren(el("b", "", u.file.name));
     const why = el("span", "fe", problem);
     why.setAttribute("role", "alert");
     u.row.append(why);
@@ -186,7 +191,7 @@ export function fileUi(
       };
       u.row.append(retry);
     }
-    const remove = button("", "×", fill(w.remove, u.file.name));
+    const remove = button("", w.del, fill(w.remove, u.file.name));
     remove.onclick = () => {
       done(u);
       attach.focus();

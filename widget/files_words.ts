@@ -20,6 +20,7 @@ const WORDS = {
     busy: "Too many files at once. Wait a minute, then try again.",
     retry: "Try again",
     remove: "Remove {n}",
+    del: "Remove",
   },
   de: {
     attach: "Datei anhängen",
@@ -34,6 +35,7 @@ const WORDS = {
     busy: "Zu viele Dateien auf einmal. Warten Sie eine Minute und versuchen Sie es dann erneut.",
     retry: "Erneut versuchen",
     remove: "{n} entfernen",
+    del: "Entfernen",
   },
   es: {
     attach: "Adjuntar un archivo",
@@ -49,6 +51,7 @@ const WORDS = {
     busy: "Demasiados archivos a la vez. Espera un minuto e inténtalo de nuevo.",
     retry: "Reintentar",
     remove: "Quitar {n}",
+    del: "Quitar",
   },
   pt: {
     attach: "Anexar um arquivo",
@@ -63,6 +66,7 @@ const WORDS = {
     busy: "Muitos arquivos de uma vez. Espere um minuto e tente novamente.",
     retry: "Tentar de novo",
     remove: "Remover {n}",
+    del: "Remover",
   },
 };
 
