@@ -55,8 +55,13 @@ export async function spawnServer(
               const line = rest.slice(0, nl).trim();
               rest = rest.slice(nl + 1);
               if (log) await log.write(encoder.encode(`${child.pid} ${line}\n`));
-              const i = waiters.findIndex((w) => line.startsWith(w.prefix));
-              if (i >= 0) waiters.splice(i, 1)[0].resolve(line);
+              // Anywhere in the line: V8's own output (--trace-gc) is buffered apart and may
+              // land in front of a line of ours.
+              const i = waiters.findIndex((w) => line.includes(w.prefix));
+              if (i >= 0) {
+                const waiter = waiters.splice(i, 1)[0];
+                waiter.resolve(line.slice(line.indexOf(waiter.prefix)));
+              }
             }
           }
         } catch { /* gone */ }

@@ -23,6 +23,7 @@
  * with `deno run -A bench/heap_summary.ts FILE` (what holds the memory).
  * With ALLOC_PROFILE_DIR set, it samples every allocation (garbage included:
  * V8's sampling heap profiler) from one SIGUSR2 to the next and writes
+ * `setup.heapprofile` (from READY to the first SIGUSR2: the bench's setup) and
  * `round-N.heapprofile` (N = the round it covers); read them with
  * `deno run -A bench/alloc_summary.ts FILE` (what allocates, per message).
  * ALLOC_PROFILE_PROMOTED=1 leaves out what died young: what is left is what
@@ -117,17 +118,18 @@ SocketSession.prototype.send = function (this: SocketSession, frame) {
 };
 const profileDir = Deno.env.get("ALLOC_PROFILE_DIR") ?? "";
 const profiler = profileDir ? new Session() : null;
-let profiled = -1;
+/** The span being sampled: -2 none yet, -1 the setup (from READY), then each round. */
+let profiled = -2;
 /** Ends the current allocation sampling (writing its profile), then starts the next. */
 async function nextAllocationProfile(): Promise<void> {
   if (!profiler) return;
-  if (profiled < 0) {
+  if (profiled === -2) {
     profiler.connect();
     await profiler.post("HeapProfiler.enable");
   } else {
     const { profile } = await profiler.post("HeapProfiler.stopSampling");
     await Deno.writeTextFile(
-      `${profileDir}/round-${profiled}.heapprofile`,
+      `${profileDir}/${profiled < 0 ? "setup" : `round-${profiled}`}.heapprofile`,
       JSON.stringify(profile),
     );
   }
@@ -187,6 +189,7 @@ const maxGroup = Number(Deno.env.get("MAX_GROUP")) || undefined;
 const server = await startServer(loadConfig(Deno.env.toObject()), routeTable, { maxGroup });
 server.deps.realtime.visitorSends = new BucketPool(1_000_000, 1_000_000);
 snapshot("idle");
+await nextAllocationProfile();
 console.log(`READY ${server.url}`);
 const stop = async () => {
   await server.shutdown();

@@ -13,7 +13,7 @@
  * metrics read per team with someone waiting here. Runs coalesce: a batch
  * arriving during a refresh makes it go round once more.
  */
-import { type QueueStanding, standingAt } from "../domain/queue_place.ts";
+import { NOT_QUEUED, type QueueStanding, standingAt } from "../domain/queue_place.ts";
 import type { PickupStats } from "../domain/queue_place.ts";
 import { readPickupStats } from "../store/engine/queue_standing.ts";
 import type { Hub, Subscription } from "./hub.ts";
@@ -21,6 +21,9 @@ import { QUEUE_CHANGES, type RecordCache } from "./records.ts";
 
 /** Told of a waiting visitor's standing whenever it changes (both fields null: not queued). */
 export type StandingListener = (standing: QueueStanding) => void;
+
+/** "Not queued" as told (most waiting visitors' standing once an agent has their chat). */
+const NOT_QUEUED_JSON = JSON.stringify(NOT_QUEUED);
 
 interface Watcher {
   listener: StandingListener;
@@ -108,17 +111,18 @@ export class QueueWatch {
       await this.records.readQueue();
     }
     const { places, teams } = this.records.places!;
-    const queued = [...this.#waiting.keys()].filter((id) => places.has(id));
-    const teamIds = [...new Set(queued.map((id) => teams.get(id) ?? null))];
+    const teamIds = new Set<string | null>();
+    for (const id of this.#waiting.keys()) if (places.has(id)) teamIds.add(teams.get(id) ?? null);
     const now = Date.now();
     const stats = new Map<string | null, PickupStats>();
-    await Promise.all(teamIds.map(async (teamId) => {
+    await Promise.all([...teamIds].map(async (teamId) => {
       stats.set(teamId, await readPickupStats(this.kv, teamId, now));
     }));
     for (const [id, watchers] of this.#waiting) {
       const place = places.get(id) ?? null;
       const standing = standingAt(place, place === null ? null : stats.get(teams.get(id) ?? null)!);
-      const json = JSON.stringify(standing);
+      // Every queue change visits every watcher here: the usual "not queued" costs no new string.
+      const json = place === null ? NOT_QUEUED_JSON : JSON.stringify(standing);
       for (const w of watchers) {
         if (w.last === json) continue;
         w.last = json;
