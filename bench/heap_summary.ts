@@ -28,7 +28,7 @@ interface Snapshot {
 }
 
 /** A parsed heap graph: flat arrays, as in the file, plus first-edge offsets. */
-class Heap {
+export class Heap {
   readonly count: number;
   readonly type: Uint8Array;
   readonly name: Uint32Array;
@@ -197,7 +197,7 @@ interface Row {
 }
 
 /** Per-label counts, shallow and retained sizes, and each node's retained size. */
-function summarize(h: Heap) {
+export function summarize(h: Heap) {
   const { idom, order } = dominators(h);
   const retained = Float64Array.from(h.selfSize);
   for (const v of order) if (v !== 0) retained[idom[v]] += retained[v];
@@ -273,7 +273,7 @@ function chain(h: Heap, idom: Uint32Array, v: number): string {
   return parts.join(" ← ");
 }
 
-async function load(path: string): Promise<Heap> {
+export async function load(path: string): Promise<Heap> {
   return new Heap(JSON.parse(await Deno.readTextFile(path)));
 }
 
