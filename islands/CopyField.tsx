@@ -53,7 +53,8 @@ export default function CopyField(
           }}
           class="border border-gray-300 bg-white hover:bg-gray-100 font-medium rounded px-4 py-2 focus:outline-none focus:ring-2 focus:ring-brand-500"
         >
-          Copy<span class="sr-only">{` ${label}`}</span>
+          {t("context.copy")}
+          <span class="sr-only">{` ${label}`}</span>
         </button>
       </div>
       <p id={`${id}-status`} role="status" class="text-xs text-gray-700 h-4 mt-1">{status}</p>

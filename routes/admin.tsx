@@ -8,6 +8,7 @@ import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { rejectOverlongIds } from "../lib/http/middleware.ts";
 import { renderPage } from "../lib/http/render.ts";
+import { t } from "../lib/i18n/mod.ts";
 import { Layout } from "../components/Layout.tsx";
 import { adminAgentPages } from "./admin_agents.tsx";
 import { adminTeamPages } from "./admin_teams.tsx";
@@ -28,11 +29,11 @@ export function adminPageGuard(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (agent.role !== "admin") {
       return renderPage(
         c,
-        <Layout title="Not allowed · Parley" assets={deps.assets} scripts={false}>
+        <Layout title={t("admin.denied.pageTitle")} assets={deps.assets} scripts={false}>
           <main class="p-6">
-            <h1 class="text-xl font-semibold mb-2">Admins only</h1>
-            <p class="mb-4">The admin console needs the admin role.</p>
-            <a href="/" class="underline text-brand-700">Back to the workspace</a>
+            <h1 class="text-xl font-semibold mb-2">{t("admin.denied.title")}</h1>
+            <p class="mb-4">{t("admin.denied.body")}</p>
+            <a href="/" class="underline text-brand-700">{t("search.back")}</a>
           </main>
         </Layout>,
         403,

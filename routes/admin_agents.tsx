@@ -296,13 +296,13 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/agents/:id", async (c) => {
     const agent = await loadAgent(c);
-    if (!agent) return c.text("Agent not found", 404);
+    if (!agent) return c.text(t("error.not_found"), 404);
     return await editPage(c, agent);
   });
 
   app.post("/admin/agents/:id", async (c) => {
     const agent = await loadAgent(c);
-    if (!agent) return c.text("Agent not found", 404);
+    if (!agent) return c.text(t("error.not_found"), 404);
     return await formPost(
       c,
       async (form) => {
@@ -316,7 +316,7 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/admin/agents/:id/password", async (c) => {
     const agent = await loadAgent(c);
-    if (!agent) return c.text("Agent not found", 404);
+    if (!agent) return c.text(t("error.not_found"), 404);
     return await formPost(
       c,
       async (form) => {
@@ -336,7 +336,7 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/admin/agents/:id/deactivate", async (c) => {
     const agent = await loadAgent(c);
-    if (!agent) return c.text("Agent not found", 404);
+    if (!agent) return c.text(t("error.not_found"), 404);
     return await formAction(
       c,
       async () => {
@@ -349,7 +349,7 @@ export function adminAgentPages(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/admin/agents/:id/reactivate", async (c) => {
     const agent = await loadAgent(c);
-    if (!agent) return c.text("Agent not found", 404);
+    if (!agent) return c.text(t("error.not_found"), 404);
     await adminReactivateAgent(deps, currentAgent(c), agent.id);
     return c.redirect(`/admin/agents/${agent.id}?notice=reactivated`, 303);
   });

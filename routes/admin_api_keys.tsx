@@ -24,7 +24,8 @@ import {
   listApiKeys,
   revokeApiKey,
 } from "../lib/store/api_keys.ts";
-import { type MessageKey, t, tParts } from "../lib/i18n/mod.ts";
+import { t, tParts } from "../lib/i18n/mod.ts";
+import { apiScopeInWords } from "../lib/admin/api_scope_words.ts";
 import { When } from "../components/admin/When.tsx";
 import { failedForm, formAction, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
 
@@ -36,13 +37,7 @@ function scopesFrom(form: Record<string, string>): string[] {
   return API_SCOPES.filter((s) => form[scopeField(s)] === "on");
 }
 
-/** What the page calls each scope (the API keeps the codes). */
-const SCOPE_WORDS: Record<ApiScope, MessageKey> = {
-  "conversations:read": "admin.apiKeys.scope.conversationsRead",
-  "messages:write": "admin.apiKeys.scope.messagesWrite",
-  "contacts:manage": "admin.apiKeys.scope.contactsManage",
-};
-const scopeLabel = (scope: ApiScope) => t(SCOPE_WORDS[scope]);
+const scopeLabel = (scope: ApiScope) => apiScopeInWords(scope);
 
 function KeyRow({ apiKey }: { apiKey: ApiKey }) {
   return (

@@ -231,7 +231,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/channels/sites/:id/delete", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
-    if (!site || site.id === DEFAULT_SITE_ID) return c.text("Site not found", 404);
+    if (!site || site.id === DEFAULT_SITE_ID) return c.text(t("error.not_found"), 404);
     return await confirmDeletePage(c, site);
   });
 
@@ -250,13 +250,13 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/channels/sites/:id", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
-    if (!site) return c.text("Site not found", 404);
+    if (!site) return c.text(t("error.not_found"), 404);
     return await sitePage(c, site);
   });
 
   app.post("/admin/channels/sites/:id", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
-    if (!site) return c.text("Site not found", 404);
+    if (!site) return c.text(t("error.not_found"), 404);
     return await formPost(
       c,
       async (form) => {
@@ -269,7 +269,7 @@ export function adminChannelPages(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/admin/channels/sites/:id/delete", async (c) => {
     const site = await getSite(kv, c.req.param("id"));
-    if (!site) return c.text("Site not found", 404);
+    if (!site) return c.text(t("error.not_found"), 404);
     const form = await readForm(c);
     // Only the confirmation page's form deletes; anything else is asked first.
     if (form.confirm !== "yes") return await confirmDeletePage(c, site);

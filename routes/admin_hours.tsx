@@ -8,7 +8,8 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { AdminLayout, Section } from "../components/admin/AdminLayout.tsx";
 import { Button, Checkbox, FormAlert, TextArea, TextField } from "../components/Form.tsx";
-import { DAY_NAMES, hoursFormValues, hoursFromForm } from "../lib/admin/business_hours.ts";
+import { dayName, hoursFormValues, hoursFromForm } from "../lib/admin/business_hours.ts";
+import { t } from "../lib/i18n/mod.ts";
 import { WEEKDAYS } from "../lib/domain/business_hours.ts";
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
@@ -31,46 +32,43 @@ function HoursFields({ v, f }: { v: Record<string, string>; f: Record<string, st
   return (
     <>
       <Checkbox
-        label="Use business hours"
+        label={t("admin.hours.use")}
         name="enabled"
         checked={v.enabled === "on"}
         error={f.enabled}
-        hint="On: out of these hours, or while nobody who could take the chat is Online, the widget says so and takes a message with an email address. Off: always open."
+        hint={t("admin.hours.useHint")}
       />
       <TextField
-        label="Time zone"
+        label={t("admin.hours.timeZone")}
         name="timeZone"
         value={v.timeZone}
         error={f.timeZone}
-        hint="An IANA name, such as Europe/Berlin or America/New_York. Daylight saving time is followed."
+        hint={t("admin.hours.timeZoneHint")}
       />
       <fieldset class="border-t border-gray-200 pt-3 mt-2">
-        <legend class="font-semibold mb-2">Opening times</legend>
-        <p class="text-xs text-gray-600 mb-2">
-          Per day, like 09:00-17:00; several separated by commas (09:00-12:30, 13:30-17:00);
-          22:00-02:00 runs past midnight; empty means closed all day.
-        </p>
+        <legend class="font-semibold mb-2">{t("admin.hours.openingTimes")}</legend>
+        <p class="text-xs text-gray-600 mb-2">{t("admin.hours.openingTimesHint")}</p>
         <div class="grid md:grid-cols-2 gap-x-4">
           {WEEKDAYS.map((d) => (
-            <TextField key={d} label={DAY_NAMES[d]} name={d} value={v[d]} error={f[d]} />
+            <TextField key={d} label={dayName(d)} name={d} value={v[d]} error={f[d]} />
           ))}
         </div>
       </fieldset>
       <TextArea
-        label="Holidays"
+        label={t("admin.hours.holidays")}
         name="holidays"
         value={v.holidays}
         error={f.holidays}
         rows={4}
-        hint="One date per line, written YYYY-MM-DD (2026-12-25). Closed all that day, in the time zone above."
+        hint={t("admin.hours.holidaysHint")}
       />
       <TextArea
-        label="WhatsApp away message"
+        label={t("admin.hours.away")}
         name="awayMessage"
         value={v.awayMessage}
         error={f.awayMessage}
         rows={3}
-        hint="Sent once per conversation to a WhatsApp customer who writes out of hours. Empty: a standard text saying when you open again."
+        hint={t("admin.hours.awayHint")}
       />
     </>
   );
@@ -83,36 +81,34 @@ export function adminHoursPages(deps: AppDeps): Hono<AppEnv> {
 
   async function defaultPage(c: Context<AppEnv>, state: FormState = {}) {
     const [hours, teams] = await Promise.all([getDefaultHours(kv), listTeams(kv)]);
-    const own = await Promise.all(teams.map((t) => getTeamHours(kv, t.id)));
+    const own = await Promise.all(teams.map((team) => getTeamHours(kv, team.id)));
     return renderPage(
       c,
       <AdminLayout
-        title="Business hours"
+        title={t("admin.nav.hours")}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/hours"
         notice={noticeFrom(c)}
       >
-        <Section title="Workspace default">
-          <p class="text-sm text-gray-600 mb-4">
-            Every chat without a team, and every team without hours of its own, follows these.
-          </p>
+        <Section title={t("admin.hours.default")} id="workspace-default">
+          <p class="text-sm text-gray-600 mb-4">{t("admin.hours.defaultHint")}</p>
           <form method="post" action="/admin/hours" novalidate>
             <FormAlert message={state.error} />
             <HoursFields v={state.values ?? hoursFormValues(hours)} f={state.fields ?? {}} />
-            <Button>Save business hours</Button>
+            <Button>{t("admin.hours.save")}</Button>
           </form>
         </Section>
-        <Section title="Teams">
-          {teams.length === 0 && <p class="text-sm text-gray-600">No teams yet.</p>}
+        <Section title={t("admin.hours.teams")} id="teams">
+          {teams.length === 0 && <p class="text-sm text-gray-600">{t("admin.teams.none")}</p>}
           <ul class="divide-y divide-gray-100">
-            {teams.map((t, i) => (
-              <li key={t.id} class="py-2 flex flex-wrap gap-2 items-center">
-                <a href={`/admin/hours/${t.id}`} class="underline text-brand-700">
-                  {t.name}
+            {teams.map((team, i) => (
+              <li key={team.id} class="py-2 flex flex-wrap gap-2 items-center">
+                <a href={`/admin/hours/${team.id}`} class="underline text-brand-700">
+                  {team.name}
                 </a>
                 <span class="text-sm text-gray-600">
-                  {own[i] ? "Own hours" : "Follows the workspace default"}
+                  {t(own[i] ? "admin.hours.own" : "admin.hours.follows")}
                 </span>
               </li>
             ))}
@@ -132,26 +128,26 @@ export function adminHoursPages(deps: AppDeps): Hono<AppEnv> {
     return renderPage(
       c,
       <AdminLayout
-        title={`Business hours: ${team.name}`}
+        title={t("admin.hours.teamTitle", { name: team.name })}
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/hours"
         notice={noticeFrom(c)}
       >
         <p class="mb-4">
-          <a href="/admin/hours" class="underline text-brand-700">All business hours</a>
+          <a href="/admin/hours" class="underline text-brand-700">{t("admin.hours.all")}</a>
         </p>
-        <Section title={`Hours of ${team.name}`}>
+        <Section title={t("admin.hours.teamHours", { name: team.name })} id="team-hours">
           <form method="post" action={`/admin/hours/${team.id}`} novalidate>
             <FormAlert message={state.error} />
             <Checkbox
-              label="Follow the workspace default"
+              label={t("admin.hours.followDefault")}
               name="followDefault"
               checked={values.followDefault === "on"}
-              hint="On: this team has no hours of its own (the fields below are not saved)."
+              hint={t("admin.hours.followDefaultHint")}
             />
             <HoursFields v={values} f={state.fields ?? {}} />
-            <Button>Save team hours</Button>
+            <Button>{t("admin.hours.saveTeam")}</Button>
           </form>
         </Section>
       </AdminLayout>,

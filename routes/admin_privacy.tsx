@@ -26,6 +26,10 @@ import {
 import { getContact } from "../lib/store/engine/mod.ts";
 import { keys } from "../lib/store/keys.ts";
 import type { Contact } from "../lib/domain/engine_types.ts";
+import { t, tParts } from "../lib/i18n/mod.ts";
+
+/** A contact as the page names it ("Visitor 1a2b" in the page's words when nothing else). */
+const labelOf = (c: Contact) => contactLabel(c, (id) => t("contact.visitor", { id }));
 
 const exportHref = (id: string) => `/api/v1/admin/contacts/${encodeURIComponent(id)}/export`;
 
@@ -44,7 +48,7 @@ export function adminPrivacyPages(deps: AppDeps): Hono<AppEnv> {
         assets={deps.assets}
         agent={publicAgent(currentAgent(c))}
         current="/admin/privacy"
-        notice={c.req.query("notice") === "erased" ? "Contact erased." : null}
+        notice={c.req.query("notice") === "erased" ? t("admin.privacy.erased") : null}
       >
         {body}
       </AdminLayout>,
@@ -56,26 +60,23 @@ export function adminPrivacyPages(deps: AppDeps): Hono<AppEnv> {
     const found = q ? await findContacts(deps.kv, q) : [];
     return layout(
       c,
-      "Privacy",
+      t("admin.nav.privacy"),
       <>
-        <Section title="Find a contact">
-          <p class="text-sm text-gray-600 mb-3">
-            For a person's request to see or erase their data. Closed conversations older than the
-            retention period (Routing → Retention) are anonymised automatically.
-          </p>
+        <Section title={t("admin.privacy.find")} id="find-a-contact">
+          <p class="text-sm text-gray-600 mb-3">{t("admin.privacy.intro")}</p>
           <form method="get" action="/admin/privacy" class="flex flex-wrap items-end gap-3">
             <TextField
-              label="Name, email, phone, WhatsApp number or contact id"
+              label={t("admin.privacy.query")}
               name="q"
               value={q}
             />
-            <Button variant="secondary">Search</Button>
+            <Button variant="secondary">{t("admin.privacy.search")}</Button>
           </form>
         </Section>
         {q && (
-          <Section title="Contacts found">
+          <Section title={t("admin.privacy.found")} id="contacts-found">
             {found.length === 0
-              ? <p>No contact matches “{q}”.</p>
+              ? <p>{t("admin.privacy.noMatch", { q })}</p>
               : (
                 <ul class="divide-y divide-gray-200">
                   {found.map((ct) => <ContactRow key={ct.id} contact={ct} />)}
@@ -96,31 +97,36 @@ export function adminPrivacyPages(deps: AppDeps): Hono<AppEnv> {
     }
     return layout(
       c,
-      "Erase contact",
-      <Section title={`Erase ${contactLabel(contact)}?`}>
+      t("admin.privacy.eraseTitle"),
+      <Section
+        title={t("admin.privacy.eraseAsk", { name: labelOf(contact) })}
+        id="erase-contact"
+      >
         <p class="mb-2">
-          This removes everything Parley holds about this person:{" "}
-          {conversations === 1 ? "1 conversation" : `${conversations} conversations`}{" "}
-          lose their messages, notes, files and page details, and the contact, its email, phone and
-          channel ids are deleted. Reports keep their counts. <strong>It cannot be undone.</strong>
+          {t("admin.privacy.eraseWhat", { count: conversations })}{" "}
+          <strong>{t("admin.privacy.cannotUndo")}</strong>
         </p>
         <p class="mb-3">
-          <a href={exportHref(contact.id)} download class="underline text-brand-700">
-            Download their data (JSON)
-          </a>{" "}
-          first if you need to send it to them.
+          {tParts("admin.privacy.downloadFirst", {
+            link: (
+              <a href={exportHref(contact.id)} download class="underline text-brand-700">
+                {t("admin.privacy.download")}
+              </a>
+            ),
+          })}
         </p>
         <form method="post" action={`/admin/privacy/${encodeURIComponent(contact.id)}/erase`}>
           <FormAlert message={state.error} />
           <TextField
-            label={`Type ${ERASE_WORD} to confirm`}
+            label={t("admin.privacy.typeToConfirm", { word: ERASE_WORD })}
             name="confirm"
             value={state.values?.confirm ?? ""}
-            error={state.fields?.confirm}
+            // The API's refusal is English; the page says it in its own words.
+            error={state.fields?.confirm && t("admin.privacy.mustType", { word: ERASE_WORD })}
           />
           <div class="flex gap-3 items-center">
-            <Button variant="danger">Erase this contact</Button>
-            <a href="/admin/privacy" class="underline text-brand-700">Cancel</a>
+            <Button variant="danger">{t("admin.privacy.eraseButton")}</Button>
+            <a href="/admin/privacy" class="underline text-brand-700">{t("common.cancel")}</a>
           </div>
         </form>
       </Section>,
@@ -148,22 +154,25 @@ function ContactRow({ contact }: { contact: Contact }) {
   const details = [
     contact.email,
     contact.phone,
-    contact.whatsappId && `WhatsApp ${contact.whatsappId}`,
+    contact.whatsappId && t("admin.privacy.whatsapp", { number: contact.whatsappId }),
   ]
     .filter(Boolean).join(" · ");
   return (
     <li class="py-2 flex flex-wrap items-center gap-3">
-      <span class="font-medium">{contactLabel(contact)}</span>
-      <span class="text-sm text-gray-600">{details || `id ${contact.id}`}</span>
+      <span class="font-medium">{labelOf(contact)}</span>
+      <span class="text-sm text-gray-600">
+        {details || t("admin.privacy.id", { id: contact.id })}
+      </span>
       <span class="ml-auto flex gap-3 text-sm">
         <a href={exportHref(contact.id)} download class="underline text-brand-700">
-          Export data (JSON)
+          {t("admin.privacy.export")}
         </a>
         <a
           href={`/admin/privacy/${encodeURIComponent(contact.id)}/erase`}
           class="underline text-red-700"
         >
-          Erase…
+          {t("admin.privacy.erase")}
+          <span class="sr-only">{` ${labelOf(contact)}`}</span>
         </a>
       </span>
     </li>

@@ -317,7 +317,7 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
       try {
         value = JSON.parse(text);
       } catch {
-        throw badRequest("malformed_json", "That is not valid JSON.");
+        throw badRequest("malformed_json", t("admin.qr.badJson"));
       }
       const { quickResponses } = parseWith(
         quickResponseImportSchema,
@@ -342,13 +342,13 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/admin/quick-responses/:id", async (c) => {
     const qr = await load(c);
-    if (!qr) return c.text("Quick response not found", 404);
+    if (!qr) return c.text(t("error.not_found"), 404);
     return await editPage(c, qr);
   });
 
   app.post("/admin/quick-responses/:id", async (c) => {
     const qr = await load(c);
-    if (!qr) return c.text("Quick response not found", 404);
+    if (!qr) return c.text(t("error.not_found"), 404);
     return await formPost(
       c,
       async (form) => {
@@ -366,7 +366,7 @@ export function adminQuickResponsePages(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/admin/quick-responses/:id/delete", async (c) => {
     const qr = await load(c);
-    if (!qr) return c.text("Quick response not found", 404);
+    if (!qr) return c.text(t("error.not_found"), 404);
     await deleteQuickResponse(engine, qr.id, currentAgent(c));
     return c.redirect("/admin/quick-responses?notice=deleted", 303);
   });

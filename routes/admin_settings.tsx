@@ -15,7 +15,6 @@ import { adminUpdateSettings, settingsFormSchema } from "../lib/admin/settings.t
 import { MAX_CHATS } from "../lib/domain/limits.ts";
 import { INACTIVITY_LANGUAGES, warningText } from "../lib/domain/inactivity.ts";
 
-const LANGUAGE_NAMES = { en: "English", es: "Spanish", pt: "Portuguese", de: "German" } as const;
 import type { AppDeps } from "../lib/app_deps.ts";
 import type { AppEnv } from "../lib/http/context.ts";
 import { currentAgent } from "../lib/http/middleware.ts";
@@ -24,7 +23,7 @@ import { parseWith } from "../lib/validate.ts";
 import { publicAgent } from "../lib/store/agents.ts";
 import { getSettings } from "../lib/store/engine/mod.ts";
 import { failedForm, formPost, type FormState, noticeFrom } from "../lib/http/forms.ts";
-import { t } from "../lib/i18n/mod.ts";
+import { languageName, t } from "../lib/i18n/mod.ts";
 
 /** The `/admin/settings` page (routing settings). */
 export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
@@ -137,82 +136,80 @@ export function adminSettingsPages(deps: AppDeps): Hono<AppEnv> {
               />
             </fieldset>
             <fieldset class="border-t border-gray-200 pt-3 mt-2">
-              <legend class="font-semibold mb-2">Inactivity</legend>
-              <p class="text-sm text-gray-600 mb-2">
-                When the customer does not answer an agent's reply, Parley warns them and then
-                closes the chat with the reason "inactivity". Any customer message stops it.
-              </p>
+              <legend class="font-semibold mb-2">{t("admin.settings.inactivity")}</legend>
+              <p class="text-sm text-gray-600 mb-2">{t("admin.settings.inactivityIntro")}</p>
               <div class="grid md:grid-cols-2 gap-x-4">
                 <TextField
-                  label="Warn the customer after (seconds)"
+                  label={t("admin.settings.warnAfter")}
                   name="inactivityWarnSeconds"
                   type="number"
                   value={v.inactivityWarnSeconds}
                   error={f.inactivityWarnSeconds}
-                  hint="Without a customer reply this long after an agent's reply. 0 = off; 10 to 86400."
+                  hint={t("admin.settings.warnAfterHint")}
                 />
                 <TextField
-                  label="Close after the warning (seconds)"
+                  label={t("admin.settings.closeAfter")}
                   name="inactivityCloseSeconds"
                   type="number"
                   value={v.inactivityCloseSeconds}
                   error={f.inactivityCloseSeconds}
-                  hint="Still no reply this long after the warning: the chat closes. 10 to 86400."
+                  hint={t("admin.settings.closeAfterHint")}
                 />
               </div>
               {INACTIVITY_LANGUAGES.map((l) => (
                 <TextArea
                   key={l}
-                  label={`Warning text (${LANGUAGE_NAMES[l]})`}
+                  label={t("admin.settings.warningText", { language: languageName(l) })}
                   name={`inactivityWarningText.${l}`}
                   value={v[`inactivityWarningText.${l}`]}
                   error={f[`inactivityWarningText.${l}`]}
                   rows={2}
-                  hint={l === "en"
-                    ? "Sent in the customer's language (their browser's); English otherwise. Empty: the default text."
-                    : undefined}
+                  hint={l === "en" ? t("admin.settings.warningTextHint") : undefined}
                 />
               ))}
             </fieldset>
             <fieldset class="border-t border-gray-200 pt-3 mt-2">
-              <legend class="font-semibold mb-2">Retention</legend>
+              <legend class="font-semibold mb-2">{t("admin.settings.retention")}</legend>
               <TextField
-                label="Anonymise closed conversations after (days)"
+                label={t("admin.settings.retentionDays")}
                 name="retentionDays"
                 type="number"
                 value={v.retentionDays}
                 error={f.retentionDays}
-                hint="Messages, notes, files, page details and wrap-up notes are removed; reports keep their counts. 0 = keep forever. One person's data: Privacy."
+                hint={t("admin.settings.retentionHint")}
               />
             </fieldset>
             <fieldset class="border-t border-gray-200 pt-3 mt-2">
-              <legend class="font-semibold mb-2">Satisfaction survey</legend>
+              <legend class="font-semibold mb-2">{t("admin.settings.survey")}</legend>
               <SelectField
-                label="Survey after close"
+                label={t("admin.settings.surveyMode")}
                 name="surveyMode"
                 value={v.surveyMode}
                 error={f.surveyMode}
                 options={[
-                  { value: "off", label: "Off" },
-                  { value: "csat", label: "OK / KO" },
-                  { value: "csat_nps", label: "OK / KO and a 0–10 recommend score (NPS)" },
+                  { value: "off", label: t("admin.settings.surveyOff") },
+                  { value: "csat", label: t("admin.settings.surveyCsat") },
+                  { value: "csat_nps", label: t("admin.settings.surveyCsatNps") },
                 ]}
-                hint="When an agent closes a chat, the customer is asked how it went: in the web chat, or with reply buttons on WhatsApp (within its 24-hour window)."
+                hint={t("admin.settings.surveyModeHint")}
               />
               <Checkbox
-                label="Ask for a comment"
+                label={t("admin.settings.surveyComment")}
                 name="surveyComment"
                 checked={v.surveyComment === "on"}
                 error={f.surveyComment}
-                hint="The web chat's survey offers a comment box (WhatsApp asks with buttons only)."
+                hint={t("admin.settings.surveyCommentHint")}
               />
               <TextField
-                label="Answers accepted for (days)"
+                label={t("admin.settings.surveyWindow")}
                 name="surveyWindowDays"
                 type="number"
                 value={v.surveyWindowDays}
                 error={f.surveyWindowDays}
-                hint={`${SURVEY_LIMITS.minDays} to ${SURVEY_LIMITS.maxDays} days after the close. A customer who writes again starts a new chat, which closes the old survey.`}
+                hint={t("admin.settings.surveyWindowHint", {
+                  min: SURVEY_LIMITS.minDays,
+                  max: SURVEY_LIMITS.maxDays,
+                })}
               />
             </fieldset>
             <Button>{t("admin.routing.save")}</Button>

@@ -88,6 +88,13 @@ function LoginPage(
   );
 }
 
+/** A refused setup in the page's words (the error's message stays English for logs and APIs). */
+function setupRefusal(err: AppError): string {
+  if (err.code === "setup_closed") return t("setup.closed");
+  if (err.status === 403) return t("setup.wrongCode");
+  return err.message;
+}
+
 function SetupPage(
   { deps, values = {}, error, fields = {} }: {
     deps: AppDeps;
@@ -97,30 +104,27 @@ function SetupPage(
   },
 ) {
   return (
-    <Layout title="Set up Parley" assets={deps.assets} scripts={false}>
-      <AuthCard title="Create the admin account">
-        <p class="text-sm text-gray-600 mb-4">
-          Enter the setup code printed in the server log when Parley started, then choose the first
-          admin's name, email and password.
-        </p>
+    <Layout title={t("setup.pageTitle")} assets={deps.assets} scripts={false}>
+      <AuthCard title={t("setup.title")}>
+        <p class="text-sm text-gray-600 mb-4">{t("setup.intro")}</p>
         <form method="post" action="/setup" novalidate>
           <FormError message={error} />
           <Field
-            label="Setup code"
+            label={t("setup.code")}
             name="code"
             value={values.code}
             autocomplete="off"
             error={fields.code}
           />
           <Field
-            label="Name"
+            label={t("setup.name")}
             name="name"
             value={values.name}
             autocomplete="name"
             error={fields.name}
           />
           <Field
-            label="Email"
+            label={t("auth.email")}
             name="email"
             type="email"
             value={values.email}
@@ -128,13 +132,13 @@ function SetupPage(
             error={fields.email}
           />
           <Field
-            label="Password"
+            label={t("auth.password")}
             name="password"
             type="password"
             autocomplete="new-password"
             error={fields.password}
           />
-          <SubmitButton>Create admin account</SubmitButton>
+          <SubmitButton>{t("setup.submit")}</SubmitButton>
         </form>
       </AuthCard>
     </Layout>
@@ -235,9 +239,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
           deps={deps}
           values={values}
           // The fields carry their own errors; the summary names no raw keys.
-          error={Object.keys(fields).length
-            ? "Please correct the fields marked below."
-            : err.message}
+          error={Object.keys(fields).length ? t("admin.form.fixFields") : setupRefusal(err)}
           fields={fields}
         />,
         err.status as 400,

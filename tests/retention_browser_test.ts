@@ -43,7 +43,7 @@ Deno.test("[privacy] browser: find a contact, download their data, erase only af
 
     await page.getByRole("link", { name: "Erase…" }).click();
     await page.getByRole("heading", { name: "Erase Erin Example?" }).waitFor();
-    await page.getByText(/1 conversation lose/).waitFor();
+    await page.getByText(/1 conversation loses its messages/).waitFor();
     assert.deepEqual(await seriousViolations(page), [], "erase confirmation");
     // Without the word, nothing happens: the field says why.
     await page.getByRole("button", { name: "Erase this contact" }).click();

@@ -8,6 +8,29 @@ import type { Team } from "../../lib/store/teams.ts";
 import { Section } from "./AdminLayout.tsx";
 import { Button, Checkbox, type FieldErrors, FormAlert, SelectField, TextField } from "../Form.tsx";
 import { teamOptions } from "./SiteFields.tsx";
+import { CONNECTION_NOT_SET } from "../../lib/channels/whatsapp_graph.ts";
+import { t } from "../../lib/i18n/mod.ts";
+
+/** What "Test connection" found, as the page says it (the API's message stays English). */
+export interface ConnectionResult {
+  ok: boolean;
+  message: string;
+  displayPhoneNumber?: string | null;
+  verifiedName?: string | null;
+}
+
+function resultInWords(test: ConnectionResult, phoneNumberId: string | null): string {
+  if (test.ok) {
+    const number = test.displayPhoneNumber ?? phoneNumberId ?? "";
+    return test.verifiedName
+      ? t("admin.whatsapp.connectedToNamed", { number, name: test.verifiedName })
+      : t("admin.whatsapp.connectedTo", { number });
+  }
+  const reason = test.message === CONNECTION_NOT_SET
+    ? t("admin.whatsapp.setIdAndToken")
+    : test.message;
+  return t("admin.whatsapp.notConnected", { reason });
+}
 
 type SecretName = "accessToken" | "appSecret" | "verifyToken";
 
@@ -33,12 +56,13 @@ function SecretField(
         idPrefix="wa"
         autocomplete="new-password"
         error={error}
-        hint={`${set ? "Set" : "Not set"}${
-          fromEnvironment ? " (from the environment, which wins)" : ""
-        }. Leave empty to keep it; it is never shown again.`}
+        hint={t("admin.whatsapp.secretHint", {
+          state: t(set ? "admin.whatsapp.set" : "admin.whatsapp.notSet"),
+          env: fromEnvironment ? ` ${t("admin.whatsapp.fromEnvironment")}` : "",
+        })}
       />
       <Checkbox
-        label={`Remove the stored ${label.toLowerCase()}`}
+        label={t("admin.whatsapp.removeSecret", { name: label.toLowerCase() })}
         name={`clear_${name}`}
         idPrefix="wa"
       />
@@ -53,7 +77,7 @@ export function WhatsAppSection(
     teams: Team[];
     origin: string;
     state?: { values?: Record<string, string>; fields?: FieldErrors; error?: string };
-    test?: { ok: boolean; message: string };
+    test?: ConnectionResult;
   },
 ) {
   const w = state?.values ?? {
@@ -78,57 +102,55 @@ export function WhatsAppSection(
       {/* One message at a time: after a test, its result alone says whether it works. */}
       {!test && (
         <p class="text-sm mb-3" data-testid="whatsapp-state">
-          {wa.configured
-            ? 'All settings are in place. "Test connection" checks them with Meta.'
-            : "Not fully configured yet: set the phone number id, access token, app secret and verify token."}
+          {t(wa.configured ? "admin.whatsapp.configured" : "admin.whatsapp.notConfigured")}
         </p>
       )}
       <p class="text-sm text-gray-600 mb-3">
-        Webhook URL for Meta: <code class="font-mono">{origin}/webhooks/whatsapp</code>
+        {t("admin.whatsapp.webhookUrl")} <code class="font-mono">{origin}/webhooks/whatsapp</code>
       </p>
       <form method="post" action="/admin/channels/whatsapp" novalidate autocomplete="off">
         <FormAlert message={state?.error} />
         <div class="grid md:grid-cols-2 gap-x-4">
           <TextField
-            label="Phone number id"
+            label={t("admin.whatsapp.phoneNumberId")}
             name="phoneNumberId"
             idPrefix="wa"
             value={w.phoneNumberId}
             error={wf.phoneNumberId}
           />
           <TextField
-            label="WhatsApp Business Account id"
+            label={t("admin.whatsapp.businessAccountId")}
             name="businessAccountId"
             idPrefix="wa"
             value={w.businessAccountId}
             error={wf.businessAccountId}
-            hint={`For the message templates${
-              wa.fromEnvironment.includes("businessAccountId")
-                ? " (from the environment, which wins)"
-                : ""
-            }.`}
+            hint={t("admin.whatsapp.businessAccountHint", {
+              env: wa.fromEnvironment.includes("businessAccountId")
+                ? ` ${t("admin.whatsapp.fromEnvironment")}`
+                : "",
+            })}
           />
           <SelectField
-            label="Route to team"
+            label={t("admin.whatsapp.team")}
             name="teamId"
             idPrefix="wa"
             value={w.teamId}
             error={wf.teamId}
             options={teamOptions(teams)}
           />
-          {secret("accessToken", "Access token", wa.accessTokenSet)}
-          {secret("appSecret", "App secret", wa.appSecretSet)}
-          {secret("verifyToken", "Verify token", wa.verifyTokenSet)}
+          {secret("accessToken", t("admin.whatsapp.accessToken"), wa.accessTokenSet)}
+          {secret("appSecret", t("admin.whatsapp.appSecret"), wa.appSecretSet)}
+          {secret("verifyToken", t("admin.whatsapp.verifyToken"), wa.verifyTokenSet)}
           <div>
             <TextField
-              label="Graph API URL"
+              label={t("admin.whatsapp.graphUrl")}
               name="graphUrl"
               idPrefix="wa"
               value={w.graphUrl}
               error={wf.graphUrl}
             />
             <TextField
-              label="Graph API version"
+              label={t("admin.whatsapp.graphVersion")}
               name="graphVersion"
               idPrefix="wa"
               value={w.graphVersion}
@@ -136,7 +158,7 @@ export function WhatsAppSection(
             />
           </div>
         </div>
-        <Button>Save WhatsApp settings</Button>
+        <Button>{t("admin.whatsapp.save")}</Button>
       </form>
       <form method="post" action="/admin/channels/whatsapp/test" class="mt-4">
         {test && (
@@ -147,10 +169,10 @@ export function WhatsAppSection(
               ? "mb-3 text-sm text-green-900 bg-green-50 border border-green-200 rounded p-2"
               : "mb-3 text-sm text-red-800 bg-red-50 border border-red-200 rounded p-2"}
           >
-            {test.ok ? test.message : `Not connected: ${test.message}`}
+            {resultInWords(test, wa.phoneNumberId)}
           </p>
         )}
-        <Button variant="secondary">Test connection</Button>
+        <Button variant="secondary">{t("admin.whatsapp.test")}</Button>
       </form>
     </Section>
   );

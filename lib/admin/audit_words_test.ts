@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { auditActionInWords, auditDetailsInWords } from "./audit_words.ts";
+import { auditActionInWords, auditDetailsInWords, auditTargetInWords } from "./audit_words.ts";
 import type { AuditEntry } from "../store/audit.ts";
 
 const entry = (action: string, details: Record<string, unknown>): AuditEntry => ({
@@ -52,4 +52,45 @@ Deno.test("[admin] audit log in words: events, changes, names instead of ids", (
     "Role: Supervisor",
   );
   assert.equal(auditDetailsInWords(entry("x.y", { teamId: "t1" }), names), "team: Billing");
+});
+
+Deno.test("[admin] audit log in Spanish and Portuguese: events, changes, scopes, fixed labels", () => {
+  assert.equal(auditActionInWords("team.created", "es"), "Equipo creado");
+  assert.equal(auditActionInWords("api_key.revoked", "pt"), "Chave de API revogada");
+  assert.equal(auditActionInWords("something.new_thing", "es"), "Something new thing");
+  assert.equal(
+    auditDetailsInWords(
+      entry("settings.updated", {
+        maxChatsPerAgent: { from: 5, to: 4 },
+        dynamicAssignment: { from: true, to: false },
+        inactivityWarningText: { from: { en: "a" }, to: { en: "b" } },
+      }),
+      names,
+      "es",
+    ),
+    "Máximo de chats por agente: 5 → 4; Asignación dinámica: activado → desactivado; " +
+      "Cambiado: Texto del aviso por inactividad",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("quick_response.created", { scope: "personal:a2" }), names, "pt"),
+    "Para uso pessoal de Ana Agent",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("api_key.created", { scopes: ["conversations:read"] }), names, "es"),
+    "Permite: Leer conversaciones",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("agent.created", { role: "supervisor" }), names, "pt"),
+    "Função: Supervisor",
+  );
+  assert.equal(
+    auditDetailsInWords(entry("team.renamed", { from: "Sales" }), names, "es"),
+    "Antes: «Sales»",
+  );
+  const routing = { ...entry("settings.updated", {}), targetType: "settings" as const };
+  assert.equal(
+    auditTargetInWords({ ...routing, targetId: "routing", targetLabel: "Routing settings" }, "pt"),
+    "Configurações de roteamento",
+  );
+  assert.equal(auditTargetInWords(entry("team.created", {}), "es"), "x", "names stay as stored");
 });

@@ -16,16 +16,19 @@ import {
 } from "../domain/business_hours.ts";
 import { plainMessage } from "../validate.ts";
 import { checkbox } from "./fields.ts";
+import { formatDate, t } from "../i18n/mod.ts";
 
-export const DAY_NAMES: Record<Weekday, string> = {
-  mon: "Monday",
-  tue: "Tuesday",
-  wed: "Wednesday",
-  thu: "Thursday",
-  fri: "Friday",
-  sat: "Saturday",
-  sun: "Sunday",
-};
+/** A Monday at noon UTC (1 January 2024), from which each weekday's name is read. */
+const A_MONDAY = Date.UTC(2024, 0, 1, 12);
+
+/** The weekday's name in the page's language, by `Intl` ("Monday", "Lunes", "Segunda-feira"). */
+export function dayName(day: Weekday): string {
+  const name = formatDate(A_MONDAY + WEEKDAYS.indexOf(day) * 86_400_000, {
+    weekday: "long",
+    timeZone: "UTC",
+  });
+  return name.charAt(0).toLocaleUpperCase() + name.slice(1);
+}
 
 const RANGE = /^(\d{1,2}):(\d{2})\s*(?:-|–|to)\s*(\d{1,2}):(\d{2})$/;
 const pad = (h: string, m: string) => `${h.padStart(2, "0")}:${m}`;
@@ -70,9 +73,7 @@ export function hoursFromForm(form: Record<string, string | undefined>): Busines
     if (ranges) weekly[d] = ranges;
     else {
       weekly[d] = [];
-      fields[d] = `${
-        DAY_NAMES[d]
-      }: write opening times like 09:00-17:00, several separated by commas; leave it empty when closed.`;
+      fields[d] = t("admin.hours.badDay", { day: dayName(d) });
     }
   }
   const holidays = (form.holidays ?? "").split(/[\n,]/).map((l) => l.trim()).filter(Boolean);
@@ -88,7 +89,7 @@ export function hoursFromForm(form: Record<string, string | undefined>): Busines
     for (const issue of parsed.error.issues) {
       const [top, day] = issue.path as (string | number)[];
       if (top === "weekly" && typeof day === "string") {
-        fields[day] ??= `${DAY_NAMES[day as Weekday]}: ${plainMessage(issue)}.`;
+        fields[day] ??= `${dayName(day as Weekday)}: ${plainMessage(issue)}.`;
       } else if (top === "holidays") {
         const i = issue.path[1];
         fields.holidays ??= typeof i === "number"

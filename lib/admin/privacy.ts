@@ -31,8 +31,11 @@ export const contactSearchSchema = z.object({
 });
 
 /** How a contact is named in lists and the audit log. */
-export function contactLabel(c: Contact): string {
-  return c.name || c.email || c.phone || c.whatsappId || `Visitor ${c.id.slice(-4)}`;
+export function contactLabel(
+  c: Contact,
+  visitor: (shortId: string) => string = (id) => `Visitor ${id}`,
+): string {
+  return c.name || c.email || c.phone || c.whatsappId || visitor(c.id.slice(-4));
 }
 
 const SCAN_LIMIT = 20_000;

@@ -301,6 +301,9 @@ export async function downloadWhatsAppMedia(
   }
 }
 
+/** The test's answer when the settings lack what a call needs (the console words it its way). */
+export const CONNECTION_NOT_SET = "Set the phone number id and the access token first.";
+
 /** What the admin console's "Test connection" shows. */
 export interface ConnectionCheck {
   ok: boolean;
@@ -315,7 +318,7 @@ export async function checkGraphConnection(settings: WhatsAppSettings): Promise<
   if (!settings.phoneNumberId || !settings.accessToken) {
     return {
       ok: false,
-      message: "Set the phone number id and the access token first.",
+      message: CONNECTION_NOT_SET,
       displayPhoneNumber: null,
       verifiedName: null,
     };

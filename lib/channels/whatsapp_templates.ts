@@ -165,6 +165,11 @@ export async function listWhatsAppTemplates(
  * the cache. `{ok: false, message}` (cache unchanged) when the WABA id or token
  * is missing or Meta refuses.
  */
+/** A refresh's answer when the settings lack what it needs (the console words it its way). */
+export const TEMPLATES_NOT_SET = "Set the WhatsApp Business Account id and the access token first.";
+/** How a refresh refused by Meta or the network starts; the reason follows. */
+export const TEMPLATES_UNREADABLE = "The templates could not be read: ";
+
 export async function refreshWhatsAppTemplates(
   deps: { kv: Deno.Kv; config: Config },
 ): Promise<{ ok: boolean; message: string } & TemplatesView> {
@@ -174,7 +179,7 @@ export async function refreshWhatsAppTemplates(
     return { ok: false, message, ...(await listWhatsAppTemplates(deps.kv)) };
   };
   if (!settings.businessAccountId || !settings.accessToken) {
-    return await failed("Set the WhatsApp Business Account id and the access token first.");
+    return await failed(TEMPLATES_NOT_SET);
   }
   const templates: WhatsAppTemplate[] = [];
   let path: string | null = `${encodeURIComponent(settings.businessAccountId)}/message_templates` +
@@ -182,7 +187,7 @@ export async function refreshWhatsAppTemplates(
   for (let page = 0; path && page < MAX_PAGES; page++) {
     const result = await graphFetch(settings, path);
     if (!result.ok) {
-      return await failed(`The templates could not be read: ${result.failure.reason}`);
+      return await failed(TEMPLATES_UNREADABLE + result.failure.reason);
     }
     const body = await jsonOf(result.value);
     for (const raw of Array.isArray(body.data) ? body.data : []) {

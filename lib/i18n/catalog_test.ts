@@ -34,6 +34,15 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, string[]>> = {
   "admin.webhooks.title": ["es", "pt"],
   "admin.webhooks.url": ["es", "pt"],
   "admin.webhooks.status": ["pt"],
+  // Only placeholders, names and punctuation.
+  "admin.audit.change": ["es", "pt"],
+  "admin.audit.value": ["es", "pt"],
+  "admin.audit.field.url": ["es", "pt"],
+  "admin.audit.target.webhook": ["es", "pt"],
+  "admin.privacy.id": ["es", "pt"],
+  "admin.privacy.whatsapp": ["es", "pt"],
+  "admin.whatsapp.variables": ["es"],
+  "admin.whatsapp.status": ["pt"],
   // Unit symbols (min, h, d) are the same in all three.
   "time.minutes": ["es", "pt"],
   "time.hours": ["es", "pt"],

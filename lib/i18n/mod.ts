@@ -144,6 +144,21 @@ export function dateParts(
     .formatToParts(date);
 }
 
+const languageNames = new Map<Locale, Intl.DisplayNames>();
+
+/** A language's name in the current language, by `Intl.DisplayNames` ("de" → "German" / "alemán"). */
+export function languageName(code: string, locale: Locale = currentLocale()): string {
+  let names = languageNames.get(locale);
+  if (!names) {
+    languageNames.set(locale, names = new Intl.DisplayNames([locale], { type: "language" }));
+  }
+  try {
+    return names.of(code) ?? code;
+  } catch {
+    return code; // not a language tag
+  }
+}
+
 /** "3 minutes ago" / "hace 3 minutos" for `ms` from now (negative: past), in the largest fitting unit. */
 export function formatRelative(ms: number, locale: Locale = currentLocale()): string {
   const units: [Intl.RelativeTimeFormatUnit, number][] = [
