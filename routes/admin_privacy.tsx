@@ -172,7 +172,6 @@ function ContactRow({ contact }: { contact: Contact }) {
           class="underline text-red-700"
         >
           {t("admin.privacy.erase")}
-          <span class="sr-only">{` ${labelOf(contact)}`}</span>
         </a>
       </span>
     </li>

@@ -338,6 +338,16 @@ Deno.test("[i18n] admin pages in Spanish and Portuguese: audit log, hours, priva
         "Escribe ERASE para confirmar: el borrado no se puede deshacer.",
       ], "es erase refusal");
       assertNotSays(refused.text, ["Type ERASE to confirm: erasing"], "es erase refusal");
+      // Grace's chat is still open: the API's 409 is worded in the page's language.
+      const open = await post(
+        `/admin/privacy/${r.contact.id}/erase`,
+        joao,
+        "pt-BR",
+        "confirm=ERASE",
+      );
+      assert.equal(open.status, 409);
+      assertSays(open.text, ["Este contato tem uma conversa aberta: encerre-a primeiro"], "pt 409");
+      assertNotSays(open.text, ["close it first"], "pt 409");
     });
 
     await t.step("settings: inactivity, retention and survey fields", async () => {

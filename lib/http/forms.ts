@@ -5,7 +5,14 @@
  */
 import type { Context } from "hono";
 import { AppError } from "../errors.ts";
-import { t } from "../i18n/mod.ts";
+import { type MessageKey, t } from "../i18n/mod.ts";
+
+/** Refusals a form words in the page's language, by the error's code (the API keeps English). */
+const REFUSAL_WORDS: Record<string, MessageKey> = {
+  contact_has_open_chat: "admin.refusal.contactHasOpenChat",
+  already_revoked: "admin.refusal.alreadyRevoked",
+  default_site: "admin.refusal.defaultSite",
+};
 
 /** Turns a parsed form body into a flat record of strings (files are ignored). */
 function formRecord(body: Record<string, unknown>): Record<string, string> {
@@ -33,7 +40,12 @@ export function formFailure(err: unknown): FormFailure {
     !(err instanceof AppError) || err.status === 401 || err.status === 413 || err.status === 415
   ) throw err;
   const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
-  const message = Object.keys(fields).length ? t("admin.form.fixFields") : err.message;
+  const refusal = REFUSAL_WORDS[err.code];
+  const message = Object.keys(fields).length
+    ? t("admin.form.fixFields")
+    : refusal
+    ? t(refusal)
+    : err.message;
   return { status: err.status, message, fields };
 }
 

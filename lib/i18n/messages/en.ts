@@ -894,6 +894,10 @@ export const en = {
   "admin.denied.title": "Admins only",
   "admin.denied.body": "The admin console needs the admin role.",
   "admin.qr.badJson": "That is not valid JSON.",
+  "admin.refusal.contactHasOpenChat":
+    "This contact has an open conversation: close it first, then erase.",
+  "admin.refusal.alreadyRevoked": "This API key is already revoked.",
+  "admin.refusal.defaultSite": "The default site cannot be deleted; remove its origins.",
   "setup.pageTitle": "Set up Parley",
   "setup.title": "Create the admin account",
   "setup.intro":

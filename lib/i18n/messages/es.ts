@@ -916,6 +916,10 @@ export const es: Messages = {
   "admin.denied.title": "Solo para administradores",
   "admin.denied.body": "La consola de administración requiere el rol de administrador.",
   "admin.qr.badJson": "Eso no es un JSON válido.",
+  "admin.refusal.contactHasOpenChat":
+    "Este contacto tiene una conversación abierta: ciérrala primero y luego bórralo.",
+  "admin.refusal.alreadyRevoked": "Esta clave de API ya está revocada.",
+  "admin.refusal.defaultSite": "El sitio predeterminado no se puede eliminar; quita sus orígenes.",
   "setup.pageTitle": "Configurar Parley",
   "setup.title": "Crear la cuenta de administrador",
   "setup.intro":

@@ -911,6 +911,10 @@ export const pt: Messages = {
   "admin.denied.title": "Somente administradores",
   "admin.denied.body": "O console de administração exige a função de administrador.",
   "admin.qr.badJson": "Isso não é um JSON válido.",
+  "admin.refusal.contactHasOpenChat":
+    "Este contato tem uma conversa aberta: encerre-a primeiro e depois apague o contato.",
+  "admin.refusal.alreadyRevoked": "Esta chave de API já está revogada.",
+  "admin.refusal.defaultSite": "O site padrão não pode ser excluído; remova as origens dele.",
   "setup.pageTitle": "Configurar o Parley",
   "setup.title": "Criar a conta de administrador",
   "setup.intro":
