@@ -1,5 +1,6 @@
 /**
- * The workspace's "Attach file" before its island hydrates, in real Chromium:
+ * The workspace's "Attach file" (and the composer's other script-only button,
+ * "Quick responses") before its island hydrates, in real Chromium:
  * while the islands bundle is still on its way (held by the test) the
  * server-rendered button says it cannot work yet (aria-disabled, still
  * focusable, the reason as its description), pressing it opens nothing, and
@@ -14,10 +15,11 @@ import { seriousViolations, Visitor } from "./workspace_helpers.ts";
 import { PNG } from "./attachment_fixtures.ts";
 
 const REASON = "Attaching files works once the page has finished loading.";
+const QUICK_REASON = "Works once the page has finished loading.";
 
-/** The button's state as assistive technology gets it: name, aria-disabled, description. */
-async function attachState(page: Page) {
-  const attach = page.getByRole("button", { name: "Attach file" });
+/** A button's state as assistive technology gets it: name, aria-disabled, description. */
+async function attachState(page: Page, name = "Attach file") {
+  const attach = page.getByRole("button", { name });
   const describedBy = await attach.getAttribute("aria-describedby");
   return {
     disabled: await attach.getAttribute("aria-disabled"),
@@ -26,7 +28,7 @@ async function attachState(page: Page) {
   };
 }
 
-Deno.test("[attachments] browser: 'Attach file' says it is not ready before hydration, then works", async () => {
+Deno.test("[attachments] browser: 'Attach file' and 'Quick responses' say they are not ready before hydration, then work", async () => {
   const app = await startTestApp();
   const browser = await launchBrowser();
   const dir = await Deno.makeTempDir();
@@ -47,6 +49,11 @@ Deno.test("[attachments] browser: 'Attach file' says it is not ready before hydr
       disabled: "true",
       description: REASON,
       title: REASON,
+    });
+    assert.deepEqual(await attachState(still, "Quick responses"), {
+      disabled: "true",
+      description: QUICK_REASON,
+      title: QUICK_REASON,
     });
     await plain.close();
 
@@ -74,12 +81,34 @@ Deno.test("[attachments] browser: 'Attach file' says it is not ready before hydr
     await attach.focus();
     assert.ok(await attach.evaluate((b) => b === document.activeElement), "still focusable");
     await page.keyboard.press("Enter");
+    const quick = page.getByRole("button", { name: "Quick responses" });
+    assert.deepEqual(await attachState(page, "Quick responses"), {
+      disabled: "true",
+      description: QUICK_REASON,
+      title: QUICK_REASON,
+    });
+    await quick.focus();
+    await page.keyboard.press("Enter");
     assert.deepEqual(await seriousViolations(page), []);
 
     release();
     await page.locator("button:not([aria-disabled])", { hasText: "Attach file" }).waitFor();
     assert.deepEqual(await attachState(page), { disabled: null, description: null, title: null });
     assert.equal(choosers.length, 0, "the press before hydration opened nothing");
+    assert.deepEqual(await attachState(page, "Quick responses"), {
+      disabled: null,
+      description: null,
+      title: null,
+    });
+    assert.equal(
+      await quick.getAttribute("aria-expanded"),
+      "false",
+      "the early press opened nothing",
+    );
+    await quick.focus();
+    await page.keyboard.press("Enter");
+    await page.locator('button[aria-expanded="true"]', { hasText: "Quick responses" }).waitFor();
+    await page.keyboard.press("Escape");
 
     const png = `${dir}/early bird.png`;
     await Deno.writeFile(png, PNG);

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef } from "preact/hooks";
 import type { AttachmentRef } from "../../lib/domain/attachments.ts";
 import { formatBytes } from "../../lib/domain/attachments.ts";
 import { ACCEPT_ATTRIBUTE, uploadAttachment } from "../../lib/ui/attachments.ts";
 import { t } from "../../lib/i18n/mod.ts";
+import { ScriptButton } from "../ScriptButton.tsx";
 
 /** A file chosen for the next message: uploading (`ref` null) or ready to send. */
 export interface PendingFile {
@@ -17,11 +18,8 @@ export interface PendingFile {
  * the file picker) and the files waiting to go with the next message, each
  * with "Remove". A file uploads as soon as it is chosen, so Send only names
  * it; a refused file (too large, a type not allowed) says why in `onProblem`.
- *
- * Before the island has hydrated (server-rendered, scripts still loading, or
- * off) the button cannot work, and says so: `aria-disabled` (still focusable,
- * so a keyboard or screen-reader user finds it and hears why), dimmed, with
- * the reason as its description and tooltip. Hydration makes it live.
+ * Before the island has hydrated the button cannot work, and says so
+ * (../ScriptButton.tsx).
  */
 export function AttachPicker(
   { conversationId, files, setFiles, onProblem, disabled }: {
@@ -33,10 +31,6 @@ export function AttachPicker(
   },
 ) {
   const input = useRef<HTMLInputElement>(null);
-  // False in the server's HTML and the hydrating render; true once this runs in the browser.
-  const [live, setLive] = useState(false);
-  useEffect(() => setLive(true), []);
-  const waitId = `attach-wait-${conversationId}`;
   const choose = (list: FileList | null) => {
     for (const file of Array.from(list ?? [])) {
       const key = crypto.randomUUID();
@@ -61,20 +55,15 @@ export function AttachPicker(
         accept={ACCEPT_ATTRIBUTE}
         onChange={(e) => choose((e.target as HTMLInputElement).files)}
       />
-      <button
-        type="button"
+      <ScriptButton
+        id={`attach-${conversationId}`}
+        waiting={t("composer.attachLoading")}
         disabled={disabled}
-        aria-disabled={live ? undefined : "true"}
-        aria-describedby={live ? undefined : waitId}
-        title={live ? undefined : t("composer.attachLoading")}
-        onClick={() => live && input.current?.click()}
-        class={`text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500 disabled:opacity-50 ${
-          live ? "" : "opacity-50 cursor-not-allowed"
-        }`}
+        onClick={() => input.current?.click()}
+        class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500 disabled:opacity-50"
       >
         {t("composer.attach")}
-      </button>
-      {!live && <span id={waitId} class="sr-only">{t("composer.attachLoading")}</span>}
+      </ScriptButton>
       {files.length > 0 && (
         <ul class="w-full flex flex-wrap gap-2" aria-label={t("composer.files")}>
           {files.map((f) => (

@@ -10,6 +10,7 @@ import { TemplateSender } from "./TemplateSender.tsx";
 import { notifyTyping } from "../../lib/ui/pane_socket.ts";
 import { t } from "../../lib/i18n/mod.ts";
 import { AttachPicker, type PendingFile } from "./AttachPicker.tsx";
+import { ScriptButton } from "../ScriptButton.tsx";
 
 /**
  * The reply box: Enter sends, Shift+Enter adds a line; "Internal note" (and
@@ -216,8 +217,9 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
             onProblem={setProblem}
             disabled={freeFormOff}
           />
-          <button
-            type="button"
+          <ScriptButton
+            id={`quick-${conv.id}`}
+            waiting={t("composer.waitLoading")}
             aria-expanded={picking ? "true" : "false"}
             onClick={() => {
               loadQuickResponses(ws);
@@ -226,17 +228,18 @@ export function Composer({ ws, conv }: { ws: WorkspaceStore; conv: UiConversatio
             class="text-sm border border-gray-300 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
           >
             {t("composer.quickResponses")}
-          </button>
+          </ScriptButton>
           {windowClosed && (
-            <button
-              type="button"
-              ref={templateButton}
+            <ScriptButton
+              id={`template-${conv.id}`}
+              waiting={t("composer.waitLoading")}
+              buttonRef={templateButton}
               aria-expanded={templating ? "true" : "false"}
               onClick={() => setTemplating(!templating)}
               class="text-sm border border-brand-600 text-brand-700 rounded px-2 py-1 hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
             >
               {t("composer.sendTemplate")}
-            </button>
+            </ScriptButton>
           )}
           <button
             type="submit"

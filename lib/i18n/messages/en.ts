@@ -152,6 +152,7 @@ export const en = {
   "composer.addNote": "Add note",
   "composer.attach": "Attach file",
   "composer.attachLoading": "Attaching files works once the page has finished loading.",
+  "composer.waitLoading": "Works once the page has finished loading.",
   "composer.files": "Files to send",
   "composer.remove": "Remove {name}",
   "composer.uploading": "uploading…",

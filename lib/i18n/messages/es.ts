@@ -155,6 +155,7 @@ export const es: Messages = {
   "composer.addNote": "Añadir nota",
   "composer.attach": "Adjuntar archivo",
   "composer.attachLoading": "Podrás adjuntar archivos cuando la página termine de cargar.",
+  "composer.waitLoading": "Funcionará cuando la página termine de cargar.",
   "composer.files": "Archivos para enviar",
   "composer.remove": "Quitar {name}",
   "composer.uploading": "subiendo…",

@@ -155,6 +155,7 @@ export const pt: Messages = {
   "composer.addNote": "Adicionar nota",
   "composer.attach": "Anexar arquivo",
   "composer.attachLoading": "Você poderá anexar arquivos quando a página terminar de carregar.",
+  "composer.waitLoading": "Funcionará quando a página terminar de carregar.",
   "composer.files": "Arquivos para enviar",
   "composer.remove": "Remover {name}",
   "composer.uploading": "enviando…",
