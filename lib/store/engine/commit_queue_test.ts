@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { keys } from "../keys.ts";
 import { appendStaffMessage, listMessagesForStaff } from "./mod.ts";
-import { keySize } from "./commit_size.ts";
 import { EngineOp } from "./op.ts";
 import { customerSays, randomAgent, withKv } from "./test_util.ts";
 import { mutate } from "./tx.ts";
@@ -141,15 +140,4 @@ Deno.test("[engine] group commit: a write the store refuses fails alone; the mes
       assert.deepEqual(log.filter((m) => m.type === "message").map((m) => m.text), [`good ${i}`]);
     }
   });
-});
-
-Deno.test("[engine] a key's size counts its text in UTF-8 bytes (accents, CJK, emoji, lone surrogates)", () => {
-  const utf8 = new TextEncoder();
-  for (
-    const text of ["abc", "café", "日本語", "😀x", "x😀\ud83d", "\udc00\ud83d", "\u07ff\u0800"]
-  ) {
-    // 4 for the key, and per string part a tag, its bytes and a terminator (rounded up by 2).
-    assert.equal(keySize(["search", text]), 4 + (6 + 3) + utf8.encode(text).length + 3, text);
-  }
-  assert.equal(keySize(["messages", "c", 12]), 4 + (8 + 3) + (1 + 3) + 10);
 });

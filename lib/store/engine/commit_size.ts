@@ -10,8 +10,8 @@ import type { EngineOp } from "./op.ts";
 
 /**
  * Deno KV's limits for one atomic operation, less what the group adds (the
- * head check and write, room for estimation error). Values are estimated from
- * JSON (twice its length: V8 stores non-Latin-1 text in two bytes a char);
+ * head check and write, room for estimation error). Values are estimated by
+ * {@link valueSize} (text at two bytes a char: V8 stores non-Latin-1 text so);
  * keys by their encoded size ({@link keySize}): a message's search postings
  * (./search_index.ts) are a dozen short keys, and twice their JSON would cut
  * groups in half for nothing.
@@ -63,11 +63,11 @@ export function sizeOfAttempt(
     if (m.type !== "sum") keys.add(keyId(m.key));
     const size = keySize(m.key);
     keyBytes += size;
-    bytes += size + (m.type === "sum" ? 8 : "value" in m ? jsonSize(m.value) : 0);
+    bytes += size + (m.type === "sum" ? 8 : "value" in m ? valueSize(m.value) : 0);
   }
-  for (const c of changes) bytes += jsonSize(c) + 64;
+  for (const c of changes) bytes += valueSize(c) + 64;
   keyBytes += changes.length * 32;
-  for (const q of op.enqueued) bytes += jsonSize(q.value);
+  for (const q of op.enqueued) bytes += valueSize(q.value);
   const cost = {
     // + 1: the head of its conversation's change-log shard, when no one else checks it.
     checks: read.length + op.checks.length + 1,
@@ -118,10 +118,56 @@ function utf8Length(s: string): number {
   return n;
 }
 
-function jsonSize(value: unknown): number {
-  try {
-    return 2 * (JSON.stringify(value) ?? "").length;
-  } catch {
-    return 64 * 1024; // not JSON (e.g. a bigint): count it as a whole value
-  }
+/**
+ * A value's size as V8 serializes it for KV, rounded up (each string counted
+ * at two bytes a character, each container with room for its tags and
+ * lengths), by walking it: no copy is made (JSON.stringify made one per
+ * value, the largest allocation per message in the server's profile).
+ * Anything deeper than {@link MAX_DEPTH} counts as a whole value.
+ */
+export function valueSize(value: unknown): number {
+  return 4 + sizeOf(value, 0); // + the serializer's header
 }
+
+function sizeOf(value: unknown, depth: number): number {
+  if (depth > MAX_DEPTH) return WHOLE_VALUE;
+  switch (typeof value) {
+    case "string":
+      return 2 * value.length + 6;
+    case "number":
+      return 9;
+    case "bigint":
+      return 2 + Math.ceil(value.toString(16).length / 2) + 8;
+    case "boolean":
+    case "undefined":
+      return 1;
+    case "object":
+      break;
+    default:
+      return WHOLE_VALUE; // a function or symbol cannot be stored; the store will say so
+  }
+  if (value === null) return 1;
+  if (value instanceof Date) return 9;
+  if (ArrayBuffer.isView(value)) return value.byteLength + 12;
+  if (value instanceof ArrayBuffer) return value.byteLength + 6;
+  let n = 12;
+  if (Array.isArray(value)) {
+    for (const item of value) n += sizeOf(item, depth + 1);
+    return n;
+  }
+  if (value instanceof Map) {
+    for (const [k, v] of value) n += sizeOf(k, depth + 1) + sizeOf(v, depth + 1);
+    return n;
+  }
+  if (value instanceof Set) {
+    for (const item of value) n += sizeOf(item, depth + 1);
+    return n;
+  }
+  for (const key in value) {
+    n += 2 * key.length + 6 + sizeOf((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return n;
+}
+
+const MAX_DEPTH = 64;
+const WHOLE_VALUE = 64 * 1024;

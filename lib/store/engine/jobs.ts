@@ -17,7 +17,7 @@ import { type AgentState, readAllAgentStates, runAssignment } from "./assignment
 import { isEligible } from "../../domain/routing.ts";
 import { requeueConversation } from "./lifecycle.ts";
 import { expireStalePresence } from "./presence.ts";
-import { getSettings } from "./records.ts";
+import { getManyEntries, getSettings } from "./records.ts";
 import type { Engine } from "./engine.ts";
 import { requeueStranded } from "./stranded.ts";
 import { registerInactivityJob } from "./inactivity.ts";
@@ -42,9 +42,14 @@ export async function requeueUnanswered(engine: Engine, now = Date.now()): Promi
     now - Date.parse(c.assignedAt) >= timeout;
   const out: string[] = [];
   let states: AgentState[] | null = null;
+  const ids: string[] = [];
   for await (const e of kv.list({ prefix: keys.conversationsByStatusPrefix("active") })) {
-    const id = e.key[3] as string;
-    const conv = (await kv.get<Conversation>(keys.conversation(id))).value;
+    ids.push(e.key[3] as string);
+  }
+  // Ten records per read (KV's getMany limit), not one read per Active chat every sweep.
+  const convs = await getManyEntries<Conversation>(kv, ids.map((id) => keys.conversation(id)));
+  for (const [i, id] of ids.entries()) {
+    const conv = convs[i].value;
     if (!conv || !due(conv) || !conv.assigneeId) continue;
     states ??= await readAllAgentStates(kv, settings, Date.now());
     const skip = { teamId: conv.teamId, skipAgentId: conv.assigneeId };
