@@ -218,7 +218,7 @@ Deno.test("[i18n] admin pages in Spanish and Portuguese: audit log, hours, priva
     });
     const settings = await app.api("PUT", "/api/v1/admin/settings", {
       as: rosa,
-      body: { maxChatsPerAgent: 4, dynamicAssignment: false },
+      body: { maxChatsPerAgent: 4, dynamicAssignment: false, surveyMode: "csat" },
     });
     assert.equal(settings.status, 200, JSON.stringify(settings.body));
 
@@ -233,6 +233,7 @@ Deno.test("[i18n] admin pages in Spanish and Portuguese: audit log, hours, priva
         "Everything",
         "Changed by",
         "on → off",
+        "off → csat",
       ];
       const s = await es("/admin/audit");
       assertSays(s.text, [
@@ -244,6 +245,7 @@ Deno.test("[i18n] admin pages in Spanish and Portuguese: audit log, hours, priva
         "Permite: Leer conversaciones, Gestionar contactos",
         "Máximo de chats por agente: 5 → 4",
         "Asignación dinámica: activado → desactivado",
+        "Encuesta tras el cierre: Desactivada → Buena / Mala",
         "Cuándo (UTC)",
         "Todo",
         "Cambiado por",

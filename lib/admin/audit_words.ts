@@ -49,7 +49,18 @@ function fieldName(key: string, locale: Locale): string {
   return known_ ? translate(locale, known_) : key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
-function valueInWords(value: unknown, locale: Locale): string {
+/** Values that are codes, in the words the settings page shows for them. */
+const VALUE_WORDS: Record<string, Record<string, MessageKey>> = {
+  surveyMode: {
+    off: "admin.settings.surveyOff",
+    csat: "admin.settings.surveyCsat",
+    csat_nps: "admin.settings.surveyCsatNps",
+  },
+};
+
+function valueInWords(value: unknown, locale: Locale, field = ""): string {
+  const coded = VALUE_WORDS[field]?.[String(value)];
+  if (coded) return translate(locale, coded);
   if (value === true) return translate(locale, "admin.audit.on");
   if (value === false) return translate(locale, "admin.audit.off");
   if (value === null || value === undefined || value === "") {
@@ -118,8 +129,8 @@ export function auditDetailsInWords(
       } else {
         parts.push(say("admin.audit.change", {
           field: fieldName(key, locale),
-          from: valueInWords(change.from, locale),
-          to: valueInWords(change.to, locale),
+          from: valueInWords(change.from, locale, key),
+          to: valueInWords(change.to, locale, key),
         }));
       }
     } else if (key.endsWith("Id") && typeof value === "string") {

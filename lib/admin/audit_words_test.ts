@@ -94,3 +94,15 @@ Deno.test("[admin] audit log in Spanish and Portuguese: events, changes, scopes,
   );
   assert.equal(auditTargetInWords(entry("team.created", {}), "es"), "x", "names stay as stored");
 });
+
+Deno.test("[admin] audit log: a setting whose value is a code is shown as the settings page words it", () => {
+  const change = entry("settings.updated", { surveyMode: { from: "off", to: "csat_nps" } });
+  assert.equal(
+    auditDetailsInWords(change, names, "en"),
+    "Survey after close: Off → OK / KO and a 0–10 recommend score (NPS)",
+  );
+  assert.equal(
+    auditDetailsInWords(change, names, "pt"),
+    "Pesquisa após o encerramento: Desativada → Boa / Má e uma nota de recomendação de 0 a 10 (NPS)",
+  );
+});

@@ -850,8 +850,8 @@ export const es: Messages = {
   "admin.settings.survey": "Encuesta de satisfacción",
   "admin.settings.surveyMode": "Encuesta tras el cierre",
   "admin.settings.surveyOff": "Desactivada",
-  "admin.settings.surveyCsat": "Bien / Mal (OK / KO)",
-  "admin.settings.surveyCsatNps": "Bien / Mal y una puntuación de recomendación de 0 a 10 (NPS)",
+  "admin.settings.surveyCsat": "Buena / Mala",
+  "admin.settings.surveyCsatNps": "Buena / Mala y una puntuación de recomendación de 0 a 10 (NPS)",
   "admin.settings.surveyModeHint":
     "Cuando un agente cierra un chat, se pregunta al cliente qué tal fue: en el chat web, o con botones de respuesta en WhatsApp (dentro de su ventana de 24 horas).",
   "admin.settings.surveyComment": "Pedir un comentario",

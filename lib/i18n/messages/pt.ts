@@ -847,8 +847,8 @@ export const pt: Messages = {
   "admin.settings.survey": "Pesquisa de satisfação",
   "admin.settings.surveyMode": "Pesquisa após o encerramento",
   "admin.settings.surveyOff": "Desativada",
-  "admin.settings.surveyCsat": "Bom / Ruim (OK / KO)",
-  "admin.settings.surveyCsatNps": "Bom / Ruim e uma nota de recomendação de 0 a 10 (NPS)",
+  "admin.settings.surveyCsat": "Boa / Má",
+  "admin.settings.surveyCsatNps": "Boa / Má e uma nota de recomendação de 0 a 10 (NPS)",
   "admin.settings.surveyModeHint":
     "Quando um agente encerra um chat, o cliente é perguntado sobre o atendimento: no chat web, ou com botões de resposta no WhatsApp (dentro da janela de 24 horas).",
   "admin.settings.surveyComment": "Pedir um comentário",
