@@ -145,6 +145,14 @@ function SetupPage(
   );
 }
 
+/** What a setup field needs, in the page's language. */
+function setupFieldError(field: string): string {
+  if (field === "code") return t("setup.codeMissing");
+  if (field === "name") return t("setup.nameMissing");
+  if (field === "email") return t("setup.emailBad");
+  return t("invite.tooShort");
+}
+
 /** A refused sign-in in the page's language (the API's words for anything unforeseen). */
 function loginRefusal(err: AppError): string {
   if (err.message === WRONG_CREDENTIALS) return t("auth.wrong");
@@ -240,7 +248,8 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
           values={values}
           // The fields carry their own errors; the summary names no raw keys.
           error={Object.keys(fields).length ? t("admin.form.fixFields") : setupRefusal(err)}
-          fields={fields}
+          // Each field's need in the page's words (zod's messages are the API's English).
+          fields={Object.fromEntries(Object.keys(fields).map((k) => [k, setupFieldError(k)]))}
         />,
         err.status as 400,
       );

@@ -18,6 +18,18 @@ import type { Plural } from "../lib/i18n/messages/types.ts";
 import { answerSurvey } from "../lib/store/engine/mod.ts";
 import { createInvite } from "../lib/store/invites.ts";
 
+/**
+ * Admin pages whose words were still being translated (by the admin console's engineer) when this
+ * test was written: visited by nothing here yet. Remove a line once its page passes.
+ */
+const ADMIN_NOT_YET = [
+  /^\/admin\/settings$/,
+  /^\/admin\/channels$/,
+  /^\/admin\/hours/,
+  /^\/admin\/privacy/,
+  /^\/admin\/audit$/,
+];
+
 const forms = (message: string | Plural): string[] =>
   typeof message === "string" ? [message] : Object.values(message) as string[];
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -57,7 +69,8 @@ const ENGLISH_WORDS = new RegExp(
 async function pageTexts(page: Page): Promise<string> {
   return await page.evaluate(() => {
     const out: string[] = [];
-    const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"]);
+    // A textarea holds what someone typed (the English warning text an admin keeps), not the UI.
+    const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"]);
     const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (n.parentElement && skip.has(n.parentElement.tagName)) continue;
@@ -89,10 +102,13 @@ async function englishOn(page: Page, locale: Locale): Promise<string[]> {
 }
 
 interface Seeded {
+  admin: Staff;
   sup: Staff;
   ana: Staff;
   carla: string;
   closed: string;
+  /** The admin console's pages, each with something on it. */
+  adminPages: string[];
 }
 
 /** A support day in Spanish and Portuguese words, so every section of every page has something. */
@@ -111,9 +127,10 @@ async function seed(app: TestApp): Promise<Seeded> {
   });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   res = await app.api("POST", "/api/v1/admin/teams", { as: admin, body: { name: "Soporte" } });
+  const teamId = res.body.team.id;
   await app.api("PUT", `/api/v1/admin/agents/${ana.agent.id}`, {
     as: admin,
-    body: { teamId: res.body.team.id },
+    body: { teamId },
   });
   for (const who of [sup, ana]) {
     await app.api("PUT", "/api/v1/me/status", { as: who, body: { status: "online" } });
@@ -171,7 +188,78 @@ async function seed(app: TestApp): Promise<Seeded> {
     nps: 9,
     comment: "Muy amables",
   });
-  return { sup, ana, carla, closed };
+  const adminPages = await seedAdmin(app, admin, teamId, ana, conv.body.contactId);
+  return { admin, sup, ana, carla, closed, adminPages };
+}
+
+/** Something on every admin page: a quick response, a site, an API key, a webhook, hours, audit. */
+async function seedAdmin(
+  app: TestApp,
+  admin: Staff,
+  teamId: string,
+  ana: Staff,
+  contactId: string,
+): Promise<string[]> {
+  const made = async (path: string, body: unknown) => {
+    const r = await app.api("POST", path, { as: admin, body });
+    assert.ok(r.status < 300, `${path}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const qr = await made("/api/v1/admin/quick-responses", {
+    title: "Saludo",
+    shortcut: "hola",
+    body: "Hola {{contact.name}}, ¿en qué te ayudo?",
+  });
+  const site = await made("/api/v1/admin/sites", {
+    name: "Tienda",
+    allowedOrigins: ["https://tienda.example"],
+  });
+  await made("/api/v1/admin/api-keys", { name: "Informes", scopes: ["conversations:read"] });
+  const hook = await made("/api/v1/admin/webhooks", {
+    url: "https://ganchos.example/parley",
+    events: ["conversation.closed"],
+  });
+  const hours = await app.api("PUT", "/api/v1/admin/business-hours", {
+    as: admin,
+    body: {
+      hours: {
+        enabled: true,
+        timeZone: "Europe/Madrid",
+        weekly: {
+          mon: [{ from: "09:00", to: "18:00" }],
+          tue: [{ from: "09:00", to: "18:00" }],
+          wed: [],
+          thu: [],
+          fri: [{ from: "22:00", to: "02:00" }],
+          sat: [],
+          sun: [],
+        },
+        holidays: ["2026-12-25"],
+      },
+    },
+  });
+  assert.equal(hours.status, 200, JSON.stringify(hours.body));
+  const siteId = (site.site ?? site).id;
+  return [
+    "/admin/agents",
+    `/admin/agents/${ana.agent.id}`,
+    "/admin/teams",
+    "/admin/quick-responses",
+    `/admin/quick-responses/${(qr.quickResponse ?? qr).id}`,
+    "/admin/settings",
+    "/admin/channels",
+    `/admin/channels/sites/${siteId}`,
+    `/admin/channels/sites/${siteId}/delete`,
+    "/admin/hours",
+    `/admin/hours/${teamId}`,
+    "/admin/privacy",
+    "/admin/privacy?q=Diego",
+    `/admin/privacy/${contactId}/erase`,
+    "/admin/api-keys",
+    "/admin/webhooks",
+    `/admin/webhooks/${(hook.webhook ?? hook).id}`,
+    "/admin/audit",
+  ];
 }
 
 async function signedIn(ctx: BrowserContext, app: TestApp, staff: Staff) {
@@ -183,9 +271,9 @@ Deno.test("[i18n] browser: no English is left on any staff page in Spanish or Po
   const app = await startTestApp();
   const browser = await launchBrowser();
   try {
-    const { sup, ana, carla, closed } = await seed(app);
+    const { admin, sup, ana, carla, closed, adminPages } = await seed(app);
     for (const locale of ["es", "pt"] as const) {
-      for (const who of [sup, ana]) {
+      for (const who of [admin, sup, ana]) {
         await app.api("PUT", "/api/v1/me/locale", { as: who, body: { locale } });
       }
       const ctx = await browser.newContext({
@@ -298,6 +386,18 @@ Deno.test("[i18n] browser: no English is left on any staff page in Spanish or Po
         const res = await page.goto(`${app.url}/supervise`);
         assert.equal(res?.status(), 403);
         await check("/supervise for an agent");
+      });
+      await t.step(`${locale}: every page of the admin console`, async () => {
+        await ctx.clearCookies();
+        await signedIn(ctx, app, admin);
+        const left: string[] = [];
+        for (const path of adminPages.filter((p) => !ADMIN_NOT_YET.some((re) => re.test(p)))) {
+          const res = await page.goto(app.url + path);
+          assert.equal(res?.status(), 200, path);
+          assert.equal(await page.evaluate(() => document.documentElement.lang), locale, path);
+          left.push(...(await englishOn(page, locale)).map((f) => `${path}: ${f}`));
+        }
+        assert.deepEqual(left, [], `${locale} admin pages`);
       });
       await ctx.close();
     }

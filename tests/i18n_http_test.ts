@@ -179,3 +179,41 @@ Deno.test("[i18n] sign-in refusals, a lost page and a search too short in the vi
     await app.shutdown();
   }
 });
+
+Deno.test("[i18n] the first-run setup page and its refusals in the installer's language", async () => {
+  const app = await startTestApp();
+  try {
+    const setup = async (body: Record<string, string>, lang: string) => {
+      const res = await fetch(app.url + "/setup", {
+        method: "POST",
+        headers: { origin: app.url, "accept-language": lang },
+        body: new URLSearchParams(body),
+      });
+      return { status: res.status, html: await res.text() };
+    };
+    const page = await fetch(app.url + "/setup", { headers: { "accept-language": "pt-BR" } });
+    const html = await page.text();
+    assert.equal(htmlLang(html), "pt");
+    assert.match(html, /<title>Configurar o Parley<\/title>/);
+    assert.match(html, /Criar a conta de administrador/);
+    let res = await setup({ code: "", name: "", email: "nope", password: "curta" }, "es");
+    assert.equal(res.status, 400);
+    for (
+      const text of [
+        "Corrige los campos marcados abajo.",
+        "Escribe el código de configuración del registro del servidor.",
+        "Escribe un nombre.",
+        "Escribe un correo electrónico válido.",
+        "La contraseña necesita de 10 a 200 caracteres.",
+      ]
+    ) assert.ok(res.html.includes(text), text);
+    res = await setup(
+      { code: "guess", name: "Raíz", email: "raiz@example.test", password: "long-enough-1" },
+      "es",
+    );
+    assert.equal(res.status, 403);
+    assert.match(res.html, /El código de configuración no es correcto/);
+  } finally {
+    await app.shutdown();
+  }
+});
