@@ -401,7 +401,7 @@ export const en = {
   "auth.tooMany": "Too many sign-in attempts. Try again {when}.",
   "invite.tooShort": "The password needs 10 to 200 characters.",
   "invite.differ": "The two passwords differ.",
-  "setup.codeMissing": "Enter the setup code from the server log.",
+  "setup.codeMissing": "The setup code is required (it is in the server log).",
   "setup.nameMissing": "Enter a name.",
   "setup.emailBad": "Enter a valid email address.",
   "admin.nav.agents": "Agents",
