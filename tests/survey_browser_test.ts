@@ -8,22 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { launchBrowser, startTestApp } from "./helpers.ts";
-import { AXE_PATH, pendingConversation, startHost, until, widget } from "./widget_host.ts";
-import { live, log, openAs } from "./workspace_helpers.ts";
+import { pendingConversation, startHost, until, widget } from "./widget_host.ts";
+import { live, log, openAs, seriousViolations } from "./workspace_helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
-import type { Page } from "playwright-core";
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(await Deno.readTextFile(AXE_PATH));
-  // deno-lint-ignore no-explicit-any
-  const result: any = await page.evaluate(() =>
-    // deno-lint-ignore no-explicit-any
-    (window as any).axe.run(document, { resultTypes: ["violations"] })
-  );
-  return result.violations
-    .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
-    .map((v: { id: string; nodes: { html: string }[] }) => `${v.id}: ${v.nodes[0]?.html}`);
-}
 
 Deno.test("[survey] browser: the agent closes, the widget asks, the visitor answers by keyboard, the agent sees it", async () => {
   const app = await startTestApp();

@@ -10,22 +10,10 @@
 import assert from "node:assert/strict";
 import type { Page, Route } from "playwright-core";
 import { launchBrowser, startTestApp } from "./helpers.ts";
-import { AXE_PATH, startHost, until, widget } from "./widget_host.ts";
+import { startHost, until, widget } from "./widget_host.ts";
 import { log, openAs, rows, seriousViolations, setStatus } from "./workspace_helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
 import { PDF, PNG, sized, upload } from "./attachment_fixtures.ts";
-
-async function widgetViolations(page: Page): Promise<string[]> {
-  await page.evaluate(await Deno.readTextFile(AXE_PATH));
-  // deno-lint-ignore no-explicit-any
-  const result: any = await page.evaluate(() =>
-    // deno-lint-ignore no-explicit-any
-    (window as any).axe.run(document, { resultTypes: ["violations"] })
-  );
-  return result.violations
-    .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
-    .map((v: { id: string }) => v.id);
-}
 
 /**
  * Presses Enter on the widget's "Attach a file" and gives the chooser `files`. (The page must
@@ -160,7 +148,7 @@ Deno.test("[widget] browser: a visitor sends an image and a PDF, the agent opens
           .waitFor();
         assert.equal(asked, 0, "refused files are not uploaded");
         await page.unroute(uploads);
-        assert.deepEqual(await widgetViolations(page), [], "axe with the refusals showing");
+        assert.deepEqual(await seriousViolations(page), [], "axe with the refusals showing");
         const remove = page.getByRole("button", { name: "Remove holiday video.pdf" });
         await remove.focus();
         await page.keyboard.press("Enter");
@@ -210,7 +198,7 @@ Deno.test("[widget] browser: a visitor sends an image and a PDF, the agent opens
     });
 
     await t.step("axe: nothing serious in the widget and the workspace with files", async () => {
-      assert.deepEqual(await widgetViolations(page), []);
+      assert.deepEqual(await seriousViolations(page), []);
       assert.deepEqual(await seriousViolations(agent.page), []);
     });
 

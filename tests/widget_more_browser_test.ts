@@ -7,20 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { launchBrowser, startTestApp } from "./helpers.ts";
-import { AXE_PATH, detail, pendingConversation, startHost, until, widget } from "./widget_host.ts";
+import { detail, pendingConversation, startHost, until, widget } from "./widget_host.ts";
+import { seriousViolations } from "./workspace_helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
-
-async function seriousViolations(page: import("playwright-core").Page): Promise<string[]> {
-  await page.evaluate(await Deno.readTextFile(AXE_PATH));
-  // deno-lint-ignore no-explicit-any
-  const result: any = await page.evaluate(() =>
-    // deno-lint-ignore no-explicit-any
-    (window as any).axe.run(document, { resultTypes: ["violations"] })
-  );
-  return result.violations
-    .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
-    .map((v: { id: string }) => v.id);
-}
 
 Deno.test("[widget] browser: pre-chat form, times, transcript, phone full screen, open after reload", async (t) => {
   const app = await startTestApp();

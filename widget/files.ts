@@ -28,6 +28,7 @@ import type { Message } from "./schemas.ts";
 import { button, el, type View } from "./view.ts";
 import { fill } from "./i18n.ts";
 import { fileWords } from "./files_words.ts";
+import { adoptStylesOnce } from "./adopt_styles.ts";
 
 interface Where {
   base: string;
@@ -45,16 +46,7 @@ const CSS =
 const CLIP =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 7v9a3 3 0 0 0 6 0V6a4.5 4.5 0 0 0-9 0v10a6 6 0 0 0 12 0V8" fill="none" stroke="#fff" stroke-width="2" stroke-linecap="round"/></svg>';
 
-let styled = false;
-function style(root: ShadowRoot): void {
-  if (styled) return;
-  styled = true;
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  } catch { /* unstyled, still usable */ }
-}
+const style = (root: ShadowRoot) => adoptStylesOnce(root, CSS);
 
 /** A size as the visitor reads it: "512 B", "14 KB", "2.3 MB" (decimals in their language). */
 export function sizeText(size: number, lang?: string): string {

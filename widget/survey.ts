@@ -9,6 +9,7 @@
  */
 import type { Conversation } from "./schemas.ts";
 import { el } from "./view.ts";
+import { adoptStylesOnce } from "./adopt_styles.ts";
 
 type Post = (method: "POST", path: string, body: unknown) => Promise<unknown>;
 
@@ -70,8 +71,6 @@ const WORDS = {
 const CSS =
   `.sv{display:block;padding:8px 0 0;border:0}.sv fieldset{border:0;margin:0 0 8px}.sv legend{font-weight:600;margin-bottom:4px}.sv .o{display:flex;flex-wrap:wrap;gap:4px}.sv .o label{display:flex;align-items:center;gap:3px;padding:2px 6px;border:1px solid #d1d5db;border-radius:6px;background:#fff}.sv textarea{display:block;width:100%;height:56px;margin-top:4px;padding:6px 8px;border:1px solid #d1d5db;border-radius:8px}.sv .e{color:#b91c1c}`;
 
-let styled = false;
-
 /**
  * Shows the survey of `c` (closed, with a survey) in `box`, once per
  * conversation: called on every render, it does nothing when `box` already
@@ -89,14 +88,7 @@ export function survey(
   box.querySelector(".sv")?.remove();
   const w = WORDS[(lang ?? "").slice(0, 2).toLowerCase() as keyof typeof WORDS] ?? WORDS.en;
   const root = box.getRootNode() as ShadowRoot;
-  if (!styled) {
-    styled = true;
-    try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    } catch { /* unstyled, still usable */ }
-  }
+  adoptStylesOnce(root, CSS);
   const form = el("form", "sv");
   form.noValidate = true;
   form.setAttribute("aria-label", w.q);

@@ -136,16 +136,7 @@ export function ReportView({ report }: { report: SupervisionReport }) {
         })}
         labels={days}
         series={[
-          {
-            name: t("reports.series.new"),
-            values: report.days.map((r) => r.created),
-            colour: "#2563eb",
-          },
-          {
-            name: t("reports.series.resolved"),
-            values: report.days.map((r) => r.handled),
-            colour: "#16a34a",
-          },
+          ...volumeSeries(report.days),
           {
             name: t("reports.series.abandoned"),
             values: report.days.map((r) => r.abandoned),
@@ -192,18 +183,7 @@ export function ReportView({ report }: { report: SupervisionReport }) {
           day,
         })}
         labels={hours}
-        series={[
-          {
-            name: t("reports.series.new"),
-            values: report.hours.map((r) => r.created),
-            colour: "#2563eb",
-          },
-          {
-            name: t("reports.series.resolved"),
-            values: report.hours.map((r) => r.handled),
-            colour: "#16a34a",
-          },
-        ]}
+        series={volumeSeries(report.hours)}
       />
       <ReportTable
         id="hours"
@@ -232,4 +212,12 @@ export function ReportView({ report }: { report: SupervisionReport }) {
       <p class="text-xs text-gray-600 mt-4">{t("reports.footnote")}</p>
     </div>
   );
+}
+
+/** New and resolved chats per row (a day or an hour), the same colours in both charts. */
+function volumeSeries(rows: { created: number; handled: number }[]) {
+  return [
+    { name: t("reports.series.new"), values: rows.map((r) => r.created), colour: "#2563eb" },
+    { name: t("reports.series.resolved"), values: rows.map((r) => r.handled), colour: "#16a34a" },
+  ];
 }
