@@ -16,6 +16,10 @@ import {
 } from "./mod.ts";
 import { allChanges, customerSays, randomAgent } from "./test_util.ts";
 import { Engine } from "./engine.ts";
+import { installSqliteBusyRetry } from "../sqlite_busy.ts";
+
+// Two handles on one KV file, as two instances: retry "database is locked" as the server does.
+installSqliteBusyRetry();
 
 const MAX = 3;
 

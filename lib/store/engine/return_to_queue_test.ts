@@ -13,6 +13,10 @@ import {
   updateSettings,
 } from "./mod.ts";
 import { allChanges, customerSays, randomAgent, rejects, withKv } from "./test_util.ts";
+import { installSqliteBusyRetry } from "../sqlite_busy.ts";
+
+// Two handles on one KV file, as two instances: retry "database is locked" as the server does.
+installSqliteBusyRetry();
 
 Deno.test("[engine] return to queue: front of its queue, with the note, and not straight back to the agent", async () => {
   await withKv(async (kv, engine) => {

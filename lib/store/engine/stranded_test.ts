@@ -16,6 +16,10 @@ import {
 } from "./mod.ts";
 import { Engine } from "./engine.ts";
 import { customerSays, randomAgent, rejects, withKv } from "./test_util.ts";
+import { installSqliteBusyRetry } from "../sqlite_busy.ts";
+
+// Two handles on one KV file, as two instances: retry "database is locked" as the server does.
+installSqliteBusyRetry();
 
 Deno.test("[engine] stranded: a chat held by an Offline admin goes back to the front of the queue", async () => {
   await withKv(async (kv, engine) => {
