@@ -10,8 +10,9 @@
  * Accept-Language, per request); in the browser, `<html lang>`, which the server
  * rendered, so islands hydrate in the language the page was rendered in.
  *
- * Adding a string: add the key to messages/en.ts, then to es.ts and pt.ts
- * (`deno check` and lib/i18n/catalog_test.ts say what is missing), and call `t(key)`.
+ * Adding a string: add the key to messages/en.ts (en_admin.ts for the admin
+ * console and setup page), then to the same file of es and pt (`deno check`
+ * and lib/i18n/catalog_test.ts say what is missing), and call `t(key)`.
  */
 import { en } from "./messages/en.ts";
 import { es } from "./messages/es.ts";

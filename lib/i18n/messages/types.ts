@@ -4,6 +4,7 @@
  * catalogs so each imports only this.
  */
 import type { en } from "./en.ts";
+import type { enAdmin } from "./en_admin.ts";
 
 /** A message whose words depend on a count: `{ one: "1 chat", other: "{count} chats" }`. */
 export interface Plural {
@@ -20,3 +21,6 @@ export type MessageKey = keyof typeof en;
 
 /** A catalog: every English key, with a string where English has one and a plural where it has one. */
 export type Messages = { [K in MessageKey]: (typeof en)[K] extends string ? string : Plural };
+
+/** The admin console's and setup page's part of a catalog (./en_admin.ts). */
+export type AdminMessages = Pick<Messages, keyof typeof enAdmin>;
