@@ -23,7 +23,7 @@ import {
 import { Engine } from "../lib/store/engine/engine.ts";
 import { keys } from "../lib/store/keys.ts";
 import { arg, rawCommitRate } from "./common.ts";
-import { type OpShape, shapeOf } from "./commit_cost.ts";
+import { type OpShape, shapeOf } from "./op_shape.ts";
 
 const CHATS = arg("chats", 500);
 const MESSAGES = arg("messages", 1000);
@@ -159,7 +159,7 @@ async function run(label: string, open: () => Promise<Deno.Kv>) {
   row("customer messages, one writer", [rates.customer, raw]);
   row("customer messages, 10 writers at once", [rates.ten, raw]);
   row("  same, one commit each (no grouping)", [rates.tenAlone, raw]);
-  // What one message writes: the cost group commit shares out (bench/commit_cost.ts).
+  // What one message writes: the cost group commit shares out (bench/op_shape.ts).
   const { sets, sums, checks, searchSets } = rates.shape;
   console.log(
     `${label.padEnd(7)}   a customer message commits ${sets} sets (${searchSets} search postings)` +

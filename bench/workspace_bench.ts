@@ -13,7 +13,7 @@ import { routeTable } from "../routes/mod.ts";
 import { createAgent } from "../lib/store/agents.ts";
 import { createSession, SESSION_COOKIE } from "../lib/auth/sessions.ts";
 import { receiveCustomerMessage } from "../lib/store/engine/customer.ts";
-import { closeConversation } from "../lib/store/engine/lifecycle.ts";
+import { closeConversation } from "../lib/store/engine/close.ts";
 import { setAgentStatus } from "../lib/store/engine/presence.ts";
 import { arg } from "./common.ts";
 import { Engine } from "../lib/store/engine/engine.ts";

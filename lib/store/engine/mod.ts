@@ -28,12 +28,8 @@ export {
 } from "./held_details.ts";
 export { INACTIVITY_JOB, type InactivityOutcome, runInactivityJob } from "./inactivity.ts";
 export { registerEngineJobs, requeueUnanswered, sweep, SWEEP_JOB } from "./jobs.ts";
-export {
-  closeConversation,
-  requeueConversation,
-  transferConversation,
-  transferToQueue,
-} from "./lifecycle.ts";
+export { closeConversation } from "./close.ts";
+export { requeueConversation, transferConversation, transferToQueue } from "./lifecycle.ts";
 export { toCustomerMessage } from "./log.ts";
 export {
   appendStaffMessage,
