@@ -9,22 +9,11 @@
 import assert from "node:assert/strict";
 import { launchBrowser, startTestApp } from "./helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
-import { ALWAYS_OPEN, type BusinessHours } from "../lib/domain/business_hours.ts";
+
+import { closedToday } from "./business_hours_fixtures.ts";
 import { getDefaultHours, setDefaultHours } from "../lib/store/business_hours.ts";
 import { startHost, until } from "./widget_host.ts";
 import { openAs, rows, seriousViolations, tab } from "./workspace_helpers.ts";
-
-/** Open 09:00-17:00 only on a weekday three days from today: closed now, whatever the hour. */
-function closedToday(): BusinessHours {
-  const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-  const other = days[(new Date().getUTCDay() + 3) % 7];
-  return {
-    enabled: true,
-    timeZone: "Europe/Berlin",
-    weekly: { ...ALWAYS_OPEN.weekly, [other]: [{ from: "09:00", to: "17:00" }] },
-    holidays: [],
-  };
-}
 
 Deno.test("[hours] browser: out of hours the widget takes a message and an email; the agent sees it marked", async () => {
   const app = await startTestApp();

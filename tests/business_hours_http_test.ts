@@ -11,7 +11,8 @@ import assert from "node:assert/strict";
 import { startTestApp } from "./helpers.ts";
 import { call, session } from "./widget_api_helpers.ts";
 import { createSite } from "../lib/store/sites.ts";
-import { ALWAYS_OPEN, type BusinessHours } from "../lib/domain/business_hours.ts";
+import type { BusinessHours } from "../lib/domain/business_hours.ts";
+import { closedToday } from "./business_hours_fixtures.ts";
 import { createTeam } from "../lib/store/teams.ts";
 import { updateAgent } from "../lib/store/agents.ts";
 
@@ -30,16 +31,6 @@ const always: BusinessHours = {
   },
   holidays: [],
 };
-/** Open only on one day a week that is not today (in UTC and in Berlin alike, far from midnight). */
-function closedToday(): BusinessHours {
-  const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-  const other = days[(new Date().getUTCDay() + 3) % 7];
-  return {
-    ...always,
-    weekly: { ...ALWAYS_OPEN.weekly, [other]: [{ from: "09:00", to: "17:00" }] },
-  };
-}
-
 Deno.test("[hours] http: the widget learns whether someone is there; offline messages arrive marked", async (t) => {
   const app = await startTestApp();
   try {

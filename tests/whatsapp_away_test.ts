@@ -7,24 +7,14 @@
  * the queue either way.
  */
 import assert from "node:assert/strict";
-import { ALWAYS_OPEN, type BusinessHours } from "../lib/domain/business_hours.ts";
+
+import { closedToday } from "./business_hours_fixtures.ts";
 import { setDefaultHours } from "../lib/store/business_hours.ts";
 import { findContact, getOpenConversation } from "../lib/store/engine/records.ts";
 import { listMessagesForStaff } from "../lib/store/engine/messages.ts";
 import { sendAwayReply } from "../lib/store/engine/away_reply.ts";
 import { eventually, startWhatsAppTestApp } from "./whatsapp_helpers.ts";
 import { textBody } from "./whatsapp_fixtures.ts";
-
-function closedToday(): BusinessHours {
-  const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-  const other = days[(new Date().getUTCDay() + 3) % 7];
-  return {
-    enabled: true,
-    timeZone: "Europe/Berlin",
-    weekly: { ...ALWAYS_OPEN.weekly, [other]: [{ from: "09:00", to: "17:00" }] },
-    holidays: [],
-  };
-}
 
 const textsTo = (sends: { body: unknown }[], waId: string) =>
   sends.filter((s) => (s.body as { to?: string }).to === waId)
